@@ -186,10 +186,16 @@ def match_customer(session: Session, facts: PaymentFacts) -> Match:
 
 @dataclass
 class ApplyResult:
+    """What one event did. ``status``: ``applied`` (the ledger changed: a payment stored,
+    allocated or reversed), ``unchanged`` (already known: the same payment from its other
+    event, a refund already counted), ``ignored`` (an event type or state arbot does not act
+    on), ``failed`` (recorded with its error for staff)."""
+
     outcome: str
     customer_id: int | None = None
     payment_id: int | None = None
     closed: bool = False
+    status: str = "applied"
 
 
 def apply_stripe_event(
@@ -217,7 +223,7 @@ def apply_stripe_event(
     if facts is None:
         facts = facts_from_event(row.type, (event.get("data") or {}).get("object") or {})
     if facts is None:
-        result = ApplyResult("ignored")
+        result = ApplyResult("ignored", status="ignored")
     elif isinstance(facts, PaymentFacts):
         result = apply_payment(session, config, facts, now, event_id=ev_id)
     else:
@@ -240,8 +246,10 @@ def apply_payment(session: Session, config: Config, facts: PaymentFacts, now: dt
                                     f"{existing.external_id}; counted once",
                             evidence={"event": event_id, "payment": existing.external_id})
             return ApplyResult(f"already recorded as {existing.source} payment {existing.external_id}",
-                               existing.customer_id, existing.id)
-        return ApplyResult(f"payment {existing.external_id} already recorded", existing.customer_id, existing.id)
+                               existing.customer_id, existing.id, status="unchanged")
+        _enrich(existing, facts)
+        return ApplyResult(f"payment {existing.external_id} already recorded", existing.customer_id, existing.id,
+                           status="unchanged")
 
     match = match_customer(session, facts)
     customer = match.customer
@@ -286,6 +294,16 @@ def apply_payment(session: Session, config: Config, facts: PaymentFacts, now: dt
                        + ("; paid in full" if closed else ""), customer.id, payment.id, closed)
 
 
+def _enrich(payment: Payment, facts: PaymentFacts) -> None:
+    """The same payment seen from its other event: remember every Stripe id, prefer the charge
+    id as the reference (what ERPs and bank files usually record)."""
+    ids = sorted(set(payment.details.get("stripe_ids", [])) | {facts.external_id, *facts.aliases})
+    if ids != payment.details.get("stripe_ids"):
+        payment.details = {**payment.details, "stripe_ids": ids}
+    if facts.reference and (payment.reference is None or not payment.reference.startswith("ch_")):
+        payment.reference = facts.reference
+
+
 def _note_credit(session: Session, customer: Customer, payment: Payment, credit: int, now: dt.datetime) -> None:
     text = (f"Overpayment: {to_str(credit, payment.currency)} {payment.currency} of payment "
             f"{payment.external_id} is a credit on the account.")
@@ -304,26 +322,26 @@ def apply_reversal(session: Session, config: Config, facts: ReversalFacts, now: 
         if payment is not None:
             break
     if payment is None:
-        return ApplyResult(f"{facts.kind}: unknown payment {', '.join(facts.payment_ids)}")
+        return ApplyResult(f"{facts.kind}: unknown payment {', '.join(facts.payment_ids)}", status="ignored")
     customer = session.get(Customer, payment.customer_id, with_for_update=True) if payment.customer_id else None
     details = dict(payment.details or {})
     disputes: dict[str, Any] = dict(details.get("disputes") or {})
     if facts.kind == "refund":
         delta = facts.amount_minor - int(details.get("refunds_total", 0))
         if delta <= 0:
-            return ApplyResult("refund already applied", payment.customer_id, payment.id)
+            return ApplyResult("refund already applied", payment.customer_id, payment.id, status="unchanged")
         details["refunds_total"] = facts.amount_minor
         what, rule = "Refund", "payments.refund"
     elif facts.kind == "dispute_opened":
         if facts.key in disputes:
-            return ApplyResult("dispute already applied", payment.customer_id, payment.id)
+            return ApplyResult("dispute already applied", payment.customer_id, payment.id, status="unchanged")
         delta = facts.amount_minor
         disputes[facts.key] = {"amount_minor": delta, "status": "open", "reason": facts.reason}
         what, rule = "Chargeback", "payments.chargeback"
     elif facts.kind == "dispute_won":
         d = disputes.get(facts.key)
         if d is None or d.get("status") != "open":
-            return ApplyResult("dispute close already applied", payment.customer_id, payment.id)
+            return ApplyResult("dispute close already applied", payment.customer_id, payment.id, status="unchanged")
         d = {**d, "status": "won"}
         disputes[facts.key] = d
         details["disputes"] = disputes
@@ -344,7 +362,7 @@ def apply_reversal(session: Session, config: Config, facts: ReversalFacts, now: 
     payment.details = details
     delta = min(delta, payment.amount_minor - payment.refunded_minor)
     if delta <= 0:
-        return ApplyResult(f"{what.lower()}: nothing left to reverse", payment.customer_id, payment.id)
+        return ApplyResult(f"{what.lower()}: nothing left to reverse", payment.customer_id, payment.id, status="unchanged")
     reopened = reverse(session, payment, delta, now=now)
     payment.status = ("disputed" if any(d.get("status") == "open" for d in disputes.values())
                       else "refunded" if payment.refunded_minor >= payment.amount_minor
@@ -566,17 +584,20 @@ class PaymentPoller:
                 stats.duplicates += 1
             else:
                 try:
-                    outcome = self.apply(ev, now)
+                    result = self.apply(ev, now)
                 except OperationalError:
                     log.exception("database error applying Stripe event %s; will retry", ev["id"])
                     break
-                stats.outcomes.append(f"{ev['id']} {ev.get('type')}: {outcome}")
-                if outcome is None:
+                if result is not None:
+                    stats.outcomes.append(f"{ev['id']} {ev.get('type')}: {result.outcome}")
+                if result is None:
                     stats.duplicates += 1
-                elif outcome.startswith("failed"):
+                elif result.status == "failed":
                     stats.failed += 1
-                elif outcome == "ignored":
+                elif result.status == "ignored":
                     stats.ignored += 1
+                elif result.status == "unchanged":
+                    stats.duplicates += 1
                 else:
                     stats.applied += 1
             newest = created if newest is None else max(newest, created)
@@ -591,7 +612,7 @@ class PaymentPoller:
         stats.cursor = newest
         return stats
 
-    def apply(self, event: dict[str, Any], now: dt.datetime) -> str | None:
+    def apply(self, event: dict[str, Any], now: dt.datetime) -> ApplyResult | None:
         """Apply one event in its own transaction; None if it was already applied."""
         return apply_event_once(self.db, self.config, event, now, client=self.client)
 
@@ -599,19 +620,39 @@ class PaymentPoller:
 def resolve_facts(event: dict[str, Any], client: stripe.StripeClient | None) -> PaymentFacts | ReversalFacts | None:
     """Facts of an event, with the payer's email looked up in Stripe when needed (no DB)."""
     facts = facts_from_event(str(event.get("type")), (event.get("data") or {}).get("object") or {})
-    if isinstance(facts, PaymentFacts) and facts.needs_email_lookup and client is not None:
-        facts = facts.with_email(_lookup_email(client, facts))
+    if isinstance(facts, PaymentFacts) and client is not None:
+        if facts.reference is None and facts.external_id.startswith("pi_"):
+            facts = _with_charge(client, facts)
+        if facts.needs_email_lookup:
+            facts = facts.with_email(_lookup_email(client, facts))
     return facts
+
+
+def _with_charge(client: stripe.StripeClient, facts: PaymentFacts) -> PaymentFacts:
+    """A checkout session names its payment intent but not the charge, which is what an ERP or
+    bank file usually records: fetch it so :func:`find_existing_payment` can see both."""
+    from dataclasses import replace
+
+    try:
+        charge = client.v1.payment_intents.retrieve(facts.external_id).to_dict().get("latest_charge")
+    except stripe.StripeError as exc:
+        log.warning("cannot fetch payment intent %s: %s", facts.external_id, exc.__class__.__name__)
+        return facts
+    if isinstance(charge, dict):
+        charge = charge.get("id")
+    if not charge:
+        return facts
+    return replace(facts, reference=str(charge), aliases=tuple(dict.fromkeys((*facts.aliases, str(charge)))))
 
 
 def _lookup_email(client: stripe.StripeClient, facts: PaymentFacts) -> str | None:
     try:
         if facts.stripe_customer:
-            email = client.v1.customers.retrieve(facts.stripe_customer).get("email")
+            email = client.v1.customers.retrieve(facts.stripe_customer).to_dict().get("email")
             if email:
                 return str(email)
         if facts.reference and facts.reference.startswith("ch_"):
-            charge = client.v1.charges.retrieve(facts.reference)
+            charge = client.v1.charges.retrieve(facts.reference).to_dict()
             billing = charge.get("billing_details") or {}
             return billing.get("email") or charge.get("receipt_email")
     except stripe.StripeError as exc:
@@ -620,7 +661,7 @@ def _lookup_email(client: stripe.StripeClient, facts: PaymentFacts) -> str | Non
 
 
 def apply_event_once(db: Database, config: Config, event: dict[str, Any], now: dt.datetime,
-                     *, client: stripe.StripeClient | None = None) -> str | None:
+                     *, client: stripe.StripeClient | None = None) -> ApplyResult | None:
     """Resolve and apply one event in one transaction (the poller's and the webhook's path).
 
     Returns the outcome, or None when the event was already applied (also when a concurrent
@@ -634,7 +675,7 @@ def apply_event_once(db: Database, config: Config, event: dict[str, Any], now: d
         try:
             with db.session() as s:
                 result = apply_stripe_event(s, config, event, now, facts=facts)
-            return None if result is None else result.outcome
+            return result
         except IntegrityError:
             # A concurrent delivery committed first (same event id, or the same payment from
             # its other event): once more, now seeing its rows, so this event is recorded too.
@@ -647,7 +688,7 @@ def apply_event_once(db: Database, config: Config, event: dict[str, Any], now: d
     return None
 
 
-def _record_failure(db: Database, event: dict[str, Any], now: dt.datetime, exc: Exception) -> str:
+def _record_failure(db: Database, event: dict[str, Any], now: dt.datetime, exc: Exception) -> ApplyResult:
     outcome = f"failed: {type(exc).__name__}: {exc}".splitlines()[0][:500]
     log.error("Stripe event %s: %s", event.get("id"), outcome)
     try:
@@ -661,7 +702,7 @@ def _record_failure(db: Database, event: dict[str, Any], now: dt.datetime, exc: 
                                         f"applied: {outcome}", evidence={"event": event.get("id")})
     except IntegrityError:
         pass
-    return outcome
+    return ApplyResult(outcome, status="failed")
 
 
 def payments_of(session: Session, customer_ids: Iterable[int] | None = None) -> list[Payment]:

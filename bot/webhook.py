@@ -58,10 +58,10 @@ class StripeWebhook:
             return 400, {"error": "invalid JSON"}
         if not isinstance(event, dict) or "id" not in event or event.get("object") != "event":
             return 400, {"error": "not an event"}
-        outcome = apply_event_once(self.db, self.config, event, self.clock(), client=self.client)
-        if outcome is None:
+        result = apply_event_once(self.db, self.config, event, self.clock(), client=self.client)
+        if result is None:
             return 200, {"received": True, "duplicate": True}
-        if outcome.startswith("failed"):
+        if result.status == "failed":
             # Recorded for staff; answering 2xx stops Stripe retrying data we cannot apply.
             return 200, {"received": True, "failed": True}
         return 200, {"received": True}
