@@ -91,7 +91,7 @@ def _invoices(md: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def _date(ts: Any) -> dt.date:
-    return dt.datetime.fromtimestamp(int(ts or 0), tz=dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(int(ts or 0), tz=dt.UTC).date()
 
 
 def _email(value: Any) -> str | None:

@@ -12,8 +12,8 @@ from bot.db import Database, utcnow
 from bot.devtools.stripe_local import LocalStripe
 from bot.models import (
     Allocation,
-    Customer,
     Cursor,
+    Customer,
     Event,
     Note,
     OutboxMessage,
@@ -24,18 +24,7 @@ from bot.models import (
 from bot.payments import PaymentPoller, apply_payment, customer_still_owes, find_existing_payment
 from bot.stripe_events import PaymentFacts
 from bot.stripe_gateway import ensure_payment_link
-from tests.stripe_support import (  # noqa: F401 - fixtures
-    T0,
-    add_customer,
-    balances,
-    customer_state,
-    open_invoices,
-    pay_config,
-    pay_db,
-    queue_dunning,
-    stripe_env,
-    stripe_server,
-)
+from tests.stripe_support import T0, add_customer, balances, customer_state, open_invoices, queue_dunning
 
 
 def link_for(db: Database, cfg: Config, ext: str) -> str:

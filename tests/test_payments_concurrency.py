@@ -20,15 +20,7 @@ from bot.devtools.stripe_local import LocalStripe
 from bot.models import Customer, OutboxMessage
 from bot.payments import apply_event_once, cancel_paid_dunning, claimable_outbox_clause, customer_still_owes
 from bot.stripe_gateway import stripe_client
-from tests.stripe_support import (  # noqa: F401 - fixtures
-    add_customer,
-    customer_state,
-    pay_config,
-    pay_db,
-    queue_dunning,
-    stripe_env,
-    stripe_server,
-)
+from tests.stripe_support import add_customer, queue_dunning
 from tests.test_payments import link_for
 
 ROUNDS = 60

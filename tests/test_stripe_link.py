@@ -15,17 +15,7 @@ from bot.devtools.stripe_local import LocalStripe
 from bot.models import Customer, Invoice, PaymentLink
 from bot.stripe_gateway import ensure_payment_link, invoices_metadata, plan_link
 from tests.conftest import SHARED
-from tests.stripe_support import (  # noqa: F401 - fixtures
-    KEY_ENV,
-    T0,
-    add_customer,
-    open_invoices,
-    pay_config,
-    pay_db,
-    stripe_env,
-    stripe_server,
-    stripe_toml,
-)
+from tests.stripe_support import KEY_ENV, T0, add_customer, open_invoices, stripe_toml
 
 
 def _link(db: Database, cfg: Config, ext: str) -> str | None:
@@ -97,12 +87,11 @@ def test_crash_before_commit_gets_the_same_link_back(pay_db: Database, pay_confi
     class Crash(Exception):
         pass
 
-    with pytest.raises(Crash):
-        with pay_db.session() as s:
-            c = s.scalar(select(Customer))
-            assert c is not None
-            ensure_payment_link(s, pay_config, c, open_invoices(s, c.id), T0)
-            raise Crash
+    with pytest.raises(Crash), pay_db.session() as s:
+        c = s.scalar(select(Customer))
+        assert c is not None
+        ensure_payment_link(s, pay_config, c, open_invoices(s, c.id), T0)
+        raise Crash
     url = _link(pay_db, pay_config, "C1")
     links = [o for o in stripe_env.objects.values() if o["object"] == "payment_link"]
     prices = [o for o in stripe_env.objects.values() if o["object"] == "price"]

@@ -21,16 +21,7 @@ from bot.devtools.stripe_local import LocalStripe
 from bot.models import Payment, StripeEvent
 from bot.payments import PaymentPoller
 from bot.webhook import PATH, StripeWebhook, make_server, serve_in_thread
-from tests.stripe_support import (  # noqa: F401 - fixtures
-    WEBHOOK_SECRET,
-    add_customer,
-    balances,
-    customer_state,
-    pay_config,
-    pay_db,
-    stripe_env,
-    stripe_server,
-)
+from tests.stripe_support import WEBHOOK_SECRET, add_customer, balances, customer_state
 from tests.test_payments import link_for, snapshot
 
 REPO = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import select
@@ -73,10 +73,10 @@ def register(app: typer.Typer) -> None:
     @app.command("payments")
     def payments_cmd(
         ctx: typer.Context,
-        customer: Annotated[Optional[str], typer.Argument(
+        customer: Annotated[str | None, typer.Argument(
             help="Customer id (ledger external id); or `poll` to poll Stripe's events once.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-        now: Annotated[Optional[str], typer.Option("--now", help=NOW_HELP + " (poll only)")] = None,
+        now: Annotated[str | None, typer.Option("--now", help=NOW_HELP + " (poll only)")] = None,
     ) -> None:
         """List payments with their allocations (newest first); `payments poll` polls Stripe."""
         if customer == "poll":

@@ -78,7 +78,8 @@ def parse_form(pairs: list[tuple[str, str]]) -> Obj:
                 node[part] = value
             else:
                 node = node.setdefault(part, {})
-    return _listify(root)
+    out: Obj = _listify(root)
+    return out
 
 
 def _listify(node: Any) -> Any:
@@ -306,7 +307,7 @@ class LocalStripe:
             self._httpd.server_close()
             self._httpd = None
 
-    def __enter__(self) -> LocalStripe:
+    def __enter__(self) -> LocalStripe:  # noqa: PYI034
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -369,11 +370,10 @@ class LocalStripe:
                              created: int | None = None) -> Obj:
         """A payment made outside arbot's links (no metadata); returns the payment intent."""
         ts = self.now() if created is None else created
-        cus = self._put(build_customer(self.new_id("customer"), ts, email, None)) if email else None
+        cus_id = self._put(build_customer(self.new_id("customer"), ts, email, None))["id"] if email else None
         pi_id, ch_id = self.new_id("payment_intent"), self.new_id("charge")
-        ch = self._put(build_charge(ch_id, ts, amount, currency.lower(), cus and cus["id"], pi_id, {}, email))
-        pi = self._put(build_payment_intent(pi_id, ts, amount, currency.lower(), cus and cus["id"], {},
-                                            ch_id, None))
+        ch = self._put(build_charge(ch_id, ts, amount, currency.lower(), cus_id, pi_id, {}, email))
+        pi = self._put(build_payment_intent(pi_id, ts, amount, currency.lower(), cus_id, {}, ch_id, None))
         self.emit("charge.succeeded", ch, created=ts)
         self.emit("payment_intent.succeeded", pi, created=ts)
         return pi
@@ -511,7 +511,7 @@ class LocalStripe:
                 items = [e for e in items if e["type"] in types]
         else:
             items = sorted((o for o in self.objects.values() if o["object"] == kind),
-                           key=lambda o: -o.get("created", o.get("_created", 0)))
+                           key=lambda o: -int(o.get("created") or o.get("_created") or 0))
             if kind == "checkout.session" and params.get("payment_intent"):
                 items = [o for o in items if o["payment_intent"] == params["payment_intent"]]
             if kind == "checkout.session" and params.get("payment_link"):
@@ -519,14 +519,14 @@ class LocalStripe:
         created = params.get("created")
         if isinstance(created, dict):
             ops = {"gt": int.__gt__, "gte": int.__ge__, "lt": int.__lt__, "lte": int.__le__}
-            for op, value in created.items():
+            for op in created:
                 if op not in ops:
                     raise StripeHTTPError(400, f"Invalid created[{op}]", param=f"created[{op}]")
-                bound = _int(created, op, where=f"created[{op}]")
+                bound = _int(created, op, required=True, where=f"created[{op}]") or 0
                 items = [o for o in items if ops[op](o["created"], bound)]
         elif created not in (None, ""):
-            bound = _int(params, "created")
-            items = [o for o in items if o["created"] == bound]
+            exact = _int(params, "created")
+            items = [o for o in items if o["created"] == exact]
         limit = _int(params, "limit") or 10
         if not 1 <= limit <= 100:
             raise StripeHTTPError(400, "Invalid limit: must be between 1 and 100", param="limit")
@@ -635,7 +635,7 @@ def _make_handler(server: LocalStripe) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
         def _serve(self, method: str) -> None:
@@ -660,13 +660,13 @@ def _make_handler(server: LocalStripe) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self._serve("GET")
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self._serve("POST")
 
-        def do_DELETE(self) -> None:  # noqa: N802
+        def do_DELETE(self) -> None:
             self._serve("DELETE")
 
     return Handler
