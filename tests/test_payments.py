@@ -262,3 +262,22 @@ def test_receipt_queued_when_enabled(config_factory, db_url: str, stripe_env: Lo
         assert len(rows) == 1 and rows[0].kind == "receipt" and rows[0].status == "pending"
         assert b"Auto-Submitted: auto-generated" in rows[0].raw and rows[0].rcpt_to == ["ap@c1.test"]
     db.close()
+
+
+def test_reconciliation_wait_and_amount_promise_satisfied(pay_db: Database, pay_config: Config) -> None:
+    with pay_db.session() as s:
+        a = add_customer(s, "A1", [("INV-A", 5000)], state="awaiting_reconciliation")
+        b = add_customer(s, "B1", [("INV-B1", 5000), ("INV-B2", 5000)], state="promised")
+        s.add(Promise(customer_id=b.id, promised_date=dt.date(2026, 11, 20), amount_minor=6000, currency="GBP",
+                      invoice_numbers=[], status="open", created_at=T0))
+        s.add(Promise(customer_id=b.id, promised_date=dt.date(2026, 11, 21), amount_minor=None,
+                      invoice_numbers=["INV-B2"], status="open", created_at=T0))
+    with pay_db.session() as s:
+        apply_payment(s, pay_config, PaymentFacts("pi_a", 5000, "GBP", T0.date(), customer_external_id="A1"), T0)
+        apply_payment(s, pay_config, PaymentFacts("pi_b", 6000, "GBP", T0.date(), customer_external_id="B1"), T0)
+    assert customer_state(pay_db, "A1") == "closed"
+    assert customer_state(pay_db, "B1") == "promised"       # 4000 still owed on INV-B2
+    with pay_db.session() as s:
+        st = {p.promised_date.day: p.status for p in s.scalars(select(Promise).where(Promise.customer_id == b.id))}
+        assert st == {20: "kept", 21: "open"}
+        assert a.id is not None

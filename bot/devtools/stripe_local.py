@@ -670,3 +670,25 @@ def _make_handler(server: LocalStripe) -> type[BaseHTTPRequestHandler]:
             self._serve("DELETE")
 
     return Handler
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m bot.devtools.stripe_local [--port P] [--key K]``: serve until interrupted."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description="A local server speaking Stripe's wire format (offline demo).")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=12111)
+    ap.add_argument("--key", default=DEFAULT_KEY, help="the API key clients must present")
+    args = ap.parse_args(argv)
+    server = LocalStripe(args.key, host=args.host, port=args.port).start()
+    print(f"local Stripe on {server.url} (key {args.key})", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
