@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import parse_config  # noqa: E402
-from bot.db import Database, utcnow  # noqa: E402
-from bot.devtools.stripe_local import LocalStripe  # noqa: E402
-from bot.models import Contact, Customer, Invoice, PaymentLink  # noqa: E402
-from bot.payments import PaymentPoller  # noqa: E402
+from bot.config import parse_config
+from bot.db import Database, utcnow
+from bot.devtools.stripe_local import LocalStripe
+from bot.models import Contact, Customer, Invoice, PaymentLink
+from bot.payments import PaymentPoller
 
 
 def main(n: int) -> None:

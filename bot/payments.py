@@ -321,6 +321,12 @@ def apply_reversal(session: Session, config: Config, facts: ReversalFacts, now: 
         payment = find_existing_payment(session, pid, pid)
         if payment is not None:
             break
+    if payment is None and facts.payment is not None:
+        # Out of order: the payment's own event has not been applied yet; apply it from
+        # Stripe's current copy first (its own event will then find it already recorded).
+        apply_payment(session, config, facts.payment, now, event_id=event_id)
+        payment = find_existing_payment(session, facts.payment.external_id, facts.payment.reference,
+                                        aliases=facts.payment.aliases)
     if payment is None:
         return ApplyResult(f"{facts.kind}: unknown payment {', '.join(facts.payment_ids)}", status="ignored")
     customer = session.get(Customer, payment.customer_id, with_for_update=True) if payment.customer_id else None
@@ -335,8 +341,8 @@ def apply_reversal(session: Session, config: Config, facts: ReversalFacts, now: 
     elif facts.kind == "dispute_opened":
         if facts.key in disputes:
             return ApplyResult("dispute already applied", payment.customer_id, payment.id, status="unchanged")
-        delta = facts.amount_minor
-        disputes[facts.key] = {"amount_minor": delta, "status": "open", "reason": facts.reason}
+        delta = min(facts.amount_minor, payment.amount_minor - payment.refunded_minor)
+        disputes[facts.key] = {"amount_minor": max(delta, 0), "status": "open", "reason": facts.reason}
         what, rule = "Chargeback", "payments.chargeback"
     elif facts.kind == "dispute_won":
         d = disputes.get(facts.key)
@@ -620,11 +626,31 @@ class PaymentPoller:
 def resolve_facts(event: dict[str, Any], client: stripe.StripeClient | None) -> PaymentFacts | ReversalFacts | None:
     """Facts of an event, with the payer's email looked up in Stripe when needed (no DB)."""
     facts = facts_from_event(str(event.get("type")), (event.get("data") or {}).get("object") or {})
-    if isinstance(facts, PaymentFacts) and client is not None:
-        if facts.reference is None and facts.external_id.startswith("pi_"):
-            facts = _with_charge(client, facts)
-        if facts.needs_email_lookup:
-            facts = facts.with_email(_lookup_email(client, facts))
+    if client is None:
+        return facts
+    if isinstance(facts, PaymentFacts):
+        return _complete_payment(client, facts)
+    if isinstance(facts, ReversalFacts):
+        pi_id = next((p for p in facts.payment_ids if p.startswith("pi_")), None)
+        if pi_id:
+            try:
+                pi = client.v1.payment_intents.retrieve(pi_id).to_dict()
+            except stripe.StripeError as exc:
+                log.warning("cannot fetch payment intent %s: %s", pi_id, exc.__class__.__name__)
+                return facts
+            paid = facts_from_event("payment_intent.succeeded", pi) if pi.get("status") == "succeeded" else None
+            if isinstance(paid, PaymentFacts):
+                from dataclasses import replace
+
+                facts = replace(facts, payment=_complete_payment(client, paid))
+    return facts
+
+
+def _complete_payment(client: stripe.StripeClient, facts: PaymentFacts) -> PaymentFacts:
+    if facts.reference is None and facts.external_id.startswith("pi_"):
+        facts = _with_charge(client, facts)
+    if facts.needs_email_lookup:
+        facts = facts.with_email(_lookup_email(client, facts))
     return facts
 
 

@@ -75,6 +75,9 @@ class ReversalFacts:
     currency: str
     key: str                          # charge id (refund) or dispute id
     reason: str | None = None
+    # The payment itself, fetched from Stripe before applying: events are not delivered in
+    # order, so a refund may arrive before the payment it reverses.
+    payment: PaymentFacts | None = None
 
 
 Facts = PaymentFacts | ReversalFacts

@@ -124,3 +124,20 @@ def test_webhook_command_serves(pay_db: Database, pay_config: Config, stripe_env
         proc.wait(timeout=10)
     with pay_db.session() as s:
         assert s.scalar(select(func.count()).select_from(Payment)) == 1
+
+
+def test_refund_delivered_before_its_payment(pay_db: Database, pay_config: Config, stripe_env: LocalStripe,
+                                             hook_url: str) -> None:
+    """Stripe does not deliver events in order: a refund first still reverses the right payment."""
+    ev = _paid_event(pay_db, pay_config, stripe_env)
+    stripe_env.refund(ev["data"]["object"]["payment_intent"], 4000)
+    refund_ev = next(e for e in stripe_env.events if e["type"] == "charge.refunded")
+    assert post(hook_url, *stripe_env.signed_webhook(refund_ev, WEBHOOK_SECRET))[0] == 200
+    assert post(hook_url, *stripe_env.signed_webhook(ev, WEBHOOK_SECRET))[0] == 200
+    pi_ev = next(e for e in stripe_env.events if e["type"] == "payment_intent.succeeded")
+    assert post(hook_url, *stripe_env.signed_webhook(pi_ev, WEBHOOK_SECRET))[0] == 200
+    assert balances(pay_db, "C1") == {"INV-1": (4000, "open")}
+    with pay_db.session() as s:
+        p = s.scalar(select(Payment))
+        assert p is not None and p.refunded_minor == 4000
+        assert s.scalar(select(func.count()).select_from(Payment)) == 1
