@@ -107,6 +107,7 @@ def make_server(hook: StripeWebhook, host: str = "127.0.0.1", port: int = 0) -> 
 
 
 def serve_in_thread(server: ThreadingHTTPServer) -> threading.Thread:
-    t = threading.Thread(target=server.serve_forever, name="stripe-webhook", daemon=True)
+    t = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="stripe-webhook",
+                         daemon=True)
     t.start()
     return t
