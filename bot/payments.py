@@ -294,6 +294,45 @@ def apply_payment(session: Session, config: Config, facts: PaymentFacts, now: dt
                        + ("; paid in full" if closed else ""), customer.id, payment.id, closed)
 
 
+class PaymentError(ValueError):
+    """A staff action on a payment that cannot be done (one line, names the payment)."""
+
+
+def assign_payment(session: Session, config: Config, external_id: str, customer_external_id: str,
+                   now: dt.datetime, *, invoice_numbers: Sequence[str] = (), staff: str | None = None) -> ApplyResult:
+    """Staff resolves a payment in review: assign it to a customer, allocate and settle.
+
+    Raises :class:`PaymentError` when the payment or customer is unknown or the payment is not
+    in review.
+    """
+    payment = session.scalar(select(Payment).where(Payment.external_id == external_id).with_for_update())
+    if payment is None:
+        raise PaymentError(f"no payment {external_id!r}")
+    if payment.customer_id is not None or payment.status != "review":
+        raise PaymentError(f"payment {external_id} is not awaiting review (status {payment.status})")
+    customer = session.scalar(select(Customer).where(Customer.external_id == customer_external_id)
+                              .with_for_update())
+    if customer is None:
+        raise PaymentError(f"no customer {customer_external_id!r}")
+    payment.customer_id = customer.id
+    payment.status = "succeeded"
+    payment.details = {**payment.details, "match": "payments.match.staff", "assigned_by": staff}
+    session.flush()
+    available = payment.unallocated_minor
+    res = allocate(session, payment, now=now, invoice_numbers=invoice_numbers, amount_minor=available)
+    alloc_text = ", ".join(f"{n} {to_str(a, payment.currency)}" for n, a in res.allocated) or "nothing"
+    timeline.record(session, at=now, kind="payment_received", actor="staff", customer_id=customer.id,
+                    rule="payments.match.staff",
+                    summary=f"Payment {to_str(payment.amount_minor, payment.currency)} {payment.currency} "
+                            f"({payment.external_id}) assigned by staff; allocated to {alloc_text}",
+                    evidence={"payment": payment.external_id, "staff": staff,
+                              "allocated": [list(a) for a in res.allocated]})
+    if payment.unallocated_minor > 0:
+        _note_credit(session, customer, payment, payment.unallocated_minor, now)
+    closed = settle_account(session, config, customer, now, cause=payment)
+    return ApplyResult(f"assigned to {customer.external_id}: {alloc_text}", customer.id, payment.id, closed)
+
+
 def _enrich(payment: Payment, facts: PaymentFacts) -> None:
     """The same payment seen from its other event: remember every Stripe id, prefer the charge
     id as the reference (what ERPs and bank files usually record)."""
@@ -740,8 +779,22 @@ def payments_of(session: Session, customer_ids: Iterable[int] | None = None) -> 
 
 
 __all__ = [
-    "ApplyResult", "Match", "PaymentPoller", "PollStats", "apply_event_once", "apply_payment",
-    "apply_reversal", "apply_stripe_event", "cancel_paid_dunning", "claimable_outbox_clause",
-    "customer_still_owes", "find_existing_payment", "match_customer", "owes_clause", "queue_receipt",
+    "ApplyResult",
+    "Match",
+    "PaymentError",
+    "PaymentPoller",
+    "PollStats",
+    "apply_event_once",
+    "apply_payment",
+    "apply_reversal",
+    "apply_stripe_event",
+    "assign_payment",
+    "cancel_paid_dunning",
+    "claimable_outbox_clause",
+    "customer_still_owes",
+    "find_existing_payment",
+    "match_customer",
+    "owes_clause",
+    "queue_receipt",
     "settle_account",
 ]

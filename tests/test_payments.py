@@ -281,3 +281,23 @@ def test_reconciliation_wait_and_amount_promise_satisfied(pay_db: Database, pay_
         st = {p.promised_date.day: p.status for p in s.scalars(select(Promise).where(Promise.customer_id == b.id))}
         assert st == {20: "kept", 21: "open"}
         assert a.id is not None
+
+
+def test_staff_assigns_review_payment(pay_db: Database, pay_config: Config) -> None:
+    from bot.payments import PaymentError, assign_payment
+
+    with pay_db.session() as s:
+        add_customer(s, "C1", [("INV-1", 1000), ("INV-2", 2000)])
+        queue_dunning(s, 1, "polite")
+        apply_payment(s, pay_config, PaymentFacts("pi_r", 3000, "GBP", T0.date(), email="x@unknown.test"), T0)
+    with pay_db.session() as s:
+        res = assign_payment(s, pay_config, "pi_r", "C1", T0, staff="controller")
+    assert res.closed
+    assert customer_state(pay_db, "C1") == "closed"
+    with pay_db.session() as s:
+        assert s.scalar(select(OutboxMessage.status)) == "cancelled"
+        try:
+            assign_payment(s, pay_config, "pi_r", "C1", T0)
+            raise AssertionError("assigned twice")
+        except PaymentError as exc:
+            assert "not awaiting review" in str(exc)

@@ -49,6 +49,11 @@ def test_poll_then_list(config_factory, sqlite_url: str, stripe_env: LocalStripe
     assert "(review)" in text.stdout and "-> INV-1" in text.stdout
     missing = arbot(pay_config, "payments", "NOPE")
     assert missing.returncode != 0 and "no customer 'NOPE'" in missing.stderr
+    review = next(r for r in json.loads(arbot(pay_config, "payments", "--json").stdout) if r["customer"] is None)
+    assigned = arbot(pay_config, "payments", "assign", review["payment"], "C2")
+    assert assigned.returncode == 0 and "assigned to C2" in assigned.stdout and "paid in full" in assigned.stdout
+    again = arbot(pay_config, "payments", "assign", review["payment"], "C2")
+    assert again.returncode == 2 and "not awaiting review" in again.stderr
     # The key never appears in output.
     assert stripe_env.api_key not in polled.stdout + polled.stderr + text.stdout
     pay_db.close()

@@ -99,3 +99,38 @@ def test_payment_during_tick_cancels_and_never_sends(pay_db: Database, pay_confi
         statuses = list(s.scalars(select(OutboxMessage.status).where(OutboxMessage.customer_id == paid)))
         assert "pending" not in statuses and "sending" not in statuses
         assert s.scalar(select(Customer.state).where(Customer.id == paid)) == "closed"
+
+
+def test_same_payment_from_webhook_and_poller_at_once(pay_db: Database, pay_config: Config,
+                                                       stripe_env: LocalStripe) -> None:
+    """Both events of one payment (and each twice), applied by four threads at once: one payment."""
+    with pay_db.session() as s:
+        add_customer(s, "C1", [("INV-1", 10000)])
+    stripe_env.pay_link(link_for(pay_db, pay_config, "C1"), 6000)
+    events = [e for e in stripe_env.events if e["type"] in ("checkout.session.completed",
+                                                            "payment_intent.succeeded")]
+    client = stripe_client(pay_config)
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def deliver(ev: dict) -> None:
+        try:
+            barrier.wait(timeout=30)
+            apply_event_once(pay_db, pay_config, ev, utcnow(), client=client)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=deliver, args=(ev,)) for ev in events * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    with pay_db.session() as s:
+        from sqlalchemy import func
+
+        from bot.models import Allocation, Payment, StripeEvent
+
+        assert s.scalar(select(func.count()).select_from(Payment)) == 1
+        assert s.scalar(select(func.count()).select_from(StripeEvent)) == 2
+        assert s.scalar(select(func.sum(Allocation.amount_minor))) == 6000

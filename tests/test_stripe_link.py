@@ -183,3 +183,19 @@ def test_builders_follow_stripes_published_shapes(stripe_server: LocalStripe) ->
             ex = example[key]
             if value is not None and ex is not None and key != "data":
                 assert type(value) is type(ex) or {type(value), type(ex)} <= {int, float}, (kind, key)
+
+
+def test_stripe_down_means_no_link_not_a_crash(pay_db: Database, pay_config: Config,
+                                               stripe_env: LocalStripe) -> None:
+    from bot.stripe_gateway import payment_link_or_none
+
+    with pay_db.session() as s:
+        add_customer(s, "C1", [("INV-1", 10000)])
+    stripe_env.stop()
+    with pay_db.session() as s:
+        c = s.scalar(select(Customer))
+        assert c is not None
+        client = stripe.StripeClient(stripe_env.api_key, base_addresses={"api": stripe_env.url},
+                                     max_network_retries=0)
+        assert payment_link_or_none(s, pay_config, c, open_invoices(s, c.id), T0, client=client) is None
+        assert s.scalar(select(PaymentLink)) is None
