@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from email.charset import QP, Charset
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -19,6 +20,9 @@ from sqlalchemy.orm import Session
 
 from bot.config import Config
 from bot.outbox import enqueue
+
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP   # readable in any client's "view source"; no base64 walls
 
 
 def new_message_id(config: Config) -> str:
@@ -33,11 +37,11 @@ def build(config: Config, *, to: Sequence[str], subject: str, text: str, html: s
     body: MIMEMultipart | MIMEText
     if html is not None:
         alt = MIMEMultipart("alternative")
-        alt.attach(MIMEText(text, "plain", "utf-8"))
-        alt.attach(MIMEText(html, "html", "utf-8"))
+        alt.attach(MIMEText(text, "plain", _UTF8_QP))
+        alt.attach(MIMEText(html, "html", _UTF8_QP))
         body = alt
     else:
-        body = MIMEText(text, "plain", "utf-8")
+        body = MIMEText(text, "plain", _UTF8_QP)
     if attachments:
         outer = MIMEMultipart("mixed")
         outer.attach(body)
