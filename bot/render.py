@@ -311,10 +311,9 @@ def template_error_line(exc: BaseException, env: ImmutableSandboxedEnvironment |
         where = exc.filename or exc.name or fallback
         return f"{where}:{exc.lineno}: {exc.message}"
     where, line = _template_frame(exc)
-    kind = "not allowed in the template sandbox" if isinstance(exc, SecurityError) else ""
     msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if kind:
-        msg = f"{msg} ({kind})"
+    if isinstance(exc, SecurityError):
+        msg = f"{msg.rstrip('.')} (blocked by the template sandbox)"
     if isinstance(exc, TemplateNotFound):
         msg = f"template not found: {exc.name}"
     return f"{where or fallback}:{line or 0}: {msg}"
