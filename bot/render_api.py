@@ -139,9 +139,11 @@ RenderStep = Callable[[StepRenderContext], RenderedEmail]
 class PaymentLinkFn(Protocol):
     """``payment_link(customer_id, *, customer, invoices, totals, now) -> url | None``.
 
-    Called by the scheduler for steps with ``payment_link = true``, before the chunk's
-    transaction is opened (so a slow payment provider never holds a database lock).
+    Called by the scheduler for steps with ``payment_link = true``, inside the chunk's
+    transaction (so keep it fast: reuse stored links, create at most once per balance).
     Returns None when no link can be had; the email is then written without one.
+    Must not raise for an unavailable provider (return None); an exception rolls the
+    chunk back.
     """
 
     def __call__(self, customer_id: int, *, customer: CustomerInfo, invoices: tuple[InvoiceInfo, ...],
