@@ -276,3 +276,37 @@ def mark_uncertain(session: Session, msg_id: int, error: str, worker_id: str | N
         .values(status=UNCERTAIN, last_error=_clip(error))
         .execution_options(synchronize_session=False))
     return bool(res.rowcount)
+
+
+class OutboxError(Exception):
+    """A staff action on the outbox that cannot be done (one clear line)."""
+
+
+def release(session: Session, msg_id: int, *, resend: bool, now: dt.datetime,
+            actor: str = "staff") -> OutboxMessage:
+    """Staff resolve a message: ``resend`` re-queues it (due at ``now``), otherwise it is
+    recorded as sent (staff checked it arrived). Only ``uncertain`` rows may be marked
+    sent; ``uncertain`` and ``failed`` rows may be re-queued. Recorded in the timeline.
+    """
+    row = session.get(OutboxMessage, msg_id, with_for_update=True)
+    if row is None:
+        raise OutboxError(f"outbox message {msg_id} does not exist")
+    allowed = (UNCERTAIN, FAILED) if resend else (UNCERTAIN,)
+    if row.status not in allowed:
+        raise OutboxError(
+            f"outbox message {msg_id} is {row.status}; only {' or '.join(allowed)} messages "
+            f"can be {'re-queued' if resend else 'marked sent'}")
+    before = row.status
+    if resend:
+        row.status, row.next_attempt_at, row.sent_at, row.claimed_by = PENDING, now, None, None
+    else:
+        row.status, row.sent_at = SENT, row.sent_at or now
+    from bot.timeline import record
+
+    record(session, at=now, kind="send_resolved", actor=actor, rule="staff_release",
+           customer_id=row.customer_id,
+           summary=(f"Email {row.message_id} ({before}) "
+                    + ("re-queued for sending" if resend else "confirmed as sent") + " by staff"),
+           evidence={"outbox_id": row.id, "message_id": row.message_id, "was": before,
+                     "resend": resend})
+    return row
