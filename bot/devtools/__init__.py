@@ -1,0 +1,1 @@
+"""Developer and demo helpers: local servers for offline runs and tests."""
