@@ -41,7 +41,7 @@ _FROM_KEYS = (
 )
 # The other keys of such blocks.
 _OTHER_KEYS = (
-    "sent", "date", "to", "subject", "cc", "reply-to", "gesendet", "datum", "an", "betreff", "envoyé",
+    "sent", "date", "dato", "to", "subject", "cc", "reply-to", "gesendet", "datum", "an", "betreff", "envoyé",
     "à", "objet", "enviado", "enviada", "fecha", "para", "asunto", "inviato", "data", "a", "oggetto",
     "verzonden", "verstuurd", "aan", "onderwerp", "assunto", "sendt", "til", "emne", "skickat", "till",
     "ämne", "wysłano", "wysłane", "temat", "do", "отправлено", "дата", "кому", "тема", "tárgy", "címzett",
@@ -71,7 +71,7 @@ _SEPARATOR_WORDS = (
     "original message", "ursprüngliche nachricht", "originalnachricht", "message d'origine",
     "message d’origine", "message original", "mensaje original", "oorspronkelijk bericht",
     "origineel bericht", "messaggio originale", "mensagem original", "originalmeddelande",
-    "opprinnelig melding", "oprindelig meddelelse", "alkuperäinen viesti", "wiadomość oryginalna",
+    "opprinnelig melding", "oprindelig meddelelse", "oprindelig besked", "ursprungligt meddelande", "alkuperäinen viesti", "wiadomość oryginalna",
     "oryginalna wiadomość", "původní zpráva", "исходное сообщение", "eredeti üzenet", "orijinal ileti",
     "forwarded message", "weitergeleitete nachricht", "message transféré", "mensaje reenviado",
     "doorgestuurd bericht", "messaggio inoltrato", "mensagem encaminhada", "mensagem reencaminhada",
@@ -89,6 +89,7 @@ _FORWARD_INTRO_RE = re.compile(
     r"início da mensagem (?:reencaminhada|encaminhada)|forwarded message)[ \t]*:?[ \t]*$",
     re.IGNORECASE,
 )
+_GENERIC_SEPARATOR_RE = re.compile(r"^[ \t>]*[-_=*]{3,}[ \t]*[^\W\d][\w'’ ]{2,40}?[ \t]*[-_=*]{3,}[ \t]*$")
 _RULE_RE = re.compile(r"^[ \t]*(?:_{8,}|-{8,}|={8,}|—{4,})[ \t]*$")
 
 _WROTE_VERBS = (
@@ -187,31 +188,85 @@ def _header_block_at(lines: list[str], i: int) -> bool:
     return False
 
 
+_DASHED_RE = re.compile(r"^[ \t]*-{2,}[ \t]*(.+?)[ \t]*-{2,}[ \t]*$")
+_ADDRESS_AND_TIME_RE = re.compile(
+    r"(?=.*<\s*(?:mailto:)?[^<>\s@]+@[^<>\s@]+\s*>)(?=.*(?:\b\d{1,2}[:.]\d{2}\b|\b(?:19|20)\d{2}\b))"
+)
+_WROTE_END_NO_COLON_RE = re.compile(
+    r"\s(?:" + "|".join(map(re.escape, _WROTE_VERBS)) + r")[ \t]*$", re.IGNORECASE
+)
+_SENTENCE_END_RE = re.compile(r"[.!?…][\"')\]]*\s*$")
+
+
+def _continuation(line: str) -> str | None:
+    """The text a wrapped attribution line adds, or None when the line cannot continue one."""
+    if not line.strip() or len(line) > _MAX_HEADER_LINE:
+        return None
+    if _is_quoted(line):
+        # "... <someone@example.com\n>:" -- a wrapped address closing bracket, not a quote
+        return line.strip() if re.match(r"^[ \t]*>[ \t]*[:：][ \t]*$", line) else None
+    return line.strip()
+
+
+def _looks_like_attribution(joined: str, span: int) -> bool:
+    dashed = _DASHED_RE.match(joined)
+    if dashed and re.search(r"(?:^|\s)(?:" + "|".join(map(re.escape, _WROTE_VERBS)) + r")\b", dashed.group(1),
+                            re.IGNORECASE):
+        return bool(_HAS_DATE_OR_ADDR.search(joined))
+    if _ADDRESS_AND_TIME_RE.search(joined) and re.search(r"[:：]\s*$", joined) and len(joined) < 250:
+        # "30.09.2017, 18.30, "A. Name" <a@example.com>:" -- any language, no verb needed
+        return True
+    if (
+        _WROTE_START_RE.search(joined)
+        and _WROTE_END_NO_COLON_RE.search(joined)
+        and "@" in joined
+        and len(joined) < 250
+    ):
+        return True  # "On Wed, 14 Nov 2018 ... <a@example.com> wrote" (colon lost)
+    if not re.search(r"[:：]\s*$", joined) or not _WROTE_RE.search(joined):
+        return False
+    if _HAS_DATE_OR_ADDR.search(joined):
+        return True
+    # "Anna Example wrote:" -- a short name directly before the verb, no date
+    return span == 1 and bool(re.match(r"^[ \t>]*(?:\S+ ){1,5}\S+[ \t]*[:：]\s*$", joined)) and len(joined) < 80
+
+
 def _attribution_at(lines: list[str], i: int) -> int:
-    """If a "wrote:" attribution starts at line i, how many lines it spans (1-3), else 0."""
+    """If a "wrote:" attribution starts at line i, how many lines it spans (1-3), else 0.
+
+    A multi-line attribution must start like one ("On", "Le", "Am", a date ...) or start a
+    paragraph with a date or address in its first line, so that the end of the customer's own
+    paragraph is never swallowed into it.
+    """
     first = lines[i]
-    if not first.strip() or len(first) > _MAX_HEADER_LINE or _is_quoted(first) and not first.strip(" >"):
+    if not first.strip() or len(first) > _MAX_HEADER_LINE or _is_quoted(first):
         return 0
     joined = ""
     for span in range(1, 4):
         j = i + span - 1
-        if j >= len(lines) or not lines[j].strip() or len(lines[j]) > _MAX_HEADER_LINE:
+        if j >= len(lines):
             return 0
-        if span > 1 and _is_quoted(lines[j]) != _is_quoted(first):
+        piece = _continuation(lines[j]) if span > 1 else first.strip()
+        if piece is None:
             return 0
-        joined = (joined + " " + lines[j].strip(" \t>")).strip()
-        if len(joined) > 2 * _MAX_HEADER_LINE:
+        joined = (joined + " " + piece).strip()
+        if span > 1 and not (
+            _WROTE_START_RE.search(first)
+            or "@" in first
+            or (i == 0 or not lines[i - 1].strip())
+            and _HAS_DATE_OR_ADDR.search(first)
+            and not _SENTENCE_END_RE.search(first)
+        ):
             return 0
+        if _looks_like_attribution(joined, span):
+            return span
         if not re.search(r"[:：]\s*$", joined):
             continue
-        if _WROTE_RE.search(joined) and (_HAS_DATE_OR_ADDR.search(joined) or span == 1 and len(joined) < 80):
-            return span
         # language-independent: "<date or address> ...:" directly followed by a ">" quote
         nxt = _next_nonblank(lines, j + 1, 3)
         if (
             nxt is not None
             and _is_quoted(lines[nxt])
-            and not _is_quoted(first)
             and _HAS_DATE_OR_ADDR.search(joined)
             and ("@" in joined or _WROTE_START_RE.search(joined))
             and len(joined) < 300
@@ -221,6 +276,24 @@ def _attribution_at(lines: list[str], i: int) -> int:
     return 0
 
 
+def _is_wrapped_quote_tail(lines: list[str], i: int) -> bool:
+    """A quoted line that a client re-wrapped, losing its ">" on the overflow.
+
+    Such a line directly follows a long quoted line (no blank between), is itself short and
+    starts like the middle of a sentence, and is followed by a quoted line or a blank.
+    Customers' inline answers start their own sentence or stand apart from the quote.
+    """
+    if i == 0 or not _is_quoted(lines[i - 1]) or len(lines[i - 1].rstrip()) < 60:
+        return False
+    line = lines[i].strip()
+    if not line or len(line) > 60:
+        return False
+    if i + 1 < len(lines) and lines[i + 1].strip() and not _is_quoted(lines[i + 1]):
+        return False
+    first = line[0]
+    return first.islower() or first in "\"')]»”’,;:"
+
+
 def _hard_cut_at(lines: list[str], i: int) -> str | None:
     """The name of the hard-cut rule starting at line i, if any."""
     line = lines[i]
@@ -228,6 +301,10 @@ def _hard_cut_at(lines: list[str], i: int) -> str | None:
         return "original_message_separator"
     if _FORWARD_INTRO_RE.match(line):
         return "forwarded_message"
+    if _GENERIC_SEPARATOR_RE.match(line):
+        nxt = _next_nonblank(lines, i + 1, 3)
+        if nxt is not None and (_FROM_RE.match(lines[nxt]) or _OTHER_RE.match(lines[nxt])):
+            return "separator_before_headers"
     if _header_block_at(lines, i):
         return "header_block"
     return None
@@ -314,11 +391,22 @@ def _split(text: str) -> ReplySplit:
                         cut_rule = cut_rule or "attribution"
                         i += span
                         continue
+                    if not any(x.strip() for x in own):
+                        # "On ... wrote:" with nothing above and plain text below: the text
+                        # below is what this person wrote (bottom-posting without ">")
+                        quoted.extend(lines[i:i + span])
+                        cut_rule = cut_rule or "attribution_at_top"
+                        i += span
+                        continue
                     rule = "attribution_unquoted"
             if rule is not None:
                 quoted.extend(lines[i:])
                 cut_rule = rule
                 break
+            if _is_wrapped_quote_tail(lines, i):
+                quoted.append(line)
+                i += 1
+                continue
             own.append(line)
         else:
             quoted.append(line)
