@@ -105,7 +105,29 @@ def eval_bounces() -> None:
         print(f"  MISS {name}: {why}; got {got}")
 
 
+def eval_autoreplies() -> None:
+    from parsers.autoreply import read_auto_reply
+
+    folder = SHARED / "realworld" / "autoreplies"
+    records = _load(folder / "autoreplies.jsonl")
+    right = 0
+    times = []
+    for rec in records:
+        t0 = time.perf_counter()
+        msg = decode((folder / rec["file"]).read_bytes())
+        verdict = read_auto_reply(msg, split_reply(msg.text).reply)
+        times.append(time.perf_counter() - t0)
+        ok = verdict.is_auto == rec["is_auto_reply"]
+        right += ok
+        if not ok or VERBOSE:
+            print(f"  {'MISS' if not ok else 'ok  '} {rec['file']}: want {rec['is_auto_reply']} got {verdict.is_auto} "
+                  f"{verdict.confidence} {verdict.kind} {verdict.evidence}")
+    n = len(records)
+    print(f"autoreplies: {n} records  accuracy {right / n:.3f}  median {sorted(times)[n // 2] * 1000:.2f} ms")
+
+
 def eval_replies() -> None:
+    from parsers.autoreply import read_auto_reply
     from parsers.bounce import read_bounce
 
     folder = SHARED / "replies"
@@ -114,6 +136,16 @@ def eval_replies() -> None:
     for rec in records:
         msg = decode((folder / rec["file"]).read_bytes())
         report = read_bounce(msg)
+        verdict = read_auto_reply(msg, split_reply(msg.text).reply)
+        if rec["intent"] != "bounce":
+            want_auto = rec["intent"] == "auto_reply"
+            stats["auto_right"] = stats.get("auto_right", 0) + (verdict.is_auto == want_auto)
+            stats["auto_n"] = stats.get("auto_n", 0) + 1
+            if verdict.is_auto != want_auto:
+                print(f"  MISS auto {rec['file']} ({rec['intent']}): got {verdict.is_auto} {verdict.confidence} "
+                      f"{verdict.evidence}")
+            elif want_auto and VERBOSE:
+                print(f"  return {rec['file']} want {rec['return_date']}: {verdict.return_text!r}")
         if rec["intent"] == "bounce":
             stats["bounce_n"] += 1
             ok = (report is not None and rec["bounce_recipient"] in report.recipients
@@ -126,7 +158,8 @@ def eval_replies() -> None:
             stats["false_bounce"] += 1
             print(f"  MISS false bounce {rec['file']} ({rec['intent']}): {report.recipients} {report.evidence[:2]}")
     print(f"replies: bounces right {stats['bounce_right']}/{stats['bounce_n']}  "
-          f"false bounces {stats['false_bounce']}/{len(records) - stats['bounce_n']}")
+          f"false bounces {stats['false_bounce']}/{len(records) - stats['bounce_n']}  "
+          f"auto-reply accuracy (non-bounces) {stats.get('auto_right', 0)}/{stats.get('auto_n', 0)}")
 
 
 def main() -> None:
@@ -135,6 +168,8 @@ def main() -> None:
         eval_quotes()
     if "all" in which or "bounces" in which:
         eval_bounces()
+    if "all" in which or "autoreplies" in which:
+        eval_autoreplies()
     if "all" in which or "replies" in which:
         eval_replies()
 
