@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from bot.cli_common import fail
+from bot.sample import sample_dir
 
 SAMPLE_FILES = ("customers.csv", "invoices.csv", "payments.csv")
 
@@ -26,7 +27,7 @@ def starter_config(reference: str) -> str:
 def init_folder(target: Path) -> list[Path]:
     """Create the starter files; refuse (ValueError) if any of them already exists."""
     reference = resources.files("bot").joinpath("reference.toml").read_text(encoding="utf-8")
-    sample = resources.files("bot.sample_data")
+    sample = sample_dir()
     plan: list[tuple[Path, bytes | None, Path | None]] = [
         (target / "bot.toml", starter_config(reference).encode("utf-8"), None)]
     for name in SAMPLE_FILES:
