@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -53,10 +52,9 @@ def redact(url: str) -> str:
 def make_engine(url: str, *, echo: bool = False, sqlite_synchronous: str = "FULL") -> Engine:
     url = sync_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url, echo=echo, poolclass=NullPool if ":memory:" not in url else None,
-            connect_args={"timeout": 30, "check_same_thread": False},
-        )
+        pool_args: dict[str, Any] = {} if ":memory:" in url else {"pool_size": 8, "max_overflow": 8}
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False},
+                               **pool_args)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
