@@ -37,11 +37,10 @@ _SYNC_DRIVERS = {
 
 def sync_url(url: str) -> str:
     """Map async or driverless URLs to the synchronous driver arbot uses."""
-    u = make_url(url)
-    driver = _SYNC_DRIVERS.get(u.drivername)
-    if driver:
-        u = u.set(drivername=driver)
-    return u.render_as_string(hide_password=False)
+    scheme, sep, rest = url.partition("://")
+    driver = _SYNC_DRIVERS.get(scheme)
+    # Only the scheme changes: re-rendering the URL would escape parts of it (":memory:").
+    return f"{driver}{sep}{rest}" if driver and sep else url
 
 
 def redact(url: str) -> str:
