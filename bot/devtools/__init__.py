@@ -1,1 +1,4 @@
-"""Development helpers that run offline (the local Stripe server for tests and the demo)."""
+"""Local stand-ins for the outside world (SMTP sink, IMAP server, Stripe), for the demo and tests.
+
+They listen on 127.0.0.1 only, run offline, and are never used by the daemon in production.
+"""
