@@ -301,3 +301,16 @@ def test_staff_assigns_review_payment(pay_db: Database, pay_config: Config) -> N
             raise AssertionError("assigned twice")
         except PaymentError as exc:
             assert "not awaiting review" in str(exc)
+
+
+def test_review_payments_and_chargebacks_reach_the_digest(pay_db: Database, pay_config: Config) -> None:
+    from bot import digest
+
+    with pay_db.session() as s:
+        add_customer(s, "C1", [("INV-1", 1000)])
+        apply_payment(s, pay_config, PaymentFacts("pi_unknown", 777, "GBP", T0.date(), email="who@x.test"), T0)
+    with pay_db.session() as s:
+        d = digest.collect(s, pay_config, T0 + dt.timedelta(hours=1), None)
+    items = d.section("payment_review")
+    assert len(items) == 1 and "who@x.test" in items[0].summary
+    assert "arbot payments assign pi_unknown" in items[0].summary
