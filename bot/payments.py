@@ -558,6 +558,7 @@ class PollStats:
     duplicates: int = 0
     ignored: int = 0
     failed: int = 0
+    cancelled: int = 0            # left-over dunning rows of paid customers cancelled
     cursor: int | None = None
     outcomes: list[str] = field(default_factory=list)
 
@@ -638,6 +639,10 @@ class PaymentPoller:
                 else:
                     row.value, row.updated_at = value, now
         stats.cursor = newest
+        # Housekeeping: dunning rows queued (from a stale read) for customers who owe nothing
+        # any more are never claimed by the sender; close them out here.
+        with self.db.session() as s:
+            stats.cancelled = cancel_paid_dunning(s, now)
         return stats
 
     def apply(self, event: dict[str, Any], now: dt.datetime) -> ApplyResult | None:

@@ -314,3 +314,18 @@ def test_review_payments_and_chargebacks_reach_the_digest(pay_db: Database, pay_
     items = d.section("payment_review")
     assert len(items) == 1 and "who@x.test" in items[0].summary
     assert "arbot payments assign pi_unknown" in items[0].summary
+
+
+def test_poll_cancels_left_over_dunning_rows_of_paid_customers(pay_db: Database, pay_config: Config) -> None:
+    with pay_db.session() as s:
+        c = add_customer(s, "C1", [("INV-1", 1000)])
+        owing = add_customer(s, "C2", [("INV-2", 1000)])
+        for inv in open_invoices(s, c.id):
+            inv.balance_minor, inv.status = 0, "paid"      # settled elsewhere (e.g. ERP import)
+        queue_dunning(s, c.id, "stern")
+        queue_dunning(s, owing.id, "stern")
+    stats = poll(pay_db, pay_config)
+    assert stats.cancelled == 1
+    with pay_db.session() as s:
+        assert {o.customer_id: o.status for o in s.scalars(select(OutboxMessage))} == {
+            c.id: "cancelled", owing.id: "pending"}
