@@ -445,7 +445,19 @@ def _reopen(session: Session, customer: Customer, now: dt.datetime, rule: str, w
         _move(session, customer, AccountEvent.BALANCE_REOPENED, now, rule, why)
 
 
-def settle_account(session: Session, config: Config, customer: Customer, now: dt.datetime,
+def settle_customers(session: Session, customer_ids: Iterable[int], now: dt.datetime,
+                     config: Config | None = None) -> int:
+    """:func:`settle_account` for customers whose balances changed elsewhere (the ERP payment
+    import); returns how many are paid in full. No receipts (there is no Stripe payment)."""
+    closed = 0
+    for cid in sorted(set(customer_ids)):
+        customer = session.get(Customer, cid, with_for_update=True)
+        if customer is not None and settle_account(session, config, customer, now):
+            closed += 1
+    return closed
+
+
+def settle_account(session: Session, config: Config | None, customer: Customer, now: dt.datetime,
                    *, cause: Payment | None = None) -> bool:
     """After money came in: keep promises it satisfies; close the account if nothing is owed.
 
@@ -468,7 +480,7 @@ def settle_account(session: Session, config: Config, customer: Customer, now: dt
                         rule="payments.paid_in_full",
                         summary=f"{cancelled} pending reminder(s) cancelled: account paid in full",
                         evidence={"cancelled": cancelled})
-    if config.stripe.send_receipts and cause is not None:
+    if config is not None and config.stripe.send_receipts and cause is not None:
         queue_receipt(session, config, customer, cause, now)
     return True
 
@@ -785,4 +797,5 @@ __all__ = [
     "owes_clause",
     "queue_receipt",
     "settle_account",
+    "settle_customers",
 ]
