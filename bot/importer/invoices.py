@@ -194,7 +194,7 @@ class _InvoiceRun:
     def _existing_fingerprints(self) -> dict[str, int]:
         cols = [Invoice.__table__.c[name] for name in DOC_FIELDS]  # type: ignore[attr-defined]
         fingerprint = self.fingerprint
-        result = self.conn.execution_options(yield_per=50_000).execute(select(*cols))
+        result = self.conn.execute(select(*cols).execution_options(yield_per=50_000))
         return {row[0]: hash(fingerprint(row)) for row in result}
 
     def _bad(self, line: int, column: str, message: str) -> None:
