@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.db import Database  # noqa: E402
-from bot.importer import import_customers, import_invoices  # noqa: E402
+from bot.db import Database
+from bot.importer import import_customers, import_invoices
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 CURRENCIES = ["EUR", "EUR", "EUR", "GBP", "USD", "CHF"]
 LANGS = ["en", "fr", "de", "es", "nl", "pt", "it"]
 ZONES = ["Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Madrid", "America/New_York"]

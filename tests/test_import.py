@@ -23,8 +23,8 @@ from bot.models import Contact, Customer, Event, Invoice, Payment
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
-LATER = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+LATER = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 
 CUSTOMERS = """\
 customer_id,name,email,contact_name,language,timezone,currency,tags
@@ -163,8 +163,8 @@ def test_bad_row_after_written_batches_rolls_everything_back(
 def test_missing_required_column_names_column_and_file(ledger: Database, tmp_path: Path) -> None:
     path = write(tmp_path, "i.csv", "invoice_number,customer_id,issue_date,amount\nINV-9,C1,2026-10-01,10\n")
     assert rejected(lambda: import_invoices(ledger, path, now=NOW)) == [
-        f"{path}:1: due_date: required column is missing; the header has: "
-        "invoice_number, customer_id, issue_date, amount"
+        (f"{path}:1: due_date: required column is missing; the header has: "
+         "invoice_number, customer_id, issue_date, amount")
     ]
 
 
@@ -408,8 +408,8 @@ def test_unknown_column_in_mapping_is_refused(ledger: Database, tmp_path: Path) 
     opts = ImportFileConfig(columns={"invoice_numbr": "Num"})
     path = tmp_path / "invoices.csv"
     assert rejected(lambda: import_invoices(ledger, path, now=NOW, options=opts)) == [
-        f"{path}:1: invoice_numbr: unknown column in import.invoices.columns (known: invoice_number, "
-        "customer_id, issue_date, due_date, amount, balance, currency, po_number, pdf_path, status, type)"
+        (f"{path}:1: invoice_numbr: unknown column in import.invoices.columns (known: invoice_number, "
+         "customer_id, issue_date, due_date, amount, balance, currency, po_number, pdf_path, status, type)")
     ]
 
 
@@ -421,7 +421,7 @@ def test_credit_notes_by_sign_and_by_type(ledger: Database, tmp_path: Path) -> N
         "CN-3,C1,2026-10-06,2026-10-06,80.00,,GBP,credit memo\n"
     ))
     import_invoices(ledger, path, now=NOW)
-    got = [(i.kind, i.total_minor, i.balance_minor, i.status) for i in map(lambda n: invoice(ledger, n), ("CN-1", "CN-2", "CN-3"))]
+    got = [(i.kind, i.total_minor, i.balance_minor, i.status) for i in (invoice(ledger, n) for n in ("CN-1", "CN-2", "CN-3"))]
     assert got == [("credit_note", -12000, -12000, "open"), ("credit_note", -8000, -8000, "open"),
                    ("credit_note", -8000, -8000, "open")]
     assert import_invoices(ledger, path, now=LATER).unchanged == 3
@@ -504,8 +504,8 @@ def test_payment_known_from_stripe_is_not_counted_twice(ledger: Database, tmp_pa
     # same reference, different amount: refused
     other = write(tmp_path, "p2.csv", PAYMENTS_HEADER + "P10,C1,,2026-11-20,999.00,GBP,RF-77\n")
     assert rejected(lambda: import_payments(ledger, other, now=LATER)) == [
-        f"{other}:2: reference: reference 'RF-77' is already known from stripe payment pi_3Qx of "
-        "200.00 GBP, not 999.00 GBP"
+        (f"{other}:2: reference: reference 'RF-77' is already known from stripe payment pi_3Qx of "
+         "200.00 GBP, not 999.00 GBP")
     ]
 
 
@@ -520,8 +520,8 @@ def test_payment_row_problems(ledger: Database, tmp_path: Path) -> None:
     ))
     f = str(path)
     assert rejected(lambda: import_payments(ledger, path, now=LATER)) == [
-        f"{f}:2: payment_id: payment 'P1' was imported before with other values (10.00 GBP on 2026-11-20); "
-        "payments cannot be edited by import",
+        (f"{f}:2: payment_id: payment 'P1' was imported before with other values (10.00 GBP on 2026-11-20); "
+         "payments cannot be edited by import"),
         f"{f}:3: invoice_number: invoice 'INV-1' belongs to customer 'C1', not 'C2'",
         f"{f}:3: currency: payment in EUR but invoice INV-1 is in GBP",
         f"{f}:4: date: not a date: '31/02/2026'",

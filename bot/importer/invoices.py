@@ -192,7 +192,7 @@ class _InvoiceRun:
         insert(batch)
 
     def _existing_fingerprints(self) -> dict[str, int]:
-        cols = [Invoice.__table__.c[name] for name in DOC_FIELDS]  # type: ignore[attr-defined]
+        cols = [Invoice.__table__.c[name] for name in DOC_FIELDS]
         fingerprint = self.fingerprint
         result = self.conn.execute(select(*cols).execution_options(yield_per=50_000))
         return {row[0]: hash(fingerprint(row)) for row in result}
@@ -209,7 +209,8 @@ class _InvoiceRun:
         before = len(self.problems)
         bad = self._bad
 
-        number = text(cells[cols["invoice_number"]])
+        get = str.strip if self.table.text_cells else text
+        number = get(cells[cols["invoice_number"]])
         if not number:
             bad(line, "invoice_number", "required value is empty")
         elif len(number) > _MAX_NUMBER:
@@ -219,14 +220,14 @@ class _InvoiceRun:
             if first != line:
                 bad(line, "invoice_number", f"duplicate invoice number {number!r} (first at line {first})")
 
-        ext = text(cells[cols["customer_id"]])
+        ext = get(cells[cols["customer_id"]])
         customer = customers.get(ext)
         if not ext:
             bad(line, "customer_id", "required value is empty")
         elif customer is None:
             bad(line, "customer_id", f"unknown customer {ext!r} (import customers first)")
 
-        code = text(cells[cols["currency"]]) if "currency" in cols else ""
+        code = get(cells[cols["currency"]]) if "currency" in cols else ""
         if not code:
             code = (customer.currency if customer else None) or self.default_currency or ""
         currency, exp = "", 2
@@ -245,7 +246,7 @@ class _InvoiceRun:
         except ValueError as exc:
             bad(line, "amount", "required value is empty" if text(raw_amount) == "" else str(exc))
         raw_balance = cells[cols["balance"]] if "balance" in cols else None
-        has_balance = raw_balance is not None and text(raw_balance) != ""
+        has_balance = raw_balance is not None and get(raw_balance) != ""
         if has_balance:
             try:
                 balance = parse_amount(raw_balance, exp)
@@ -256,7 +257,7 @@ class _InvoiceRun:
         dates = self.dates
         for col in ("issue_date", "due_date"):
             raw = cells[cols[col]]
-            if text(raw) == "":
+            if get(raw) == "":
                 bad(line, col, "required value is empty")
                 continue
             try:
@@ -303,8 +304,8 @@ class _InvoiceRun:
 
         if len(self.problems) != before:
             return None
-        po = text(cells[cols["po_number"]]) or None if "po_number" in cols else None
-        pdf = text(cells[cols["pdf_path"]]) or None if "pdf_path" in cols else None
+        po = get(cells[cols["po_number"]]) or None if "po_number" in cols else None
+        pdf = get(cells[cols["pdf_path"]]) or None if "pdf_path" in cols else None
         assert customer is not None
         return (number, customer.id, kind, issue, due, total, balance, currency, po, pdf, status)
 
@@ -314,13 +315,13 @@ class _InvoiceRun:
         if not self.changed:
             return
         table = Invoice.__table__
-        cols = [table.c[name] for name in ("id", *DOC_FIELDS, "closed_at")]  # type: ignore[attr-defined]
+        cols = [table.c[name] for name in ("id", *DOC_FIELDS, "closed_at")]
         update = BulkUpdate(self.conn, table, _UPDATE_COLUMNS, "id", memo=_MEMO)  # type: ignore[arg-type]
         events = event_writer(self.conn)
         for start in range(0, len(self.changed), 500):
             chunk = self.changed[start:start + 500]
             current = {row[1]: row for row in self.conn.execute(
-                select(*cols).where(table.c.number.in_([doc[0] for _, doc in chunk]))  # type: ignore[attr-defined]
+                select(*cols).where(table.c.number.in_([doc[0] for _, doc in chunk]))
             )}
             known_paid = self._allocated(current.values(), {doc[0]: doc for _, doc in chunk})
             updates, evs = [], []
@@ -344,7 +345,7 @@ class _InvoiceRun:
         ids = [row[0] for row in rows if docs[row[1]][bi - 1] > row[bi] >= 0]
         if not ids:
             return {}
-        a = Allocation.__table__.c  # type: ignore[attr-defined]
+        a = Allocation.__table__.c
         return {inv_id: int(total) for inv_id, total in self.conn.execute(
             select(a.invoice_id, func.sum(a.amount_minor)).where(a.invoice_id.in_(ids)).group_by(a.invoice_id)
         )}
@@ -398,7 +399,7 @@ class _InvoiceRun:
 
     def close_missing(self) -> None:
         table = Invoice.__table__
-        c = table.c  # type: ignore[attr-defined]
+        c = table.c
         missing = [row for row in self.conn.execute(
             select(c.id, c.number, c.customer_id, c.balance_minor, c.currency).where(c.status == "open")
         ) if row[1] not in self.seen]
@@ -411,8 +412,8 @@ class _InvoiceRun:
         update((0, "paid", now, now, inv_id) for inv_id, *_ in missing)
         events(
             (customer_id, inv_id, now, "closed_by_snapshot", "import", "import.snapshot_missing_is_paid",
-             f"{number} closed as paid: not among the open items of {label} "
-             f"(balance was {money_text(balance, currency)})",
+             (f"{number} closed as paid: not among the open items of {label} "
+              f"(balance was {money_text(balance, currency)})"),
              {"file": label, "previous_balance": money_text(balance, currency)})
             for inv_id, number, customer_id, balance, currency in missing
         )
