@@ -34,7 +34,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Index, func, select
 
 from bot.config import ImportFileConfig
 from bot.db import Database
@@ -80,6 +80,7 @@ _STATUSES = {"open": "open", "unpaid": "open", "paid": "paid", "closed": "paid",
              "voided": "void", "cancelled": "void", "canceled": "void", "written_off": "written_off",
              "written off": "written_off", "write off": "written_off", "write-off": "written_off"}
 _MAX_NUMBER = 64
+BULK_BYTES = 8 << 20     # files above ~100,000 rows load with secondary indexes suspended (SQLite)
 
 
 def import_invoices(
@@ -137,6 +138,8 @@ class _InvoiceRun:
         self.new_by_customer: dict[int, list[str]] = {}
         cols = table.columns
         self.width = max(cols.values()) + 1
+        self.at = {name: cols.get(name, -1) for name in SPEC.known}   # -1: column absent
+        self.date_memo = self.dates.memo
         # Which ledger fields this file controls (absent columns are left alone).
         controlled = ["customer_id", "kind", "issue_date", "due_date", "total_minor"]
         if "currency" in cols:
@@ -155,6 +158,7 @@ class _InvoiceRun:
         customers = load_customers(self.conn)
         existing = self._existing_fingerprints()
         insert = BulkInsert(self.conn, Invoice.__table__, _INSERT_COLUMNS, memo=_MEMO)  # type: ignore[arg-type]
+        rebuilt = self._suspend_indexes(len(existing))
         batch: list[tuple[Any, ...]] = []
         now = self.now
         fingerprint = self.fingerprint
@@ -190,6 +194,23 @@ class _InvoiceRun:
         if self.problems:
             raise ImportRejected(self.problems)
         insert(batch)
+        for index in rebuilt:
+            index.create(self.conn)
+
+    def _suspend_indexes(self, existing: int) -> list[Index]:
+        """On SQLite, for a large file into a small table, drop the secondary indexes
+        for the duration of the load and rebuild them after (one sort instead of a million
+        random B-tree inserts: 2x faster). DDL is transactional in SQLite, so a rejected
+        file rolls the indexes back too. Not on PostgreSQL: DROP INDEX would lock the
+        table against the running daemon's readers for the whole import."""
+        if self.conn.dialect.name != "sqlite" or self.table.size < BULK_BYTES:
+            return []
+        if existing > self.table.size // 70:     # ~70 bytes a row: the table is the larger part
+            return []
+        indexes = sorted(Invoice.__table__.indexes, key=lambda i: str(i.name))  # type: ignore[attr-defined]
+        for index in indexes:
+            index.drop(self.conn)
+        return indexes
 
     def _existing_fingerprints(self) -> dict[str, int]:
         cols = [Invoice.__table__.c[name] for name in DOC_FIELDS]
@@ -200,17 +221,31 @@ class _InvoiceRun:
     def _bad(self, line: int, column: str, message: str) -> None:
         self.problems.append(Problem(self.table.label, line, column, message))
 
+    def _date(self, line: int, column: str, raw: Any, get: Any) -> dt.date | None:
+        if get(raw) == "":
+            self._bad(line, column, "required value is empty")
+            return None
+        try:
+            return self.dates(raw)
+        except ValueError as exc:
+            self._bad(line, column, str(exc))
+            return None
+
     def _parse(self, line: int, cells: Sequence[Any], customers: dict[str, KnownCustomer]
                ) -> tuple[Any, ...] | None:
-        """The row as a doc tuple (``DOC_FIELDS``), or None after recording its problems."""
-        cols = self.table.columns
+        """The row as a doc tuple (``DOC_FIELDS``), or None after recording its problems.
+
+        The hot loop of a million-row import: column positions are precomputed
+        attributes, CSV cells take ``str.strip``, dates hit the reader's memo directly.
+        """
         if len(cells) < self.width:
             cells = padded(cells, self.width)
         before = len(self.problems)
         bad = self._bad
-
         get = str.strip if self.table.text_cells else text
-        number = get(cells[cols["invoice_number"]])
+        at = self.at
+
+        number = get(cells[at["invoice_number"]])
         if not number:
             bad(line, "invoice_number", "required value is empty")
         elif len(number) > _MAX_NUMBER:
@@ -220,14 +255,14 @@ class _InvoiceRun:
             if first != line:
                 bad(line, "invoice_number", f"duplicate invoice number {number!r} (first at line {first})")
 
-        ext = get(cells[cols["customer_id"]])
+        ext = get(cells[at["customer_id"]])
         customer = customers.get(ext)
-        if not ext:
-            bad(line, "customer_id", "required value is empty")
-        elif customer is None:
-            bad(line, "customer_id", f"unknown customer {ext!r} (import customers first)")
+        if customer is None:
+            bad(line, "customer_id", f"unknown customer {ext!r} (import customers first)" if ext
+                else "required value is empty")
 
-        code = get(cells[cols["currency"]]) if "currency" in cols else ""
+        i = at["currency"]
+        code = get(cells[i]) if i >= 0 else ""
         if not code:
             code = (customer.currency if customer else None) or self.default_currency or ""
         currency, exp = "", 2
@@ -240,12 +275,13 @@ class _InvoiceRun:
                 bad(line, "currency", str(exc))
 
         total = balance = 0
-        raw_amount = cells[cols["amount"]]
+        raw_amount = cells[at["amount"]]
         try:
             total = parse_amount(raw_amount, exp)
         except ValueError as exc:
-            bad(line, "amount", "required value is empty" if text(raw_amount) == "" else str(exc))
-        raw_balance = cells[cols["balance"]] if "balance" in cols else None
+            bad(line, "amount", "required value is empty" if get(raw_amount) == "" else str(exc))
+        i = at["balance"]
+        raw_balance = cells[i] if i >= 0 else None
         has_balance = raw_balance is not None and get(raw_balance) != ""
         if has_balance:
             try:
@@ -253,28 +289,18 @@ class _InvoiceRun:
             except ValueError as exc:
                 bad(line, "balance", str(exc))
 
-        issue = due = None
-        dates = self.dates
-        for col in ("issue_date", "due_date"):
-            raw = cells[cols[col]]
-            if get(raw) == "":
-                bad(line, col, "required value is empty")
-                continue
-            try:
-                value = dates(raw)
-            except ValueError as exc:
-                bad(line, col, str(exc))
-                continue
-            if col == "issue_date":
-                issue = value
-            else:
-                due = value
+        memo = self.date_memo
+        raw = cells[at["issue_date"]]
+        issue = memo.get(raw) or self._date(line, "issue_date", raw, get)
+        raw = cells[at["due_date"]]
+        due = memo.get(raw) or self._date(line, "due_date", raw, get)
         if issue is not None and due is not None and due < issue:
             bad(line, "due_date", f"due date {due.isoformat()} is before issue date {issue.isoformat()}")
 
         kind = "invoice"
-        if "type" in cols:
-            word = text(cells[cols["type"]]).lower()
+        i = at["type"]
+        if i >= 0:
+            word = get(cells[i]).lower()
             if word in _CREDIT_TYPES:
                 kind = "credit_note"
             elif word not in _INVOICE_TYPES:
@@ -286,15 +312,17 @@ class _InvoiceRun:
         balance = (-abs(balance) if kind == "credit_note" else abs(balance)) if has_balance else total
 
         status = None
-        if "status" in cols:
-            word = text(cells[cols["status"]]).lower()
+        i = at["status"]
+        if i >= 0:
+            word = get(cells[i]).lower()
             if word:
                 status = _STATUSES.get(word)
                 if status is None:
                     bad(line, "status", f"unknown status {word!r} (open, paid, void or written_off)")
                 elif status == "paid":
                     if has_balance and balance != 0:
-                        bad(line, "status", f"status is paid but the balance is {money_text(balance, currency or 'EUR')}")
+                        bad(line, "status", f"status is paid but the balance is "
+                                            f"{money_text(balance, currency or 'EUR')}")
                     balance = 0
         if abs(balance) > abs(total) and currency:
             bad(line, "balance", f"balance {money_text(abs(balance), currency)} is greater than amount "
@@ -302,11 +330,12 @@ class _InvoiceRun:
         if status is None or status == "open":
             status = "paid" if balance == 0 else "open"
 
-        if len(self.problems) != before:
+        if len(self.problems) != before or customer is None:
             return None
-        po = get(cells[cols["po_number"]]) or None if "po_number" in cols else None
-        pdf = get(cells[cols["pdf_path"]]) or None if "pdf_path" in cols else None
-        assert customer is not None
+        i = at["po_number"]
+        po = (get(cells[i]) or None) if i >= 0 else None
+        i = at["pdf_path"]
+        pdf = (get(cells[i]) or None) if i >= 0 else None
         return (number, customer.id, kind, issue, due, total, balance, currency, po, pdf, status)
 
     # --- pass 2: rows that differ from the ledger -----------------------------------

@@ -186,15 +186,15 @@ class DateReader:
     def __init__(self, *, day_first: bool = True, fmt: str | None = None) -> None:
         self.day_first = day_first
         self.fmt = fmt
-        self._memo: dict[str, dt.date] = {}
+        self.memo: dict[Any, dt.date] = {}   # text as read -> date (callers may look up directly)
 
     def __call__(self, raw: Any) -> dt.date:
         if isinstance(raw, str):
-            found = self._memo.get(raw)
+            found = self.memo.get(raw)
             if found is None:
                 found = self._parse_text(raw)
-                if len(self._memo) < 100_000:
-                    self._memo[raw] = found
+                if len(self.memo) < 100_000:
+                    self.memo[raw] = found
             return found
         if isinstance(raw, dt.datetime):
             return raw.date()
