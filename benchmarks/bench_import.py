@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import os
 import random
 import resource
 import sys
@@ -78,14 +79,15 @@ def main() -> None:
             ("invoices", ipath, import_invoices),
             ("invoices again (no change)", ipath, import_invoices),
         ):
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             s = fn(db, path, now=NOW)
-            secs = time.perf_counter() - t
-            print(f"{label:28s} {secs:7.1f} s  {s.rows / secs:10,.0f} rows/s  "
-                  f"(new {s.new:,}, updated {s.updated:,}, unchanged {s.unchanged:,})")
+            secs, cpu = time.perf_counter() - t, time.process_time() - cpu
+            print(f"{label:28s} {secs:7.1f} s  {s.rows / secs:10,.0f} rows/s  (cpu {cpu:.1f} s; "
+                  f"new {s.new:,}, updated {s.updated:,}, unchanged {s.unchanged:,})")
         db.close()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak RSS {rss:,.0f} MB")
+        print(f"peak RSS {rss:,.0f} MB; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+              "(other work on the machine slows the wall-clock figures)")
 
 
 if __name__ == "__main__":

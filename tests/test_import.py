@@ -568,3 +568,14 @@ def test_sample_ledger_imports_cleanly(db: Database) -> None:
              import_payments(db, EXAMPLES / "payments.csv", now=LATER)]
     assert [a.new + a.updated for a in again] == [0, 0, 0]
     assert dump(db) == before
+
+
+def test_pdf_folder_fills_pdf_path(ledger: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    (folder / "INV-1.pdf").write_bytes(b"%PDF-1.4\n")
+    s = import_invoices(ledger, tmp_path / "invoices.csv", now=LATER, pdf_folder=folder)
+    assert (s.updated, s.unchanged) == (1, 2)
+    assert invoice(ledger, "INV-1").pdf_path == str(folder / "INV-1.pdf")
+    assert invoice(ledger, "INV-2").pdf_path is None
+    assert import_invoices(ledger, tmp_path / "invoices.csv", now=LATER, pdf_folder=folder).unchanged == 3

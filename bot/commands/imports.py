@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,7 +17,7 @@ from bot.money import to_str
 
 FileArg = Annotated[Path, typer.Argument(help="CSV (UTF-8 or Windows-1252, , or ;) or XLSX file.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
-Now = Annotated[Optional[str], typer.Option("--now", help=NOW_HELP)]
+Now = Annotated[str | None, typer.Option("--now", help=NOW_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")]
 
 
@@ -98,9 +98,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import invoices and credit notes (upsert by invoice_number)."""
         cfg = state(ctx).config()
+        pdf_folder = cfg.source_dir / cfg.imports.pdf_folder if cfg.imports.pdf_folder else None
         _run(ctx, file, now, as_json, lambda db, path, **kw: import_invoices(
             db, path, options=cfg.imports.invoices, default_currency=cfg.company.currency,
-            snapshot=snapshot, dry_run=dry_run, **kw))
+            snapshot=snapshot, dry_run=dry_run, pdf_folder=pdf_folder, **kw))
 
     @imp.command("payments")
     def payments_cmd(ctx: typer.Context, file: FileArg, dry_run: DryRun = False, now: Now = None,

@@ -28,6 +28,7 @@ writing and the whole transaction is rolled back at the end.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Sequence
 from operator import itemgetter
@@ -94,11 +95,14 @@ def import_invoices(
     dry_run: bool = False,
     progress: ProgressFn | None = None,
     label: str | None = None,
+    pdf_folder: Path | None = None,
 ) -> ImportSummary:
     """Import an invoices export; see the module docstring for the contract.
 
-    ``now`` (aware UTC) stamps ``created_at``/``updated_at``/events. Raises
-    :class:`ImportRejected` with every problem when any row is bad (nothing written).
+    ``now`` (aware UTC) stamps ``created_at``/``updated_at``/events. ``pdf_folder``: ERP
+    invoice PDFs named ``<invoice number>.pdf``; a row without ``pdf_path`` gets the one
+    found there. Raises :class:`ImportRejected` with every problem when any row is bad
+    (nothing written).
     """
     opts = options or ImportFileConfig()
     started = time.perf_counter()
@@ -106,8 +110,10 @@ def import_invoices(
                        encoding=opts.encoding, label=label)
     summary = ImportSummary("invoices", table.label, dry_run=dry_run)
     try:
+        pdfs = _pdf_names(pdf_folder, table.label)
         with unit_of_work(db, dry_run) as session:
-            run = _InvoiceRun(session.connection(), table, opts, now, default_currency, summary, progress)
+            run = _InvoiceRun(session.connection(), table, opts, now, default_currency, summary, progress,
+                              pdf_folder, pdfs)
             run.read_and_insert()
             run.apply_updates()
             if snapshot:
@@ -119,17 +125,31 @@ def import_invoices(
     return summary
 
 
+def _pdf_names(folder: Path | None, label: str) -> frozenset[str] | None:
+    """The PDF file names in ``folder``, listed once (not one stat per row)."""
+    if folder is None:
+        return None
+    try:
+        return frozenset(n for n in os.listdir(folder) if n.lower().endswith(".pdf"))
+    except OSError as exc:
+        raise ImportRejected([Problem(label, 0, "pdf_path",
+                                      f"import.pdf_folder {folder}: {exc.strerror or exc}")]) from None
+
+
 class _InvoiceRun:
     """One import: state shared by the passes (kept as attributes, not module globals)."""
 
     def __init__(self, conn: Connection, table: Table, opts: ImportFileConfig, now: dt.datetime,
-                 default_currency: str | None, summary: ImportSummary, progress: ProgressFn | None) -> None:
+                 default_currency: str | None, summary: ImportSummary, progress: ProgressFn | None,
+                 pdf_folder: Path | None = None, pdfs: frozenset[str] | None = None) -> None:
         self.conn = conn
         self.table = table
         self.now = now
         self.default_currency = default_currency
         self.summary = summary
         self.progress = progress
+        self.pdf_folder = pdf_folder
+        self.pdfs = pdfs
         self.dates = DateReader(day_first=opts.day_first, fmt=opts.date_format)
         self.currencies = Currencies()
         self.problems: list[Problem] = []
@@ -147,7 +167,7 @@ class _InvoiceRun:
         if "balance" in cols:
             controlled.append("balance_minor")
         for col, field in (("po_number", "po_number"), ("pdf_path", "pdf_path"), ("status", "status")):
-            if col in cols:
+            if col in cols or (col == "pdf_path" and pdfs is not None):
                 controlled.append(field)
         self.controlled = tuple(controlled)
         self.fingerprint = itemgetter(*(_F[f] for f in self.controlled))
@@ -336,6 +356,8 @@ class _InvoiceRun:
         po = (get(cells[i]) or None) if i >= 0 else None
         i = at["pdf_path"]
         pdf = (get(cells[i]) or None) if i >= 0 else None
+        if pdf is None and self.pdfs is not None and f"{number}.pdf" in self.pdfs:
+            pdf = str(Path(self.pdf_folder or ".") / f"{number}.pdf")
         return (number, customer.id, kind, issue, due, total, balance, currency, po, pdf, status)
 
     # --- pass 2: rows that differ from the ledger -----------------------------------
