@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli_common import NOW_HELP, parse_now, print_json, state
+from bot.cli_common import NOW_HELP, fail, parse_now, print_json, state
 from bot.importer import ImportRejected, ImportSummary, import_customers, import_invoices, import_payments
 from bot.importer.common import ProgressFn
 from bot.money import to_str
@@ -75,6 +76,11 @@ def _run(ctx: typer.Context, file: Path, now: str | None, as_json: bool,
             n = len(exc.problems)
             typer.echo(f"error: {file}: {n} problem{'s' if n != 1 else ''}; nothing imported", err=True)
             raise typer.Exit(1) from None
+        except SQLAlchemyError as exc:
+            # e.g. a concurrent import of the same invoice numbers: the transaction was
+            # rolled back; one line, not a traceback.
+            first = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            fail(f"{file}: database error, nothing imported (retry): {type(exc).__name__}: {first}", code=1)
     _report(summary, as_json)
 
 
