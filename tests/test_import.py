@@ -579,3 +579,40 @@ def test_pdf_folder_fills_pdf_path(ledger: Database, tmp_path: Path) -> None:
     assert invoice(ledger, "INV-1").pdf_path == str(folder / "INV-1.pdf")
     assert invoice(ledger, "INV-2").pdf_path is None
     assert import_invoices(ledger, tmp_path / "invoices.csv", now=LATER, pdf_folder=folder).unchanged == 3
+
+
+def test_line_numbers_count_physical_lines(ledger: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, "i.csv", (
+        "\n"
+        "invoice_number,customer_id,issue_date,due_date,amount,currency,po_number\n"
+        'M-1,C1,2026-10-01,2026-10-31,10.00,GBP,"PO 1\nsecond line"\n'
+        "\n"
+        "M-2,C1,2026-10-01,2026-10-31,ten,GBP,\n"
+    ))
+    assert rejected(lambda: import_invoices(ledger, path, now=NOW)) == [f"{path}:6: amount: not a number: 'ten'"]
+
+
+def test_cli_payments_and_customers_from_xlsx(
+    db_url: str, config_factory: Callable[..., Config], tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    cfg = config_factory(db_url)
+    runner = CliRunner()
+    base = ["--config", str(cfg.source_path), "import"]
+    wb = Workbook()
+    ws = wb.active
+    for row in CUSTOMERS.splitlines():
+        ws.append(row.split(","))
+    wb.save(tmp_path / "customers.xlsx")
+    res = runner.invoke(app, [*base, "customers", str(tmp_path / "customers.xlsx")])
+    assert res.exit_code == 0, res.output
+    assert runner.invoke(app, [*base, "invoices", str(write(tmp_path, "i.csv", INVOICES))]).exit_code == 0
+    pay = write(tmp_path, "p.csv", PAYMENTS_HEADER + "P1,C2,,2026-11-20,800.00,EUR,wire\n")
+    res = runner.invoke(app, [*base, "payments", str(pay), "--now", "2026-11-23"])
+    assert res.exit_code == 0, res.output
+    assert f"{pay}: 1 rows: 1 new, 0 updated, 0 unchanged, 0 reconciled" in res.stdout
+    assert "allocated 750.50 EUR" in res.stdout and "credit on account 49.50 EUR" in res.stdout
+    missing = runner.invoke(app, [*base, "payments", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 1
+    assert f"{tmp_path / 'nope.csv'}:0: file: cannot read: No such file or directory" in missing.stderr

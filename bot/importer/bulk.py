@@ -54,7 +54,11 @@ class _Processors:
 
 
 class BulkInsert:
-    """``INSERT INTO table (columns) VALUES (...)`` for many plain tuples at once."""
+    """``INSERT INTO table (columns) VALUES (...)`` for many plain tuples at once.
+
+    On PostgreSQL with psycopg 3 the rows go through ``COPY ... FROM STDIN`` on the same
+    connection (same transaction), several times faster than an INSERT per row.
+    """
 
     def __init__(self, conn: Connection, table: Table, columns: Sequence[str],
                  memo: Sequence[str] = ()) -> None:
@@ -62,11 +66,21 @@ class BulkInsert:
         self.conn = conn
         self.sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
                     f"VALUES ({', '.join([ph] * len(columns))})")
+        self.copy_sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        self.use_copy = conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
         self.process = _Processors(conn, table, columns, memo)
 
     def __call__(self, rows: Iterable[Sequence[Any]]) -> int:
         batch = [self.process(r) for r in rows]
-        if batch:
+        if not batch:
+            return 0
+        if self.use_copy:
+            raw = self.conn.connection.driver_connection
+            assert raw is not None
+            with raw.cursor() as cur, cur.copy(self.copy_sql) as copy:
+                for row in batch:
+                    copy.write_row(row)
+        else:
             self.conn.exec_driver_sql(self.sql, batch)
         return len(batch)
 

@@ -239,9 +239,10 @@ def _open_csv(path: Path, spec: ColumnSpec, column_map: Mapping[str, str], delim
 
     def rows() -> Iterator[tuple[int, Sequence[Any]]]:
         try:
-            start = header_lines
+            start, read = header_lines, 0
             for cells in reader:
-                line = start + reader.line_num
+                # A record's first line (a quoted field may span several lines).
+                line, read = start + read + 1, reader.line_num
                 if not cells or not "".join(cells).strip():
                     continue
                 yield line, cells
