@@ -616,3 +616,27 @@ def test_cli_payments_and_customers_from_xlsx(
     missing = runner.invoke(app, [*base, "payments", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 1
     assert f"{tmp_path / 'nope.csv'}:0: file: cannot read: No such file or directory" in missing.stderr
+
+
+def test_bulk_load_suspends_and_rebuilds_indexes_on_sqlite(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.importer.invoices as mod
+
+    monkeypatch.setattr(mod, "BULK_BYTES", 0)       # every file counts as large
+    db = Database(sqlite_url)
+    import_customers(db, write(tmp_path, "c.csv", CUSTOMERS), now=NOW)
+
+    def indexes() -> set[str]:
+        with db.engine.connect() as conn:
+            return {r[0] for r in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'invoices' AND sql IS NOT NULL")}
+
+    expected = {"ix_invoices_status_due", "ix_invoices_customer_status"}
+    assert indexes() == expected
+    bad = write(tmp_path, "bad.csv", INVOICES + "INV-9,C1,2026-10-01,2026-10-31,x,,GBP,\n")
+    rejected(lambda: import_invoices(db, bad, now=NOW))
+    assert indexes() == expected                    # rolled back with the rest
+    assert import_invoices(db, write(tmp_path, "i.csv", INVOICES), now=NOW).new == 3
+    assert indexes() == expected
+    db.close()
