@@ -69,7 +69,7 @@ SPEC = ColumnSpec(
 DOC_FIELDS = ("number", "customer_id", "kind", "issue_date", "due_date", "total_minor",
               "balance_minor", "currency", "po_number", "pdf_path", "status")
 _F = {name: i for i, name in enumerate(DOC_FIELDS)}
-_INSERT_COLUMNS = (*DOC_FIELDS, "disputed", "closed_at", "created_at", "updated_at")
+_INSERT_COLUMNS = (*DOC_FIELDS, "closed_at")
 _UPDATE_COLUMNS = ("customer_id", "kind", "issue_date", "due_date", "total_minor", "balance_minor",
                    "currency", "po_number", "pdf_path", "status", "closed_at", "updated_at")
 _MEMO = ("issue_date", "due_date", "created_at", "updated_at", "closed_at")
@@ -177,7 +177,8 @@ class _InvoiceRun:
     def read_and_insert(self) -> None:
         customers = load_customers(self.conn)
         existing = self._existing_fingerprints()
-        insert = BulkInsert(self.conn, Invoice.__table__, _INSERT_COLUMNS, memo=_MEMO)  # type: ignore[arg-type]
+        insert = BulkInsert(self.conn, Invoice.__table__, _INSERT_COLUMNS, memo=_MEMO,  # type: ignore[arg-type]
+                            constants={"disputed": False, "created_at": self.now, "updated_at": self.now})
         rebuilt = self._suspend_indexes(len(existing))
         batch: list[tuple[Any, ...]] = []
         now = self.now
@@ -198,7 +199,7 @@ class _InvoiceRun:
                 if self.problems:
                     continue
                 closed_at = now if doc[10] != "open" else None
-                batch.append((*doc, False, closed_at, now, now))
+                batch.append((*doc, closed_at))
                 self.new_by_customer.setdefault(doc[1], []).append(number)
                 if len(batch) >= INSERT_BATCH:
                     insert(batch)
