@@ -252,3 +252,40 @@ def test_tick_cli_prints_counts(setup: tuple[Database, Config]) -> None:
     out = json.loads(proc.stdout)
     assert out["queued"] == 1 and out["dry_run"] is False
     assert len(outbox(db)) == 1
+
+
+def test_sql_prefilter_never_drops_a_due_account(setup: tuple[Database, Config]) -> None:
+    """The "next step cannot be due yet" SQL narrowing gives exactly the engine's decisions."""
+    import random
+
+    db, cfg = setup
+    rnd = random.Random(7)
+    steps = [s.offset_days for s in cfg.campaigns["default"].steps]
+    with db.session() as s:
+        for n in range(120):
+            c = add_customer(s, f"R{n}", emails=(f"ap@r{n}.test",),
+                             timezone=rnd.choice([None, "America/New_York", "Asia/Tokyo", "Pacific/Auckland"]))
+            dues = []
+            for k in range(rnd.randint(1, 4)):
+                due = dt.date(2026, 3, 1) + dt.timedelta(days=rnd.randint(-70, 20))
+                status = rnd.choice(["open", "open", "paid"])
+                add_invoice(s, c, f"R{n}-{k}", due.isoformat(), rnd.randint(100, 90000), status=status,
+                            balance=0 if status == "paid" else None, disputed=rnd.random() < 0.1)
+                dues.append(due)
+            if rnd.random() < 0.8:
+                i = rnd.randrange(len(steps))
+                c.dunning_step = i
+                c.dunning_cycle = rnd.randint(0, 2)
+                c.last_dunning_at = at((min(dues) + dt.timedelta(days=steps[i] + rnd.randint(-5, 5))).isoformat())
+    key = lambda e: (e.customer_id, e.step, e.cycle, e.invoices, e.rule)  # noqa: E731
+    seen = 0
+    for day in range(0, 40, 3):
+        for hour in (1, 10, 15, 22):
+            now = at((dt.date(2026, 2, 20) + dt.timedelta(days=day)).isoformat(), hour)
+            wide = tick(db, cfg, now, dry_run=True, prefilter=False)
+            narrow = tick(db, cfg, now, dry_run=True)
+            assert sorted(map(key, narrow.planned)) == sorted(map(key, wide.planned)), now
+            assert narrow.examined <= wide.examined
+            seen += len(wide.planned)
+        tick(db, cfg, now.replace(hour=11), render=fallback_render)
+    assert seen > 50
