@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.config import Config, CompanyConfig, DatabaseConfig, default_campaigns  # noqa: E402
-from bot.db import Database  # noqa: E402
-from bot.scheduler import default_renderer, fallback_render, tick  # noqa: E402
+from bot.config import CompanyConfig, Config, DatabaseConfig, default_campaigns
+from bot.db import Database
+from bot.scheduler import default_renderer, fallback_render, tick
 
-NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.timezone.utc)   # a Tuesday
+NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)   # a Tuesday
 TODAY = NOW.date()
 ZONES = [None, None, "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Madrid", "America/New_York"]
 LANGS = ["en", "en", "fr", "de", "es"]
@@ -39,7 +39,7 @@ TS = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def _ts(d: dt.datetime) -> str:
-    return d.astimezone(dt.timezone.utc).replace(tzinfo=None).strftime(TS)
+    return d.astimezone(dt.UTC).replace(tzinfo=None).strftime(TS)
 
 
 def generate(path: Path, customers: int, per_customer: int, seed: int = 42) -> None:
@@ -74,7 +74,7 @@ def generate(path: Path, customers: int, per_customer: int, seed: int = 42) -> N
             if reached is not None:
                 step = reached
                 sent = min(open_dues) + dt.timedelta(days=offsets[reached])
-                last = _ts(dt.datetime.combine(sent, dt.time(10), tzinfo=dt.timezone.utc))
+                last = _ts(dt.datetime.combine(sent, dt.time(10), tzinfo=dt.UTC))
         tz = rnd.choice(ZONES)
         cust_rows.append((cid, f"C{cid:06d}", f"Customer {cid} Ltd", rnd.choice(LANGS), tz, "EUR", "[]", None,
                           int(rnd.random() < 0.01), None, "active", None, step, 0, last, None, None,

@@ -22,14 +22,14 @@ import datetime as dt
 import secrets
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.header import Header
 from email.utils import format_datetime, formataddr
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Date, and_, bindparam, case, cast, false, func, literal, or_, select, update
+from sqlalchemy import Date, Table, and_, bindparam, case, cast, false, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.config import Config, StepConfig
@@ -59,10 +59,10 @@ BILLING_ROLES = frozenset({"billing", "ap", "accounts", "accounts_payable", "fin
 _PAUSED_STATES = (AccountState.PROMISED.value, AccountState.AWAITING_RECONCILIATION.value)
 _LIVE_STATES = (AccountState.ACTIVE.value, AccountState.CLOSED.value) + _PAUSED_STATES
 
-c_tbl = Customer.__table__
-i_tbl = Invoice.__table__
-k_tbl = Contact.__table__
-o_tbl = OutboxMessage.__table__
+c_tbl: Table = Customer.__table__  # type: ignore[assignment]
+i_tbl: Table = Invoice.__table__  # type: ignore[assignment]
+k_tbl: Table = Contact.__table__  # type: ignore[assignment]
+o_tbl: Table = OutboxMessage.__table__  # type: ignore[assignment]
 
 
 # --------------------------------------------------------------------------- config -> specs
@@ -272,8 +272,8 @@ def _load_chunk(session: Session, config: Config, specs: Mapping[str, CampaignSp
     for r in inv_rows:
         invs.setdefault(r.customer_id, []).append(r)
     contacts: dict[int, list[ContactInfo]] = {}
-    for r in contact_rows:
-        contacts.setdefault(r.customer_id, []).append(ContactInfo(r.email, r.name, r.role, bool(r.is_primary)))
+    for k in contact_rows:
+        contacts.setdefault(k.customer_id, []).append(ContactInfo(k.email, k.name, k.role, bool(k.is_primary)))
     company_tz = config.company.timezone
     out = []
     for r in rows:
@@ -391,7 +391,7 @@ def _mime_text(config: Config, sender: str, to: Sequence[str], cc: Sequence[str]
         parts.append(_header("Reply-To", reply_to))
     parts += [
         _header("Subject", subject),
-        _header("Date", format_datetime(now.astimezone(dt.timezone.utc))),
+        _header("Date", format_datetime(now.astimezone(dt.UTC))),
         _header("Message-ID", message_id),
         _header("Auto-Submitted", "auto-generated"),
     ]
@@ -410,10 +410,10 @@ def _mime_text(config: Config, sender: str, to: Sequence[str], cc: Sequence[str]
 def default_renderer() -> RenderStep:
     """``bot.render.render_step`` when it is available, else :func:`fallback_render`."""
     try:
-        from bot.render import render_step  # type: ignore[attr-defined]
+        from bot.render import render_step
     except ImportError:
         return fallback_render
-    return render_step  # type: ignore[no-any-return]
+    return render_step
 
 
 # --------------------------------------------------------------------------- applying decisions
@@ -643,9 +643,8 @@ def _simulate(cand: Candidate, specs: Mapping[str, CampaignSpec], now: dt.dateti
         day = today + dt.timedelta(days=k)
         sel = select_campaign(view, specs)
         start = sel.spec.send_window.start if isinstance(sel, Selection) else dt.time(9, 0)
-        at = dt.datetime.combine(day, start, tzinfo=tz).astimezone(dt.timezone.utc)
-        if at < now:
-            at = now
+        at = dt.datetime.combine(day, start, tzinfo=tz).astimezone(dt.UTC)
+        at = max(at, now)
         actions = due_actions(view, specs, at)
         for a in actions:
             if isinstance(a, SendStep):

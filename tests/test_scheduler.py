@@ -25,12 +25,12 @@ from bot.scheduler import TickError, fallback_render, plan, tick
 
 REPO = Path(__file__).resolve().parent.parent
 LONDON = ZoneInfo("Europe/London")
-T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:
     """``day`` at ``hour``:00 London time, as aware UTC."""
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=LONDON).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=LONDON).astimezone(dt.UTC)
 
 
 def add_customer(s: Any, ext: str, *, emails: tuple[str, ...] = (), bounced: tuple[str, ...] = (),
@@ -277,7 +277,7 @@ def test_sql_prefilter_never_drops_a_due_account(setup: tuple[Database, Config])
                 c.dunning_step = i
                 c.dunning_cycle = rnd.randint(0, 2)
                 c.last_dunning_at = at((min(dues) + dt.timedelta(days=steps[i] + rnd.randint(-5, 5))).isoformat())
-    key = lambda e: (e.customer_id, e.step, e.cycle, e.invoices, e.rule)  # noqa: E731
+    key = lambda e: (e.customer_id, e.step, e.cycle, e.invoices, e.rule)
     seen = 0
     for day in range(0, 40, 3):
         for hour in (1, 10, 15, 22):
