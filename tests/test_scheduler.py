@@ -289,3 +289,27 @@ def test_sql_prefilter_never_drops_a_due_account(setup: tuple[Database, Config])
             seen += len(wide.planned)
         tick(db, cfg, now.replace(hour=11), render=fallback_render)
     assert seen > 50
+
+
+def test_fallback_message_with_non_ascii_names_parses_back(setup: tuple[Database, Config]) -> None:
+    db, cfg = setup
+    with db.session() as s:
+        c = add_customer(s, "U1", emails=("compta@societe.test",))
+        c.name = "Société Générale d'Électricité Ñandú GmbH & Co. KG — Zürich"
+        add_invoice(s, c, "FA-2026-001", "2026-03-02", 123456, currency="EUR")
+    tick(db, cfg, at("2026-03-05"), render=fallback_render)
+    (row,) = outbox(db)
+    msg = email.message_from_bytes(row.raw, policy=email.policy.default)
+    assert "\r\n" in row.raw.decode("ascii") and row.raw.isascii()
+    body = msg.get_content()
+    assert "Société Générale d'Électricité Ñandú" in body and "FA-2026-001" in body and "1234.56" in body
+    assert msg["Message-ID"] == row.message_id and msg["X-Arbot-Token"] == row.reply_token
+
+
+def test_plan_table_output(setup: tuple[Database, Config]) -> None:
+    db, cfg = setup
+    month_ledger(db)
+    proc = _run_cli(cfg, "plan", "--days", "7", "--now", "2026-02-27T08:00")
+    assert proc.returncode == 0, proc.stderr
+    assert "reminder" in proc.stdout and "due_today" in proc.stdout and "nothing was sent" in proc.stdout
+    assert counts(db) == (0, 0)
