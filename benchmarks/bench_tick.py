@@ -152,15 +152,16 @@ def main() -> None:
     cfg = _config(path)
     db = Database(cfg.database_url)
     renderer = fallback_render if args.fallback else default_renderer()
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     res = tick(db, cfg, NOW, render=renderer)
-    elapsed = time.perf_counter() - t1
+    elapsed, cpu = time.perf_counter() - t1, time.process_time() - c1
     db.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures = {
         "customers": args.customers, "invoices": args.customers * args.invoices_per_customer,
         "renderer": f"{renderer.__module__}.{renderer.__name__}",
         "generate_seconds": round(gen, 1), "tick_seconds": round(elapsed, 2),
+        "tick_cpu_seconds": round(cpu, 2),   # less sensitive to other load on a shared machine
         "examined": res.examined, "emails_queued": res.queued, "alerts": res.alerts,
         "chunks": res.chunks, "peak_rss_mb": round(peak_mb), "bar_seconds": 15,
         "ok": elapsed <= 15,
@@ -168,7 +169,7 @@ def main() -> None:
     for line in explain(path):
         print(line)
     print(json.dumps(figures, indent=2))
-    print(f"tick: {elapsed:.2f} s for {args.customers:,} customers / "
+    print(f"tick: {elapsed:.2f} s ({cpu:.2f} s CPU) for {args.customers:,} customers / "
           f"{args.customers * args.invoices_per_customer:,} invoices, {res.queued:,} emails queued "
           f"({'within' if elapsed <= 15 else 'OVER'} the 15 s bar)")
 

@@ -23,6 +23,7 @@ import secrets
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.header import Header
 from email.utils import format_datetime, formataddr
@@ -578,6 +579,32 @@ def tick(db: Database, config: Config, now: dt.datetime, *, render: RenderStep |
     if not specs:
         return result
     renderer = render or default_renderer()
+    with _keep_open(db):
+        _tick_chunks(db, config, specs, now, result, renderer, dry_run, payment_link, chunk_size, prefilter)
+    if dry_run:
+        result.queued = len(result.planned)
+    return result
+
+
+@contextmanager
+def _keep_open(db: Database) -> Iterator[None]:
+    """Hold one idle SQLite connection for the whole tick.
+
+    The engine uses a fresh connection per transaction; when the last one closes, SQLite
+    checkpoints and removes the WAL, an fsync-heavy step that otherwise happens after
+    every chunk. One idle connection (no transaction, no lock) keeps that to SQLite's
+    ordinary automatic checkpoints.
+    """
+    if db.dialect != "sqlite":
+        yield
+        return
+    with db.engine.connect():
+        yield
+
+
+def _tick_chunks(db: Database, config: Config, specs: Mapping[str, CampaignSpec], now: dt.datetime,
+                 result: TickResult, renderer: RenderStep, dry_run: bool,
+                 payment_link: PaymentLinkFn | None, chunk_size: int, prefilter: bool) -> None:
     after = 0
     while True:
         with db.session() as s:
@@ -604,9 +631,6 @@ def tick(db: Database, config: Config, now: dt.datetime, *, render: RenderStep |
                     raise TickError(f"chunk after customer id {after} rolled back: "
                                     f"{type(exc).__name__}: {exc}") from exc
         after = chunk[-1].view.customer_id
-    if dry_run:
-        result.queued = len(result.planned)
-    return result
 
 
 # --------------------------------------------------------------------------- plan (simulation)
