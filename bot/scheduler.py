@@ -49,7 +49,7 @@ from bot.render_api import (
     reply_address,
     totals_by_currency,
 )
-from bot.timeline import record
+from bot.timeline import record_many
 from campaigns.actions import Action, ChangeState, Escalate, NoAction, SendStep
 from campaigns.dunning import Selection, apply_actions, due_actions, select_campaign, zone
 from campaigns.snapshot import WEEKDAYS, AccountView, CampaignSpec, InvoiceView, SendWindowSpec, StepSpec
@@ -270,8 +270,8 @@ def _load_chunk(session: Session, config: Config, specs: Mapping[str, CampaignSp
         {"ids": ids},
     ).all()
     invs: dict[int, list[Any]] = {}
-    for r in inv_rows:
-        invs.setdefault(r.customer_id, []).append(r)
+    for r in inv_rows:        # positional access: Row attribute lookups dominate this loop otherwise
+        invs.setdefault(r[0], []).append(r)
     contacts: dict[int, list[ContactInfo]] = {}
     for k in contact_rows:
         contacts.setdefault(k.customer_id, []).append(ContactInfo(k.email, k.name, k.role, bool(k.is_primary)))
@@ -281,8 +281,9 @@ def _load_chunk(session: Session, config: Config, specs: Mapping[str, CampaignSp
         tz_name = _tz_name(r.timezone, company_tz)
         today = now.astimezone(zone(tz_name)).date()
         cust_invs = invs.get(r.id, [])
-        views = tuple(InvoiceView(i.number, i.due_date, int(i.balance_minor), i.currency, i.status,
-                                  bool(i.disputed)) for i in cust_invs)
+        # columns: customer_id, number, issue_date, due_date, total, balance, currency, po, pdf,
+        # status, disputed
+        views = tuple(InvoiceView(i[1], i[3], int(i[5]), i[6], i[9], bool(i[10])) for i in cust_invs)
         recipients = _recipients(contacts.get(r.id, []))
         try:
             state = AccountState(r.state)
@@ -557,8 +558,7 @@ def _apply_chunk(session: Session, config: Config, chunk: Sequence[Candidate],
                 dunning_step=bindparam("b_step"), dunning_cycle=bindparam("b_cycle"),
                 last_dunning_at=bindparam("b_last"), updated_at=bindparam("b_updated")),
             updates, execution_options={"synchronize_session": False})
-    for ev in pending_events:
-        record(session, at=now, actor="bot", **ev)
+    record_many(session, pending_events, at=now)
 
 
 # --------------------------------------------------------------------------- the tick
