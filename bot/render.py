@@ -424,7 +424,7 @@ class Renderer:
     def render_parts(self, tset: TemplateSet, variables: dict[str, Any]) -> tuple[str, str, str]:
         """Subject (one line), text and inlined HTML; template errors -> RenderError."""
         try:
-            subject = " ".join(tset.subject.render(variables).split())
+            subject = _WS.sub(" ", tset.subject.render(variables)).strip(" ")
             variables["subject"] = subject
             text = tset.txt.render(variables).strip() + "\n"
             html = tset.html.render(variables)
@@ -599,6 +599,7 @@ def build_mime(ctx: StepRenderContext, *, subject: str, text: str, html: str | N
 # ---------------------------------------------------------------------------
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_WS = re.compile(r"[ \t\r\n]+")   # not str.split(): keep the no-break spaces of money and dates
 
 
 def safe_filename(name: str) -> str:
