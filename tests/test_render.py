@@ -236,10 +236,24 @@ def test_non_ascii_subject_and_sender(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- PDFs
 
 
+def have_ttf() -> bool:
+    from bot.pdf import FontError, find_ttf
+
+    try:
+        find_ttf(None)
+    except FontError:
+        return False
+    return True
+
+
+needs_ttf = pytest.mark.skipif(not have_ttf(), reason="no DejaVu Sans (install fonts-dejavu-core)")
+
+
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
+@needs_ttf
 def test_statement_pdf_text(cfg: Config) -> None:
     from bot import pdf
 
@@ -260,6 +274,7 @@ def test_statement_pdf_text(cfg: Config) -> None:
                                         "90+": 40000}}
 
 
+@needs_ttf
 def test_invoice_pdf_text_latin_and_unicode(cfg: Config) -> None:
     from bot import pdf
 
@@ -301,6 +316,7 @@ def test_generated_invoice_pdfs_cached(cfg: Config) -> None:
 # --------------------------------------------------------------------------- check, sandbox, strict
 
 
+@needs_ttf
 def test_shipped_templates_check_clean(cfg: Config) -> None:
     assert check_templates(cfg) == []
 
