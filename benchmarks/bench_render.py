@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import Config, StepConfig, parse_config  # noqa: E402
-from bot.render import Renderer, build_mime, language_chain  # noqa: E402
-from bot.render_api import (  # noqa: E402
+from bot.config import Config, StepConfig, parse_config
+from bot.render import Renderer, build_mime, language_chain
+from bot.render_api import (
     ContactInfo,
     CustomerInfo,
     InvoiceInfo,
@@ -28,7 +28,7 @@ from bot.render_api import (  # noqa: E402
     totals_by_currency,
 )
 
-NOW = dt.datetime(2026, 3, 20, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 20, 10, 0, tzinfo=dt.UTC)
 LANGS = ("en", "fr", "de", "es")
 
 

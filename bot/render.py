@@ -18,18 +18,18 @@ The template variables are documented in ``docs/templates.md``.
 
 from __future__ import annotations
 
-import datetime as dt
 import base64
-import uuid
+import datetime as dt
 import re
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from email._policybase import Compat32
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
-from email._policybase import Compat32
 from email.utils import format_datetime, formataddr
 from functools import lru_cache
 from importlib import resources
@@ -39,7 +39,8 @@ from zoneinfo import ZoneInfo
 
 import css_inline
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime as babel_format_datetime
+from babel.dates import format_date
+from babel.dates import format_datetime as babel_format_datetime
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
@@ -52,8 +53,9 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.environment import TemplateModule
+from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.config import Config
 from bot.money import Money, display
@@ -348,8 +350,8 @@ def template_error_line(exc: BaseException, env: ImmutableSandboxedEnvironment |
     """``path:line: message`` for a Jinja error (syntax errors carry the line; runtime
     errors are located from the traceback frames of the compiled template)."""
     if isinstance(exc, TemplateSyntaxError):
-        where = exc.filename or exc.name or fallback
-        return f"{where}:{exc.lineno}: {exc.message}"
+        source = exc.filename or exc.name or fallback
+        return f"{source}:{exc.lineno}: {exc.message}"
     where, line = _template_frame(exc)
     msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if isinstance(exc, SecurityError):
@@ -367,9 +369,7 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
     while tb is not None:
         code = tb.tb_frame.f_code
         filename = code.co_filename
-        if filename.endswith(".j2") or code.co_name in ("top-level template code", "template"):
-            found = (filename, tb.tb_lineno)
-        elif "block" in code.co_name and filename.endswith(".j2"):
+        if filename.endswith(".j2") or code.co_name in ("top-level template code", "template") or "block" in code.co_name and filename.endswith(".j2"):
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found

@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -20,8 +19,8 @@ from bot.money import display
 from bot.render import (
     AlertView,
     MessageOptions,
-    RenderError,
     Renderer,
+    RenderError,
     babel_locale,
     language_chain,
     render_message,
@@ -39,7 +38,7 @@ from bot.render_api import (
 from bot.template_check import check_templates
 
 REPO = Path(__file__).resolve().parent.parent
-NOW = dt.datetime(2026, 3, 20, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 20, 10, 0, tzinfo=dt.UTC)
 STEPS = default_campaigns()["default"].steps
 LANGS = ("en", "fr", "de", "es")
 LINK = "https://pay.example/l/abc123"
@@ -349,9 +348,10 @@ def test_check_reports_file_and_line(tmp_path: Path) -> None:
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, check=False)
 
 
+@needs_ttf
 def test_check_cli(tmp_path: Path) -> None:
     make_config(tmp_path)
     ok = cli("-c", "bot.toml", "check", cwd=tmp_path)
@@ -374,7 +374,7 @@ def seed_ledger(cfg: Config) -> None:
     from bot.db import Database
     from bot.models import Contact, Customer, Invoice
 
-    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     db = Database(cfg.database_url)
     with db.session() as s:
         c = Customer(external_id="C-7", name="Acme <GmbH>", language="de", timezone="Europe/Berlin",

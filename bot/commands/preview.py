@@ -19,7 +19,7 @@ import email.policy
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
@@ -138,19 +138,19 @@ class Choice:
 def choose_step(config: Config, account: LoadedAccount, step_name: str | None, now: dt.datetime) -> Choice:
     """The step to preview: the one named, else the engine's decision, else the one reached."""
     if step_name:
-        for cname in filter(None, [_campaign_for(config, account), *config.campaigns]):
-            steps = config.campaigns[cname].steps
-            for i, st in enumerate(steps):
+        for name in filter(None, [_campaign_for(config, account), *config.campaigns]):
+            for i, st in enumerate(config.campaigns[name].steps):
                 if st.name == step_name:
-                    return Choice(cname, i, account.dunning_cycle, _chased(config.campaigns[cname], account))
+                    return Choice(name, i, account.dunning_cycle, _chased(config.campaigns[name], account))
         names = sorted({s.name for c in config.campaigns.values() for s in c.steps})
         fail(f"--step: no step {step_name!r} in any campaign (steps: {', '.join(names)})")
     engine = _engine_choice(config, account, now)
     if isinstance(engine, Choice):
         return engine
-    cname = _campaign_for(config, account)
-    if cname is None:
+    found = _campaign_for(config, account)
+    if found is None:
         fail("no campaign is configured")
+    cname: str = found
     campaign = config.campaigns[cname]
     chased = _chased(campaign, account)
     if not chased:
@@ -218,9 +218,9 @@ def register(app: typer.Typer) -> None:
     def preview_cmd(
         ctx: typer.Context,
         customer: Annotated[str, typer.Argument(help="The customer's id in the ledger (ERP id).")],
-        step: Annotated[Optional[str], typer.Option("--step", help="Step name (default: the step due).")] = None,
-        now: Annotated[Optional[str], typer.Option("--now", help=NOW_HELP)] = None,
-        out: Annotated[Optional[Path], typer.Option(
+        step: Annotated[str | None, typer.Option("--step", help="Step name (default: the step due).")] = None,
+        now: Annotated[str | None, typer.Option("--now", help=NOW_HELP)] = None,
+        out: Annotated[Path | None, typer.Option(
             "--out", help="Write the HTML, the attachments and message.eml to this directory.")] = None,
     ) -> None:
         """Show the exact email a customer would get (headers, text, HTML file, attachments); sends nothing."""
@@ -265,7 +265,8 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"Attachments ({len(rendered.attachments)}):")
         for part in msg.iter_attachments():
             filename = part.get_filename() or "attachment"
-            data = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            data = payload if isinstance(payload, bytes) else b""
             where = ""
             if out is not None:
                 (folder / filename).write_bytes(data)
