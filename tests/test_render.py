@@ -416,3 +416,27 @@ def test_preview_cli(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no customer" in missing.stderr
 
 
+
+
+def test_pdf_base14_writer_multipage(cfg: Config) -> None:
+    from bot import pdf
+
+    items = tuple(InvoiceInfo(f"INV-{k:04d}", dt.date(2026, 1, 1), dt.date(2026, 2, 1), 1000 + k, 1000 + k, "EUR",
+                              "PO (a\\b)" if k == 0 else None, None, 47) for k in range(90))
+    cust = CustomerInfo(7, "C-7", "Müller & Søn (Süd)", "fr", None, "EUR")
+    data = pdf.statement_pdf(cfg, cust, items, now=NOW, locale="fr")
+    reader = PdfReader(io.BytesIO(data), strict=True)
+    assert len(reader.pages) >= 2
+    assert reader.metadata is not None and reader.metadata.title == "Relevé de compte"
+    text = pdf_text(data)
+    assert "Müller & Søn (Süd)" in text and "PO (a\\b)" in text and "INV-0089" in text and "Page 2" in text
+    assert pdf.statement_pdf(cfg, cust, items, now=NOW, locale="fr") == data   # deterministic
+
+
+@needs_ttf
+def test_pdf_falls_back_to_ttf_outside_cp1252(cfg: Config) -> None:
+    from bot import pdf
+
+    inv = InvoiceInfo("INV-77", dt.date(2026, 1, 1), dt.date(2026, 2, 1), 123456, 123456, "INR", None, None, 47)
+    data = pdf.invoice_pdf(cfg, CustomerInfo(7, "C-7", "Acme", "en", None, "INR"), inv, locale="en")
+    assert "₹1,234.56" in pdf_text(data)
