@@ -30,6 +30,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.colors import Color, HexColor, black
@@ -194,7 +195,7 @@ class _Base14Canvas:
     TrueType font). Output is deterministic (fixed document id from the content).
     """
 
-    _FONT_IDS = {"Helvetica": b"/F1", "Helvetica-Bold": b"/F2"}
+    _FONT_IDS: ClassVar[dict[str, bytes]] = {"Helvetica": b"/F1", "Helvetica-Bold": b"/F2"}
 
     def __init__(self, buf: io.BytesIO) -> None:
         self.buf = buf
@@ -205,36 +206,36 @@ class _Base14Canvas:
         self.font = "Helvetica"
         self.size = 10.0
 
-    def setTitle(self, title: str) -> None:  # noqa: N802 - reportlab's names
+    def setTitle(self, title: str) -> None:
         self.title = title
 
-    def setAuthor(self, author: str) -> None:  # noqa: N802
+    def setAuthor(self, author: str) -> None:
         self.author = author
 
-    def setFillColor(self, color: Color) -> None:  # noqa: N802
+    def setFillColor(self, color: Color) -> None:
         self.ops.append(b"%.3f %.3f %.3f rg" % (color.red, color.green, color.blue))
 
-    def setStrokeColor(self, color: Color) -> None:  # noqa: N802
+    def setStrokeColor(self, color: Color) -> None:
         self.ops.append(b"%.3f %.3f %.3f RG" % (color.red, color.green, color.blue))
 
-    def setLineWidth(self, width: float) -> None:  # noqa: N802
+    def setLineWidth(self, width: float) -> None:
         self.ops.append(b"%.2f w" % width)
 
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
         self.ops.append(b"%.2f %.2f m %.2f %.2f l S" % (x1, y1, x2, y2))
 
-    def setFont(self, name: str, size: float) -> None:  # noqa: N802
+    def setFont(self, name: str, size: float) -> None:
         self.font, self.size = name, size
 
-    def drawString(self, x: float, y: float, text: str) -> None:  # noqa: N802
+    def drawString(self, x: float, y: float, text: str) -> None:
         data = text.translate(_TO_CP1252).encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
         self.ops.append(b"BT %s %.1f Tf %.2f %.2f Td (%s) Tj ET" % (self._FONT_IDS[self.font], self.size, x, y,
                                                                    data))
 
-    def drawRightString(self, x: float, y: float, text: str) -> None:  # noqa: N802
+    def drawRightString(self, x: float, y: float, text: str) -> None:
         self.drawString(x - pdfmetrics.stringWidth(text, self.font, self.size), y, text)
 
-    def showPage(self) -> None:  # noqa: N802
+    def showPage(self) -> None:
         self.pages.append(b"\n".join(self.ops))
         self.ops = []
 
