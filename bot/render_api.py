@@ -25,6 +25,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy.orm import Session
+
 from bot.config import Config, StepConfig
 
 HEADER_TOKEN = "X-Arbot-Token"
@@ -140,14 +142,15 @@ class PaymentLinkFn(Protocol):
     """``payment_link(customer_id, *, customer, invoices, totals, now) -> url | None``.
 
     Called by the scheduler for steps with ``payment_link = true``, inside the chunk's
-    transaction (so keep it fast: reuse stored links, create at most once per balance).
+    transaction, whose ``session`` it receives (a second writer would wait behind the
+    chunk's lock on SQLite); keep it fast: reuse stored links, create at most once per balance.
     Returns None when no link can be had; the email is then written without one.
     Must not raise for an unavailable provider (return None); an exception rolls the
     chunk back.
     """
 
     def __call__(self, customer_id: int, *, customer: CustomerInfo, invoices: tuple[InvoiceInfo, ...],
-                 totals: Mapping[str, int], now: dt.datetime) -> str | None: ...
+                 totals: Mapping[str, int], now: dt.datetime, session: Session) -> str | None: ...
 
 
 def reply_address(ar_address: str, token: str, plus_addressing: bool) -> str:

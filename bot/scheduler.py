@@ -367,7 +367,7 @@ def _planned(cand: Candidate, send: SendStep, at: dt.datetime) -> PlannedEmail:
 
 
 def _render_context(config: Config, cand: Candidate, send: SendStep, now: dt.datetime,
-                    payment_link: PaymentLinkFn | None) -> StepRenderContext:
+                    payment_link: PaymentLinkFn | None, session: Session) -> StepRenderContext:
     step = _step_config(config, send.campaign, send.step_index)
     chased = tuple(cand.invoices[n] for n in send.invoices if n in cand.invoices)
     totals = totals_by_currency(chased)
@@ -375,7 +375,7 @@ def _render_context(config: Config, cand: Candidate, send: SendStep, now: dt.dat
     url = None
     if payment_link is not None and step.payment_link:
         url = payment_link(cand.view.customer_id, customer=cand.customer, invoices=chased, totals=totals,
-                           now=now)
+                           now=now, session=session)
     return StepRenderContext(
         config=config, customer=cand.customer, contacts=cand.contacts, step=step,
         step_index=send.step_index, campaign=send.campaign, cycle=send.cycle, invoices=chased,
@@ -433,7 +433,7 @@ def _apply_chunk(session: Session, config: Config, chunk: Sequence[Candidate],
         for a in changed:
             if isinstance(a, SendStep):
                 send = a
-                ctx = _render_context(config, cand, a, now, payment_link)
+                ctx = _render_context(config, cand, a, now, payment_link, session)
                 email = render(ctx)
                 key = idempotency_key(cid, a.campaign, a.step, a.cycle)
                 outbox.append(dict(

@@ -1,0 +1,587 @@
+"""Reading bounces: RFC 3464 delivery status notifications and the non-standard ones real MTAs send.
+
+Contract of :func:`read_bounce`: pure, never raises, bounded (bodies are scanned up to
+``SCAN_CHARS``); returns ``None`` for anything that is not a failed or delayed delivery.
+
+The rules run in the order of the ``RULES`` table, Mailman style: each is a tiny named
+predicate that either decides (``Verdict.not_bounce`` or a ``BounceReport``) or passes.
+
+1. Look-alikes that are *not* bounces are ruled out first, by structure: abuse reports
+   (``feedback-report``), read receipts (``disposition-notification``), successful-delivery
+   DSNs, and auto-replies / challenge-response mail that carries no failure evidence.
+2. A standard DSN (``message/delivery-status``) is read field by field: per-recipient blocks,
+   ``Original-Recipient`` preferred over ``Final-Recipient`` (the address we sent to),
+   ``Action``, ``Status``, ``Diagnostic-Code``.
+3. ``X-Failed-Recipients`` (Exim and others).
+4. flufl.bounce (GNU Mailman's detectors: qmail, Exchange, Domino, Yahoo, SMTP32, ...) as a
+   second opinion, only when the message looks like a delivery report at all.
+5. A text reader of our own for the rest: a failure subject or a mailer-daemon sender,
+   plus an address beside a failure phrase or an SMTP status in the text.
+
+Permanence: ``Action: failed`` or a 5.x.x status is permanent; ``Action: delayed``, a 4.x.x
+status without ``failed``, or delay wording ("will retry", "still being retried") is
+transient (``permanent=False``).
+"""
+
+from __future__ import annotations
+
+import email
+import email.message
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from parsers.mime import DecodedMessage, decode_bytes
+
+SCAN_CHARS = 200_000
+FLUFL_MAX_BYTES = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class BounceReport:
+    """A failed (or delayed) delivery: who failed, how finally, and the proof."""
+
+    permanent: bool | None
+    recipients: tuple[str, ...]
+    status: str | None
+    diagnostic: str | None
+    original_message_id: str | None
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _NotBounce:
+    rule: str
+
+
+_ADDR = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\"-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_ADDR_RE = re.compile(_ADDR)
+_STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
+_SMTP_CODE_RE = re.compile(r"(?<!\d)([45]\d\d)(?:[ -]|$)")
+_ID_RE = re.compile(r"<[^<>\s]{1,998}>")
+
+_DAEMON_LOCALPARTS = re.compile(
+    r"^(?:mailer-daemon|mailer_daemon|maildaemon|postmaster|mail-daemon|mdaemon|"
+    r"bounce[s]?|nobody|noreply|no-reply|daemon|root|mail|mailadmin|mailerdaemon|"
+    r"microsoftexchange[0-9a-f]*|ims|mmdf|smtp|mta|returns?)(?:[+\-=.].*)?@",
+    re.IGNORECASE,
+)
+_BOUNCE_SENDER_RE = re.compile(r"mailer[-_]?daemon|postmaster|mail delivery (?:subsystem|system)|"
+                               r"microsoftexchange|mail administrator", re.IGNORECASE)
+_FAILURE_SUBJECT_RE = re.compile(
+    r"undeliver|undelivered|not delivered|non[- ]?deliver|delivery (?:status notification|failure|failed|"
+    r"problem|report|notification|has failed)|failure notice|returned mail|returned to sender|"
+    r"mail delivery failed|delivery delayed|delayed mail|could not be delivered|rejected|"
+    r"warning: message|mail system error|nicht zustellbar|unzustellbar|unzustellbare|"
+    r"non remis|non distribuable|échec de (?:la )?(?:remise|distribution)|no (?:se )?(?:pudo|puede) entregar|"
+    r"no entregado|onbestelbaar|niet bezorgd|kan niet worden bezorgd|non recapitabile|mancato recapito|"
+    r"não entregue|não foi possível entregar|unable to deliver|message status|mail failure|"
+    r"retour|zustellung|delivery notification|permanent failure|temporary failure|"
+    r"nondeliverable|bounced|bounce",
+    re.IGNORECASE,
+)
+_FAILURE_PHRASES_RE = re.compile(
+    r"user unknown|unknown user|no such user|does not exist|doesn't exist|not exist|mailbox unavailable|"
+    r"mailbox (?:is )?full|over quota|quota exceeded|address rejected|recipient rejected|"
+    r"could not be delivered|couldn't be delivered|was not delivered|wasn't delivered|"
+    r"undeliverable|delivery (?:has )?failed|failed permanently|permanent (?:error|failure)|"
+    r"address not found|unknown (?:recipient|address|mailbox)|invalid (?:recipient|address|mailbox)|"
+    r"no mailbox|host not found|domain not found|unrouteable|unroutable|relay(?:ing)? denied|"
+    r"message (?:was )?rejected|returned to sender|delivery to the following|following (?:address|recipient)|"
+    r"could not deliver|unable to deliver|not be delivered|nicht zugestellt|konnte nicht|"
+    r"n'a pas pu être (?:remis|distribué)|no se (?:ha )?(?:pudo|puede) entregar|"
+    r"kon niet worden bezorgd|non è stato possibile|não (?:foi|pôde) (?:possível )?(?:entregar|ser entregue)|"
+    r"smtp error|said: 5\d\d|550|551|552|553|554",
+    re.IGNORECASE,
+)
+_DELAY_RE = re.compile(
+    r"delayed|delay(?:ed)? (?:mail|notification)|still (?:being )?(?:retried|trying)|will (?:continue to |keep )?"
+    r"(?:retry|try)|will be retried|not yet been delivered|has not been delivered yet|warning: message|"
+    r"temporar(?:y|ily) (?:failure|problem|unavailable)|verzögert|retardé|en retard|retrasad|vertraagd|ritardat",
+    re.IGNORECASE,
+)
+_CHALLENGE_RE = re.compile(
+    r"challenge[- ]response|verify (?:that )?you(?:'re| are)|verification request|"
+    r"please (?:verify|confirm) (?:your (?:e-?mail|address|identity|message)|that you)|"
+    r"approved senders? list|guest list|waitlisted|add yourself|whitelist|not a (?:ro)?bot|"
+    r"confirm (?:that )?you are (?:a )?human|spam ?arrest|"
+    r"click (?:on )?(?:the|this) link .{0,60}(?:deliver|verify|added|approve)",
+    re.IGNORECASE,
+)
+_AUTO_REPLY_SUBJECT_RE = re.compile(
+    r"out of (?:the )?office|automatic reply|auto(?:matic)?[- ]?(?:reply|response|antwort)|autoreply|"
+    r"vacation|abwesen|absence|réponse automatique|respuesta automática|risposta automatica|"
+    r"automatisch antwoord|resposta automática|fuera de la oficina|ausente|afwezig",
+    re.IGNORECASE,
+)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _clean_addr(value: str) -> str | None:
+    """The address in a DSN recipient field or a text fragment, lower-case, or None."""
+    value = value.strip()
+    if ";" in value[:20]:
+        value = value.split(";", 1)[1]
+    value = value.strip().strip("<>").strip()
+    match = re.search(r"\"?[^\s<>\"]*\"?@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*", value)
+    if not match:
+        return None
+    addr = match.group(0).strip(".,;:()[]'").replace('"', "")
+    if "@" not in addr or addr.startswith("@") or len(addr) > 254:
+        return None
+    return addr.lower()
+
+
+def _status_of(text: str) -> str | None:
+    match = _STATUS_RE.search(text)
+    return ".".join(match.groups()) if match else None
+
+
+def _parts(msg: email.message.Message, limit: int = 200) -> list[email.message.Message]:
+    out: list[email.message.Message] = []
+    stack = [msg]
+    while stack and len(out) < limit:
+        part = stack.pop()
+        out.append(part)
+        try:
+            payload = part.get_payload()
+        except Exception:
+            continue
+        if isinstance(payload, list) and part.get_content_type() != "message/delivery-status":
+            stack.extend(p for p in reversed(payload) if isinstance(p, email.message.Message))
+    return out
+
+
+def _report_type(msg: DecodedMessage) -> str:
+    try:
+        if msg.message.get_content_type() == "multipart/report":
+            return str(msg.message.get_param("report-type") or "").lower()
+    except Exception:
+        pass
+    return ""
+
+
+def _has_part(msg: DecodedMessage, ctype: str) -> bool:
+    try:
+        return any(p.get_content_type() == ctype for p in _parts(msg.message))
+    except Exception:
+        return False
+
+
+def _body_text(msg: DecodedMessage) -> str:
+    """All human-readable text of the report (not the returned original's body), bounded."""
+    chunks: list[str] = [msg.text]
+    total = len(msg.text)
+    try:
+        for part in _parts(msg.message):
+            if total > SCAN_CHARS:
+                break
+            ctype = part.get_content_type()
+            if ctype in ("text/plain", "text/html") and part.get("Content-Disposition", "").lower().find(
+                "attachment"
+            ) < 0:
+                data = part.get_payload(decode=True)
+                if isinstance(data, bytes):
+                    text = decode_bytes(data[:SCAN_CHARS], part.get_content_charset())
+                    if ctype == "text/html":
+                        text = re.sub(r"<[^>]{0,2000}>", " ", text)
+                    if text not in chunks:
+                        chunks.append(text)
+                        total += len(text)
+    except Exception:
+        pass
+    return "\n".join(chunks)[:SCAN_CHARS]
+
+
+def _ds_blocks(part: email.message.Message) -> list[dict[str, str]]:
+    """The header blocks of a ``message/delivery-status`` part, as lower-case dicts."""
+    blocks: list[dict[str, str]] = []
+    try:
+        payload = part.get_payload()
+    except Exception:
+        return blocks
+    if isinstance(payload, list):
+        for block in payload[:200]:
+            if isinstance(block, email.message.Message):
+                fields = {str(k).lower(): str(v) for k, v in block.items()}
+                # compat32 may leave the following blocks in the body when separated oddly
+                body = block.get_payload()
+                blocks.append(fields)
+                if isinstance(body, str) and body.strip():
+                    blocks.extend(_text_blocks(body))
+        return blocks
+    text = payload if isinstance(payload, str) else ""
+    try:
+        if part.get("Content-Transfer-Encoding", "").lower() in ("base64", "quoted-printable"):
+            data = part.get_payload(decode=True)
+            if isinstance(data, bytes):
+                text = decode_bytes(data, "utf-8")
+    except Exception:
+        pass
+    return _text_blocks(text)
+
+
+def _text_blocks(text: str) -> list[dict[str, str]]:
+    blocks: list[dict[str, str]] = []
+    for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n")[:SCAN_CHARS])[:200]:
+        fields: dict[str, str] = {}
+        last: str | None = None
+        for line in chunk.split("\n"):
+            if line[:1] in (" ", "\t") and last:
+                fields[last] += " " + line.strip()
+                continue
+            key, sep, value = line.partition(":")
+            if sep and re.match(r"^[A-Za-z][A-Za-z0-9-]*$", key.strip()):
+                last = key.strip().lower()
+                fields.setdefault(last, value.strip())
+        if fields:
+            blocks.append(fields)
+    return blocks
+
+
+def _original_message_id(msg: DecodedMessage) -> str | None:
+    """The Message-ID of the returned original (text/rfc822-headers or message/rfc822)."""
+    try:
+        for part in _parts(msg.message):
+            ctype = part.get_content_type()
+            if ctype in ("message/rfc822", "message/global", "message/rfc822-headers"):
+                payload = part.get_payload()
+                inner = payload[0] if isinstance(payload, list) and payload else None
+                if isinstance(inner, email.message.Message) and inner.get("Message-ID"):
+                    ids = _ID_RE.findall(str(inner.get("Message-ID")))
+                    if ids:
+                        return ids[0]
+            if ctype == "text/rfc822-headers":
+                data = part.get_payload(decode=True)
+                text = decode_bytes(data, "utf-8") if isinstance(data, bytes) else str(part.get_payload())
+                match = re.search(r"^message-id:\s*(<[^<>\s]+>)", text, re.IGNORECASE | re.MULTILINE)
+                if match:
+                    return match.group(1)
+    except Exception:
+        pass
+    match = re.search(r"^\s*message-id:\s*(<[^<>\s]+>)", _body_text(msg), re.IGNORECASE | re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def _own_addresses(msg: DecodedMessage) -> set[str]:
+    """Addresses that can never be the failed recipient: the report's own sender and addressee."""
+    own = set(msg.to_addresses) | set(msg.cc_addresses)
+    if msg.from_address:
+        own.add(msg.from_address)
+    return own
+
+
+def _is_daemon(addr: str) -> bool:
+    return bool(_DAEMON_LOCALPARTS.match(addr))
+
+
+def _looks_like_report(msg: DecodedMessage) -> bool:
+    sender = (msg.header("from") or "") + " " + (msg.header("return-path") or "")
+    return bool(
+        _BOUNCE_SENDER_RE.search(sender)
+        or (msg.from_address and _is_daemon(msg.from_address))
+        or _FAILURE_SUBJECT_RE.search(msg.subject)
+        or _report_type(msg) == "delivery-status"
+        or msg.header("x-failed-recipients")
+        or re.match(r"^\s*<\s*>\s*$", msg.header("return-path") or "x")
+    )
+
+
+# ----------------------------------------------------------------------------- rules
+
+Rule = Callable[[DecodedMessage], "BounceReport | _NotBounce | None"]
+
+
+def rule_feedback_report(msg: DecodedMessage) -> _NotBounce | None:
+    """ARF abuse/opt-out complaints are reports about our mail, not delivery failures."""
+    if _report_type(msg) == "feedback-report" or _has_part(msg, "message/feedback-report"):
+        return _NotBounce("feedback_report")
+    return None
+
+
+def rule_read_receipt(msg: DecodedMessage) -> _NotBounce | None:
+    """Message disposition notifications (read receipts) are not failures."""
+    if _report_type(msg) == "disposition-notification" or _has_part(msg, "message/disposition-notification"):
+        return _NotBounce("read_receipt")
+    return None
+
+
+def rule_dsn(msg: DecodedMessage) -> BounceReport | _NotBounce | None:
+    """RFC 3464: read the per-recipient blocks of every message/delivery-status part."""
+    ds_parts = [p for p in _parts(msg.message) if p.get_content_type() in (
+        "message/delivery-status", "message/global-delivery-status")]
+    if not ds_parts:
+        return None
+    failed: list[tuple[str, str, str | None, str | None]] = []  # (addr, action, status, diagnostic)
+    delivered = 0
+    for part in ds_parts:
+        for block in _ds_blocks(part):
+            final = block.get("final-recipient") or block.get("x-actual-recipient") or ""
+            original = block.get("original-recipient") or ""
+            addr = _clean_addr(original) if original else None
+            addr = addr or _clean_addr(final)
+            if not addr:
+                continue
+            action = block.get("action", "").strip().lower()
+            status = _status_of(block.get("status", "")) or _status_of(block.get("diagnostic-code", ""))
+            diagnostic = block.get("diagnostic-code") or block.get("x-postfix-diagnostic") or None
+            if action in ("delivered", "relayed", "expanded", "deliverable") or (status or "").startswith("2"):
+                delivered += 1
+                continue
+            failed.append((addr, action, status, diagnostic))
+    if not failed:
+        if delivered:
+            return _NotBounce("delivery_success_dsn")
+        return None
+    permanents = [_permanence(action, status) for _, action, status, _ in failed]
+    permanent: bool | None
+    if any(p is True for p in permanents):
+        permanent = True
+    elif all(p is False for p in permanents):
+        permanent = False
+    else:
+        permanent = None if not failed else _permanence_from_text(msg)
+    recipients = tuple(dict.fromkeys(addr for addr, *_ in failed))
+    first = failed[0]
+    return BounceReport(
+        permanent=permanent,
+        recipients=recipients,
+        status=first[2],
+        diagnostic=(first[3] or "").strip()[:500] or None,
+        original_message_id=_original_message_id(msg),
+        evidence=("dsn", *(f"{a}: action={act or '-'} status={st or '-'}" for a, act, st, _ in failed[:10])),
+    )
+
+
+def _permanence(action: str, status: str | None) -> bool | None:
+    if action == "failed":
+        return True
+    if action == "delayed":
+        return False
+    if status:
+        return status.startswith("5") if status[0] in "45" else None
+    return None
+
+
+def _permanence_from_text(msg: DecodedMessage) -> bool:
+    text = msg.subject + "\n" + _body_text(msg)[:20_000]
+    status = _status_of(text)
+    if status and status.startswith("5"):
+        return True
+    if _DELAY_RE.search(msg.subject) or (status and status.startswith("4") and _DELAY_RE.search(text)):
+        return False
+    if _DELAY_RE.search(text[:3000]) and not _FAILURE_PHRASES_RE.search(text[:3000]):
+        return False
+    return True
+
+
+def rule_challenge_response(msg: DecodedMessage) -> _NotBounce | None:
+    """Challenge-response screeners ask the sender to verify; some dress it up as a DSN."""
+    text = msg.subject + "\n" + msg.text[:5000]
+    if _CHALLENGE_RE.search(text) and not _FAILURE_PHRASES_RE.search(text):
+        return _NotBounce("challenge_response")
+    return None
+
+
+def rule_provider_json(msg: DecodedMessage) -> BounceReport | _NotBounce | None:
+    """Provider notifications in JSON (Amazon SES via SNS): Bounce, Delivery or Complaint."""
+    body = msg.text.strip()
+    if not body.startswith("{") or '"notificationType"' not in body[:2000] or len(body) > SCAN_CHARS:
+        return None
+    import json
+
+    try:
+        data = json.loads(body)
+    except ValueError:  # wrapped or trailed by a footer: the type alone still decides look-alikes
+        kind_match = re.search(r'"notificationType"\s*:\s*"(\w+)"', body[:2000])
+        if kind_match and kind_match.group(1) != "Bounce":
+            return _NotBounce(f"provider_notification_{kind_match.group(1).lower()}")
+        return None
+    if not isinstance(data, dict):
+        return None
+    kind = str(data.get("notificationType") or data.get("eventType") or "")
+    if kind != "Bounce":
+        return _NotBounce(f"provider_notification_{kind.lower() or 'unknown'}")
+    bounce = data.get("bounce") if isinstance(data.get("bounce"), dict) else {}
+    recipients = []
+    status = diagnostic = None
+    for entry in bounce.get("bouncedRecipients") or []:
+        if isinstance(entry, dict) and entry.get("emailAddress"):
+            addr = _clean_addr(str(entry["emailAddress"]))
+            if addr:
+                recipients.append(addr)
+            status = status or _status_of(str(entry.get("status") or ""))
+            diagnostic = diagnostic or entry.get("diagnosticCode")
+    if not recipients:
+        return None
+    mail = data.get("mail") if isinstance(data.get("mail"), dict) else {}
+    return BounceReport(
+        permanent=str(bounce.get("bounceType")) != "Transient",
+        recipients=tuple(recipients),
+        status=status,
+        diagnostic=str(diagnostic)[:500] if diagnostic else None,
+        original_message_id=None if not mail.get("messageId") else f"<{mail['messageId']}>",
+        evidence=("provider_json", f"bounceType={bounce.get('bounceType')}"),
+    )
+
+
+def rule_failed_recipients_header(msg: DecodedMessage) -> BounceReport | None:
+    """Exim (and others) name the failed addresses in X-Failed-Recipients."""
+    values = msg.header_all("x-failed-recipients")
+    if not values:
+        return None
+    addrs = [a.lower() for v in values for a in _ADDR_RE.findall(v)]
+    if not addrs:
+        return None
+    text = _body_text(msg)
+    return BounceReport(
+        permanent=_permanence_from_text(msg),
+        recipients=tuple(dict.fromkeys(addrs)),
+        status=_status_of(text),
+        diagnostic=_diagnostic_near(text, addrs[0]),
+        original_message_id=_original_message_id(msg),
+        evidence=("x_failed_recipients",),
+    )
+
+
+def rule_auto_reply_lookalike(msg: DecodedMessage) -> _NotBounce | None:
+    """Vacation notices and challenge-response mail that carry no failure evidence."""
+    if _report_type(msg) == "delivery-status" or msg.header("x-failed-recipients"):
+        return None
+    subject = msg.subject
+    text = _body_text(msg)[:20_000]
+    sender = (msg.header("from") or "")
+    if _CHALLENGE_RE.search(subject + "\n" + text[:5000] + sender) and not _FAILURE_PHRASES_RE.search(
+        subject + "\n" + text[:3000]
+    ):
+        return _NotBounce("challenge_response")
+    auto = (msg.header("auto-submitted") or "").lower().startswith("auto-replied") or _AUTO_REPLY_SUBJECT_RE.search(
+        subject
+    )
+    if auto and not _FAILURE_SUBJECT_RE.search(subject) and not _BOUNCE_SENDER_RE.search(sender):
+        return _NotBounce("auto_reply")
+    return None
+
+
+def rule_flufl(msg: DecodedMessage) -> BounceReport | None:
+    """GNU Mailman's detectors, for the legacy formats; only on what looks like a report."""
+    if not _looks_like_report(msg) or msg.size > FLUFL_MAX_BYTES:
+        return None
+    try:
+        from flufl.bounce import all_failures
+
+        temporary, permanent = all_failures(msg.message)
+    except Exception:
+        return None
+    own = _own_addresses(msg)
+
+    def addrs(values: Iterable[bytes]) -> list[str]:
+        out = []
+        for value in values:
+            text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+            addr = _clean_addr(text)
+            if addr and addr not in own and not _is_daemon(addr):
+                out.append(addr)
+        return sorted(set(out))
+
+    perm = addrs(permanent)
+    temp = addrs(temporary)
+    if not perm and not temp:
+        return None
+    text = _body_text(msg)
+    recipients = tuple(perm or temp)
+    return BounceReport(
+        permanent=True if perm else False,
+        recipients=recipients,
+        status=_status_of(text),
+        diagnostic=_diagnostic_near(text, recipients[0]),
+        original_message_id=_original_message_id(msg),
+        evidence=("flufl.bounce", f"permanent={perm}", f"temporary={temp}"),
+    )
+
+
+def rule_text_bounce(msg: DecodedMessage) -> BounceReport | None:
+    """A report in words: failure subject or daemon sender, and an address beside a failure phrase."""
+    if not _looks_like_report(msg):
+        return None
+    text = _body_text(msg)
+    head = text[:50_000]
+    if not (_FAILURE_PHRASES_RE.search(head) or _STATUS_RE.search(head) or _SMTP_CODE_RE.search(head)):
+        return None
+    own = _own_addresses(msg)
+    candidates: list[str] = []
+    for line_match in re.finditer(r"[^\n]*\n?", head):
+        line = line_match.group(0)
+        if "@" not in line:
+            continue
+        for addr in _ADDR_RE.findall(line):
+            addr = addr.lower().strip(".")
+            if addr in own or _is_daemon(addr):
+                continue
+            window = head[max(0, line_match.start() - 300): line_match.end() + 300]
+            if _FAILURE_PHRASES_RE.search(window) or _STATUS_RE.search(window):
+                candidates.append(addr)
+        if len(candidates) >= 20:
+            break
+    if not candidates:
+        return None
+    first = candidates[0]
+    return BounceReport(
+        permanent=_permanence_from_text(msg),
+        recipients=(first,),
+        status=_status_of(head),
+        diagnostic=_diagnostic_near(head, first),
+        original_message_id=_original_message_id(msg),
+        evidence=("text_bounce",),
+    )
+
+
+def _diagnostic_near(text: str, addr: str) -> str | None:
+    idx = text.lower().find(addr.lower())
+    window = text[idx: idx + 400] if idx >= 0 else text[:400]
+    for line in window.split("\n"):
+        if _STATUS_RE.search(line) or _SMTP_CODE_RE.search(line) or _FAILURE_PHRASES_RE.search(line):
+            return line.strip()[:300] or None
+    return None
+
+
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("feedback_report", rule_feedback_report),
+    ("read_receipt", rule_read_receipt),
+    ("challenge_response", rule_challenge_response),
+    ("provider_json", rule_provider_json),
+    ("dsn", rule_dsn),
+    ("x_failed_recipients", rule_failed_recipients_header),
+    ("auto_reply_lookalike", rule_auto_reply_lookalike),
+    ("flufl", rule_flufl),
+    ("text_bounce", rule_text_bounce),
+)
+"""The rules in order; the first that decides wins."""
+
+
+def read_bounce(msg: DecodedMessage) -> BounceReport | None:
+    """The bounce report in ``msg``, or None when it is not a failed/delayed delivery. Never raises."""
+    for name, rule in RULES:
+        try:
+            verdict = rule(msg)
+        except Exception:
+            continue
+        if verdict is None:
+            continue
+        if isinstance(verdict, _NotBounce):
+            return None
+        own = _own_addresses(msg) - set(verdict.recipients[:0])
+        recipients = tuple(r for r in verdict.recipients if r not in own or name == "dsn")
+        if not recipients:
+            continue
+        return BounceReport(
+            permanent=verdict.permanent,
+            recipients=recipients,
+            status=verdict.status,
+            diagnostic=verdict.diagnostic,
+            original_message_id=verdict.original_message_id,
+            evidence=(f"rule:{name}", *verdict.evidence),
+        )
+    return None

@@ -1,0 +1,144 @@
+"""HTML mail bodies to plain text, so the quote splitter sees the structure a reader sees.
+
+Contract: ``html_to_text(html)`` never raises and runs in time linear in its input (the
+input is capped at ``max_chars`` first). Blockquotes become ``> `` prefixed lines, block
+elements become line breaks, ``<br>`` a line break, list items ``- `` bullets; scripts,
+styles and the document head are dropped; entities are decoded. Quoted history in
+``<blockquote>`` is rendered as ``>`` quoted text, so the quote splitter treats HTML
+replies like plain-text ones.
+
+The html2text package on PyPI is GPL, so this is a small converter of our own on top of
+the standard library's ``html.parser``.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+MAX_HTML_CHARS = 2_000_000
+
+_BLOCK = frozenset(
+    "p div section article header footer main aside nav table tr ul ol dl dt dd h1 h2 h3 h4 h5 h6 "
+    "pre address center form fieldset hr title".split()
+)
+_SKIP = frozenset({"script", "style", "head", "template", "noscript", "svg", "object"})
+_VOID = frozenset("br hr img meta link input area base col embed param source track wbr".split())
+
+
+def _is_quote_container(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    """True for elements that mail clients use to wrap quoted history.
+
+    ``<blockquote>`` (Gmail, Outlook web, Thunderbird, Apple Mail use it, often with
+    ``type="cite"``). Containers such as Gmail's ``gmail_quote`` div also hold the
+    "On ... wrote:" attribution, which must stay visible for the quote splitter, so they
+    are not themselves rendered quoted.
+    """
+    return tag == "blockquote"
+
+
+class _TextBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.quote_depth = 0
+        self.skip_depth = 0
+        self.pre_depth = 0
+        self.stack: list[tuple[str, bool]] = []  # (tag, opened a quote)
+
+    # -- output helpers
+    def _flush(self) -> None:
+        text = "".join(self.current)
+        if not self.pre_depth:
+            text = re.sub(r"[ \t\r\n\f\u200b]+", " ", text).strip()
+        prefix = "> " * self.quote_depth
+        if text or self.lines and self.lines[-1].strip("> ").strip():
+            for piece in text.split("\n") if text else [""]:
+                self.lines.append((prefix + piece).rstrip() if prefix or piece else "")
+        self.current = []
+
+    def _newline(self) -> None:
+        self._flush()
+
+    # -- parser callbacks
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip_depth += 1
+            self.stack.append((tag, False))
+            return
+        if tag == "br":
+            self._newline()
+            return
+        if tag in _VOID:
+            if tag == "hr":
+                self._newline()
+                self.current.append("-" * 20)
+                self._newline()
+            return
+        quote = _is_quote_container(tag, attrs)
+        if tag in _BLOCK or tag == "li" or quote:
+            self._newline()
+        if quote:
+            self.quote_depth += 1
+        if tag == "pre":
+            self.pre_depth += 1
+        if tag == "li":
+            self.current.append("- ")
+        if tag in ("td", "th"):
+            self.current.append(" ")
+        self.stack.append((tag, quote))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        # pop to the matching open tag (tolerates unclosed inner tags)
+        for i in range(len(self.stack) - 1, max(-1, len(self.stack) - 50), -1):
+            if self.stack[i][0] == tag:
+                break
+        else:
+            return
+        for open_tag, quote in reversed(self.stack[i:]):
+            if open_tag in _SKIP:
+                self.skip_depth = max(0, self.skip_depth - 1)
+                continue
+            if open_tag in _BLOCK or open_tag == "li" or quote:
+                self._newline()
+            if quote:
+                self.quote_depth = max(0, self.quote_depth - 1)
+            if open_tag == "pre":
+                self.pre_depth = max(0, self.pre_depth - 1)
+        del self.stack[i:]
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_depth:
+            return
+        if self.pre_depth:
+            lines = data.split("\n")
+            for j, piece in enumerate(lines):
+                if j:
+                    self._newline()
+                self.current.append(piece)
+            return
+        self.current.append(data)
+
+
+def html_to_text(html: str, *, max_chars: int = MAX_HTML_CHARS) -> str:
+    """Render ``html`` as plain text (see module docstring). Never raises."""
+    if not html:
+        return ""
+    html = html[:max_chars]
+    builder = _TextBuilder()
+    try:
+        builder.feed(html)
+        builder.close()
+    except Exception:  # html.parser is lenient, but fail open on anything odd
+        pass
+    try:
+        builder._flush()
+    except Exception:
+        pass
+    text = "\n".join(builder.lines)
+    text = text.replace("\xa0", " ")
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
