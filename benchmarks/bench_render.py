@@ -95,7 +95,7 @@ def main() -> None:
         ("jinja subject+text+html", per_call(lambda c: (tset.subject.render(v), tset.txt.render(v),
                                                         tset.html.render(v)), base)),
         ("css-inline", per_call(lambda c: r._inliner.inline(html), base)),
-        ("email.mime build+serialise", per_call(
+        ("MIME build+serialise", per_call(
             lambda c: build_mime(c, subject="Überfällige Rechnungen", text=text, html=html, files=[], to=c.to,
                                  language="de"), base)),
         ("render_step, no PDF", per_call(r.render_step, base)),
