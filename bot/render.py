@@ -54,7 +54,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.config import Config
-from bot.money import Money, display
+from bot.money import Money, display, to_decimal
 from bot.render_api import (
     HEADER_TOKEN,
     InvoiceInfo,
@@ -207,9 +207,22 @@ def babel_locale(language: str) -> str:
             return FALLBACK_LANGUAGE
 
 
+@lru_cache(maxsize=1024)
+def _currency_pattern(locale: str) -> tuple[Locale, Any]:
+    loc = Locale.parse(locale)
+    return loc, loc.currency_formats["standard"]
+
+
 @lru_cache(maxsize=65536)
 def format_money(minor: int, currency: str, locale: str) -> str:
-    return display(minor, currency, locale)
+    """Same text as :func:`bot.money.display`, about twice as fast (the locale and its
+    currency pattern are parsed once, not per amount)."""
+    try:
+        loc, pattern = _currency_pattern(locale)
+        return str(pattern.apply(to_decimal(minor, currency), loc, currency=currency, currency_digits=True,
+                                 decimal_quantization=True, group_separator=True))
+    except Exception:  # noqa: BLE001 - unknown locale or currency: display() has the fallback
+        return display(minor, currency, locale)
 
 
 @lru_cache(maxsize=16384)

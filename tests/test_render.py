@@ -440,3 +440,12 @@ def test_pdf_falls_back_to_ttf_outside_cp1252(cfg: Config) -> None:
     inv = InvoiceInfo("INV-77", dt.date(2026, 1, 1), dt.date(2026, 2, 1), 123456, 123456, "INR", None, None, 47)
     data = pdf.invoice_pdf(cfg, CustomerInfo(7, "C-7", "Acme", "en", None, "INR"), inv, locale="en")
     assert "₹1,234.56" in pdf_text(data)
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "de", "es", "fr_CA", "de_CH", "en_IN", "ja", "ar"])
+def test_format_money_matches_display(locale: str) -> None:
+    from bot.render import format_money
+
+    for minor, currency in ((123456789, "EUR"), (-5000, "USD"), (0, "GBP"), (1234567, "JPY"), (1234567, "BHD"),
+                            (99, "CHF"), (123456789012, "INR")):
+        assert format_money(minor, currency, locale) == display(minor, currency, locale)
