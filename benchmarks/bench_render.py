@@ -13,11 +13,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import Config, StepConfig, parse_config
+from bot.config import Config, StepConfig, default_campaigns, parse_config
 from bot.render import Renderer, build_mime, language_chain
 from bot.render_api import (
     ContactInfo,
@@ -108,6 +109,13 @@ def main() -> None:
     rows.append(("render_step + statement PDF (Helvetica)", per_call(r.render_step, stmt_ctx)))
     uni = contexts(cfg, max(n // 4, 20), with_stmt, unicode_names=True)
     rows.append(("render_step + statement PDF (TTF embedded)", per_call(r.render_step, uni, rounds=1)))
+    steps = default_campaigns()["default"].steps
+    mix = []
+    for k, c in enumerate(contexts(cfg, n, plain)):
+        step = steps[k % len(steps)]
+        mix.append(replace(c, step=step, step_index=k % len(steps), statement_items=c.invoices * 3))
+    r3 = Renderer(cfg)
+    rows.append(("render_step, default steps' attachments (mix)", per_call(r3.render_step, mix, rounds=1)))
     print(f"bench_render: {n} customers, 3 invoices each, 4 languages (shared machine: figures are noisy)")
     for label, ms in rows:
         print(f"  {label:44s} {ms:7.3f} ms/call   100k customers: {ms * 100:7.1f} s")
