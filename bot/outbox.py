@@ -241,6 +241,18 @@ def mark_sent(session: Session, ids: Sequence[int], now: dt.datetime,
     return int(res.rowcount or 0)
 
 
+def mark_sent_returning(session: Session, ids: Sequence[int], now: dt.datetime,
+                        worker_id: str | None = None) -> list[int]:
+    """:func:`mark_sent` returning the ids actually changed (one statement)."""
+    if not ids:
+        return []
+    res = session.execute(
+        update(OutboxMessage).where(_guarded(ids, worker_id))
+        .values(status=SENT, sent_at=now, last_error=None).returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False))
+    return [r[0] for r in res]
+
+
 def mark_retry(session: Session, msg_id: int, next_attempt_at: dt.datetime, error: str,
                worker_id: str | None = None, *, count_attempt: bool = True) -> bool:
     """``sending`` -> ``pending``, due again at ``next_attempt_at`` (nothing was delivered).
