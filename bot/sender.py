@@ -95,7 +95,7 @@ class Refusal:
 class Outcome:
     """The SMTP verdict on one message (pure data; applied by the journal)."""
 
-    verdict: str                    # sent | retry | failed | uncertain
+    verdict: str                    # sent | retry | failed | uncertain | lost (claim taken over)
     error: str = ""
     refused: tuple[Refusal, ...] = ()   # permanent recipient refusals (flag contacts)
     soft_refused: tuple[Refusal, ...] = ()  # temporary refusals on a message sent to others
@@ -336,6 +336,10 @@ class Journal:
 # ---------------------------------------------------------------------------- SMTP
 
 
+class _ClaimLost(Exception):
+    """The row was taken over by crash recovery elsewhere; this worker must drop it."""
+
+
 class _Transport(Exception):
     """A transport failure; ``after_content`` tells whether the content may have arrived."""
 
@@ -552,7 +556,7 @@ class Sender:
             why = f"worker {r.claimed_by} died or lost its lease while sending"
             if r.sent_at is None:
                 if outbox.mark_retry(s, r.id, now, why + " (before DATA: not delivered)",
-                                     r.claimed_by):
+                                     r.claimed_by, only_if_not_handed_over=True):
                     back += 1
             elif outbox.mark_uncertain(s, r.id, why + " after DATA was issued", r.claimed_by):
                 unsure += 1
@@ -618,6 +622,10 @@ class Sender:
         """One SMTP transaction for ``msg`` on ``link``; never raises for SMTP trouble."""
         try:
             return await self._smtp_transaction(link, msg, journal, drain)
+        except _ClaimLost as exc:
+            log.warning("sender: %s", exc)
+            link.close()          # abandons the open DATA: the server discards it
+            return Outcome("lost")
         except _Transport as exc:
             link.close()
             if exc.after_content:
@@ -671,10 +679,15 @@ class Sender:
         except _TRANSPORT_ERRORS as exc:
             raise _Transport(f"{type(exc).__name__}: {exc}", after_content=False) from exc
         finally:
-            # The content must not be written before the mark is durable.
-            await asyncio.shield(mark)
+            # The content must not be written before the mark is durable. (The DATA command
+            # is written before the journal can run: submit only queues, and the command is
+            # written before execute_command first yields.)
+            still_ours = await asyncio.shield(mark)
         if start.code != 354:
             raise aiosmtplib.SMTPDataError(start.code, start.message)
+        if not still_ours:
+            # Another worker recovered this row (lease over): never send it from here.
+            raise _ClaimLost(f"outbox {msg.id} is no longer claimed by {self.worker_id}")
         reply = await self._write_content(client, msg.raw)
         link.dirty = False
         if reply.code // 100 == 2:
@@ -705,6 +718,10 @@ class Sender:
         now = drain.now or self.clock()
         st = drain.stats
         verdict = outcome.verdict
+        if verdict == "lost":
+            done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            done.set_result(None)
+            return done
         if verdict == "retry":
             at = next_retry_at(msg, now, self.smtp, self.rng)
             if at is None:
@@ -729,8 +746,9 @@ class Sender:
         return journal.submit(lambda s: self._apply_uncertain(s, msg, outcome, now))
 
     def _hand_over_batch(self, s: Session, items: list[tuple[int, dt.datetime]]) -> list[Any]:
-        outbox.mark_handed_over(s, [i for i, _ in items], min(t for _, t in items), self.worker_id)
-        return [None] * len(items)
+        kept = set(outbox.mark_handed_over(s, [i for i, _ in items], min(t for _, t in items),
+                                           self.worker_id))
+        return [i in kept for i, _ in items]
 
     def _sent_batch(self, s: Session, items: list[tuple[ClaimedMessage, dt.datetime]]) -> list[Any]:
         """Mark many rows sent in one statement; their ``step_sent`` events in one insert."""
