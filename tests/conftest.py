@@ -105,3 +105,7 @@ def config_factory(tmp_path: Path) -> Callable[..., Config]:
         return load_config(path)
 
     return make
+
+# Payment-test fixtures (local Stripe server, config pointing at it): stripe_server,
+# stripe_env, pay_config, pay_db.
+pytest_plugins = ["tests.stripe_support"]
