@@ -86,8 +86,13 @@ class LocalImapServer:
             demo_data=False, demo_user=self.user, demo_password=self.password,
             skip_services=[],
         )
-        # invalid_user_sleep: pymap sleeps after a failed login; keep tests quick.
-        backend, config = await DictBackend.init(args, invalid_user_sleep=0.0)
+        from pysasl.hashing import BuiltinHash
+
+        # A loopback server for tests and the demo: cheap password hashing (pymap's
+        # default, 500,000 PBKDF2 rounds, costs ~0.5 s per login) and no sleep after a
+        # failed login.
+        backend, config = await DictBackend.init(
+            args, invalid_user_sleep=0.0, hash_context=BuiltinHash(rounds=1000))
         config.apply_context()
         async with AsyncExitStack() as stack:
             await backend.start(stack)
