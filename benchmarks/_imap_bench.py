@@ -14,10 +14,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bot.config import Config, load_config  # noqa: E402
-from bot.db import Database  # noqa: E402
-from bot.devtools.dovecot_local import LocalDovecot, dovecot_binary  # noqa: E402
-from bot.devtools.imap_local import LocalImapServer  # noqa: E402
+from bot.config import Config, load_config
+from bot.db import Database
+from bot.devtools.dovecot_local import LocalDovecot, dovecot_binary
+from bot.devtools.imap_local import LocalImapServer
 
 PASSWORD_ENV = "ARBOT_BENCH_IMAP_PASSWORD"
 

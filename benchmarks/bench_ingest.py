@@ -20,7 +20,7 @@ from imapclient import IMAPClient
 from bot.mailbox import MailboxWatcher
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent / "tests"))
-from mailbox_helpers import reply  # noqa: E402
+from mailbox_helpers import reply
 
 
 def main(n: int) -> None:

@@ -24,7 +24,7 @@ from imapclient import IMAPClient
 from bot.mailbox import MailboxWatcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from mailbox_helpers import reply  # noqa: E402
+from mailbox_helpers import reply
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -60,7 +60,7 @@ def main(n: int) -> None:
                 t0 = time.perf_counter()
                 c.append("Replies", reply(i))
                 with done:
-                    if not done.wait_for(lambda: len(finished) > i, 10):
+                    if not done.wait_for(lambda n=i: len(finished) > n, 10):
                         raise SystemExit(f"message {i} not processed within 10 s")
                 latencies.append(finished[i] - t0)
                 time.sleep(rng.uniform(0.05, 0.3))

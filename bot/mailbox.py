@@ -459,9 +459,9 @@ class MailboxWatcher:
                     delay = transient.next_delay()
                     log.warning("mailbox: %s; reconnecting in %.1f s", exc, delay)
                     await asyncio.to_thread(self._drop_idle)
-                except Exception as exc:  # noqa: BLE001 - the database may be away; keep going
+                except Exception as exc:
                     delay = transient.next_delay()
-                    log.exception("mailbox: unexpected error: %s; retry in %.1f s", exc, delay)
+                    log.exception("mailbox: unexpected error (%s); retry in %.1f s", type(exc).__name__, delay)
                 if stop_event.is_set():
                     break
                 if delay is not None:
@@ -540,12 +540,12 @@ class MailboxWatcher:
                                 summary=summary, evidence={"host": self.imap.host,
                                                            "user": self.imap.username,
                                                            "folder": self.folder})
-        except Exception:  # noqa: BLE001 - an alert must never take the watcher down
+        except Exception:
             log.exception("mailbox: could not record the alert")
         if self.alert is not None:
             try:
                 self.alert(kind, summary)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("mailbox: alert hook failed")
 
 
@@ -587,7 +587,7 @@ class _OldEpochIndex:
 async def _wait(stop_event: asyncio.Event, seconds: float) -> None:
     try:
         await asyncio.wait_for(stop_event.wait(), timeout=seconds)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
 
 
@@ -598,9 +598,14 @@ def default_process_hook(db: Database, config: Config, clock: Clock = utcnow) ->
     decides and applies in ONE transaction that also sets the row's final status.
     Returns None when the inbox module is not installed (store-only mode).
     """
+    import importlib
+
     try:
-        from bot.inbox import process_message  # type: ignore[attr-defined]
+        module = importlib.import_module("bot.inbox")
     except ImportError:
+        return None
+    process_message = getattr(module, "process_message", None)
+    if process_message is None:
         return None
 
     def hook(inbound_id: int) -> None:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -85,10 +86,10 @@ class WatcherLock:
         conn, self._conn = self._conn, None
         if conn is not None:
             try:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_key(self.name)})
-                conn.commit()
-            except Exception:  # noqa: BLE001 - closing the session releases it anyway
-                pass
+                # Closing the session releases the lock anyway; unlock first to be tidy.
+                with contextlib.suppress(Exception):
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_key(self.name)})
+                    conn.commit()
             finally:
                 conn.close()
         fd, self._fd = self._fd, None

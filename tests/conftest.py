@@ -105,3 +105,6 @@ def config_factory(tmp_path: Path) -> Callable[..., Config]:
         return load_config(path)
 
     return make
+
+# IMAP servers for the mailbox integration tests (embedded pymap; Dovecot when enabled).
+pytest_plugins = ["tests.imap_fixtures"]

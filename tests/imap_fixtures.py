@@ -8,8 +8,9 @@
   internal users are ``dovenull`` and the mail user runs as dovenull's uid.
 
 Both are session-scoped; each test watches its own fresh folder, so tests never see each
-other's mail. Import the fixtures in a test module with
-``from tests.imap_fixtures import imap_server  # noqa: F401``.
+other's mail. tests/conftest.py registers this module as a plugin, so the fixtures
+(``imap_server`` parametrised over both, ``pymap_server``, ``dovecot_server``) are
+available everywhere.
 """
 
 from __future__ import annotations

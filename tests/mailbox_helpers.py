@@ -62,7 +62,7 @@ class RecordingHook:
 
     def __init__(self, db: Database, now: Callable[[], dt.datetime] | None = None) -> None:
         self.db = db
-        self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.now = now or (lambda: dt.datetime.now(dt.UTC))
         self.calls: list[int] = []
         self.done = threading.Condition()
 

@@ -14,7 +14,7 @@ import pytest
 from bot.config import Config, ImapConfig
 from bot.imap_client import ImapAuthError, _uid_set, oauth_token
 from bot.mailbox import BACKOFF_AUTH, Backoff, header_facts
-from tests.imap_fixtures import PASSWORD_ENV, ImapServer, new_folder, pymap_server  # noqa: F401
+from tests.imap_fixtures import PASSWORD_ENV, ImapServer, new_folder
 from tests.mailbox_helpers import reply
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,7 +24,7 @@ def _arbot(cfg: Config, *args: str) -> subprocess.CompletedProcess[str]:
     """The CLI in a real subprocess (as users run it)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "bot", "--config", str(cfg.source_path), *args],
-                          capture_output=True, text=True, env=env, cwd=REPO, timeout=60)
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=60, check=False)
 
 
 def _arbot_inproc(cfg: Config, *args: str) -> subprocess.CompletedProcess[str]:

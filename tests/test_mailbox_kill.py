@@ -22,13 +22,7 @@ from sqlalchemy import select
 from bot.config import Config
 from bot.db import Database
 from bot.models import InboundMessage
-from tests.imap_fixtures import (  # noqa: F401 - fixtures
-    ImapServer,
-    dovecot_server,
-    imap_server,
-    new_folder,
-    pymap_server,
-)
+from tests.imap_fixtures import ImapServer, new_folder
 from tests.mailbox_helpers import processed_counts, reply
 
 REPO = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from typing import Annotated, Optional
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import func, select
@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
     @inbox.command("list")
     def list_cmd(
         ctx: typer.Context,
-        status: Annotated[Optional[str], typer.Option("--status", help=f"One of {', '.join(STATUSES)}.")] = None,
+        status: Annotated[str | None, typer.Option("--status", help=f"One of {', '.join(STATUSES)}.")] = None,
         limit: Annotated[int, typer.Option("--limit", help="At most N rows (newest first).")] = 50,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
             rows = list(s.scalars(q))
             counts = dict(s.execute(select(InboundMessage.status, func.count())
                                     .group_by(InboundMessage.status)).all())
-        items = []
+        items: list[dict[str, Any]] = []
         for r in rows:
             _mid, frm = header_facts(r.raw)
             items.append({"id": r.id, "status": r.status, "attempts": r.attempts,

@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from bot.devtools.imap_local import free_port
 
@@ -81,7 +82,7 @@ class LocalDovecot:
         self.base: Path | None = None
         self._proc: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 15.0) -> LocalDovecot:
+    def start(self, timeout: float = 15.0) -> Self:
         exe = dovecot_binary()
         if exe is None:
             raise RuntimeError("dovecot is not installed (apt-get install dovecot-imapd)")
@@ -135,7 +136,7 @@ class LocalDovecot:
             shutil.rmtree(self.base, ignore_errors=True)
             self.base = None
 
-    def __enter__(self) -> LocalDovecot:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,

@@ -19,6 +19,7 @@ import threading
 from argparse import Namespace
 from contextlib import AsyncExitStack
 from types import TracebackType
+from typing import Self
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -44,7 +45,7 @@ class LocalImapServer:
         self._error: BaseException | None = None
 
     # -- lifecycle -------------------------------------------------------------------
-    def start(self, timeout: float = 10.0) -> LocalImapServer:
+    def start(self, timeout: float = 10.0) -> Self:
         self._thread = threading.Thread(target=self._main, name="pymap", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):
@@ -60,7 +61,7 @@ class LocalImapServer:
             self._thread.join(10)
         self._thread = None
 
-    def __enter__(self) -> LocalImapServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
