@@ -87,3 +87,50 @@ def test_kill_and_restart_loses_and_repeats_nothing(imap_server: ImapServer,
     assert set(counts.values()) == {1}, "each reply processed exactly once"
     assert imap_server.uids(folder) == []
     assert len(imap_server.uids(f"{folder}/Processed")) == N_MESSAGES
+
+
+def test_two_watcher_processes_on_postgresql_one_wins_then_fails_over(
+        pymap_server: ImapServer, config_factory: Callable[..., Config], pg_server_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two daemons on one PostgreSQL database: one watcher holds the advisory lock; when it
+    is killed the other takes over; every reply is processed exactly once."""
+    from tests.conftest import _reset_pg
+
+    _reset_pg(pg_server_url)
+    monkeypatch.setenv("ARBOT_TEST_IMAP_PASSWORD", pymap_server.password)
+    folder = new_folder()
+    pymap_server.create(folder)
+    cfg = config_factory(pg_server_url, pymap_server.toml(folder, idle=True, poll_seconds=0.5))
+    db = Database(cfg.database_url)
+    first = _spawn(cfg.source_path)
+    second: subprocess.Popen[bytes] | None = None
+    try:
+        pymap_server.append(folder, *[reply(i) for i in range(10)])
+        assert _wait_done(db, 10, 20)               # the first watcher holds the lock
+        second = _spawn(cfg.source_path)            # a second daemon: standby
+        pymap_server.append(folder, *[reply(i) for i in range(10, 15)])
+        assert _wait_done(db, 15, 20)
+        time.sleep(1.0)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        pymap_server.append(folder, *[reply(i) for i in range(15, 20)])
+        assert _wait_done(db, 20, 20), "the surviving watcher took over"
+    finally:
+        for p in (first, second):
+            if p is not None and p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                p.wait(10)
+    counts = processed_counts(db)
+    assert len(counts) == 20 and set(counts.values()) == {1}
+    assert pymap_server.uids(folder) == []
+
+
+def _wait_done(db: Database, n: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with db.session() as s:
+            done = s.scalars(select(InboundMessage.id).where(InboundMessage.mailbox_done.is_(True))).all()
+        if len(done) >= n:
+            return True
+        time.sleep(0.1)
+    return False
