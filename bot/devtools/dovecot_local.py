@@ -33,7 +33,7 @@ default_internal_user = {login_user}
 first_valid_uid = {uid}
 last_valid_uid = 0
 disable_plaintext_auth = no
-ssl = no
+{ssl}
 auth_mechanisms = plain login
 auth_failure_delay = 0
 log_path = {base}/dovecot.log
@@ -52,7 +52,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service anvil {{
@@ -74,7 +75,12 @@ def dovecot_binary() -> str | None:
 class LocalDovecot:
     """``with LocalDovecot() as d: d.port`` -- user ``ar`` / password ``secret``."""
 
-    def __init__(self, *, user: str = "ar", password: str = "secret") -> None:
+    def __init__(self, *, user: str = "ar", password: str = "secret",
+                 cert_file: str | None = None, key_file: str | None = None) -> None:
+        """With ``cert_file``/``key_file``, STARTTLS on :attr:`port` and implicit TLS
+        on :attr:`tls_port`."""
+        self.cert_file, self.key_file = cert_file, key_file
+        self.tls_port = 0
         self.host = "127.0.0.1"
         self.user = user
         self.password = password
@@ -105,8 +111,13 @@ class LocalDovecot:
         (base / "passwd").write_text(
             f"{self.user}:{{PLAIN}}{self.password}:{acct.pw_uid}:{acct.pw_gid}::{mail}/{self.user}::\n")
         conf = base / "dovecot.conf"
+        if self.cert_file and self.key_file:
+            self.tls_port = free_port()
+            ssl = f"ssl = yes\nssl_cert = <{self.cert_file}\nssl_key = <{self.key_file}"
+        else:
+            ssl = "ssl = no"
         conf.write_text(DOVECOT_CONF.format(base=base, port=self.port, login_user=acct.pw_name,
-                                            uid=acct.pw_uid))
+                                            uid=acct.pw_uid, ssl=ssl, tls_port=self.tls_port))
         self._proc = subprocess.Popen([exe, "-c", str(conf), "-F"], stdout=subprocess.DEVNULL,
                                       stderr=subprocess.PIPE)
         deadline = time.monotonic() + timeout

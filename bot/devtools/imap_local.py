@@ -33,7 +33,11 @@ class LocalImapServer:
     """pymap with one user and an empty INBOX, plaintext on ``host:port``."""
 
     def __init__(self, *, user: str = "ar", password: str = "secret",
-                 host: str = "127.0.0.1", port: int | None = None) -> None:
+                 host: str = "127.0.0.1", port: int | None = None,
+                 cert_file: str | None = None, key_file: str | None = None) -> None:
+        """With ``cert_file``/``key_file`` the server offers STARTTLS (and then
+        accepts logins only after it); without, plaintext logins are allowed."""
+        self.cert_file, self.key_file = cert_file, key_file
         self.user = user
         self.password = password
         self.host = host
@@ -82,8 +86,8 @@ class LocalImapServer:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         args = Namespace(
-            debug=False, host=[self.host], port=str(self.port), cert=None, key=None,
-            tls=False, inherited_sockets=None, proxy_protocol=None, passlib_cfg=None,
+            debug=False, host=[self.host], port=str(self.port), cert=self.cert_file,
+            key=self.key_file, tls=self.cert_file is not None, inherited_sockets=None, proxy_protocol=None, passlib_cfg=None,
             demo_data=False, demo_user=self.user, demo_password=self.password,
             skip_services=[],
         )
