@@ -71,6 +71,21 @@ poll_seconds = {poll_seconds}
         server.stop()
 
 
+def passthrough_batch(db: Database) -> Callable[[list[int]], None]:
+    """The pass-through step for several rows in one transaction."""
+    from sqlalchemy import update
+
+    from bot.db import utcnow
+    from bot.models import InboundMessage
+
+    def batch(ids: list[int]) -> None:
+        with db.session() as s:
+            s.execute(update(InboundMessage).where(InboundMessage.id.in_(list(ids))).values(
+                status="processed", processed_at=utcnow()))
+
+    return batch
+
+
 def real_or_passthrough(db: Database, config: Config) -> tuple[Callable[[int], None], str]:
     """``bot.inbox.process_message`` when it exists, else a pass-through that only
     records the outcome (status processed) in one transaction per message."""

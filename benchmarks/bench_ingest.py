@@ -1,6 +1,6 @@
 """Backlog ingest: APPEND N realistic replies, then time one watcher pass over them.
 
-    python benchmarks/bench_ingest.py [N]
+    python benchmarks/bench_ingest.py [N] [--batch]
 
 Fetch (batches of 200), store (one transaction per batch), process hook (the real one
 when ``bot.inbox.process_message`` exists, else a pass-through), commit, UID MOVE in
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 import time
 
-from _imap_bench import bench_setup, real_or_passthrough
+from _imap_bench import bench_setup, passthrough_batch, real_or_passthrough
 from imapclient import IMAPClient
 
 from bot.mailbox import MailboxWatcher
@@ -23,7 +23,7 @@ sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.par
 from mailbox_helpers import reply
 
 
-def main(n: int) -> None:
+def main(n: int, batch: bool) -> None:
     with bench_setup("Replies") as b:
         msgs = [reply(i) for i in range(n)]
         t = time.perf_counter()
@@ -34,7 +34,15 @@ def main(n: int) -> None:
                 c.multiappend("Replies", msgs[i:i + 100])
         t_append = time.perf_counter() - t
         hook, which = real_or_passthrough(b.db, b.config)
-        w = MailboxWatcher(b.db, b.config, process=hook)
+        from bot.mailbox import default_batch_hook
+
+        batch_hook = default_batch_hook(b.db, b.config) if batch else None
+        if batch and batch_hook is not None:
+            which += ", batched (bot.inbox.process_messages)"
+        elif batch and which.startswith("pass-through"):
+            batch_hook = passthrough_batch(b.db)
+            which += ", batched (one transaction per 100 messages)"
+        w = MailboxWatcher(b.db, b.config, process=hook, process_batch=batch_hook)
         try:
             t0 = time.perf_counter()
             rep = w.run_once()
@@ -50,4 +58,5 @@ def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(int(args[0]) if args else 2000, batch="--batch" in sys.argv)

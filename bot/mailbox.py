@@ -56,6 +56,7 @@ from bot.models import InboundMessage, MailboxState, OutboxMessage
 log = logging.getLogger("arbot.mailbox")
 
 ProcessHook = Callable[[int], None]
+BatchHook = Callable[[Sequence[int]], None]     # all-or-nothing, one transaction
 AlertHook = Callable[[str, str], None]          # (kind, one-line summary)
 Clock = Callable[[], dt.datetime]
 
@@ -64,7 +65,7 @@ FINAL_STATUSES = ("processed", "review", "ignored", "own", "failed")
 TO_PROCESSED = ("processed", "ignored", "own")
 TO_REVIEW = ("review", "failed")
 MOVE_BATCH = 500
-PROCESS_CHUNK = 200
+PROCESS_CHUNK = 100
 IDLE_CHECK_SECONDS = 0.5           # short, so a stop request is seen promptly
 
 # Backoff policy per error class: (first wait, cap) in seconds.
@@ -136,7 +137,10 @@ class MailboxWatcher:
     """Watches ``config.imap.folder``; see the module docstring for the lifecycle.
 
     ``process`` is the processing hook (None: store and do nothing else -- rows stay
-    ``new`` and are not moved). ``alert`` is called with ``(kind, summary)`` for
+    ``new`` and are not moved). ``process_batch``, optional, processes several fresh
+    rows in ONE transaction, all or nothing (one commit per batch instead of one per
+    message: the backlog throughput); when it raises, the batch is re-run message by
+    message through ``process`` so one poison message costs only itself. ``alert`` is called with ``(kind, summary)`` for
     problems staff must fix (bad credentials, bad configuration); a timeline event is
     recorded as well. ``connect`` builds an unconnected :class:`ImapConnection`
     (tests inject TLS contexts or timeouts through it).
@@ -148,6 +152,7 @@ class MailboxWatcher:
         config: Config,
         *,
         process: ProcessHook | None = None,
+        process_batch: BatchHook | None = None,
         clock: Clock = utcnow,
         alert: AlertHook | None = None,
         connect: Callable[[], ImapConnection] | None = None,
@@ -158,7 +163,10 @@ class MailboxWatcher:
         self.config = config
         self.imap = config.imap
         self.folder = config.imap.folder
+        if process_batch is not None and process is None:
+            raise ValueError("process_batch needs the per-message process hook as fallback")
         self.process = process
+        self.process_batch = process_batch
         self.clock = clock
         self.alert = alert
         self._connect = connect or (lambda: ImapConnection(config.imap))
@@ -341,18 +349,33 @@ class MailboxWatcher:
         if self.process is None:
             return
         with self.db.session() as s:
-            ids = list(s.scalars(select(InboundMessage.id).where(
+            pending = s.execute(select(InboundMessage.id, InboundMessage.status).where(
                 InboundMessage.folder == self.folder,
                 or_(InboundMessage.status == "new",
                     (InboundMessage.status == "failed") & (InboundMessage.attempts < MAX_ATTEMPTS)),
-            ).order_by(InboundMessage.id)))
+            ).order_by(InboundMessage.id)).all()
+        ids = [rid for rid, _st in pending]
+        retries = {rid for rid, st in pending if st == "failed"}
         for i in range(0, len(ids), PROCESS_CHUNK):
             chunk = ids[i:i + PROCESS_CHUNK]
+            fresh = [m for m in chunk if m not in retries]
+            if self.process_batch is not None and len(fresh) > 1 and self._call_batch(fresh):
+                report.processed += len(fresh) - self._check_outcomes(fresh)
+                chunk = [m for m in chunk if m in retries]
             ok = [mid for mid in chunk if not self._stop.is_set() and self._call_hook(mid)]
             report.failed += len(chunk) - len(ok)
             report.processed += len(ok) - self._check_outcomes(ok)
             if self._stop.is_set():
                 return
+
+    def _call_batch(self, ids: Sequence[int]) -> bool:
+        assert self.process_batch is not None
+        try:
+            self.process_batch(ids)
+        except Exception as exc:  # noqa: BLE001 - fall back to one by one
+            log.info("batch of %d failed (%s); processing one by one", len(ids), type(exc).__name__)
+            return False
+        return True
 
     def process_one(self, inbound_id: int) -> bool:
         """Run the hook for one stored row; on failure record it. True on success."""
@@ -610,5 +633,24 @@ def default_process_hook(db: Database, config: Config, clock: Clock = utcnow) ->
 
     def hook(inbound_id: int) -> None:
         process_message(db, config, inbound_id, now=clock())
+
+    return hook
+
+
+def default_batch_hook(db: Database, config: Config, clock: Clock = utcnow) -> BatchHook | None:
+    """``bot.inbox.process_messages(db, config, ids, *, now)`` when it exists: several
+    fresh rows processed in ONE transaction, all or nothing (raise to roll back)."""
+    import importlib
+
+    try:
+        module = importlib.import_module("bot.inbox")
+    except ImportError:
+        return None
+    process_messages = getattr(module, "process_messages", None)
+    if process_messages is None:
+        return None
+
+    def hook(ids: Sequence[int]) -> None:
+        process_messages(db, config, list(ids), now=clock())
 
     return hook

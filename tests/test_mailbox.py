@@ -17,7 +17,14 @@ from bot.imap_client import ImapAuthError, ImapConfigError, ImapConnection, Imap
 from bot.mailbox import MAX_ATTEMPTS, MailboxWatcher
 from bot.models import Event, InboundMessage, MailboxState, OutboxMessage
 from tests.imap_fixtures import ImapServer, new_folder
-from tests.mailbox_helpers import RecordingHook, poison_messages, processed_counts, reply, status_counts
+from tests.mailbox_helpers import (
+    RecordingBatchHook,
+    RecordingHook,
+    poison_messages,
+    processed_counts,
+    reply,
+    status_counts,
+)
 
 Factory = Callable[..., Config]
 
@@ -118,6 +125,27 @@ def test_poison_set_aside_while_the_rest_flows(imap_server: ImapServer, folder: 
         assert hook.calls.count(bad[0].id) == MAX_ATTEMPTS     # no more than 3 attempts
     finally:
         w.close()
+
+
+def test_batch_hook_falls_back_to_single_messages_around_poison(
+        imap_server: ImapServer, folder: str, config_factory: Factory) -> None:
+    cfg, db = _setup(config_factory, imap_server, folder)
+    imap_server.append(folder, *[reply(i) for i in range(6)])
+    hook = RecordingHook(db)
+    batch = RecordingBatchHook(hook)
+    w = MailboxWatcher(db, cfg, process=hook, process_batch=batch)
+    try:
+        rep = w.run_once()
+        assert (rep.processed, rep.moved) == (6, 6)
+        assert len(batch.batches) == 1 and hook.calls == []      # one transaction for all six
+        imap_server.append(folder, reply(10), poison_messages()[0], reply(11))
+        for _ in range(MAX_ATTEMPTS + 1):
+            w.run_once()
+    finally:
+        w.close()
+    assert status_counts(db) == {"processed": 8, "failed": 1}
+    assert set(processed_counts(db).values()) == {1}
+    assert len(imap_server.uids(f"{folder}/Needs review")) == 1
 
 
 def test_own_mail_is_stored_but_not_processed(imap_server: ImapServer, folder: str,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.cli_common import fail, print_json, state
 from bot.imap_client import ImapError
-from bot.mailbox import MailboxWatcher, default_process_hook, header_facts
+from bot.mailbox import MailboxWatcher, default_batch_hook, default_process_hook, header_facts
 from bot.models import InboundMessage
 
 STATUSES = ("new", "processed", "review", "failed", "ignored", "own")
@@ -114,7 +114,9 @@ def register(app: typer.Typer) -> None:
         """Read the AR mailbox: store new mail, process it, move it. Without --once, watch."""
         st = state(ctx)
         db, cfg = st.db(), st.config()
-        watcher = MailboxWatcher(db, cfg, process=default_process_hook(db, cfg))
+        hook = default_process_hook(db, cfg)
+        watcher = MailboxWatcher(db, cfg, process=hook,
+                                 process_batch=default_batch_hook(db, cfg) if hook else None)
         if once:
             try:
                 rep = watcher.run_once()
