@@ -27,7 +27,7 @@ from tests.mailbox_helpers import processed_counts, reply
 
 REPO = Path(__file__).resolve().parent.parent
 N_MESSAGES = 40
-KILLS = 6
+KILLS = 5
 
 
 def _spawn(config_path: Path) -> subprocess.Popen[bytes]:

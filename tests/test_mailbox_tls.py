@@ -8,7 +8,6 @@ import shutil
 import ssl
 import subprocess
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
