@@ -201,7 +201,8 @@ class MailboxWatcher:
             t0 = time.perf_counter()
             self._ingest(conn, uidvalidity, report)
             t1 = time.perf_counter()
-            self._process_pending(report)
+            if not self._stop.is_set():
+                self._process_pending(report)
             t2 = time.perf_counter()
             self._move_done(conn, uidvalidity, report)
             report.seconds = {"ingest": t1 - t0, "process": t2 - t1, "move": time.perf_counter() - t2}
@@ -214,6 +215,36 @@ class MailboxWatcher:
         self._alerted.discard("auth")
         self._alerted.discard("config")
         return report
+
+    def baseline(self) -> int:
+        """Start watching from now: messages already in the folder are left alone.
+
+        Sets ``mailbox_state`` to the folder's current UIDVALIDITY and highest UID (for
+        a first start on a mailbox with years of history that staff already handled).
+        Returns the number of messages skipped.
+        """
+        if not self.lock.acquire():
+            raise ImapConfigError("another mailbox watcher is running; stop it first")
+        conn = self._ensure_connection()
+        uidvalidity = conn.select(self.folder)
+        uids = conn.uids_after(0)
+        with self.db.session() as s:
+            state = s.get(MailboxState, self.folder)
+            if state is None:
+                state = MailboxState(folder=self.folder, uidvalidity=uidvalidity, last_uid=0,
+                                     updated_at=self.clock())
+                s.add(state)
+            skipped = len([u for u in uids if u > (state.last_uid if state.uidvalidity == uidvalidity else 0)])
+            state.uidvalidity = uidvalidity
+            state.last_uid = max(uids, default=0)
+            state.updated_at = self.clock()
+            timeline.record(s, at=self.clock(), kind="mailbox_baseline", actor="staff",
+                            rule="mailbox.baseline",
+                            summary=f"watching {self.folder} from UID {state.last_uid + 1}; "
+                                    f"{skipped} earlier messages left alone",
+                            evidence={"folder": self.folder, "uidvalidity": uidvalidity,
+                                      "last_uid": state.last_uid})
+        return skipped
 
     def _ensure_connection(self) -> ImapConnection:
         if self.conn is not None:
@@ -292,6 +323,8 @@ class MailboxWatcher:
         for batch in conn.fetch(uids, batch=self.fetch_batch):
             if batch:
                 self._store_batch(batch, uidvalidity, old_index, report)
+            if self._stop.is_set():      # a big backlog must not delay a stop: resume later
+                return
         if old_index is not None:
             self._retire_old_epoch(uidvalidity)
 
@@ -449,6 +482,8 @@ class MailboxWatcher:
                     s.execute(update(InboundMessage).where(
                         InboundMessage.id.in_([r for r, _u in chunk])).values(mailbox_done=True))
                 report.moved += len(still_there)
+                if self._stop.is_set():
+                    return
 
     # ================================================================== the daemon task
     async def run(self, stop_event: asyncio.Event) -> None:

@@ -132,6 +132,19 @@ def register(app: typer.Typer) -> None:
             return
         asyncio.run(_watch(watcher))
 
+    @inbox.command("baseline")
+    def baseline_cmd(ctx: typer.Context) -> None:
+        """Start watching from now: leave the messages already in the folder alone."""
+        st = state(ctx)
+        watcher = MailboxWatcher(st.db(), st.config())
+        try:
+            skipped = watcher.baseline()
+        except ImapError as exc:
+            fail(f"{type(exc).__name__}: {exc}")
+        finally:
+            watcher.close()
+        typer.echo(f"{skipped} existing messages left alone; new mail from now on is read")
+
     app.add_typer(inbox, name="inbox")
 
 
