@@ -175,7 +175,6 @@ class MailboxWatcher:
         self.lock = WatcherLock(db, f"arbot-mailbox:{self.folder}")
         self.conn: ImapConnection | None = None
         self._idle_conn: ImapConnection | None = None
-        self._uidvalidity: int | None = None
         self._stop = threading.Event()
         self._own_addresses = {_addr_key(config.company.ar_address), _addr_key(config.from_address)}
         self._alerted: set[str] = set()
@@ -206,11 +205,8 @@ class MailboxWatcher:
             t2 = time.perf_counter()
             self._move_done(conn, uidvalidity, report)
             report.seconds = {"ingest": t1 - t0, "process": t2 - t1, "move": time.perf_counter() - t2}
-        except ImapTransientError:
-            self._drop_connection()
-            raise
         except ImapError:
-            self._drop_connection()
+            self._drop_connection()     # the next pass starts from a fresh connection
             raise
         self._alerted.discard("auth")
         self._alerted.discard("config")
