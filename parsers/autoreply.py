@@ -35,7 +35,7 @@ class AutoReplyVerdict:
 
     is_auto: bool
     confidence: float
-    kind: str | None  # "vacation", "autoresponder", "ticket", "challenge", "list"
+    kind: str | None  # "vacation", "autoresponder", "ticket", "challenge", "receipt", "list"
     evidence: tuple[str, ...]
     return_text: str | None = None  # the sentence stating when the person is back, as written
 
@@ -79,6 +79,18 @@ def hdr_exchange(msg: DecodedMessage) -> _Signal | None:
         return _Signal("header:x-ms-exchange-inbox-rules-loop", 0.9)
     if msg.header("x-ms-exchange-generated-message-source") is not None:
         return _Signal("header:x-ms-exchange-generated-message-source", 0.5)
+    return None
+
+
+def hdr_read_receipt(msg: DecodedMessage) -> _Signal | None:
+    """Read receipts (RFC 8098 disposition notifications) are generated, never written."""
+    try:
+        if msg.content_type == "multipart/report" and str(
+            msg.message.get_param("report-type") or ""
+        ).lower() == "disposition-notification":
+            return _Signal("report:disposition-notification", 1.0, "receipt")
+    except Exception:
+        return None
     return None
 
 
@@ -174,6 +186,7 @@ HEADER_RULES: tuple[Callable[[DecodedMessage], _Signal | None], ...] = (
     hdr_auto_submitted,
     hdr_vendor_autoreply,
     hdr_exchange,
+    hdr_read_receipt,
     hdr_precedence,
     hdr_list,
     hdr_null_return_path,
@@ -367,7 +380,9 @@ def _read(msg: DecodedMessage, reply_text: str) -> AutoReplyVerdict:
     is_auto = confidence >= THRESHOLD and not only_list
     kinds = [s.kind for s in signals if s.kind and s.kind != "list"]
     kind: str | None
-    if "challenge" in kinds:
+    if "receipt" in kinds:
+        kind = "receipt"
+    elif "challenge" in kinds:
         kind = "challenge"
     elif "vacation" in kinds:
         kind = "vacation"

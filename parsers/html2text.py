@@ -23,6 +23,8 @@ _BLOCK = frozenset(
     "pre address center form fieldset hr title".split()
 )
 _SKIP = frozenset({"script", "style", "head", "template", "noscript", "svg", "object"})
+_MAX_QUOTE_PREFIX = 8  # deeper quote levels render like the 8th (bounded output)
+_MAX_STACK = 400  # deeper element nesting is treated as inline (bounded time)
 _VOID = frozenset("br hr img meta link input area base col embed param source track wbr".split())
 
 
@@ -52,7 +54,7 @@ class _TextBuilder(HTMLParser):
         text = "".join(self.current)
         if not self.pre_depth:
             text = re.sub(r"[ \t\r\n\f\u200b]+", " ", text).strip()
-        prefix = "> " * self.quote_depth
+        prefix = "> " * min(self.quote_depth, _MAX_QUOTE_PREFIX)
         if text or self.lines and self.lines[-1].strip("> ").strip():
             for piece in text.split("\n") if text else [""]:
                 self.lines.append((prefix + piece).rstrip() if prefix or piece else "")
@@ -75,6 +77,8 @@ class _TextBuilder(HTMLParser):
                 self._newline()
                 self.current.append("-" * 20)
                 self._newline()
+            return
+        if len(self.stack) >= _MAX_STACK:
             return
         quote = _is_quote_container(tag, attrs)
         if tag in _BLOCK or tag == "li" or quote:

@@ -19,6 +19,7 @@ import email
 import email.errors
 import email.header
 import email.message
+import email.parser
 import email.utils
 import re
 from collections.abc import Iterator, Mapping
@@ -29,9 +30,12 @@ from parsers.html2text import html_to_text
 
 MAX_BYTES = 12 * 1024 * 1024
 """Raw input beyond this is cut off before parsing (noted as the defect ``truncated_input``)."""
-MAX_TEXT_CHARS = 200_000
+MAX_TEXT_CHARS = 100_000
 """The body text handed to the readers is capped; no customer types more than this."""
 MAX_PARTS = 300
+MAX_BOUNDARIES = 120
+"""More multipart boundaries than this and the MIME tree is not parsed (the stdlib parser
+recurses per nesting level): headers are read and the body is taken as plain text."""
 MAX_DEPTH = 30
 MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024
 MAX_HEADER_CHARS = 4_000
@@ -353,6 +357,19 @@ def _empty(raw_size: int, defects: list[str]) -> DecodedMessage:
     )
 
 
+def _flat_message(raw: bytes) -> email.message.Message:
+    """Headers parsed, the whole body kept as one text/plain payload (no MIME recursion)."""
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    if not sep:
+        head, sep, body = raw.partition(b"\n\n")
+    msg = email.parser.BytesHeaderParser().parsebytes(head + b"\n\n")
+    for name in ("Content-Type", "Content-Transfer-Encoding"):
+        del msg[name]
+    msg["Content-Type"] = "text/plain; charset=utf-8"
+    msg.set_payload(body.decode("utf-8", "surrogateescape"))
+    return msg
+
+
 def decode(raw: bytes, *, max_bytes: int = MAX_BYTES) -> DecodedMessage:
     """Decode ``raw`` RFC 5322 bytes. Never raises; bounded by ``max_bytes`` and the caps above.
 
@@ -371,10 +388,19 @@ def decode(raw: bytes, *, max_bytes: int = MAX_BYTES) -> DecodedMessage:
     if size > max_bytes:
         defects.append("truncated_input")
         raw = bytes(raw[:max_bytes])
+    raw = bytes(raw)
     try:
-        msg = email.message_from_bytes(bytes(raw))
+        if raw.count(b"oundary=") + raw.count(b"OUNDARY=") > MAX_BOUNDARIES:
+            defects.append("too_many_boundaries")
+            msg = _flat_message(raw)
+        else:
+            msg = email.message_from_bytes(raw)
     except Exception as exc:  # the feed parser is lenient; this is a last resort
-        return _empty(size, [*defects, f"unparseable:{type(exc).__name__}"])
+        try:
+            msg = _flat_message(raw)
+            defects.append(f"unparseable_mime:{type(exc).__name__}")
+        except Exception:
+            return _empty(size, [*defects, f"unparseable:{type(exc).__name__}"])
     try:
         return _decode_message(msg, size, defects)
     except Exception as exc:  # fail open: whatever we could not foresee

@@ -150,6 +150,11 @@ class ReplySplit:
     quoted: str
     signature: str
     cut_rule: str | None = None  # which rule ended the customer's text, for evidence
+    inline: bool = False  # the customer answered between ">" quoted lines
+    reply_with_context: str = ""
+    """For inline answers: the reply with the (up to 3) quoted lines just above each answer
+    kept as ``> `` lines, so "this one is paid" can be tied to the invoice line it answers.
+    Equal to ``reply`` when there are no inline answers."""
 
 
 # ----------------------------------------------------------------------------- predicates
@@ -376,6 +381,9 @@ def _split(text: str) -> ReplySplit:
     own: list[str] = []
     quoted: list[str] = []
     cut_rule: str | None = None
+    contexts: list[tuple[int, list[str]]] = []  # (index in own, quoted lines just above it)
+    recent_quote: list[str] = []
+    seen_quote_after_text = False
     i = 0
     n = len(lines)
     while i < n:
@@ -408,9 +416,17 @@ def _split(text: str) -> ReplySplit:
                 i += 1
                 continue
             own.append(line)
+            if line.strip():
+                if recent_quote:
+                    contexts.append((len(own) - 1, recent_quote[-3:]))
+                    recent_quote = []
         else:
             quoted.append(line)
             cut_rule = cut_rule or "quote_marker"
+            if line.strip(" \t>"):
+                recent_quote.append(line.strip())
+            if any(x.strip() for x in own):
+                seen_quote_after_text = True
         i += 1
 
     body, signature = _strip_signature(own)
@@ -422,9 +438,24 @@ def _split(text: str) -> ReplySplit:
         # lines, else the whole text, rather than nothing
         reply = _trim([x for x in lines if not _is_quoted(x)]) or text.strip()
         cut_rule = "fallback_all_quoted"
+    inline = bool(contexts) and (seen_quote_after_text or len(contexts) > 1) and cut_rule != "fallback_all_quoted"
+    with_context = reply
+    if inline:
+        keep = len(body)
+        by_index = dict(contexts)
+        merged: list[str] = []
+        for k, line in enumerate(own[:keep]):
+            if k in by_index:
+                if merged and merged[-1].strip():
+                    merged.append("")
+                merged.extend(by_index[k])
+            merged.append(line)
+        with_context = _trim(merged) or reply
     return ReplySplit(
         reply=reply,
         quoted="\n".join(quoted).strip(),
         signature=_trim(signature),
         cut_rule=cut_rule,
+        inline=inline,
+        reply_with_context=with_context,
     )
