@@ -293,7 +293,14 @@ _HUMAN_COMMITMENT_RE = re.compile(
     r"\b(?:nous|je)\s+(?:allons|avons|vais|ai)?\s*(?:payer|payé|régler|réglé|virer|viré)|"
     r"\b(?:vamos a|hemos|he|pagaremos|pagamos|pagaré)\s*(?:pagar|pagado|transferido)?|"
     r"\b(?:wij|we|ik)\s+(?:zullen|hebben|heb|gaan)?\s*.{0,20}(?:betalen|betaald|overmaken|overgemaakt)|"
-    r"\b(?:vamos|iremos|já)\s+(?:pagar|pago|transferir)|\b(?:pagheremo|abbiamo pagato|ho pagato|pagherò)",
+    r"\b(?:vamos|iremos|já)\s+(?:pagar|pago|transferir)|\b(?:pagheremo|abbiamo pagato|ho pagato|pagherò)|"
+    r"\b(?:will be|has been|have been|was|were|is|are|gets?) (?:paid|settled|transferred|wired|sent)\b|"
+    r"\b(?:wird|werden|wurde|wurden|ist|sind) .{0,30}(?:bezahlt|überwiesen|beglichen)|"
+    r"\b(?:sera|seront|a été|ont été|est) (?:payée?s?|réglée?s?|virée?s?)|"
+    r"\b(?:será|serán|ha sido|han sido|fue) (?:pagad[ao]s?|transferid[ao]s?|abonad[ao]s?)|"
+    r"\b(?:wordt|worden|werd|is|zijn) .{0,20}(?:betaald|overgemaakt|voldaan)|"
+    r"\b(?:será|serão|foi|foram) (?:pag[ao]s?|transferid[ao]s?|liquidad[ao]s?)|"
+    r"\b(?:sarà|saranno|è stata|è stato|sono state) (?:pagat[aoie]|saldat[aoie]|bonificat[aoie])",
     re.IGNORECASE,
 )
 

@@ -502,9 +502,19 @@ def rule_flufl(msg: DecodedMessage) -> BounceReport | None:
     )
 
 
+_REPLY_PREFIX_RE = re.compile(r"^\s*(?:re|fw|fwd|aw|wg|tr|rv|r|sv|vs|antw|odp|enc)\s*:", re.IGNORECASE)
+
+
+def _human_forward_or_reply(msg: DecodedMessage) -> bool:
+    """A person replying to or forwarding a bounce ("Fwd: Undeliverable ...") is not a bounce."""
+    return bool(_REPLY_PREFIX_RE.match(msg.subject)) and not (
+        msg.from_address and _is_daemon(msg.from_address)
+    ) and not _BOUNCE_SENDER_RE.search(msg.header("from") or "")
+
+
 def rule_text_bounce(msg: DecodedMessage) -> BounceReport | None:
     """A report in words: failure subject or daemon sender, and an address beside a failure phrase."""
-    if not _looks_like_report(msg):
+    if not _looks_like_report(msg) or _human_forward_or_reply(msg):
         return None
     text = _body_text(msg)
     head = text[:50_000]
@@ -538,6 +548,60 @@ def rule_text_bounce(msg: DecodedMessage) -> BounceReport | None:
     )
 
 
+def _returned_original(msg: DecodedMessage) -> email.message.Message | None:
+    """The headers of the returned original message, when the report carries them."""
+    for part in _parts(msg.message):
+        ctype = part.get_content_type()
+        try:
+            if ctype in ("message/rfc822", "message/global"):
+                payload = part.get_payload()
+                inner = payload[0] if isinstance(payload, list) and payload else None
+                if isinstance(inner, email.message.Message):
+                    return inner
+            if ctype == "text/rfc822-headers":
+                data = part.get_payload(decode=True)
+                text = decode_bytes(data, "utf-8") if isinstance(data, bytes) else ""
+                return email.message_from_string(text)
+        except Exception:
+            continue
+    return None
+
+
+def rule_returned_original_recipient(msg: DecodedMessage) -> BounceReport | None:
+    """Last resort: a failure report naming no address in words; the returned original's To:.
+
+    Only when the report is from a mail system (daemon sender or failure subject), says it
+    failed, and the original it returns was sent by one of the report's own addressees.
+    """
+    if not _looks_like_report(msg) or _human_forward_or_reply(msg):
+        return None
+    text = _body_text(msg)[:20_000]
+    if not (_FAILURE_PHRASES_RE.search(msg.subject + "\n" + text) or _STATUS_RE.search(text)):
+        return None
+    original = _returned_original(msg)
+    if original is None:
+        return None
+    own = _own_addresses(msg)
+    recipients = []
+    for name in ("to", "cc"):
+        for value in original.get_all(name) or []:
+            for addr in _ADDR_RE.findall(str(value)):
+                addr = addr.lower()
+                if addr not in own and not _is_daemon(addr):
+                    recipients.append(addr)
+    if not recipients or len(set(recipients)) > 3:
+        return None
+    ids = _ID_RE.findall(str(original.get("Message-ID") or ""))
+    return BounceReport(
+        permanent=_permanence_from_text(msg),
+        recipients=tuple(dict.fromkeys(recipients)),
+        status=_status_of(text),
+        diagnostic=None,
+        original_message_id=ids[0] if ids else _original_message_id(msg),
+        evidence=("returned_original_to",),
+    )
+
+
 def _diagnostic_near(text: str, addr: str) -> str | None:
     idx = text.lower().find(addr.lower())
     window = text[idx: idx + 400] if idx >= 0 else text[:400]
@@ -557,6 +621,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("auto_reply_lookalike", rule_auto_reply_lookalike),
     ("flufl", rule_flufl),
     ("text_bounce", rule_text_bounce),
+    ("returned_original_recipient", rule_returned_original_recipient),
 )
 """The rules in order; the first that decides wins."""
 

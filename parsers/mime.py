@@ -75,7 +75,7 @@ class AttachmentInfo:
     """One attached part: its name, declared type, decoded size and (bounded) content.
 
     ``data`` holds at most ``MAX_ATTACHMENT_BYTES`` of the decoded content; ``truncated`` says
-    whether more existed. Attached messages (``message/rfc822``) carry their serialised bytes.
+    whether more existed. Attached messages (``message/rfc822``) carry the parsed ``message``.
     """
 
     filename: str | None
@@ -83,6 +83,9 @@ class AttachmentInfo:
     size: int
     data: bytes = field(repr=False, default=b"")
     truncated: bool = False
+    message: email.message.Message | None = field(repr=False, compare=False, default=None)
+    """For attached messages (``message/rfc822``): the parsed message; ``data`` is then empty
+    (serialising it back is costly and rarely needed; use ``message.as_bytes()``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,17 +329,13 @@ def _part_text(part: email.message.Message, defects: list[str]) -> str:
     return decode_bytes(data[: MAX_TEXT_CHARS * 4], charset, defects)
 
 
-def _serialised(part: email.message.Message) -> bytes:
+def _attached_message(part: email.message.Message) -> email.message.Message | None:
     try:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
-        if isinstance(inner, email.message.Message):
-            return inner.as_bytes()[:MAX_ATTACHMENT_BYTES]
-        if isinstance(payload, str):
-            return payload.encode("utf-8", "surrogateescape")[:MAX_ATTACHMENT_BYTES]
+        return inner if isinstance(inner, email.message.Message) else None
     except Exception:
-        pass
-    return b""
+        return None
 
 
 # --------------------------------------------------------------------------- decode
@@ -427,8 +426,7 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
         disposition = _disposition(part)
         filename = _filename(part)
         if part is not msg and (ctype == "message/rfc822" or ctype == "message/global"):
-            data = _serialised(part)
-            attachments.append(AttachmentInfo(filename, ctype, len(data), data, len(data) >= MAX_ATTACHMENT_BYTES))
+            attachments.append(AttachmentInfo(filename, ctype, 0, b"", False, _attached_message(part)))
             continue
         if maintype == "message":  # delivery-status, disposition-notification ... : read by others
             continue

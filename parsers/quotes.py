@@ -213,22 +213,28 @@ def _continuation(line: str) -> str | None:
     return line.strip()
 
 
+_VERB_WORD_RE = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, _WROTE_VERBS)) + r")\b", re.IGNORECASE)
+
+
 def _looks_like_attribution(joined: str, span: int) -> bool:
-    dashed = _DASHED_RE.match(joined)
-    if dashed and re.search(r"(?:^|\s)(?:" + "|".join(map(re.escape, _WROTE_VERBS)) + r")\b", dashed.group(1),
-                            re.IGNORECASE):
-        return bool(_HAS_DATE_OR_ADDR.search(joined))
+    colon_end = joined.endswith((":", "：")) or bool(re.search(r"[:：]\s*$", joined[-4:]))
+    if not colon_end:
+        # only the dashed and colon-less forms remain possible; keep the common case cheap
+        if joined.startswith(("-", " -")):
+            dashed = _DASHED_RE.match(joined)
+            if dashed and _VERB_WORD_RE.search(dashed.group(1)):
+                return bool(_HAS_DATE_OR_ADDR.search(joined))
+            return False
+        return (
+            "@" in joined
+            and len(joined) < 250
+            and bool(_WROTE_END_NO_COLON_RE.search(joined[-40:]))
+            and bool(_WROTE_START_RE.search(joined))
+        )  # "On Wed, 14 Nov 2018 ... <a@example.com> wrote" (colon lost)
     if _ADDRESS_AND_TIME_RE.search(joined) and re.search(r"[:：]\s*$", joined) and len(joined) < 250:
         # "30.09.2017, 18.30, "A. Name" <a@example.com>:" -- any language, no verb needed
         return True
-    if (
-        _WROTE_START_RE.search(joined)
-        and _WROTE_END_NO_COLON_RE.search(joined)
-        and "@" in joined
-        and len(joined) < 250
-    ):
-        return True  # "On Wed, 14 Nov 2018 ... <a@example.com> wrote" (colon lost)
-    if not re.search(r"[:：]\s*$", joined) or not _WROTE_RE.search(joined):
+    if not _WROTE_RE.search(joined[-200:]):
         return False
     if _HAS_DATE_OR_ADDR.search(joined):
         return True
@@ -375,8 +381,14 @@ def split_reply(text: str) -> ReplySplit:
 def _split(text: str) -> ReplySplit:
     if not text or not text.strip():
         return ReplySplit(reply="", quoted="", signature="")
+    original = text
     text = text[:MAX_CHARS].replace("\r\n", "\n").replace("\r", "\n").replace("\u200b", "")
-    lines = text.split("\n")
+    if not text.strip():  # only invisible characters: give them back rather than nothing
+        return ReplySplit(reply=original[:MAX_CHARS].strip(), quoted="", signature="", cut_rule="invisible_only")
+    orig = text.split("\n")
+    # French typography puts a no-break space before colons ("De\xa0:"): detect on a
+    # normalised copy, return the customer's characters untouched
+    lines = [line.replace("\xa0", " ").replace("\u202f", " ") for line in orig]
 
     own: list[str] = []
     quoted: list[str] = []
@@ -395,33 +407,33 @@ def _split(text: str) -> ReplySplit:
                 if span:
                     nxt = _next_nonblank(lines, i + span, 4)
                     if nxt is not None and _is_quoted(lines[nxt]):
-                        quoted.extend(lines[i:i + span])
+                        quoted.extend(orig[i:i + span])
                         cut_rule = cut_rule or "attribution"
                         i += span
                         continue
                     if not any(x.strip() for x in own):
                         # "On ... wrote:" with nothing above and plain text below: the text
                         # below is what this person wrote (bottom-posting without ">")
-                        quoted.extend(lines[i:i + span])
+                        quoted.extend(orig[i:i + span])
                         cut_rule = cut_rule or "attribution_at_top"
                         i += span
                         continue
                     rule = "attribution_unquoted"
             if rule is not None:
-                quoted.extend(lines[i:])
+                quoted.extend(orig[i:])
                 cut_rule = rule
                 break
             if _is_wrapped_quote_tail(lines, i):
-                quoted.append(line)
+                quoted.append(orig[i])
                 i += 1
                 continue
-            own.append(line)
+            own.append(orig[i])
             if line.strip():
                 if recent_quote:
                     contexts.append((len(own) - 1, recent_quote[-3:]))
                     recent_quote = []
         else:
-            quoted.append(line)
+            quoted.append(orig[i])
             cut_rule = cut_rule or "quote_marker"
             if line.strip(" \t>"):
                 recent_quote.append(line.strip())
@@ -436,7 +448,7 @@ def _split(text: str) -> ReplySplit:
     if not reply:
         # everything looked quoted (a bare forward, a quote with no comment): the unquoted
         # lines, else the whole text, rather than nothing
-        reply = _trim([x for x in lines if not _is_quoted(x)]) or text.strip()
+        reply = _trim([x for x in orig if not _is_quoted(x)]) or text.strip()
         cut_rule = "fallback_all_quoted"
     inline = bool(contexts) and (seen_quote_after_text or len(contexts) > 1) and cut_rule != "fallback_all_quoted"
     with_context = reply
