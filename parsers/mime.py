@@ -33,6 +33,7 @@ MAX_BYTES = 12 * 1024 * 1024
 MAX_TEXT_CHARS = 100_000
 """The body text handed to the readers is capped; no customer types more than this."""
 MAX_PARTS = 300
+MAX_DELIMITER_LINES = 3000
 MAX_BOUNDARIES = 120
 """More multipart boundaries than this and the MIME tree is not parsed (the stdlib parser
 recurses per nesting level): headers are read and the body is taken as plain text."""
@@ -389,7 +390,10 @@ def decode(raw: bytes, *, max_bytes: int = MAX_BYTES) -> DecodedMessage:
         raw = bytes(raw[:max_bytes])
     raw = bytes(raw)
     try:
-        if raw.count(b"oundary=") + raw.count(b"OUNDARY=") > MAX_BOUNDARIES:
+        if (
+            raw.count(b"oundary=") + raw.count(b"OUNDARY=") > MAX_BOUNDARIES
+            or raw.count(b"\n--") > MAX_DELIMITER_LINES
+        ):
             defects.append("too_many_boundaries")
             msg = _flat_message(raw)
         else:
