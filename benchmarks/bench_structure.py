@@ -18,10 +18,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from parsers.autoreply import is_automated, read_auto_reply  # noqa: E402
-from parsers.bounce import read_bounce  # noqa: E402
-from parsers.mime import decode  # noqa: E402
-from parsers.quotes import split_reply  # noqa: E402
+from parsers.autoreply import is_automated, read_auto_reply
+from parsers.bounce import read_bounce
+from parsers.mime import decode
+from parsers.quotes import split_reply
 
 SHARED = Path(os.environ.get("ARBOT_SHARED", REPO.parent / "shared"))
 

@@ -78,7 +78,7 @@ def _csv_text(data: bytes) -> str:
 def _pdf_text(data: bytes) -> tuple[str, tuple[str, ...]]:
     try:
         from pypdf import PdfReader
-    except Exception:  # pragma: no cover - pypdf is a declared dependency
+    except Exception:  # noqa: BLE001 - pragma: no cover - pypdf is a declared dependency
         return "", ("pdf_reader_missing",)
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -86,7 +86,7 @@ def _pdf_text(data: bytes) -> tuple[str, tuple[str, ...]]:
         if reader.is_encrypted:
             try:
                 reader.decrypt("")
-            except Exception:
+            except Exception:  # noqa: BLE001 - fail open
                 return "", ("pdf_encrypted",)
         chunks: list[str] = []
         total = 0
@@ -99,7 +99,7 @@ def _pdf_text(data: bytes) -> tuple[str, tuple[str, ...]]:
         text = "\n".join(chunks)
         text = re.sub(r"[ \t]+", " ", text)
         return text[:MAX_CHARS].strip(), ()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - fail open
         return "", (f"pdf_unreadable:{type(exc).__name__}",)
 
 
@@ -123,7 +123,7 @@ def _xlsx_text(data: bytes) -> tuple[str, tuple[str, ...]]:
                     lines.append(" | ".join(cells))
         workbook.close()
         return "\n".join(lines)[:MAX_CHARS], ()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - fail open
         return "", (f"xlsx_unreadable:{type(exc).__name__}",)
 
 
@@ -144,7 +144,7 @@ def attachment_text(att: AttachmentInfo) -> AttachmentText | None:
         else:
             text, defects = decode_bytes(att.data[: MAX_CHARS * 4], "utf-8")[:MAX_CHARS], ()
         return AttachmentText(att.filename, att.content_type, kind, text, defects)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - fail open
         return AttachmentText(att.filename, att.content_type, "unknown", "", (f"error:{type(exc).__name__}",))
 
 

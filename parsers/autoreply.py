@@ -89,7 +89,7 @@ def hdr_read_receipt(msg: DecodedMessage) -> _Signal | None:
             msg.message.get_param("report-type") or ""
         ).lower() == "disposition-notification":
             return _Signal("report:disposition-notification", 1.0, "receipt")
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return None
     return None
 
@@ -177,9 +177,9 @@ def hdr_subject(msg: DecodedMessage) -> _Signal | None:
     if re.match(r"thank|we(?:'ve| have) received|your (?:request|ticket|message)|(?:request|ticket|case)", words):
         kind = "ticket" if re.search(r"ticket|request|case|#", words) else "autoresponder"
         return _Signal(f"subject:{words[:40]}", 0.45, kind)
-    kind = "vacation" if re.search(r"office|vacation|leave|abwesen|absen|afwezig|ausente|assente|away|poissa|"
-                                   r"congé|büro|haus|sede|ufficio|oficina|escritório|kantoor|back on", words) else None
-    return _Signal(f"subject:{words[:40]}", 0.85, kind)
+    vacation = re.search(r"office|vacation|leave|abwesen|absen|afwezig|ausente|assente|away|poissa|"
+                                   r"congé|büro|haus|sede|ufficio|oficina|escritório|kantoor|back on", words)
+    return _Signal(f"subject:{words[:40]}", 0.85, "vacation" if vacation else None)
 
 
 HEADER_RULES: tuple[Callable[[DecodedMessage], _Signal | None], ...] = (
@@ -368,7 +368,7 @@ def read_auto_reply(msg: DecodedMessage, reply_text: str) -> AutoReplyVerdict:
     """The auto-reply verdict for ``msg``, whose own new text is ``reply_text``. Never raises."""
     try:
         return _read(msg, reply_text)
-    except Exception as exc:  # fail open: not automatic, with the reason
+    except Exception as exc:  # noqa: BLE001 - fail open: not automatic, with the reason
         return AutoReplyVerdict(False, 0.0, None, (f"error:{type(exc).__name__}",))
 
 
@@ -435,5 +435,5 @@ def is_automated(msg: DecodedMessage) -> bool:
         if read_bounce(msg) is not None:
             return True
         return read_auto_reply(msg, msg.text).is_auto
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return True  # fail safe: when in doubt, do not answer

@@ -147,7 +147,7 @@ def _parts(msg: email.message.Message, limit: int = 200) -> list[email.message.M
         out.append(part)
         try:
             payload = part.get_payload()
-        except Exception:
+        except Exception:  # noqa: BLE001, S112 - fail open
             continue
         if isinstance(payload, list) and part.get_content_type() != "message/delivery-status":
             stack.extend(p for p in reversed(payload) if isinstance(p, email.message.Message))
@@ -158,7 +158,7 @@ def _report_type(msg: DecodedMessage) -> str:
     try:
         if msg.message.get_content_type() == "multipart/report":
             return str(msg.message.get_param("report-type") or "").lower()
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - fail open
         pass
     return ""
 
@@ -166,7 +166,7 @@ def _report_type(msg: DecodedMessage) -> str:
 def _has_part(msg: DecodedMessage, ctype: str) -> bool:
     try:
         return any(p.get_content_type() == ctype for p in _parts(msg.message))
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return False
 
 
@@ -190,7 +190,7 @@ def _body_text(msg: DecodedMessage) -> str:
                     if text not in chunks:
                         chunks.append(text)
                         total += len(text)
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - fail open
         pass
     return "\n".join(chunks)[:SCAN_CHARS]
 
@@ -200,7 +200,7 @@ def _ds_blocks(part: email.message.Message) -> list[dict[str, str]]:
     blocks: list[dict[str, str]] = []
     try:
         payload = part.get_payload()
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return blocks
     if isinstance(payload, list):
         for block in payload[:200]:
@@ -218,7 +218,7 @@ def _ds_blocks(part: email.message.Message) -> list[dict[str, str]]:
             data = part.get_payload(decode=True)
             if isinstance(data, bytes):
                 text = decode_bytes(data, "utf-8")
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - fail open
         pass
     return _text_blocks(text)
 
@@ -252,14 +252,14 @@ def _original_message_id(msg: DecodedMessage) -> str | None:
                 if isinstance(inner, email.message.Message) and inner.get("Message-ID"):
                     ids = _ID_RE.findall(str(inner.get("Message-ID")))
                     if ids:
-                        return ids[0]
+                        return str(ids[0])
             if ctype == "text/rfc822-headers":
                 data = part.get_payload(decode=True)
                 text = decode_bytes(data, "utf-8") if isinstance(data, bytes) else str(part.get_payload())
                 match = re.search(r"^message-id:\s*(<[^<>\s]+>)", text, re.IGNORECASE | re.MULTILINE)
                 if match:
                     return match.group(1)
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - fail open
         pass
     match = re.search(r"^\s*message-id:\s*(<[^<>\s]+>)", _body_text(msg), re.IGNORECASE | re.MULTILINE)
     return match.group(1) if match else None
@@ -372,9 +372,7 @@ def _permanence_from_text(msg: DecodedMessage) -> bool:
         return True
     if _DELAY_RE.search(msg.subject) or (status and status.startswith("4") and _DELAY_RE.search(text)):
         return False
-    if _DELAY_RE.search(text[:3000]) and not _FAILURE_PHRASES_RE.search(text[:3000]):
-        return False
-    return True
+    return not (_DELAY_RE.search(text[:3000]) and not _FAILURE_PHRASES_RE.search(text[:3000]))
 
 
 def rule_challenge_response(msg: DecodedMessage) -> _NotBounce | None:
@@ -404,10 +402,11 @@ def rule_provider_json(msg: DecodedMessage) -> BounceReport | _NotBounce | None:
     kind = str(data.get("notificationType") or data.get("eventType") or "")
     if kind != "Bounce":
         return _NotBounce(f"provider_notification_{kind.lower() or 'unknown'}")
-    bounce = data.get("bounce") if isinstance(data.get("bounce"), dict) else {}
+    bounce: dict[str, object] = data["bounce"] if isinstance(data.get("bounce"), dict) else {}
     recipients = []
     status = diagnostic = None
-    for entry in bounce.get("bouncedRecipients") or []:
+    entries = bounce.get("bouncedRecipients")
+    for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and entry.get("emailAddress"):
             addr = _clean_addr(str(entry["emailAddress"]))
             if addr:
@@ -416,7 +415,7 @@ def rule_provider_json(msg: DecodedMessage) -> BounceReport | _NotBounce | None:
             diagnostic = diagnostic or entry.get("diagnosticCode")
     if not recipients:
         return None
-    mail = data.get("mail") if isinstance(data.get("mail"), dict) else {}
+    mail: dict[str, object] = data["mail"] if isinstance(data.get("mail"), dict) else {}
     return BounceReport(
         permanent=str(bounce.get("bounceType")) != "Transient",
         recipients=tuple(recipients),
@@ -473,7 +472,7 @@ def rule_flufl(msg: DecodedMessage) -> BounceReport | None:
         from flufl.bounce import all_failures
 
         temporary, permanent = all_failures(msg.message)
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return None
     own = _own_addresses(msg)
 
@@ -493,7 +492,7 @@ def rule_flufl(msg: DecodedMessage) -> BounceReport | None:
     text = _body_text(msg)
     recipients = tuple(perm or temp)
     return BounceReport(
-        permanent=True if perm else False,
+        permanent=bool(perm),
         recipients=recipients,
         status=_status_of(text),
         diagnostic=_diagnostic_near(text, recipients[0]),
@@ -562,7 +561,7 @@ def _returned_original(msg: DecodedMessage) -> email.message.Message | None:
                 data = part.get_payload(decode=True)
                 text = decode_bytes(data, "utf-8") if isinstance(data, bytes) else ""
                 return email.message_from_string(text)
-        except Exception:
+        except Exception:  # noqa: BLE001, S112 - fail open
             continue
     return None
 
@@ -631,7 +630,7 @@ def read_bounce(msg: DecodedMessage) -> BounceReport | None:
     for name, rule in RULES:
         try:
             verdict = rule(msg)
-        except Exception:
+        except Exception:  # noqa: BLE001, S112 - fail open
             continue
         if verdict is None:
             continue

@@ -164,7 +164,7 @@ def decode_bytes(data: bytes, charset: str | None, defects: list[str] | None = N
             return data.decode(candidate)
         except (UnicodeDecodeError, LookupError):
             continue
-        except Exception:  # pragma: no cover - exotic codec failures
+        except Exception:  # noqa: BLE001, S112 - pragma: no cover - exotic codec failures
             continue
     if defects is not None and codec is not None:
         defects.append(f"charset_mismatch:{charset[:40] if charset else ''}")
@@ -196,10 +196,10 @@ def decode_header_value(value: object) -> str:
                     pieces.append(chunk)
             text = "".join(pieces)
         return re.sub(r"\s*\r?\n[ \t]+", " ", text).strip()
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         try:
             return str(value)[:MAX_HEADER_CHARS].strip()
-        except Exception:
+        except Exception:  # noqa: BLE001 - fail open
             return ""
 
 
@@ -209,8 +209,9 @@ def decode_header_value(value: object) -> str:
 def _collect_headers(msg: email.message.Message) -> Mapping[str, tuple[str, ...]]:
     grouped: dict[str, list[str]] = {}
     try:
-        items = msg._headers  # compat32 keeps (name, raw value) pairs; avoids re-parsing
-    except Exception:
+        # compat32 keeps (name, raw value) pairs; reading them avoids re-parsing each header
+        items: list[tuple[str, object]] = list(getattr(msg, "_headers", []))
+    except Exception:  # noqa: BLE001 - fail open: a message without readable headers
         items = []
     for name, value in items[:500]:
         grouped.setdefault(str(name).lower(), []).append(decode_header_value(value))
@@ -220,7 +221,7 @@ def _collect_headers(msg: email.message.Message) -> Mapping[str, tuple[str, ...]
 def _addresses(values: tuple[str, ...]) -> list[tuple[str, str]]:
     try:
         pairs = email.utils.getaddresses(list(values))
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         pairs = []
     out = []
     for name, addr in pairs:
@@ -239,13 +240,13 @@ def _parse_date(value: str | None, defects: list[str]) -> dt.datetime | None:
         return None
     try:
         parsed = email.utils.parsedate_to_datetime(value)
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         defects.append("bad_date_header")
         return None
     if parsed is None:
         return None
     if parsed.tzinfo is None:  # "-0000": time is UTC, source zone unknown (RFC 5322 3.3)
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed
 
 
@@ -268,7 +269,7 @@ def _walk(msg: email.message.Message, defects: list[str]) -> Iterator[tuple[emai
         yield part, depth, attached
         try:
             payload = part.get_payload()
-        except Exception:
+        except Exception:  # noqa: BLE001, S112 - fail open
             continue
         if isinstance(payload, list):
             if depth >= MAX_DEPTH:
@@ -283,19 +284,20 @@ def _walk(msg: email.message.Message, defects: list[str]) -> Iterator[tuple[emai
 def _content_type(part: email.message.Message) -> str:
     try:
         return part.get_content_type()
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return "text/plain"
 
 
 def _filename(part: email.message.Message) -> str | None:
+    name: object
     try:
         name = part.get_filename()
-    except Exception:
+    except Exception:  # noqa: BLE001 - malformed parameters: no name
         name = None
     if name is None:
         try:
             name = part.get_param("name")
-        except Exception:
+        except Exception:  # noqa: BLE001 - malformed parameters: no name
             name = None
         if isinstance(name, tuple):
             name = email.utils.collapse_rfc2231_value(name)
@@ -306,14 +308,14 @@ def _disposition(part: email.message.Message) -> str:
     try:
         value = part.get("Content-Disposition")
         return str(value).split(";", 1)[0].strip().lower() if value else ""
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return ""
 
 
 def _payload_bytes(part: email.message.Message, defects: list[str]) -> bytes:
     try:
         data = part.get_payload(decode=True)
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         defects.append("undecodable_payload")
         return b""
     if isinstance(data, bytes):
@@ -325,7 +327,7 @@ def _part_text(part: email.message.Message, defects: list[str]) -> str:
     data = _payload_bytes(part, defects)
     try:
         charset = part.get_content_charset()
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         charset = None
     return decode_bytes(data[: MAX_TEXT_CHARS * 4], charset, defects)
 
@@ -335,7 +337,7 @@ def _attached_message(part: email.message.Message) -> email.message.Message | No
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
         return inner if isinstance(inner, email.message.Message) else None
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return None
 
 
@@ -382,7 +384,7 @@ def decode(raw: bytes, *, max_bytes: int = MAX_BYTES) -> DecodedMessage:
     if not isinstance(raw, (bytes, bytearray)):
         try:
             raw = str(raw).encode("utf-8", "surrogateescape")
-        except Exception:
+        except Exception:  # noqa: BLE001 - fail open
             return _empty(0, ["not_bytes"])
     size = len(raw)
     if size > max_bytes:
@@ -398,15 +400,15 @@ def decode(raw: bytes, *, max_bytes: int = MAX_BYTES) -> DecodedMessage:
             msg = _flat_message(raw)
         else:
             msg = email.message_from_bytes(raw)
-    except Exception as exc:  # the feed parser is lenient; this is a last resort
+    except Exception as exc:  # noqa: BLE001 - the feed parser is lenient; this is a last resort
         try:
             msg = _flat_message(raw)
             defects.append(f"unparseable_mime:{type(exc).__name__}")
-        except Exception:
+        except Exception:  # noqa: BLE001 - fail open
             return _empty(size, [*defects, f"unparseable:{type(exc).__name__}"])
     try:
         return _decode_message(msg, size, defects)
-    except Exception as exc:  # fail open: whatever we could not foresee
+    except Exception as exc:  # noqa: BLE001 - fail open: whatever we could not foresee
         return _empty(size, [*defects, f"decode_error:{type(exc).__name__}"])
 
 

@@ -176,10 +176,9 @@ def _header_block_at(lines: list[str], i: int) -> bool:
     line = lines[i]
     if len(line) > _MAX_HEADER_LINE or not _FROM_RE.match(line):
         return False
-    if _INLINE_OTHER_RE.search(line[6:]) and ("@" in line or re.search(r"\d", line)):
-        # flattened block "From: X Sent: Y To: Z" needs at least two more keys
-        if len(_INLINE_OTHER_RE.findall(line)) >= 2:
-            return True
+    # a flattened block "From: X Sent: Y To: Z" needs at least two more keys
+    if ("@" in line or re.search(r"\d", line)) and len(_INLINE_OTHER_RE.findall(line[6:])) >= 2:
+        return True
     seen = 0
     for j in range(i + 1, min(len(lines), i + 8)):
         if not lines[j].strip():
@@ -373,7 +372,7 @@ def split_reply(text: str) -> ReplySplit:
     """
     try:
         return _split(text)
-    except Exception:  # fail open: the whole text is the reply
+    except Exception:  # noqa: BLE001 - fail open: the whole text is the reply
         safe = text if isinstance(text, str) else ""
         return ReplySplit(reply=safe.strip(), quoted="", signature="", cut_rule="error")
 
@@ -428,10 +427,9 @@ def _split(text: str) -> ReplySplit:
                 i += 1
                 continue
             own.append(orig[i])
-            if line.strip():
-                if recent_quote:
-                    contexts.append((len(own) - 1, recent_quote[-3:]))
-                    recent_quote = []
+            if line.strip() and recent_quote:
+                contexts.append((len(own) - 1, recent_quote[-3:]))
+                recent_quote = []
         else:
             quoted.append(orig[i])
             cut_rule = cut_rule or "quote_marker"

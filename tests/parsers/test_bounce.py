@@ -86,8 +86,8 @@ def test_auto_reply_is_not_a_bounce() -> None:
 
 
 def test_never_raises_on_garbage() -> None:
-    for raw in (b"", b"Content-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x\r\n"
-                b"Content-Type: message/delivery-status\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!!\r\n"):
+    for raw in (b"", (b"Content-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x\r\n"
+                b"Content-Type: message/delivery-status\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!!\r\n")):
         read_bounce(decode(raw))
 
 

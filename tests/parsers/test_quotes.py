@@ -16,8 +16,8 @@ CASES = {
         "Paid today.",
     ),
     "outlook_en_block": (
-        "Please send a copy.\n\n________________________________\nFrom: Acme <ar@acme.example>\n"
-        "Sent: Monday, March 9, 2026 9:00 AM\nTo: Bob <bob@x.example>\nSubject: Invoice\n\nInvoice is due.\n",
+        ("Please send a copy.\n\n________________________________\nFrom: Acme <ar@acme.example>\n"
+        "Sent: Monday, March 9, 2026 9:00 AM\nTo: Bob <bob@x.example>\nSubject: Invoice\n\nInvoice is due.\n"),
         "Please send a copy.",
     ),
     "outlook_original_message": (
@@ -25,13 +25,13 @@ CASES = {
         "Already paid.",
     ),
     "outlook_fr_block": (
-        "Merci, c'est réglé.\n\nDe : Acme <ar@acme.example>\nEnvoyé : lundi 9 mars 2026 09:00\n"
-        "À : Paul <p@x.example>\nObjet : Facture\n\nVotre facture est due.\n",
+        ("Merci, c'est réglé.\n\nDe : Acme <ar@acme.example>\nEnvoyé : lundi 9 mars 2026 09:00\n"
+        "À : Paul <p@x.example>\nObjet : Facture\n\nVotre facture est due.\n"),
         "Merci, c'est réglé.",
     ),
     "outlook_es_block": (
-        "Pagaremos el viernes.\n\nDe: Acme <ar@acme.example>\nEnviado el: lunes, 9 de marzo de 2026 9:00\n"
-        "Para: Ana <a@x.example>\nAsunto: Factura\n",
+        ("Pagaremos el viernes.\n\nDe: Acme <ar@acme.example>\nEnviado el: lunes, 9 de marzo de 2026 9:00\n"
+        "Para: Ana <a@x.example>\nAsunto: Factura\n"),
         "Pagaremos el viernes.",
     ),
     "outlook_it_block": (
@@ -43,8 +43,8 @@ CASES = {
         "Betaald.",
     ),
     "outlook_pt_block": (
-        "Pago amanhã.\n\nDe: Acme <ar@acme.example>\nEnviado: segunda-feira, 9 de março de 2026 09:00\n"
-        "Para: Rui\nAssunto: Fatura\n",
+        ("Pago amanhã.\n\nDe: Acme <ar@acme.example>\nEnviado: segunda-feira, 9 de março de 2026 09:00\n"
+        "Para: Rui\nAssunto: Fatura\n"),
         "Pago amanhã.",
     ),
     "outlook_bold_block": (
@@ -93,13 +93,13 @@ CASES = {
     ),
     "dash_signature": ("Paid yesterday.\n\n-- \nBob Smith\nACME Ltd\n+1 555 0100", "Paid yesterday."),
     "disclaimer": (
-        "We dispute invoice 4502.\n\nJane\n\nCONFIDENTIALITY NOTICE: This e-mail and any attachments are "
-        "confidential and intended solely for the addressee.",
+        ("We dispute invoice 4502.\n\nJane\n\nCONFIDENTIALITY NOTICE: This e-mail and any attachments are "
+        "confidential and intended solely for the addressee."),
         "We dispute invoice 4502.\n\nJane",
     ),
     "forwarded": (
-        "FYI, please handle.\n\n---------- Forwarded message ---------\nFrom: Acme <ar@acme.example>\n"
-        "Date: Mon, 9 Mar 2026\nSubject: Invoice\n\nInvoice due.",
+        ("FYI, please handle.\n\n---------- Forwarded message ---------\nFrom: Acme <ar@acme.example>\n"
+        "Date: Mon, 9 Mar 2026\nSubject: Invoice\n\nInvoice due."),
         "FYI, please handle.",
     ),
     "apple_forward": ("See below.\n\nBegin forwarded message:\n\nFrom: Acme <ar@acme.example>\nSubject: x\n", "See below."),
