@@ -241,16 +241,17 @@ _ABSENCE_RE = re.compile(
     r"travell?ing|off(?: work| sick)?\b|absent|not in the office|not in office|out\b|unavailable|"
     r"closed|attending|at (?:a |the )?(?:conference|trade ?show|show|fair))|"
     r"\b(?:office|offices) (?:is|are|will be) closed|\bout of (?:the )?office (?:until|from|through|till)|"
-    r"\b(?:je suis|je serai|nous sommes|notre bureau est|nos bureaux sont)\s+(?:actuellement |en ce moment )?"
+    r"\b(?:je suis|je serai|je me trouve|nous sommes|notre bureau est|nos bureaux sont)\s+(?:actuellement |en ce moment )?"
     r"(?:absente?s?|en (?:congés?|vacances|déplacement|formation)|hors du bureau|fermés?)|"
-    r"\b(?:ich bin|ich befinde mich|wir sind|unser büro ist)\s+(?:derzeit |zurzeit |momentan |aktuell |bis |vom |"
-    r"ab |im zeitraum |von )?.{0,40}?(?:nicht im büro|abwesend|im urlaub|außer haus|nicht erreichbar|"
+    r"\b(?:ich bin|ich befinde mich|wir sind|unser büro ist|bin ich|sind wir)\s+(?:derzeit |zurzeit |momentan |aktuell |bis |vom |"
+    r"ab |im zeitraum |von )?.{0,40}?(?:nicht im büro|abwesend|im urlaub|in urlaub|außer haus|nicht im hause?|"
+    r"außer dienst|auf geschäftsreise|nicht am arbeitsplatz|krankgeschrieben|nicht erreichbar|"
     r"in elternzeit|geschlossen|auf (?:dienst)?reise)|\babwesenheit\b|"
-    r"\b(?:estoy|estaré|estamos|nuestra oficina está)\s+(?:actualmente |de momento )?(?:fuera de (?:la )?oficina|"
+    r"\b(?:estoy|estaré|estamos|me encuentro|nos encontramos|nuestra oficina está)\s+(?:actualmente |de momento )?(?:fuera de (?:la )?oficina|"
     r"de vacaciones|ausente|de viaje|de baja|cerrad[ao]s?|fuera)|"
     r"\b(?:ik ben|ik zal|wij zijn|we zijn|ons kantoor is)\s+(?:momenteel |op dit moment |tot en met |t/m |van )?"
     r".{0,40}?(?:afwezig|met vakantie|niet op kantoor|niet aanwezig|niet bereikbaar|gesloten|op vakantie)|"
-    r"\b(?:estou|estarei|estamos|o nosso escritório está)\s+(?:atualmente |neste momento )?(?:ausente|de férias|"
+    r"\b(?:estou|estarei|estamos|encontro-me|me encontro|o nosso escritório está)\s+(?:atualmente |neste momento )?(?:ausente|de férias|"
     r"fora do escritório|em viagem|fora|fechado)|"
     r"\b(?:sono|sarò|siamo|il nostro ufficio è)\s+(?:attualmente |al momento )?(?:assente|fuori (?:sede|ufficio)|"
     r"in ferie|in vacanza|in viaggio|chiuso)",
@@ -258,7 +259,8 @@ _ABSENCE_RE = re.compile(
 )
 _RETURN_RE = re.compile(
     r"\b(?:back (?:in (?:the )?office |at (?:my )?desk |at work )?(?:on|from|by|after|in)\b|will (?:be )?return|"
-    r"(?:i|we) return (?:on|to)|returning (?:on|to)|until\b|till\b|through\b|will reopen|reopen(?:s|ing)? on|"
+    r"(?:i|we) return (?:on|to)|returning\b|\bback\b|return date|"
+    r"until\b|till\b|through\b|will reopen|reopen(?:s|ing)? on|"
     r"(?:as soon as|when) (?:i(?:'m| am)|we(?:'re| are)|i|we) (?:back|return)|upon my return|on my return|"
     r"de retour|je serai de retour|jusqu'au|jusqu’au|à mon retour|dès mon retour|"
     r"wieder (?:im büro|erreichbar|da|zurück|ab)|zurück am|ab dem|bis (?:zum|einschließlich|am)|nach meiner rückkehr|"
@@ -291,10 +293,11 @@ _HUMAN_COMMITMENT_RE = re.compile(
     r"wire[d]?|settle[d]?|process(?:ed)?|dispute|disputing)\b|"
     r"\b(?:wir|ich)\s+(?:werden|haben|habe)?\s*.{0,30}(?:zahlen|überweisen|bezahlt|überwiesen)|"
     r"\b(?:nous|je)\s+(?:allons|avons|vais|ai)?\s*(?:payer|payé|régler|réglé|virer|viré)|"
-    r"\b(?:vamos a|hemos|he|pagaremos|pagamos|pagaré)\s*(?:pagar|pagado|transferido)?|"
+    r"\b(?:vamos a pagar|hemos pagado|he pagado|pagaremos|pagamos|pagaré|hemos transferido|he transferido)\b|"
     r"\b(?:wij|we|ik)\s+(?:zullen|hebben|heb|gaan)?\s*.{0,20}(?:betalen|betaald|overmaken|overgemaakt)|"
     r"\b(?:vamos|iremos|já)\s+(?:pagar|pago|transferir)|\b(?:pagheremo|abbiamo pagato|ho pagato|pagherò)|"
-    r"\b(?:will be|has been|have been|was|were|is|are|gets?) (?:paid|settled|transferred|wired|sent)\b|"
+    r"\b(?:will be|has been|have been|was|were|is|are|gets?) (?:paid|settled|transferred|wired|sent|made|"
+    r"processed|released|scheduled|issued)\b|\bpayment (?:will|is|was|has|shall|goes|went)\b|"
     r"\b(?:wird|werden|wurde|wurden|ist|sind) .{0,30}(?:bezahlt|überwiesen|beglichen)|"
     r"\b(?:sera|seront|a été|ont été|est) (?:payée?s?|réglée?s?|virée?s?)|"
     r"\b(?:será|serán|ha sido|han sido|fue) (?:pagad[ao]s?|transferid[ao]s?|abonad[ao]s?)|"
@@ -312,8 +315,10 @@ def _text_signals(text: str) -> list[_Signal]:
         signals.append(_Signal("text:human_payment_commitment", 0.0))
     if _AUTOMATED_SELF_RE.search(text):
         signals.append(_Signal("text:automated_self_statement", 0.8))
-    if _TICKET_RE.search(text):
-        signals.append(_Signal("text:ticket_acknowledgement", 0.45, "ticket"))
+    tickets = {m.group(0).lower() for m in _TICKET_RE.finditer(text[:3000])}
+    if tickets:
+        # one cue may be a person quoting a ticket; two (received + a ticket number) is the system
+        signals.append(_Signal("text:ticket_acknowledgement", 0.7 if len(tickets) >= 2 else 0.45, "ticket"))
     if _CHALLENGE_RE.search(text):
         signals.append(_Signal("text:challenge_response", 0.7, "challenge"))
     absence = _ABSENCE_RE.search(text)

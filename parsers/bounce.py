@@ -57,6 +57,13 @@ class _NotBounce:
 _ADDR = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\"-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 _ADDR_RE = re.compile(_ADDR)
 _STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
+_FAIL_STATUS_RE = re.compile(r"(?<![\d.])[45]\.\d{1,3}\.\d{1,3}(?![\d.])")
+_SUCCESS_RE = re.compile(
+    r"successfully delivered|delivery (?:was )?successful|successful (?:mail )?delivery|delivered successfully|"
+    r"has been delivered|was delivered to|relayed (?:successfully|to)|erfolgreich zugestellt|remis avec succès|"
+    r"entregado correctamente|succesvol afgeleverd|consegnato correttamente|entregue com sucesso",
+    re.IGNORECASE,
+)
 _SMTP_CODE_RE = re.compile(r"(?<!\d)([45]\d\d)(?:[ -]|$)")
 _ID_RE = re.compile(r"<[^<>\s]{1,998}>")
 
@@ -73,6 +80,8 @@ _FAILURE_SUBJECT_RE = re.compile(
     r"problem|report|notification|has failed)|failure notice|returned mail|returned to sender|"
     r"mail delivery failed|delivery delayed|delayed mail|could not be delivered|rejected|"
     r"warning: message|mail system error|nicht zustellbar|unzustellbar|unzustellbare|"
+    r"não é possível entregar|kan ikke leveres|kan inte levereras|kunne ikke leveres|niedostarczalna|"
+    r"nie można dostarczyć|nedoručitelné|toimitus epäonnistui|"
     r"non remis|non distribuable|échec de (?:la )?(?:remise|distribution)|no (?:se )?(?:pudo|puede) entregar|"
     r"no entregado|onbestelbaar|niet bezorgd|kan niet worden bezorgd|non recapitabile|mancato recapito|"
     r"não entregue|não foi possível entregar|unable to deliver|message status|mail failure|"
@@ -90,13 +99,16 @@ _FAILURE_PHRASES_RE = re.compile(
     r"message (?:was )?rejected|returned to sender|delivery to the following|following (?:address|recipient)|"
     r"could not deliver|unable to deliver|not be delivered|nicht zugestellt|konnte nicht|"
     r"n'a pas pu être (?:remis|distribué)|no se (?:ha )?(?:pudo|puede) entregar|"
-    r"kon niet worden bezorgd|non è stato possibile|não (?:foi|pôde) (?:possível )?(?:entregar|ser entregue)|"
+    r"k(?:o|a)n niet (?:worden )?(?:bezorgd|afgeleverd)|niet bezorgd|introuvable|n'existe pas|"
+    r"existiert nicht|unbekannt|no existe|non esiste|não existe|bestaat niet|"
+    r"non è stato possibile|não (?:foi|pôde) (?:possível )?(?:entregar|ser entregue)|"
     r"smtp error|said: 5\d\d|550|551|552|553|554",
     re.IGNORECASE,
 )
 _DELAY_RE = re.compile(
     r"delayed|delay(?:ed)? (?:mail|notification)|still (?:being )?(?:retried|trying)|will (?:continue to |keep )?"
     r"(?:retry|try)|will be retried|not yet been delivered|has not been delivered yet|warning: message|"
+    r"warning only|do not need to resend|no action is required|"
     r"temporar(?:y|ily) (?:failure|problem|unavailable)|verzögert|retardé|en retard|retrasad|vertraagd|ritardat",
     re.IGNORECASE,
 )
@@ -383,6 +395,16 @@ def rule_challenge_response(msg: DecodedMessage) -> _NotBounce | None:
     return None
 
 
+def rule_success_notice(msg: DecodedMessage) -> _NotBounce | None:
+    """A delivery *success* report in words (no DSN part), with no failure wording at all."""
+    if _has_part(msg, "message/delivery-status"):
+        return None  # the DSN fields decide
+    text = msg.subject + "\n" + _before_returned_copy(_body_text(msg)[:20_000])
+    if _SUCCESS_RE.search(text) and not _FAILURE_PHRASES_RE.search(text) and not _FAIL_STATUS_RE.search(text):
+        return _NotBounce("success_notice")
+    return None
+
+
 def rule_provider_json(msg: DecodedMessage) -> BounceReport | _NotBounce | None:
     """Provider notifications in JSON (Amazon SES via SNS): Bounce, Delivery or Complaint."""
     body = msg.text.strip()
@@ -491,8 +513,11 @@ def rule_flufl(msg: DecodedMessage) -> BounceReport | None:
         return None
     text = _body_text(msg)
     recipients = tuple(perm or temp)
+    # flufl reads some delay warnings as permanent: a 5.x.x code or our wording check decides
+    status = _status_of(text[:5000])
+    is_permanent = bool(perm) and (bool(status and status.startswith("5")) or _permanence_from_text(msg))
     return BounceReport(
-        permanent=bool(perm),
+        permanent=is_permanent,
         recipients=recipients,
         status=_status_of(text),
         diagnostic=_diagnostic_near(text, recipients[0]),
@@ -511,13 +536,33 @@ def _human_forward_or_reply(msg: DecodedMessage) -> bool:
     ) and not _BOUNCE_SENDER_RE.search(msg.header("from") or "")
 
 
+_RETURNED_COPY_RE = re.compile(
+    r"^[ \t>-]*(?:-+ ?)?(?:below this line is a copy|this is a copy of|a copy of the (?:original )?message|"
+    r"original message follows|the original message (?:was|is)|returned message|original message headers|"
+    r"message headers follow|headers of the original|unsent message below|undelivered message|"
+    r"[-]{2,} ?original message|ursprüngliche nachricht|nachricht im anhang|message d'origine|"
+    r"mensaje original|oorspronkelijk bericht|messaggio originale|mensagem original)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADER_LINE_RE = re.compile(r"^[ \t>]*(?:from|reply-to|sender|return-path|message-id|references|in-reply-to)\s*:",
+                             re.IGNORECASE)
+
+
+def _before_returned_copy(text: str) -> str:
+    """The report's own words: the text before the copy of the returned message, if marked."""
+    match = _RETURNED_COPY_RE.search(text)
+    if match and match.start() > 40:
+        return text[: match.start()]
+    return text
+
+
 def rule_text_bounce(msg: DecodedMessage) -> BounceReport | None:
     """A report in words: failure subject or daemon sender, and an address beside a failure phrase."""
     if not _looks_like_report(msg) or _human_forward_or_reply(msg):
         return None
     text = _body_text(msg)
-    head = text[:50_000]
-    if not (_FAILURE_PHRASES_RE.search(head) or _STATUS_RE.search(head) or _SMTP_CODE_RE.search(head)):
+    head = _before_returned_copy(text[:50_000])
+    if not (_FAILURE_PHRASES_RE.search(head) or _FAIL_STATUS_RE.search(head) or _SMTP_CODE_RE.search(head)):
         return None
     own = _own_addresses(msg)
     candidates: list[str] = []
@@ -525,21 +570,23 @@ def rule_text_bounce(msg: DecodedMessage) -> BounceReport | None:
         line = line_match.group(0)
         if "@" not in line:
             continue
+        if _HEADER_LINE_RE.match(line):
+            continue  # "From:/Reply-To:" lines of a quoted copy are not failed recipients
         for addr in _ADDR_RE.findall(line):
             addr = addr.lower().strip(".")
-            if addr in own or _is_daemon(addr):
+            if addr in own or _is_daemon(addr) or addr in candidates:
                 continue
             window = head[max(0, line_match.start() - 300): line_match.end() + 300]
-            if _FAILURE_PHRASES_RE.search(window) or _STATUS_RE.search(window):
+            if _FAILURE_PHRASES_RE.search(window) or _FAIL_STATUS_RE.search(window):
                 candidates.append(addr)
-        if len(candidates) >= 20:
+        if len(candidates) >= 10:
             break
     if not candidates:
         return None
     first = candidates[0]
     return BounceReport(
         permanent=_permanence_from_text(msg),
-        recipients=(first,),
+        recipients=tuple(candidates),
         status=_status_of(head),
         diagnostic=_diagnostic_near(head, first),
         original_message_id=_original_message_id(msg),
@@ -614,6 +661,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("feedback_report", rule_feedback_report),
     ("read_receipt", rule_read_receipt),
     ("challenge_response", rule_challenge_response),
+    ("success_notice", rule_success_notice),
     ("provider_json", rule_provider_json),
     ("dsn", rule_dsn),
     ("x_failed_recipients", rule_failed_recipients_header),
