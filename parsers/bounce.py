@@ -102,7 +102,10 @@ _FAILURE_PHRASES_RE = re.compile(
     r"k(?:o|a)n niet (?:worden )?(?:bezorgd|afgeleverd)|niet bezorgd|introuvable|n'existe pas|"
     r"existiert nicht|unbekannt|no existe|non esiste|não existe|bestaat niet|"
     r"non è stato possibile|não (?:foi|pôde) (?:possível )?(?:entregar|ser entregue)|"
-    r"smtp error|said: 5\d\d|550|551|552|553|554",
+    r"smtp error|said: 5\d\d|550|551|552|553|554|"
+    r"(?:list of|following) recipients?|recipients? (?:failed|rejected|refused)|(?:envelope|message) expired|"
+    r"timeout exceeded|retry time|permanent error|rejected|refused|blocked|access denied|not found|"
+    r"unknown|mailbox (?:is )?(?:full|disabled|inactive|unavailable)|no such|inexistent|invalid",
     re.IGNORECASE,
 )
 _DELAY_RE = re.compile(
@@ -286,7 +289,25 @@ def _own_addresses(msg: DecodedMessage) -> set[str]:
 
 
 def _is_daemon(addr: str) -> bool:
+    """A mail-system sender (mailer-daemon, postmaster, bounce handler, no-reply ...)."""
     return bool(_DAEMON_LOCALPARTS.match(addr))
+
+
+_SYSTEM_RECIPIENT_RE = re.compile(
+    r"^(?:mailer[-_]?daemon|maildaemon|mail-daemon|mdaemon|postmaster|microsoftexchange[0-9a-f]*)(?:[+\-=.].*)?@",
+    re.IGNORECASE,
+)
+
+
+def _is_system_address(addr: str) -> bool:
+    """Addresses a report names as contacts, never as the failed recipient ("bounce@" may be one)."""
+    return bool(_SYSTEM_RECIPIENT_RE.match(addr))
+
+
+def _normal_addr(addr: str) -> str:
+    """Trim what text bounces glue to an address: quotes, brackets, an SMTP code ("550-")."""
+    addr = addr.lower().strip(".\"'<>()[]")
+    return re.sub(r"^\d{3}[-\s]", "", addr)
 
 
 def _looks_like_report(msg: DecodedMessage) -> bool:
@@ -503,7 +524,7 @@ def rule_flufl(msg: DecodedMessage) -> BounceReport | None:
         for value in values:
             text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
             addr = _clean_addr(text)
-            if addr and addr not in own and not _is_daemon(addr):
+            if addr and addr not in own and not _is_system_address(addr):
                 out.append(addr)
         return sorted(set(out))
 
@@ -548,6 +569,16 @@ _HEADER_LINE_RE = re.compile(r"^[ \t>]*(?:from|reply-to|sender|return-path|messa
                              re.IGNORECASE)
 
 
+_ID_LINE_RE = re.compile(r"message-?id|msg-?id|queue[- ]id|\bid[=:]|original-envelope-id|x-ms-exchange", re.IGNORECASE)
+
+
+def _looks_like_id(addr: str) -> bool:
+    """Message-IDs look like addresses: long machine local parts full of digits or hex."""
+    local = addr.split("@", 1)[0]
+    digits = sum(c.isdigit() for c in local)
+    return len(local) > 40 or digits >= 8 or bool(re.fullmatch(r"[0-9a-f.\-_]{16,}", local))
+
+
 def _before_returned_copy(text: str) -> str:
     """The report's own words: the text before the copy of the returned message, if marked."""
     match = _RETURNED_COPY_RE.search(text)
@@ -570,11 +601,11 @@ def rule_text_bounce(msg: DecodedMessage) -> BounceReport | None:
         line = line_match.group(0)
         if "@" not in line:
             continue
-        if _HEADER_LINE_RE.match(line):
-            continue  # "From:/Reply-To:" lines of a quoted copy are not failed recipients
-        for addr in _ADDR_RE.findall(line):
-            addr = addr.lower().strip(".")
-            if addr in own or _is_daemon(addr) or addr in candidates:
+        if _HEADER_LINE_RE.match(line) or _ID_LINE_RE.search(line):
+            continue  # "From:/Message-ID:" lines of a quoted copy are not failed recipients
+        for found in _ADDR_RE.findall(line):
+            addr = _normal_addr(found)
+            if addr in own or _is_system_address(addr) or addr in candidates or _looks_like_id(addr):
                 continue
             window = head[max(0, line_match.start() - 300): line_match.end() + 300]
             if _FAILURE_PHRASES_RE.search(window) or _FAIL_STATUS_RE.search(window):
@@ -632,8 +663,8 @@ def rule_returned_original_recipient(msg: DecodedMessage) -> BounceReport | None
     for name in ("to", "cc"):
         for value in original.get_all(name) or []:
             for addr in _ADDR_RE.findall(str(value)):
-                addr = addr.lower()
-                if addr not in own and not _is_daemon(addr):
+                addr = _normal_addr(addr)
+                if addr not in own and not _is_system_address(addr):
                     recipients.append(addr)
     if not recipients or len(set(recipients)) > 3:
         return None
