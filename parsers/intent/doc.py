@@ -1,0 +1,65 @@
+"""The customer's text prepared once for every rule: sentences with their dates and amounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from parsers.dates import DateMention, find_dates
+from parsers.money import MoneyMention, find_amounts
+
+__all__ = ["Sentence", "ReplyDoc", "build_doc"]
+
+_MAX_CHARS = 8_000  # a customer's own reply is short; longer text is pasted material
+_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=[^\s])|\n\s*\n|\n(?=\s*[-*•]\s)|\n(?=[A-ZÀ-Ý¿¡])")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int
+    start: int
+    text: str
+    dates: tuple[DateMention, ...] = ()
+    amounts: tuple[MoneyMention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyDoc:
+    """What rules see: the reply text, its sentences, and the facts needed to resolve words."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+    sent: dt.date | None
+    language: str | None = None
+    invoices: tuple[str, ...] = ()
+    from_address: str | None = None
+    seller_addresses: tuple[str, ...] = ()
+    cc_addresses: tuple[str, ...] = field(default=())
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs; newlines inside a wrapped sentence are kept together."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for m in _SPLIT.finditer(text):
+        chunk = text[pos:m.start()]
+        if chunk.strip():
+            out.append((pos, chunk))
+        pos = m.end()
+    if text[pos:].strip():
+        out.append((pos, text[pos:]))
+    return out
+
+
+def build_doc(text: str, sent: dt.date | None, *, language: str | None = None, invoices: tuple[str, ...] = (),
+              from_address: str | None = None, seller_addresses: tuple[str, ...] = (),
+              cc_addresses: tuple[str, ...] = (), month_first: bool = False) -> ReplyDoc:
+    text = text[:_MAX_CHARS]
+    sentences: list[Sentence] = []
+    for index, (start, chunk) in enumerate(split_sentences(text)):
+        flat = " ".join(chunk.split())
+        dates = tuple(find_dates(flat, sent, month_first)) if sent is not None else ()
+        sentences.append(Sentence(index, start, flat, dates, tuple(find_amounts(flat))))
+    return ReplyDoc(text, tuple(sentences), sent, language, invoices, from_address, seller_addresses,
+                    cc_addresses)

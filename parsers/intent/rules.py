@@ -1,0 +1,163 @@
+"""Intent rules: tiny named predicates over a :class:`ReplyDoc`, each returning its hits.
+
+A rule never decides alone: it reports what it saw (rule name, words, weight, sentence) and the
+table in :mod:`parsers.intent.table` turns hits into one intent by score and precedence. Every
+hit ends up in the reading's evidence.
+
+Quoted text never reaches these rules (it is the seller's words); only the customer's new text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from parsers.intent import lexicon as lx
+from parsers.intent.doc import ReplyDoc, Sentence
+from parsers.redirect import find_redirect_address
+from parsers.types import Intent
+
+__all__ = ["Hit", "remittance_reported", "promise_committed", "dispute_raised", "copy_requested",
+           "plan_requested", "redirect_named"]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rule: str
+    intent: Intent
+    weight: float
+    text: str
+    sentence: int
+    date: dt.date | None = None
+
+
+def _clause_before(sentence: str, start: int, width: int = 45) -> str:
+    """The words before a match, back to the previous clause break."""
+    window = sentence[max(0, start - width):start]
+    cut = max(window.rfind(","), window.rfind(";"), window.rfind(" - "), window.rfind(" but "),
+              window.rfind(" and "), window.rfind(" mais "), window.rfind(" aber "), window.rfind(" pero "),
+              window.rfind(" maar "), window.rfind(" mas "), window.rfind(" ma "))
+    return window[cut + 1:] if cut >= 0 else window
+
+
+def _negated(sentence: str, start: int, width: int = 22) -> bool:
+    return bool(lx.NEGATION.search(_clause_before(sentence, start, width)))
+
+
+_GET_IT_PAID = re.compile(r"\b(?:get|getting|have|having|had)\s+(?:it|this|these|them|that|both|everything|\w+)\s+$",
+                          re.IGNORECASE)
+_QUESTION_START = re.compile(r"^\s*(?:has|have|did|was|were|is|are|can|could|do|does)\b", re.IGNORECASE)
+
+
+def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
+    before = _clause_before(s.text, m.start())
+    if lx.FUTURE.search(before) or lx.FUTURE.search(m.group(0)):
+        return False
+    if lx.NEGATION.search(before[-25:]) or lx.NEGATION.search(m.group(0)):
+        return False
+    if _GET_IT_PAID.search(s.text[max(0, m.start() - 30):m.start()]):
+        return False  # "get these paid" is a promise
+    if s.text.rstrip().endswith("?") and _QUESTION_START.search(s.text):
+        return False  # "has it been paid?"
+    return True
+
+
+def remittance_reported(doc: ReplyDoc) -> list[Hit]:
+    """The customer reports a payment already made (past tense, not negated, not a question)."""
+    hits: list[Hit] = []
+    for s in doc.sentences:
+        for cue in lx.REMITTANCE:
+            m = cue.pattern.search(s.text)
+            if m and _past_payment_ok(s, m):
+                hits.append(Hit(cue.name, Intent.REMITTANCE_ADVICE, cue.weight, m.group(0), s.index))
+    return hits
+
+
+_PLAN_IN_SENTENCE = ("instalments", "split", "every_period", "now_and_rest", "fr_echeancier", "de_raten",
+                     "es_plazos", "nl_termijnen", "pt_prestacoes", "it_rate")
+
+
+def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int) -> dt.date | None:
+    if doc.sent is None:
+        return None
+    future = [d for d in s.dates if d.date >= doc.sent]
+    if not future:
+        return None
+    after = [d for d in future if d.start >= cue_start - 40]
+    return (after or future)[0].date
+
+
+def promise_committed(doc: ReplyDoc) -> list[Hit]:
+    """A commitment to pay by a resolvable date or period on or after the message date."""
+    hits: list[Hit] = []
+    for s in doc.sentences:
+        if lx.REQUEST.search(s.text):
+            continue  # "can we pay half now?" asks, it does not commit
+        if any(c.pattern.search(s.text) for c in lx.PAYMENT_PLAN if c.name in _PLAN_IN_SENTENCE):
+            continue
+        for cue in lx.PROMISE:
+            m = cue.pattern.search(s.text)
+            if not m:
+                continue
+            if cue.weight < 1.0 and cue.name.startswith("will_send") and not lx.MONEY_OBJECT.search(s.text[m.start():]):
+                continue
+            if lx.NEGATION.search(m.group(0)) or _negated(s.text, m.start(), 12):
+                continue
+            date = _promise_date(doc, s, m.start())
+            if date is None:
+                continue
+            weight = cue.weight * (0.75 if lx.HEDGE.search(s.text) else 1.0)
+            hits.append(Hit(cue.name, Intent.PROMISE_TO_PAY, weight, m.group(0), s.index, date))
+    return hits
+
+
+_SELF_NEGATING = {"not_paying", "not_received_goods", "never_arrived", "not_ours", "fr_non_recu",
+                  "de_nicht_geliefert", "es_no_recibido", "nl_niet_ontvangen", "pt_nao_recebido",
+                  "it_non_ricevuto", "cancelled", "nl_klopt_niet", "de_fehlerhaft", "fr_erreur", "wrong"}
+
+
+def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_negation: bool) -> list[Hit]:
+    hits: list[Hit] = []
+    for s in doc.sentences:
+        for cue in cues:
+            m = cue.pattern.search(s.text)
+            if not m:
+                continue
+            if check_negation and cue.name not in _SELF_NEGATING and _negated(s.text, m.start()):
+                continue
+            hits.append(Hit(cue.name, intent, cue.weight, m.group(0), s.index))
+    return hits
+
+
+def dispute_raised(doc: ReplyDoc) -> list[Hit]:
+    """The customer contests a charge: wrong price or quantity, not received, damaged, duplicate ..."""
+    return _cue_hits(doc, lx.DISPUTE, Intent.DISPUTE, check_negation=True)
+
+
+def copy_requested(doc: ReplyDoc) -> list[Hit]:
+    """The customer asks for a document: a copy, a statement, a W-9, bank details, a PO on the invoice."""
+    return _cue_hits(doc, lx.REQUEST_COPY, Intent.REQUEST_COPY, check_negation=False)
+
+
+def plan_requested(doc: ReplyDoc) -> list[Hit]:
+    """Instalments, more time without a firm date, or cannot pay now."""
+    return _cue_hits(doc, lx.PAYMENT_PLAN, Intent.PAYMENT_PLAN, check_negation=False)
+
+
+def redirect_named(doc: ReplyDoc) -> list[Hit]:
+    """The customer is the wrong contact, or names the address to write to instead."""
+    hits: list[Hit] = []
+    for s in doc.sentences:
+        if lx.REDIRECT_BLOCKERS.search(s.text):
+            continue
+        for cue in lx.REDIRECT:
+            m = cue.pattern.search(s.text)
+            if not m:
+                continue
+            if "@" in m.group(0) or cue.name in ("send_to",):
+                address = find_redirect_address(s.text, doc.from_address, doc.seller_addresses, ())
+                if address is None:
+                    continue
+            hits.append(Hit(cue.name, Intent.REDIRECT, cue.weight, m.group(0), s.index))
+    return hits
