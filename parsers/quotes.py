@@ -251,6 +251,11 @@ def _attribution_at(lines: list[str], i: int) -> int:
     first = lines[i]
     if not first.strip() or len(first) > _MAX_HEADER_LINE or _is_quoted(first):
         return 0
+    if _DATE_LED_RE.match(first):
+        # "2013/7/20 A. Name <a@example.com>" (Gmail in some locales: no verb, no colon)
+        nxt = _next_nonblank(lines, i + 1, 3)
+        if nxt is not None and lines[nxt].lstrip().startswith((">", "|")):
+            return 1
     joined = ""
     for span in range(1, 4):
         j = i + span - 1
@@ -304,6 +309,10 @@ def _is_wrapped_quote_tail(lines: list[str], i: int) -> bool:
     return first.islower() or first in "\"')]»”’,;:"
 
 
+_DATED_KEY_RE = re.compile(r"^[ \t]*[^\W\d][\w' ]{1,24}[ \t]?[:：][ \t].{0,40}\d{1,2}[:/.]\d{2}")
+_DATE_LED_RE = re.compile(r"^[ \t]*\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b.{0,160}(?:<[^<>\s@]+@[^<>\s@]+>|@)")
+
+
 def _hard_cut_at(lines: list[str], i: int) -> str | None:
     """The name of the hard-cut rule starting at line i, if any."""
     line = lines[i]
@@ -317,6 +326,8 @@ def _hard_cut_at(lines: list[str], i: int) -> str | None:
             return "separator_before_headers"
     if _header_block_at(lines, i):
         return "header_block"
+    if i + 1 < len(lines) and _DATED_KEY_RE.match(line) and _header_block_at(lines, i + 1):
+        return "header_block"  # "Message du : 12/12/2016 13:20" heading a webmail header block
     return None
 
 
@@ -358,7 +369,7 @@ def _trim(lines: list[str]) -> str:
     text = "\n".join(line.rstrip() for line in lines)
     text = text.strip("\n")
     # trailing separator rules that introduced the quote
-    text = re.sub(r"(?:\n[ \t]*(?:_{5,}|-{5,}|—{2,}|={5,})[ \t]*)+\s*$", "", text)
+    text = re.sub(r"(?:\n[ \t]*(?:_{3,}|-{3,}|—{2,}|={3,}|\*{3,}|~{3,})[ \t]*)+\s*$", "", text)
     return text.strip()
 
 
