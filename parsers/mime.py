@@ -375,8 +375,8 @@ def _flat_message(raw: bytes) -> email.message.Message:
 def decode(raw: bytes, *, max_bytes: int = MAX_BYTES) -> DecodedMessage:
     """Decode ``raw`` RFC 5322 bytes. Never raises; bounded by ``max_bytes`` and the caps above.
 
-    ``text`` is the best body: the first non-attachment ``text/plain`` part outside attached
-    messages, else the first such ``text/html`` part rendered to text (``text_from_html``).
+    ``text`` is the best body: the non-attachment ``text/plain`` parts outside attached
+    messages, joined in order, else the first such ``text/html`` part rendered to text (``text_from_html``).
     Attached messages (``message/rfc822``, e.g. the original inside a bounce) never supply
     the body text.
     """
@@ -419,7 +419,7 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
         values = headers.get(name)
         return values[0] if values else None
 
-    plain: str | None = None
+    plains: list[str] = []
     html: str | None = None
     attachments: list[AttachmentInfo] = []
     for part, _depth, attached in _walk(msg, defects):
@@ -441,8 +441,11 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
         )
         if attached:
             continue
-        if not is_attachment and ctype == "text/plain" and plain is None and disposition != "attachment":
-            plain = _part_text(part, defects)
+        if not is_attachment and ctype == "text/plain" and disposition != "attachment" and filename is None:
+            # Apple Mail splits a body around inline images into several text/plain parts, and
+            # servers append footers as parts of their own: the body is all of them, in order.
+            if sum(map(len, plains)) < MAX_TEXT_CHARS:
+                plains.append(_part_text(part, defects))
             continue
         if not is_attachment and ctype == "text/html" and html is None and disposition != "attachment":
             html = _part_text(part, defects)
@@ -455,7 +458,7 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
             )
 
     text_from_html = False
-    text = _normalise_text(plain) if plain is not None else ""
+    text = _normalise_text("\n".join(p.rstrip("\n") for p in plains)) if plains else ""
     if not text.strip() and html:
         text = _normalise_text(html_to_text(html))
         text_from_html = True
