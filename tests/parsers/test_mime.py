@@ -130,5 +130,5 @@ def test_body_split_around_inline_image_is_joined() -> None:
         b"--a\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nPaid on 3 March.\r\n--a--\r\n"
     )
     msg = decode(raw)
-    assert msg.text == "Here is the remittance:\nPaid on 3 March.\n"
+    assert msg.text == "Here is the remittance:\nPaid on 3 March."
     assert [a.filename for a in msg.attachments] == ["shot.png"]
