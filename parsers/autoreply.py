@@ -148,38 +148,52 @@ def hdr_noreply_sender(msg: DecodedMessage) -> _Signal | None:
     return None
 
 
-_SUBJECT_RE = re.compile(
-    r"(?:^|[\s\[(:])(?:out of (?:the )?office|ooo\b|automatic reply|auto(?:matic)?[- ]?(?:reply|response)|"
-    r"autoreply|autoresponse|auto-?respons|automated (?:reply|response)|\(automatic response\)|^auto:|"
-    r"away from (?:the )?office|on vacation|vacation (?:reply|notice|response)|on leave|"
-    r"abwesenheitsnotiz|automatische antwort|abwesend|nicht im büro|außer haus|"
-    r"réponse automatique|absence du bureau|absent(?:e)? du bureau|absence\b|en congés?\b|"
-    r"respuesta automática|respuesta automatica|fuera de (?:la )?oficina|ausente\b|"
-    r"risposta automatica|fuori (?:sede|ufficio)|assente\b|"
-    r"automatisch antwoord|afwezig(?:heid)?\b|niet aanwezig|buiten kantoor|"
-    r"resposta automática|resposta automatica|fora do escritório|"
-    r"automatyczna odpowied|autosvar|automatisk svar|automaattinen vastaus|poissa|"
-    r"automatická odpověď|automatikus válasz|otomatik yanıt|自动回复|自動回覆|自動応答|"
+# Phrases only automatic mail puts in a subject, wherever they appear.
+_SUBJECT_STRONG_RE = re.compile(
+    r"(?:^|[\s\[(:])(?:out of (?:the )?office|automatic reply|auto(?:matic)?[- ]?(?:reply|response)|"
+    r"autoreply|autoresponse|auto-?respons|automated (?:reply|response)|\(automatic response\)|"
+    r"vacation (?:reply|notice|response)|abwesenheitsnotiz|automatische antwort|"
+    r"réponse automatique|respuesta automática|respuesta automatica|risposta automatica|"
+    r"automatisch antwoord|resposta automática|resposta automatica|automatyczna odpowied|autosvar|"
+    r"automatisk svar|automaattinen vastaus|automatická odpověď|automatikus válasz|otomatik yanıt|"
+    r"自动回复|自動回覆|自動応答)",
+    re.IGNORECASE,
+)
+# Words that mark an auto-reply when they *lead* the subject ("Absence : Facture", "AUTO: ...",
+# "Away until 5 May"), but that a person may use after "Re:" ("Re: absence of payment").
+_SUBJECT_LEADING_RE = re.compile(
+    r"^\s*\[?(?:auto\s*:|ooo\b|out of office|away from (?:the )?office|on vacation|on leave|on holiday|"
+    r"away until|back on \w+|abwesend|abwesenheit|nicht im büro|außer haus|absence|absent(?:e)?\b|"
+    r"en congés?\b|fuera de (?:la )?oficina|ausente\b|fuori (?:sede|ufficio)|assente\b|afwezig(?:heid)?\b|"
+    r"niet aanwezig|buiten kantoor|fora do escritório|poissa)",
+    re.IGNORECASE,
+)
+_SUBJECT_TICKET_RE = re.compile(
     r"thank you for (?:your|contacting)|thanks for (?:your|contacting)|"
     r"(?:request|ticket|case)\s*(?:#|no\.?|number)?\s*\[?#?\w*\d+\]?\s*(?:has been )?(?:received|created|opened)|"
-    r"we(?:'ve| have) received your|your (?:request|ticket|message) (?:has been )?(?:received|created)|"
-    r"away until|back on \w+)",
+    r"we(?:'ve| have) received your|your (?:request|ticket|message) (?:has been )?(?:received|created)",
+    re.IGNORECASE,
+)
+_VACATION_WORDS_RE = re.compile(
+    r"office|vacation|leave|holiday|abwesen|absen|afwezig|ausente|assente|away|poissa|congé|büro|haus|sede|"
+    r"ufficio|oficina|escritório|kantoor|back on",
     re.IGNORECASE,
 )
 
 
 def hdr_subject(msg: DecodedMessage) -> _Signal | None:
-    """A localised auto-reply subject ("Automatic reply:", "Abwesenheitsnotiz", ...)."""
-    match = _SUBJECT_RE.search(msg.subject[:300])
-    if not match:
-        return None
-    words = match.group(0).strip(" [(:").lower()
-    if re.match(r"thank|we(?:'ve| have) received|your (?:request|ticket|message)|(?:request|ticket|case)", words):
+    """A localised auto-reply subject ("Automatic reply:", "Abwesenheitsnotiz", "Absence :" ...)."""
+    subject = msg.subject[:300]
+    match = _SUBJECT_STRONG_RE.search(subject) or _SUBJECT_LEADING_RE.search(subject)
+    if match:
+        words = match.group(0).strip(" [(:").lower()
+        return _Signal(f"subject:{words[:40]}", 0.85, "vacation" if _VACATION_WORDS_RE.search(words) else None)
+    match = _SUBJECT_TICKET_RE.search(subject)
+    if match:
+        words = match.group(0).lower()
         kind = "ticket" if re.search(r"ticket|request|case|#", words) else "autoresponder"
         return _Signal(f"subject:{words[:40]}", 0.45, kind)
-    vacation = re.search(r"office|vacation|leave|abwesen|absen|afwezig|ausente|assente|away|poissa|"
-                                   r"congé|büro|haus|sede|ufficio|oficina|escritório|kantoor|back on", words)
-    return _Signal(f"subject:{words[:40]}", 0.85, "vacation" if vacation else None)
+    return None
 
 
 HEADER_RULES: tuple[Callable[[DecodedMessage], _Signal | None], ...] = (

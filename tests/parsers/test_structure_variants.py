@@ -157,6 +157,8 @@ AUTO = [
     ("Re: Invoice", "This mailbox is no longer monitored. Please send invoices to ap@cust.example."),
 ]
 HUMAN = [
+    ("Re: Absence of remittance for invoice 12", "We paid it on Monday, see the attached advice."),
+    ("AW: Rechnung 12 - Abwesenheit unseres Buchhalters", "Die Zahlung erfolgt nächste Woche."),
     ("Re: Invoice 12", "Sorry for the late answer, I was out of the office last week. We'll pay on Friday."),
     ("Re: Invoice 12", "I'm on holiday from Monday so please send the copy today."),
     ("Re: Invoice 12", "We are closed until Monday for Easter; the payment will be made on Tuesday 7 April."),
