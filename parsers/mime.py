@@ -32,6 +32,7 @@ MAX_BYTES = 12 * 1024 * 1024
 """Raw input beyond this is cut off before parsing (noted as the defect ``truncated_input``)."""
 MAX_TEXT_CHARS = 100_000
 """The body text handed to the readers is capped; no customer types more than this."""
+MAX_HTML_BYTES = 2_000_000
 MAX_PARTS = 300
 MAX_DELIMITER_LINES = 3000
 MAX_BOUNDARIES = 120
@@ -323,13 +324,13 @@ def _payload_bytes(part: email.message.Message, defects: list[str]) -> bytes:
     return b""
 
 
-def _part_text(part: email.message.Message, defects: list[str]) -> str:
+def _part_text(part: email.message.Message, defects: list[str], limit: int = MAX_TEXT_CHARS * 4) -> str:
     data = _payload_bytes(part, defects)
     try:
         charset = part.get_content_charset()
     except Exception:  # noqa: BLE001 - fail open
         charset = None
-    return decode_bytes(data[: MAX_TEXT_CHARS * 4], charset, defects)
+    return decode_bytes(data[:limit], charset, defects)
 
 
 def _attached_message(part: email.message.Message) -> email.message.Message | None:
@@ -448,7 +449,7 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
                 plains.append(_part_text(part, defects))
             continue
         if not is_attachment and ctype == "text/html" and html is None and disposition != "attachment":
-            html = _part_text(part, defects)
+            html = _part_text(part, defects, MAX_HTML_BYTES)
             continue
         if ctype != "text/rfc822-headers" or filename is not None:
             data = _payload_bytes(part, defects)
