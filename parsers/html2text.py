@@ -13,8 +13,8 @@ the standard library's ``html.parser``.
 
 from __future__ import annotations
 
-import re
 import html as html_lib
+import re
 
 MAX_HTML_CHARS = 300_000
 """Markup fed to the (pure Python, ~0.5 us/char) parser after invisible blocks are removed."""
