@@ -360,6 +360,22 @@ def _empty(raw_size: int, defects: list[str]) -> DecodedMessage:
     )
 
 
+MAX_HEADER_BYTES = 256 * 1024
+
+
+def _bound_header_section(raw: bytes, defects: list[str]) -> bytes:
+    """Cut an absurdly long header section (the stdlib parses headers line by line in Python)."""
+    end = raw.find(b"\n\n", 0, MAX_HEADER_BYTES)
+    end_crlf = raw.find(b"\r\n\r\n", 0, MAX_HEADER_BYTES)
+    if end >= 0 or end_crlf >= 0 or len(raw) <= MAX_HEADER_BYTES:
+        return raw
+    defects.append("oversized_header_section")
+    cut = raw.rfind(b"\n", 0, MAX_HEADER_BYTES) + 1 or MAX_HEADER_BYTES
+    body_start = raw.find(b"\n\n", cut)
+    body = raw[body_start + 2:] if body_start >= 0 else b""
+    return raw[:cut] + b"\n" + body
+
+
 def _flat_message(raw: bytes) -> email.message.Message:
     """Headers parsed, the whole body kept as one text/plain payload (no MIME recursion)."""
     head, sep, body = raw.partition(b"\r\n\r\n")
@@ -391,7 +407,7 @@ def decode(raw: bytes, *, max_bytes: int = MAX_BYTES) -> DecodedMessage:
     if size > max_bytes:
         defects.append("truncated_input")
         raw = bytes(raw[:max_bytes])
-    raw = bytes(raw)
+    raw = _bound_header_section(bytes(raw), defects)
     try:
         if (
             raw.count(b"oundary=") + raw.count(b"OUNDARY=") > MAX_BOUNDARIES
@@ -452,6 +468,12 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
             html = _part_text(part, defects, MAX_HTML_BYTES)
             continue
         if ctype != "text/rfc822-headers" or filename is not None:
+            encoded = part.get_payload()
+            if isinstance(encoded, str) and len(encoded) > MAX_ATTACHMENT_BYTES * 3 // 2:
+                # too big to be read anyway: do not spend time decoding it; estimate its size
+                attachments.append(AttachmentInfo(filename, ctype, len(encoded) * 3 // 4, b"", True))
+                defects.append("attachment_too_large")
+                continue
             data = _payload_bytes(part, defects)
             truncated = len(data) > MAX_ATTACHMENT_BYTES
             attachments.append(
