@@ -365,6 +365,36 @@ def _strip_signature(lines: list[str]) -> tuple[list[str], list[str]]:
     return lines[:cut], lines[cut:]
 
 
+_BANNER_RE = re.compile(
+    r"^[ \t*\[]*(?:caution|warning|external|attention|notice|achtung|attention|precaución|atención|let op|attenzione)"
+    r"\b.{0,40}(?:external|outside|extern|extérieur|externe|externo|esterno|buiten)|"
+    r"^[ \t*\[]*\[?external\]?\s*(?:e-?mail|sender|message)?\s*[:\]]|"
+    r"this (?:e-?mail|message) (?:originated|came|was sent) from outside|"
+    r"do not click (?:on )?links or open attachments|"
+    r"diese (?:e-?mail|nachricht) stammt von (?:einem )?(?:externen|außerhalb)|"
+    r"ce (?:message|courriel|e-?mail) provient (?:de l'extérieur|d'un expéditeur externe)|"
+    r"este (?:correo|mensaje) (?:se originó|procede|proviene) (?:fuera|de un remitente externo)",
+    re.IGNORECASE,
+)
+
+
+def _strip_banner(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Split off an "external sender" warning that mail gateways put above the customer's text."""
+    first = next((k for k, line in enumerate(lines) if line.strip()), None)
+    if first is None or first > 2:
+        return [], lines
+    end = first
+    while end < len(lines) and lines[end].strip() and end - first < 6:
+        end += 1
+    paragraph = " ".join(line.strip() for line in lines[first:end])
+    if len(paragraph) > 600 or not _BANNER_RE.search(paragraph):
+        return [], lines
+    rest = lines[end:]
+    if not any(line.strip() for line in rest):
+        return [], lines  # the banner is all there is: keep it rather than nothing
+    return lines[first:end], rest
+
+
 def _trim(lines: list[str]) -> str:
     text = "\n".join(line.rstrip() for line in lines)
     text = text.strip("\n")
@@ -450,7 +480,10 @@ def _split(text: str) -> ReplySplit:
                 seen_quote_after_text = True
         i += 1
 
-    body, signature = _strip_signature(own)
+    banner, own_text = _strip_banner(own)
+    body, signature = _strip_signature(own_text)
+    if banner:
+        signature = [*banner, *([""] if signature else []), *signature]
     reply = _trim(body)
     if not reply:
         reply = _trim(own)  # the text was only a signature line: keep it rather than nothing

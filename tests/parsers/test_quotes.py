@@ -151,3 +151,18 @@ def test_everything_quoted_falls_back() -> None:
 def test_empty() -> None:
     assert split_reply("").reply == ""
     assert split_reply("   \n").reply == ""
+
+
+def test_external_sender_banner_is_not_the_reply() -> None:
+    text = (
+        "CAUTION: This email originated from outside of the organization. Do not click links or open "
+        "attachments unless you recognize the sender.\n\nWe paid invoice 12 on Monday.\n\n"
+        "On Mon, 9 Mar 2026 Acme <ar@acme.example> wrote:\n> Invoice 12 is due.\n"
+    )
+    split = split_reply(text)
+    assert split.reply == "We paid invoice 12 on Monday."
+    assert split.signature.startswith("CAUTION:")
+
+
+def test_caution_written_by_the_customer_is_kept() -> None:
+    assert split_reply("Caution: the amount is wrong.\n\nJim").reply == "Caution: the amount is wrong.\n\nJim"
