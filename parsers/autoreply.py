@@ -348,8 +348,21 @@ def _text_signals(text: str) -> list[_Signal]:
     return signals
 
 
+_DIGITS_OR_MONTH_RE = re.compile(
+    r"\b\d{1,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|mars|avr|mai|juin|juil|août|"
+    r"sept|déc|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
+    r"januar|februar|märz|april|juni|juli|oktober|dezember|maart|mei|augustus|gennaio|febbraio|aprile|"
+    r"maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|julho|setembro|"
+    r"outubro|novembro|dezembro)\w*",
+    re.IGNORECASE,
+)
 # Sentence ends, but not the dots of dates ("ab dem 07.04. bin ich") or abbreviations.
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[^\d\s.][.!?])\s+(?=[A-ZÀ-ÝÄÖÜ¿¡])|\n\s*\n|\n(?=[-*•])")
+_SENTENCE_SPLIT_RE = re.compile(
+    r"(?<=[^\d\s.][.!?])\s+(?=[A-ZÀ-ÝÄÖÜ¿¡])|"
+    # after a number only when no month follows: "am 13. April" is one sentence
+    r"(?<=\d[.!?])\s+(?=[A-ZÀ-ÝÄÖÜ])(?!(?:Jan|Feb|Mär|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)[a-zäz]*\b)|"
+    r"\n\s*\n|\n(?=[-*•])"
+)
 _DATEISH_RE = re.compile(
     r"\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
     r"august|september|october|november|december|tomorrow|next week|montag|dienstag|mittwoch|donnerstag|"
@@ -364,20 +377,36 @@ _DATEISH_RE = re.compile(
 )
 
 
+# "from 3 to 7 April", "vom 30.03. bis 06.04.": an absence period names its last day; used only
+# to pick the return sentence, never as evidence (people write periods too).
+_PERIOD_RE = re.compile(
+    r"\b(?:from|between|vom|von|du|del|van|dal|dall'|de)\b.{1,40}?\b(?:to|until|till|through|and|bis|au|al|"
+    r"tot|a|até|alle)\b",
+    re.IGNORECASE,
+)
+
+
 def return_sentence(text: str) -> str | None:
-    """The sentence that says when the person is back, as written (for the date reader)."""
+    """The sentence that says when the person is back, as written (for the date reader).
+
+    Preference: an explicit return ("back on", "wieder ab", "de retour le"), then an end
+    ("until", "bis", "jusqu'au"), then an absence period ("from 3 to 7 April").
+    """
     best: str | None = None
+    period: str | None = None
     for sentence in _SENTENCE_SPLIT_RE.split(text[:TEXT_CHARS]):
         sentence = " ".join(sentence.split())
         if not sentence or len(sentence) > 400:
             continue
+        if period is None and _PERIOD_RE.search(sentence) and len(_DIGITS_OR_MONTH_RE.findall(sentence)) >= 2:
+            period = sentence
         if _RETURN_RE.search(sentence) and _DATEISH_RE.search(sentence):
             # prefer an explicit "back/return/reopen" over a bare "until"
             if re.search(r"back|return|reopen|retour|wieder|zurück|regres|vuelta|volver|terug|aanwezig|volta|"
                          r"rientr|ritorno|incorpor|repren", sentence, re.IGNORECASE):
                 return sentence
             best = best or sentence
-    return best
+    return best or period
 
 
 # ----------------------------------------------------------------------------- verdicts
