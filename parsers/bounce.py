@@ -154,7 +154,11 @@ def _status_of(text: str) -> str | None:
     return ".".join(match.groups()) if match else None
 
 
-def _parts(msg: email.message.Message, limit: int = 200) -> list[email.message.Message]:
+def _parts(
+    msg: email.message.Message, limit: int = 200, *, into_attached: bool = True
+) -> list[email.message.Message]:
+    """The MIME parts depth-first; with ``into_attached=False`` attached messages are not
+    entered (a DSN forwarded inside someone's message is not our bounce)."""
     out: list[email.message.Message] = []
     stack = [msg]
     while stack and len(out) < limit:
@@ -162,10 +166,14 @@ def _parts(msg: email.message.Message, limit: int = 200) -> list[email.message.M
         out.append(part)
         try:
             payload = part.get_payload()
+            ctype = part.get_content_type()
         except Exception:  # noqa: BLE001, S112 - fail open
             continue
-        if isinstance(payload, list) and part.get_content_type() != "message/delivery-status":
-            stack.extend(p for p in reversed(payload) if isinstance(p, email.message.Message))
+        if not isinstance(payload, list) or ctype == "message/delivery-status":
+            continue
+        if not into_attached and part is not msg and ctype in ("message/rfc822", "message/global"):
+            continue
+        stack.extend(p for p in reversed(payload) if isinstance(p, email.message.Message))
     return out
 
 
@@ -343,7 +351,7 @@ def rule_read_receipt(msg: DecodedMessage) -> _NotBounce | None:
 
 def rule_dsn(msg: DecodedMessage) -> BounceReport | _NotBounce | None:
     """RFC 3464: read the per-recipient blocks of every message/delivery-status part."""
-    ds_parts = [p for p in _parts(msg.message) if p.get_content_type() in (
+    ds_parts = [p for p in _parts(msg.message, into_attached=False) if p.get_content_type() in (
         "message/delivery-status", "message/global-delivery-status")]
     if not ds_parts:
         return None
@@ -509,7 +517,7 @@ def rule_auto_reply_lookalike(msg: DecodedMessage) -> _NotBounce | None:
 
 def rule_flufl(msg: DecodedMessage) -> BounceReport | None:
     """GNU Mailman's detectors, for the legacy formats; only on what looks like a report."""
-    if not _looks_like_report(msg) or msg.size > FLUFL_MAX_BYTES:
+    if not _looks_like_report(msg) or msg.size > FLUFL_MAX_BYTES or _human_forward_or_reply(msg):
         return None
     try:
         from flufl.bounce import all_failures
