@@ -219,9 +219,19 @@ def _collect_headers(msg: email.message.Message) -> Mapping[str, tuple[str, ...]
     return MappingProxyType({k: tuple(v) for k, v in grouped.items()})
 
 
-def _addresses(values: tuple[str, ...]) -> list[tuple[str, str]]:
+def _addresses(values: tuple[str, ...], raw: list[str] | None = None) -> list[tuple[str, str]]:
+    """(display name, lower-case address) pairs.
+
+    Parsed from the raw header when given, so that an encoded display name containing a
+    comma ("=?utf-8?q?M=C3=BCller=2C_J=C3=BCrgen?=") is not split; names are decoded after.
+    """
+    pairs: list[tuple[str, str]] = []
     try:
-        pairs = email.utils.getaddresses(list(values))
+        if raw:
+            pairs = [(decode_header_value(n), a) for n, a in email.utils.getaddresses(
+                [_fix_raw_header(str(v))[:MAX_HEADER_CHARS] for v in raw])]
+        if not any("@" in a for _, a in pairs):
+            pairs = email.utils.getaddresses(list(values))
     except Exception:  # noqa: BLE001 - fail open
         pairs = []
     out = []
@@ -486,7 +496,13 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
         text = _normalise_text(html_to_text(html))
         text_from_html = True
 
-    from_pairs = _addresses(headers.get("from", ()))
+    def raw_values(name: str) -> list[str]:
+        try:
+            return [str(v) for v in (msg.get_all(name) or [])][:50]
+        except Exception:  # noqa: BLE001 - fail open: use the decoded values
+            return []
+
+    from_pairs = _addresses(headers.get("from", ()), raw_values("from"))
     from_name = from_pairs[0][0] or None if from_pairs else None
     references = tuple(_ID_RE.findall(first("references") or ""))[:100]
     in_reply_ids = _ID_RE.findall(first("in-reply-to") or "")
@@ -499,9 +515,9 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
         references=references,
         from_address=from_pairs[0][1] if from_pairs else None,
         from_name=from_name,
-        to_addresses=tuple(a for _, a in _addresses(headers.get("to", ()))),
-        cc_addresses=tuple(a for _, a in _addresses(headers.get("cc", ()))),
-        reply_to=tuple(a for _, a in _addresses(headers.get("reply-to", ()))),
+        to_addresses=tuple(a for _, a in _addresses(headers.get("to", ()), raw_values("to"))),
+        cc_addresses=tuple(a for _, a in _addresses(headers.get("cc", ()), raw_values("cc"))),
+        reply_to=tuple(a for _, a in _addresses(headers.get("reply-to", ()), raw_values("reply-to"))),
         subject=first("subject") or "",
         date=_parse_date(first("date"), defects),
         text=text,

@@ -132,3 +132,9 @@ def test_body_split_around_inline_image_is_joined() -> None:
     msg = decode(raw)
     assert msg.text == "Here is the remittance:\nPaid on 3 March."
     assert [a.filename for a in msg.attachments] == ["shot.png"]
+
+
+def test_encoded_display_name_with_comma() -> None:
+    msg = decode(b"From: =?utf-8?q?M=C3=BCller=2C_J=C3=BCrgen?= <JM@x.example>\r\nTo: a@b.example\r\n\r\nx")
+    assert msg.from_address == "jm@x.example"
+    assert msg.from_name == "Müller, Jürgen"
