@@ -46,7 +46,8 @@ _OTHER_KEYS = (
     "verzonden", "verstuurd", "aan", "onderwerp", "assunto", "sendt", "til", "emne", "skickat", "till",
     "ämne", "wysłano", "wysłane", "temat", "do", "отправлено", "дата", "кому", "тема", "tárgy", "címzett",
     "elküldve", "lähetetty", "vastaanottaja", "aihe", "gönderildi", "kime", "konu", "odesláno", "komu",
-    "předmět", "cc", "kopie", "copie", "risposta", "reply to", "enviado el", "envoyé le", "sent at",
+    "předmět", "bcc", "cco", "kopie", "kopie an", "copie", "copie à", "copia", "risposta", "reply to",
+    "enviado el", "enviada el", "enviado em", "enviada em", "envoyé le", "sent at", "data de envio",
     "收件人", "主题", "主旨", "日期", "发送时间", "寄件日期", "送信日時", "宛先", "件名", "날짜", "받는 사람", "제목",
 )
 _KEY = r"[ \t]*\*{0,2}[ \t]*(?:{keys})[ \t]*\*{{0,2}}[ \t]*[:：][ \t]*\*{{0,2}}"
