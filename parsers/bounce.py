@@ -723,8 +723,9 @@ def read_bounce(msg: DecodedMessage) -> BounceReport | None:
             continue
         if isinstance(verdict, _NotBounce):
             return None
-        own = _own_addresses(msg) - set(verdict.recipients[:0])
-        recipients = tuple(r for r in verdict.recipients if r not in own or name == "dsn")
+        # the failed recipient is never the report's own addressee (our AR address)
+        own = _own_addresses(msg)
+        recipients = tuple(r for r in verdict.recipients if r not in own)
         if not recipients:
             continue
         return BounceReport(

@@ -91,7 +91,6 @@ _FORWARD_INTRO_RE = re.compile(
     re.IGNORECASE,
 )
 _GENERIC_SEPARATOR_RE = re.compile(r"^[ \t>]*[-_=*]{3,}[ \t]*[^\W\d][\w'’ ]{2,40}?[ \t]*[-_=*]{3,}[ \t]*$")
-_RULE_RE = re.compile(r"^[ \t]*(?:_{8,}|-{8,}|={8,}|—{4,})[ \t]*$")
 
 _WROTE_VERBS = (
     "wrote", "writes", "has written", "sent", "a écrit", "écrit", "schrieb", "geschrieben", "escribió",
