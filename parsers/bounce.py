@@ -712,6 +712,9 @@ RULES: tuple[tuple[str, Rule], ...] = (
 """The rules in order; the first that decides wins."""
 
 
+_AUTHORITATIVE = frozenset({"dsn", "x_failed_recipients", "provider_json"})
+
+
 def read_bounce(msg: DecodedMessage) -> BounceReport | None:
     """The bounce report in ``msg``, or None when it is not a failed/delayed delivery. Never raises."""
     for name, rule in RULES:
@@ -723,8 +726,10 @@ def read_bounce(msg: DecodedMessage) -> BounceReport | None:
             continue
         if isinstance(verdict, _NotBounce):
             return None
-        # the failed recipient is never the report's own addressee (our AR address)
-        own = _own_addresses(msg)
+        # Words and heuristics may pick up the report's own addressee (our AR address); the
+        # machine-readable fields (DSN, X-Failed-Recipients, provider JSON) are authoritative
+        # even when someone mailed themselves.
+        own = set() if name in _AUTHORITATIVE else _own_addresses(msg)
         recipients = tuple(r for r in verdict.recipients if r not in own)
         if not recipients:
             continue
