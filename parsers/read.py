@@ -68,7 +68,7 @@ def _read(raw: bytes, context: ReadContext) -> Reading:
         raw = str(raw).encode("utf-8", "replace")
     msg = decode(bytes(raw))
     split = split_reply(msg.text)
-    own_text = split.reply.strip()[:_MAX_REPLY_CHARS]
+    own_text = trim_quoted_tail(split.reply)[:_MAX_REPLY_CHARS]
     reply_text = own_text or _visible_text(msg, split)
     sent = _sent_date(msg)
     language = detect_language(own_text or reply_text, context.language) or context.language
@@ -91,6 +91,33 @@ def _read(raw: bytes, context: ReadContext) -> Reading:
                     cc_addresses=tuple(msg.cc_addresses), month_first=month_first)
     decision = classify_doc(doc)
     return _human_reading(base, msg, split, doc, decision, context)
+
+
+_SEPARATOR = re.compile(r"^\s*(?:_{8,}|-{5,}\s*(?:original|ursprüngliche|message d'origine|mensaje original"
+                        r"|oorspronkelijk|messaggio originale|mensagem original|forwarded)[^\n]*)\s*$",
+                        re.IGNORECASE | re.MULTILINE)
+_HEADER_LINE = re.compile(r"^\s*[*>]*\s*(?:from|de|von|van|da|fra|från|od)\s*:\s*\S", re.IGNORECASE)
+_HEADER_NEXT = re.compile(r"^\s*[*>]*\s*(?:sent|date|envoyé|gesendet|datum|verzonden|enviado|fecha|inviato|data"
+                          r"|to|à|an|aan|para|a|subject|objet|betreff|onderwerp|asunto|oggetto|assunto)\s*:",
+                          re.IGNORECASE)
+
+
+def trim_quoted_tail(reply: str) -> str:
+    """Defence in depth behind the quote splitter: cut at a quoted-header block it let through.
+
+    Outlook's localised "De : / Envoyé :" blocks after a rule of underscores, or an
+    "-----Original Message-----" line, start the seller's words; nothing below is the customer's.
+    """
+    text = reply.strip()
+    m = _SEPARATOR.search(text)
+    if m:
+        text = text[:m.start()]
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if i and _HEADER_LINE.match(line) and any(_HEADER_NEXT.match(n) for n in lines[i + 1:i + 4]):
+            text = "\n".join(lines[:i])
+            break
+    return text.strip()
 
 
 def _visible_text(msg: DecodedMessage, split: ReplySplit) -> str:

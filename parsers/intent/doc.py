@@ -38,11 +38,22 @@ class ReplyDoc:
     cc_addresses: tuple[str, ...] = field(default=())
 
 
+_NO_BREAK_AFTER = re.compile(
+    r"(?:\b\d{1,2}\.\d{1,2}\.|\b(?:no|nr|nº|n°|ca|dr|mr|mrs|ms|st|vs|etc|e\.g|i\.e|z\.b|bzw|inkl|ref|tel|approx"
+    r"|incl|fig|art|abs|sr|sra|av|ave|blvd|ltd|inc|co|corp|jr)\.)$", re.IGNORECASE)
+
+
 def split_sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs; newlines inside a wrapped sentence are kept together."""
+    """(offset, sentence) pairs; newlines inside a wrapped sentence are kept together.
+
+    A full stop after a day number ("am 15.04. leisten") or a common abbreviation ("Nr.",
+    "e.g.") does not end a sentence.
+    """
     out: list[tuple[int, str]] = []
     pos = 0
     for m in _SPLIT.finditer(text):
+        if "\n" not in m.group(0) and _NO_BREAK_AFTER.search(text[max(pos, m.start() - 12):m.start()]):
+            continue
         chunk = text[pos:m.start()]
         if chunk.strip():
             out.append((pos, chunk))

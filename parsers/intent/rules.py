@@ -88,12 +88,19 @@ def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int) -> dt.date | None:
     return (after or future)[0].date
 
 
+def _is_request(sentence: str, start: int, end: int) -> bool:
+    """The clause around a match asks rather than states ("could we pay ... ?")."""
+    after = sentence[end:end + 90]
+    stop = re.search(r"[.!;]|\b(?:but|however|and)\b", after)
+    if "?" in (after[:stop.start()] if stop else after):
+        return True
+    return bool(lx.REQUEST.search(_clause_before(sentence, start, 40) + sentence[start:end]))
+
+
 def promise_committed(doc: ReplyDoc) -> list[Hit]:
     """A commitment to pay by a resolvable date or period on or after the message date."""
     hits: list[Hit] = []
     for s in doc.sentences:
-        if lx.REQUEST.search(s.text):
-            continue  # "can we pay half now?" asks, it does not commit
         if any(c.pattern.search(s.text) for c in lx.PAYMENT_PLAN if c.name in _PLAN_IN_SENTENCE):
             continue
         for cue in lx.PROMISE:
@@ -104,6 +111,8 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
                 continue
             if lx.NEGATION.search(m.group(0)) or _negated(s.text, m.start(), 12):
                 continue
+            if _is_request(s.text, m.start(), m.end()):
+                continue  # "can we pay half now?" asks, it does not commit
             date = _promise_date(doc, s, m.start())
             if date is None:
                 continue
@@ -117,6 +126,10 @@ _SELF_NEGATING = {"not_paying", "not_received_goods", "never_arrived", "not_ours
                   "it_non_ricevuto", "cancelled", "nl_klopt_niet", "de_fehlerhaft", "fr_erreur", "wrong"}
 
 
+_HYPOTHETICAL = re.compile(r"\b(?:if|in case|should it|falls|wenn|si|s'il|als|indien|se|caso|qualora|whether|ob)\b",
+                           re.IGNORECASE)
+
+
 def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_negation: bool) -> list[Hit]:
     hits: list[Hit] = []
     for s in doc.sentences:
@@ -126,6 +139,8 @@ def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_neg
                 continue
             if check_negation and cue.name not in _SELF_NEGATING and _negated(s.text, m.start()):
                 continue
+            if check_negation and _HYPOTHETICAL.search(_clause_before(s.text, m.start(), 30)):
+                continue  # "let me know if it hasn't arrived" is not a complaint
             hits.append(Hit(cue.name, intent, cue.weight, m.group(0), s.index))
     return hits
 
