@@ -48,7 +48,7 @@ _WORD = r"(?P<word>" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
 
 _PATTERNS = (
     re.compile(r"(?<![\w])" + _SYM_BEFORE + r"\s?" + _NUM + r"(?:\s?" + _CODE + r"\b)?", re.IGNORECASE),
-    re.compile(r"(?<![\w])" + _CODE + r"\s?" + _NUM, re.IGNORECASE),
+    re.compile(r"(?<![\w])\(?" + _CODE + r"\)?:?\s?" + _NUM, re.IGNORECASE),
     re.compile(r"(?<![\w.,])" + _NUM + r"\s?(?:" + _SYM_BEFORE.replace("?P<sym>", "?P<sym2>") + r"|"
                + _CODE + r"\b|" + _WORD + r"\b)", re.IGNORECASE),
 )

@@ -71,7 +71,8 @@ def _read(raw: bytes, context: ReadContext) -> Reading:
     own_text = trim_quoted_tail(split.reply)[:_MAX_REPLY_CHARS]
     reply_text = own_text or _visible_text(msg, split)
     sent = _sent_date(msg)
-    language = detect_language(own_text or reply_text, context.language) or context.language
+    language = (detect_language(own_text, None) or context.language
+                or detect_language(msg.text, None))  # the quoted thread's language as a last hint
     month_first = _month_first(msg.date, language)
     base = Reading(
         intent=Intent.OTHER, confidence=0.5, reply_text=reply_text, language=language,
@@ -212,11 +213,14 @@ def _amount_for(decision: IntentDecision, doc: ReplyDoc, msg: DecodedMessage,
         everywhere = [m for s in doc.sentences for m in s.amounts]
         if len({m.amount for m in everywhere}) == 1:
             mentions = everywhere[:1]
+    if decision.intent is Intent.PAYMENT_PLAN:
+        everywhere = [m for s in doc.sentences for m in s.amounts]
+        instalment = _instalment(doc, everywhere)
+        if instalment is not None:
+            mentions = [instalment]
     if not mentions:
         return None, None
     chosen = mentions[0]
-    if decision.intent is Intent.PAYMENT_PLAN:
-        chosen = _instalment(doc, mentions) or chosen
     currency = chosen.currency
     if chosen.dollar_sign:
         currency = _dollar_currency(msg, split) or currency

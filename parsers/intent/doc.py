@@ -36,6 +36,14 @@ class ReplyDoc:
     from_address: str | None = None
     seller_addresses: tuple[str, ...] = ()
     cc_addresses: tuple[str, ...] = field(default=())
+    month_first: bool = False
+    flat: str = ""  # the whole text with whitespace squashed: a cheap pre-filter for cues
+
+    def dates_in(self, sentence: Sentence) -> tuple[DateMention, ...]:
+        """Dates of one sentence, resolved against ``sent`` (computed on demand: most rules never ask)."""
+        if self.sent is None:
+            return ()
+        return tuple(find_dates(sentence.text, self.sent, self.month_first))
 
 
 _NO_BREAK_AFTER = re.compile(
@@ -70,7 +78,6 @@ def build_doc(text: str, sent: dt.date | None, *, language: str | None = None, i
     sentences: list[Sentence] = []
     for index, (start, chunk) in enumerate(split_sentences(text)):
         flat = " ".join(chunk.split())
-        dates = tuple(find_dates(flat, sent, month_first)) if sent is not None else ()
-        sentences.append(Sentence(index, start, flat, dates, tuple(find_amounts(flat))))
+        sentences.append(Sentence(index, start, flat, (), tuple(find_amounts(flat))))
     return ReplyDoc(text, tuple(sentences), sent, language, invoices, from_address, seller_addresses,
-                    cc_addresses)
+                    cc_addresses, month_first, " ".join(text.split()))

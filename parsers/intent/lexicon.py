@@ -153,7 +153,8 @@ REMITTANCE = cues(
 _STRONG = (r"pay|paid|settle|settled|remit|remitted|wire|wired|transfer|transferred|clear|cleared|go out|be paid"
            r"|be settled|be sent|be cleared|be processed|be issued|be released|be transferred|be wired|be mailed"
            r"|be remitted|be in the mail|be posted|be made|be done")
-_WEAK = r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|have|do|schedule|arrange|deposit|post"
+_WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|have|do|schedule|arrange|deposit|post"
+         r"|sort|square|take care of|cover|handle|top up")
 
 PROMISE = cues(
     ("will_pay", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan to|intend to|expect to|aim to|promise to|able to)"
@@ -355,14 +356,17 @@ PAYMENT_PLAN = cues(
     ("split", 1.0, r"\b(?:split|spread|break up|stagger|divide)\s+(?:\S+\s+){0,4}?(?:into|over|across|in)\b"
      r"|\bsplit (?:it|this|the|that|them|these)\b"),
     ("when_we_can", 1.0, r"\b(?:as soon as (?:we|i) (?:can|are able|am able)|when (?:we|i) can|when funds allow"
+     r"|doing (?:what|all|everything) (?:we|i) can|(?:we're|we are|i'm|i am) behind\b"
      r"|as and when|in due course|as funds (?:allow|permit))\b"),
-    ("every_period", 1.0, r"(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|eur|dollars)?)\s+(?:\S+\s+){0,2}?(?:every|per|a|each)"
-     r"\s+(?:\w+\s+)?(?:week|weeks|month|months|fortnight)\b"),
+    ("every_period", 1.0, r"(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|eur|euros?|dollars|\$|£))\s+(?:\S+\s+){0,2}?"
+     r"(?:every|per|a|each|par|pro|im|al|por|ao|a cada|cada|ogni|elke|iedere)\s+(?:\S+\s+)?(?:weeks?|months?|fortnight"
+     r"|maand|mois|monat|mes|mese|mês|semaine|woche|semana|settimana)\b"),
     ("now_and_rest", 1.0, r"\bnow and (?:the )?(?:rest|remainder|balance|other half|half|remaining)\b"
      r"|\b(?:half|part|some) now\b"),
     ("more_time", 1.0, r"\b(?:more time|extension|push (?:this|it|that|the payment|payment|them)\s+(?:out|back)"
-     r"|delay (?:the )?payment|extend (?:the|our) (?:due date|deadline|terms)|a few (?:more )?(?:weeks"
-     r"|days|months)|grace period|bit longer|little longer|some time to pay|additional time|defer|postpone)\b"),
+     r"|delay (?:the )?payment|extend (?:the|our) (?:due date|deadline|terms)|(?:give|need|allow|grant|get|have|want"
+     r"|ask for|request|take)\s+(?:\S+\s+){0,2}?(?:a few|another|a couple of|an extra|a) (?:more |extra )?(?:weeks?|days"
+     r"|months?)|grace period|bit longer|little longer|some time to pay|additional time|defer|postpone)\b"),
     ("cannot_pay", 1.0, r"\b(?:can'?t|cannot|can not|unable to|not able to|not in a position to|won'?t be able to"
      r"|no way (?:we|i) can)\s+(?:\S+\s+){0,3}?(?:pay|make (?:any )?payments?|settle|cover|afford)\b"),
     ("insolvency", 1.0, r"\b(?:entered|in|into|under|gone into|filed for|filing for)\s+(?:\w+\s+)?(?:examinership"
@@ -373,7 +377,7 @@ PAYMENT_PLAN = cues(
      r"|(?:business|trade|sales|things|work|it|season)\s+(?:has been|have been|is|'s been|was)\s+(?:\S+\s+)?(?:slow|rough"
      r"|quiet|tough)|behind (?:on|with) (?:payments|bills|our)|lost (?:a|our) (?:major|big|large|biggest)|runway"
      r"|pre-revenue)\b"),
-    ("waiting_on_funds", 0.8, r"\b(?:once|when|until|after)\s+(?:our|the|we)\s+(?:\S+\s+){0,2}?(?:client|customer|funding"
+    ("waiting_on_funds", 1.0, r"\b(?:once|when|until|after)\s+(?:our|the|we)\s+(?:\S+\s+){0,2}?(?:client|customer|funding"
      r"|grant|insurance|payout|loan|reimbursement|funds|money|sponsor)\b|\bwaiting (?:on|for) (?:the |our |a )?"
      r"(?:insurance|funding|grant|payout|client|customer|reimbursement|funds|payment from)"),
     # fr
@@ -450,6 +454,12 @@ REDIRECT = cues(
     ("it_non_sono", 1.0, r"\b(?:non sono la persona|non mi occupo|non lavora più|persona sbagliata)\b"),
     ("it_inviare_a", 1.0, r"\b(?:inviare|inviate|contattare|contattate|rivolgersi|scrivere)\b(?:[^.!?]|\.(?=\d)){0,60}@"),
 )
+
+#: a "remittance" that is only a link to view a shared document: the classic thread-hijack lure.
+LINK_LURE = re.compile(
+    r"\b(?:view (?:the )?document|shared (?:with you )?via (?:onedrive|sharepoint|dropbox|google drive|docusign|wetransfer)"
+    r"|click (?:here|below|the link) to (?:view|access|open|download)|link will expire|access (?:the )?document"
+    r"|secure document|review (?:the )?document online)\b", re.IGNORECASE)
 
 #: "forwarded it to accounts" (done, not a redirect); "do not send invoices to this address" in
 #: an AP footer is boilerplate.

@@ -50,6 +50,25 @@ _GET_IT_PAID = re.compile(r"\b(?:get|getting|have|having|had)\s+(?:it|this|these
 _QUESTION_START = re.compile(r"^\s*(?:has|have|did|was|were|is|are|can|could|do|does)\b", re.IGNORECASE)
 
 
+_LANG_PREFIXES = ("fr_", "de_", "es_", "nl_", "pt_", "it_")
+
+
+def _for_language(cue: lx.Cue, language: str | None) -> bool:
+    """English/universal cues always run; another language's cues only for that language.
+
+    When the language is unknown (very short text) every cue runs.
+    """
+    prefix = cue.name[:3]
+    if prefix not in _LANG_PREFIXES or language is None:
+        return True
+    return prefix == f"{language}_"
+
+
+def present(doc: ReplyDoc, cues: tuple[lx.Cue, ...]) -> tuple[lx.Cue, ...]:
+    """The cues that match somewhere in the text: only these are tried sentence by sentence."""
+    return tuple(c for c in cues if _for_language(c, doc.language) and c.pattern.search(doc.flat))
+
+
 def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
     before = _clause_before(s.text, m.start())
     if lx.FUTURE.search(before) or lx.FUTURE.search(m.group(0)):
@@ -66,8 +85,12 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
 def remittance_reported(doc: ReplyDoc) -> list[Hit]:
     """The customer reports a payment already made (past tense, not negated, not a question)."""
     hits: list[Hit] = []
-    for s in doc.sentences:
-        for cue in lx.REMITTANCE:
+    lure = bool(lx.LINK_LURE.search(doc.text))
+    cues = present(doc, lx.REMITTANCE)
+    for s in doc.sentences if cues else ():
+        for cue in cues:
+            if lure and cue.name == "remittance_attached":
+                continue  # a link to "view the remittance" is a phishing lure, not a payment
             m = cue.pattern.search(s.text)
             if m and _past_payment_ok(s, m):
                 hits.append(Hit(cue.name, Intent.REMITTANCE_ADVICE, cue.weight, m.group(0), s.index))
@@ -81,7 +104,7 @@ _PLAN_IN_SENTENCE = ("instalments", "split", "every_period", "now_and_rest", "fr
 def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int) -> dt.date | None:
     if doc.sent is None:
         return None
-    future = [d for d in s.dates if d.date >= doc.sent]
+    future = [d for d in doc.dates_in(s) if d.date >= doc.sent]
     if not future:
         return None
     after = [d for d in future if d.start >= cue_start - 40]
@@ -100,10 +123,12 @@ def _is_request(sentence: str, start: int, end: int) -> bool:
 def promise_committed(doc: ReplyDoc) -> list[Hit]:
     """A commitment to pay by a resolvable date or period on or after the message date."""
     hits: list[Hit] = []
-    for s in doc.sentences:
-        if any(c.pattern.search(s.text) for c in lx.PAYMENT_PLAN if c.name in _PLAN_IN_SENTENCE):
+    cues = present(doc, lx.PROMISE)
+    plan_cues = tuple(c for c in present(doc, lx.PAYMENT_PLAN) if c.name in _PLAN_IN_SENTENCE)
+    for s in doc.sentences if cues else ():
+        if any(c.pattern.search(s.text) for c in plan_cues):
             continue
-        for cue in lx.PROMISE:
+        for cue in cues:
             m = cue.pattern.search(s.text)
             if not m:
                 continue
@@ -132,7 +157,8 @@ _HYPOTHETICAL = re.compile(r"\b(?:if|in case|should it|falls|wenn|si|s'il|als|in
 
 def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_negation: bool) -> list[Hit]:
     hits: list[Hit] = []
-    for s in doc.sentences:
+    cues = present(doc, cues)
+    for s in doc.sentences if cues else ():
         for cue in cues:
             m = cue.pattern.search(s.text)
             if not m:
@@ -163,10 +189,11 @@ def plan_requested(doc: ReplyDoc) -> list[Hit]:
 def redirect_named(doc: ReplyDoc) -> list[Hit]:
     """The customer is the wrong contact, or names the address to write to instead."""
     hits: list[Hit] = []
-    for s in doc.sentences:
+    cues = present(doc, lx.REDIRECT)
+    for s in doc.sentences if cues else ():
         if lx.REDIRECT_BLOCKERS.search(s.text):
             continue
-        for cue in lx.REDIRECT:
+        for cue in cues:
             m = cue.pattern.search(s.text)
             if not m:
                 continue
