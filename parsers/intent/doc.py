@@ -48,7 +48,8 @@ class ReplyDoc:
 
 _NO_BREAK_AFTER = re.compile(
     r"(?:\b\d{1,2}\.\d{1,2}\.|\b(?:no|nr|nº|n°|ca|dr|mr|mrs|ms|st|vs|etc|e\.g|i\.e|z\.b|bzw|inkl|ref|tel|approx"
-    r"|incl|fig|art|abs|sr|sra|av|ave|blvd|ltd|inc|co|corp|jr)\.)$", re.IGNORECASE)
+    r"|incl|fig|art|abs|sr|sra|av|ave|blvd|ltd|inc|co|corp|jr|n|nos|núm|num|cf|pag|dott|ing|avv|sig|gmbh|bv)\.)$",
+    re.IGNORECASE)
 
 
 def split_sentences(text: str) -> list[tuple[int, str]]:
@@ -60,8 +61,9 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     pos = 0
     for m in _SPLIT.finditer(text):
-        if "\n" not in m.group(0) and _NO_BREAK_AFTER.search(text[max(pos, m.start() - 12):m.start()]):
-            continue
+        if "\n" not in m.group(0) and (_NO_BREAK_AFTER.search(text[max(pos, m.start() - 12):m.start()])
+                                        or text[m.end():m.end() + 1].isdigit()):
+            continue  # "Nr. 4471", "am 15.04. leisten": not a sentence end
         chunk = text[pos:m.start()]
         if chunk.strip():
             out.append((pos, chunk))

@@ -157,7 +157,8 @@ _WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|hav
          r"|sort|square|take care of|cover|handle|top up")
 
 PROMISE = cues(
-    ("will_pay", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan to|intend to|expect to|aim to|promise to|able to)"
+    ("will_pay", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
+     r"|promise to|able to|hop(?:e|ing) to)"
      r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _STRONG + r")\b"),
     ("will_send_payment", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan to|intend to|expect to|able to|can)"
      r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _WEAK + r")\b"),
@@ -187,7 +188,8 @@ PROMISE = cues(
     ("de_werden_begleichen", 1.0, r"\b(?:werden|werde|wird|möchten|wollen)\b(?:[^.!?]|\.(?=\d)){0,70}?\b(?:begleichen|bezahlen|zahlen"
      r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen)\b"),
     ("de_ueberweisen_wir", 1.0, r"\b(?:überweisen|zahlen|begleichen|bezahlen|veranlassen)\s+wir\b"),
-    ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung)\s+(?:erfolgt|geht|wird|ist (?:für|am) )"),
+    ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung|betrag|geld)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt"
+     r"|ist (?:für|am)|ist (?:eingeplant|vorgesehen|terminiert))\b"),
     ("de_zahlungslauf", 0.8, r"\b(?:im|mit dem|beim)\s+(?:nächsten\s+)?zahlungslauf\b"),
     # es
     ("es_futuro", 1.0, r"\b(?:pagaremos|pagaré|abonaremos|transferiremos|liquidaremos|realizaremos|efectuaremos"
@@ -195,23 +197,29 @@ PROMISE = cues(
     ("es_vamos_a_pagar", 1.0, r"\b(?:vamos|voy) a (?:pagar|abonar|transferir|realizar|hacer|liquidar|ingresar|enviar)"),
     ("es_se_realizara", 1.0, r"\bse (?:realizará|efectuará|hará|pagará|abonará|transferirá|enviará|ingresará)"),
     ("es_sera_pagada", 1.0, r"\b(?:será|serán|va a ser|van a ser) (?:pagad|abonad|transferid|liquidad)"),
+    ("es_transferencia_saldra", 1.0, r"\b(?:transferencia|pago|ingreso)\b(?:\s+\S+){0,6}?\s+(?:saldrá|se hará|se realizará"
+     r"|está programad[oa]|está previst[oa]|se efectuará)\b"),
     ("es_os_pago", 0.8, r"\b(?:os|le|les) (?:lo |la )?(?:pago|pagamos|transfiero|transferimos|ingreso|ingresamos)\b"),
     # nl
     ("nl_zullen_betalen", 1.0, r"\b(?:zal|zullen|ga|gaan)\b(?:[^.!?]|\.(?=\d)){0,50}?\b(?:betalen|overmaken|voldoen|overboeken"
      r"|betaald|overgemaakt|voldaan)\b"),
     ("nl_wij_betalen", 1.0, r"\b(?:wij|we|ik)\s+(?:\S+\s+){0,1}?(?:betalen|maken|voldoen|boeken)\b"),
     ("nl_betalen_wij", 1.0, r"\b(?:betalen|voldoen|maken|boeken)\s+(?:wij|we|ik)\b"),
+    ("nl_betaling_gaat", 1.0, r"\b(?:betaling|overboeking|overschrijving)\b(?:\s+\S+){0,6}?\s+(?:gaat|wordt|volgt|staat gepland)\b"),
     ("nl_wordt_betaald", 1.0, r"\bwordt\b(?:[^.!?]|\.(?=\d)){0,50}?\b(?:betaald|overgemaakt|voldaan)\b"),
     # pt
     ("pt_futuro", 1.0, r"\b(?:pagaremos|pagarei|transferiremos|liquidaremos|efetuaremos|faremos|enviaremos"
      r"|regularizaremos)\b"),
     ("pt_vamos_pagar", 1.0, r"\b(?:vamos|vou) (?:pagar|transferir|liquidar|efetuar|fazer|regularizar|enviar)"),
+    ("pt_pagamento_sera", 1.0, r"\b(?:pagamento|transferência)\b(?:\s+\S+){0,6}?\s+(?:será|vai ser|sairá|segue|está previst[oa]"
+     r"|está agendad[oa])\b"),
     ("pt_sera_pago", 1.0, r"\b(?:será|serão|vai ser|vão ser) (?:pag|liquidad|transferid|efetuad|regularizad)"),
     # it
     ("it_futuro", 1.0, r"\b(?:pagheremo|pagherò|salderemo|effettueremo|provvederemo|faremo|invieremo|verseremo"
      r"|disporremo)\b"),
     ("it_sara_pagata", 1.0, r"\b(?:sarà|saranno|verrà|verranno) (?:pagat|saldat|effettuat|bonificat|versat|dispost)"),
-    ("it_pagamento_previsto", 1.0, r"\b(?:bonifico|pagamento)\s+(?:partirà|sarà|verrà|è previsto|è programmato)\b"),
+    ("it_pagamento_previsto", 1.0, r"\b(?:bonifico|pagamento|versamento)\b(?:\s+\S+){0,6}?\s+(?:partirà|sarà|verrà|è previsto"
+     r"|è programmato|è pianificato)\b"),
 )
 
 # --- dispute: contesting an invoice ---------------------------------------------------------------
@@ -454,6 +462,12 @@ REDIRECT = cues(
     ("it_non_sono", 1.0, r"\b(?:non sono la persona|non mi occupo|non lavora più|persona sbagliata)\b"),
     ("it_inviare_a", 1.0, r"\b(?:inviare|inviate|contattare|contattate|rivolgersi|scrivere)\b(?:[^.!?]|\.(?=\d)){0,60}@"),
 )
+
+#: a document, not goods: "the invoice never arrived" asks for a copy, it contests nothing.
+DOCUMENT_WORDS = re.compile(
+    r"\b(?:invoices?|bill|statement|copy|original|e-?mail|pdf|link|attachment|letter|reminder|rechnung(?:en)?|kopie"
+    r"|original|mahnung|factures?|copie|relevé|courrier|facturas?|copia|extracto|factuur|facturen|kopie|aanmaning"
+    r"|faturas?|cópia|fattur[ae]|copia|sollecito)\b", re.IGNORECASE)
 
 #: a "remittance" that is only a link to view a shared document: the classic thread-hijack lure.
 LINK_LURE = re.compile(

@@ -151,6 +151,9 @@ _SELF_NEGATING = {"not_paying", "not_received_goods", "never_arrived", "not_ours
                   "it_non_ricevuto", "cancelled", "nl_klopt_niet", "de_fehlerhaft", "fr_erreur", "wrong"}
 
 
+_NOT_RECEIVED = {"not_received_goods", "never_arrived", "fr_non_recu", "de_nicht_geliefert", "es_no_recibido",
+                 "nl_niet_ontvangen", "pt_nao_recebido", "it_non_ricevuto"}
+
 _HYPOTHETICAL = re.compile(r"\b(?:if|in case|should it|falls|wenn|si|s'il|als|indien|se|caso|qualora|whether|ob)\b",
                            re.IGNORECASE)
 
@@ -167,6 +170,9 @@ def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_neg
                 continue
             if check_negation and _HYPOTHETICAL.search(_clause_before(s.text, m.start(), 30)):
                 continue  # "let me know if it hasn't arrived" is not a complaint
+            if cue.name in _NOT_RECEIVED and lx.DOCUMENT_WORDS.search(
+                    s.text[max(0, m.start() - 40):m.end() + 25]):
+                continue  # the invoice, not the goods, never arrived: a copy request
             hits.append(Hit(cue.name, intent, cue.weight, m.group(0), s.index))
     return hits
 
