@@ -34,7 +34,8 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "es": frozenset(
         "el la los las de del y es son nosotros usted su sus nuestro nuestra por para con no que "
         "en un una lo al se muy gracias hola saludos factura facturas pago será hemos hoy está "
-        "pero como mes semana transferencia adjunto os podéis".split()
+        "pero como mes semana transferencia adjunto os podéis podemos pagar hacer tenemos estamos "
+        "esta este todavía también hasta próximo próxima nos le les".split()
     ),
     "nl": frozenset(
         "de het een en is zijn wij we u uw ons onze niet met voor van te op aan dat die dit deze "
@@ -44,12 +45,14 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "pt": frozenset(
         "o a os as de do da dos das e é são nós você seu sua nosso nossa por para com não que em "
         "um uma ao se muito obrigado obrigada olá cumprimentos fatura faturas pagamento será foi "
-        "já hoje está mas como mês semana transferência anexo".split()
+        "já hoje está mas como mês semana transferência anexo podemos pagar fazer temos estamos "
+        "esta este ainda também até próximo próxima gostaríamos na no pela pelo às".split()
     ),
     "it": frozenset(
         "il lo la i gli le di del della dei e è sono noi voi suo sua nostro nostra per con non che "
         "in un una al si molto grazie buongiorno saluti cordiali fattura fatture pagamento sarà "
-        "stato già oggi ma come mese settimana bonifico allegato vi ci".split()
+        "stato già oggi ma come mese settimana bonifico allegato vi ci possiamo potete potreste pagare abbiamo "
+        "siamo questa questo ancora anche entro prossimo prossima vorremmo della delle nel nella".split()
     ),
 }
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.dates import DateMention, find_dates
+from parsers.language import language_scores
 from parsers.money import MoneyMention, find_amounts
 
 __all__ = ["Sentence", "ReplyDoc", "build_doc"]
@@ -37,7 +38,8 @@ class ReplyDoc:
     seller_addresses: tuple[str, ...] = ()
     cc_addresses: tuple[str, ...] = field(default=())
     month_first: bool = False
-    flat: str = ""  # the whole text with whitespace squashed: a cheap pre-filter for cues
+    flat: str = ""
+    languages: tuple[str, ...] = ()  # every plausible language of a short text, best first  # the whole text with whitespace squashed: a cheap pre-filter for cues
 
     def dates_in(self, sentence: Sentence) -> tuple[DateMention, ...]:
         """Dates of one sentence, resolved against ``sent`` (computed on demand: most rules never ask)."""
@@ -82,4 +84,15 @@ def build_doc(text: str, sent: dt.date | None, *, language: str | None = None, i
         flat = " ".join(chunk.split())
         sentences.append(Sentence(index, start, flat, (), tuple(find_amounts(flat))))
     return ReplyDoc(text, tuple(sentences), sent, language, invoices, from_address, seller_addresses,
-                    cc_addresses, month_first, " ".join(text.split()))
+                    cc_addresses, month_first, " ".join(text.split()), _plausible_languages(text, language))
+
+
+def _plausible_languages(text: str, language: str | None) -> tuple[str, ...]:
+    """The detected language plus any close runner-up: short texts are easily misread."""
+    scores = language_scores(text)
+    best = max(scores.values(), default=0.0)
+    close = sorted((lang for lang, score in scores.items() if score >= max(1.0, 0.5 * best)),
+                   key=lambda lang: -scores[lang])
+    if language and language not in close:
+        close.insert(0, language)
+    return tuple(close)

@@ -96,11 +96,13 @@ REMITTANCE = cues(
     ("went_out", 1.0, r"\b(?:went|gone)\s+out\b"),
     ("released_in_run", 1.0, r"\b(?:released|included|processed|paid)\s+(?:\S+\s+){0,2}?(?:in|with|on)\s+(?:our|the)"
      r"\s+(?:last|latest|previous|recent|\w+'s)\s+(?:\w+\s+)?(?:payment|pay|check|cheque|ach|eft|bacs)?\s*(?:run|batch|cycle)"),
-    ("cheque_in_mail", 1.0, r"\b(?:check|cheque)\b(?:[^.!?]|\.(?=\d)){0,40}\b(?:in the (?:mail|post)|mailed|posted)\b"),
+    ("cheque_in_mail", 1.0, r"\b(?:check|cheque)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,40}\b(?:in the (?:mail|post)|mailed|posted)\b"),
     ("remittance_attached", 1.0, r"\b(?:remittance(?: advice)?|payment advice|proof of payment|payment confirmation"
-     r"|payment receipt|transfer confirmation|bank confirmation)\b(?:[^.!?]|\.(?=\d)){0,30}\b(?:attached|enclosed|below)\b"
-     r"|\b(?:attached|enclosed|find)\b(?:[^.!?]|\.(?=\d)){0,30}\b(?:remittance|payment advice|proof of payment|payment confirmation"
+     r"|payment receipt|transfer confirmation|bank confirmation)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,30}\b(?:attached|enclosed|below)\b"
+     r"|\b(?:attached|enclosed|find)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,30}\b(?:remittance|payment advice|proof of payment|payment confirmation"
      r"|confirmation of payment|transfer confirmation)\b"),
+    ("settled_passive", 1.0, r"\b(?:was|were|has been|have been|had been|is|are)\s+(?:already\s+|fully\s+|now\s+)?"
+     r"(?:settled|cleared|remitted|transferred|wired|paid off)\b"),
     ("settled_past", 1.0, r"\b(?:we|i)(?:'ve| have)?\s+(?:already\s+|just\s+)?(?:settled|cleared|transferred|wired"
      r"|remitted)\b"),
     # fr
@@ -115,9 +117,9 @@ REMITTANCE = cues(
     ("fr_avis", 1.0, r"\b(?:avis de (?:virement|paiement|règlement)|justificatif de (?:paiement|virement)"
      r"|preuve de (?:paiement|virement)|confirmation de virement)\b"),
     # de
-    ("de_ueberwiesen", 1.0, r"\b(?:wurde|wurden|ist|sind|haben|habe|hat|hatten)\b(?:[^.!?]|\.(?=\d)){0,70}?\b(?:überwiesen"
+    ("de_ueberwiesen", 1.0, r"\b(?:wurde|wurden|ist|sind|haben|habe|hat|hatten)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,70}?\b(?:überwiesen"
      r"|bezahlt|beglichen|gezahlt|angewiesen|ausgeglichen|veranlasst|erledigt)\b"),
-    ("de_zahlung_erfolgt", 1.0, r"\b(?:zahlung|überweisung|ausgleich)\s+(?:ist\s+|wurde\s+)?(?:bereits\s+|schon\s+)?"
+    ("de_zahlung_erfolgt", 1.0, r"\b(?:zahlung|überweisung|ausgleich)\s+(?:ist|wurde|bereits|schon)\s+(?:bereits\s+|schon\s+)?"
      r"(?:erfolgt|raus|getätigt|ausgeführt|veranlasst|unterwegs)\b"),
     ("de_beleg", 1.0, r"\b(?:zahlungsbestätigung|zahlungsnachweis|überweisungsbeleg|zahlungsavis|überweisungsbestätigung"
      r"|zahlungsbeleg)\b"),
@@ -126,11 +128,12 @@ REMITTANCE = cues(
      r"|ingresado|liquidado|saldado|realizado (?:el pago|la transferencia)|efectuado (?:el pago|la transferencia))\b"),
     ("es_pagamos", 1.0, r"\b(?:ya\s+)?(?:os|le|les)\s+(?:pagamos|pagué|abonamos|transferimos|ingresamos)\b"),
     ("es_transferencia_realizada", 1.0, r"\b(?:transferencia|pago|ingreso|abono)\s+(?:\S+\s+){0,2}?"
-     r"(?:fue\s+|ha sido\s+|se ha\s+)?(?:realizad[oa]|efectuad[oa]|emitid[oa]|enviad[oa]|hech[oa])\b"),
+     r"(?:fue\s+|ha sido\s+|se ha\s+|se\s+)?(?:realizad[oa]|efectuad[oa]|emitid[oa]|enviad[oa]|hech[oa]|hizo|realizó"
+     r"|efectuó|envió|mandó|hicimos|realizamos|efectuamos)\b"),
     ("es_justificante", 1.0, r"\b(?:justificante|comprobante|resguardo)\s+de(?:l)?\s+(?:la\s+)?(?:transferencia|pago)\b"),
     ("es_esta_pagada", 1.0, r"\b(?:está|están)\s+(?:ya\s+)?(?:pagad[oa]s?|abonad[oa]s?|liquidad[oa]s?)\b"),
     # nl
-    ("nl_betaald", 1.0, r"\b(?:is|zijn|hebben|heb|heeft|werd|werden|al)\b(?:[^.!?]|\.(?=\d)){0,60}?\b(?:betaald|voldaan|overgemaakt"
+    ("nl_betaald", 1.0, r"\b(?:is|zijn|hebben|heb|heeft|werd|werden|al)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}?\b(?:betaald|voldaan|overgemaakt"
      r"|overgeboekt|gestort)\b"),
     ("nl_betaalbewijs", 1.0, r"\b(?:betaalbewijs|betalingsbewijs|betalingsbevestiging|bewijs van betaling)\b"),
     # pt
@@ -158,10 +161,13 @@ _WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|hav
 
 PROMISE = cues(
     ("will_pay", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
-     r"|promise to|able to|hop(?:e|ing) to)"
+     r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can)"
      r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _STRONG + r")\b"),
     ("will_send_payment", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan to|intend to|expect to|able to|can)"
      r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _WEAK + r")\b"),
+    ("will_send_elliptic", 1.0, r"\b(?:but|and)\s+(?:\S+\s+)?(?:will|shall)\b(?!\s+not)|\b(?:but|and)\s+(?:we|i)'ll\b"),
+    ("expect_payment", 1.0, r"\b(?:expect|you(?:'ll| will| should)\s+(?:receive|get|see|have))\s+(?:\S+\s+){0,2}?(?:payment"
+     r"|the money|funds|it|a check|a cheque|the transfer|the wire|the balance)\b"),
     ("scheduled", 1.0, r"\b(?:scheduled|booked|queued|set up|lined up|earmarked|approved)\s+(?:\S+\s+){0,2}?"
      r"(?:for|in|on|with)\b"),
     ("payment_run", 1.0, r"\b(?:on|in|into|with|for)\s+(?:our|the|this|\w+'s)\s+(?:\S+\s+){0,2}?(?:payment|pay|check"
@@ -178,16 +184,18 @@ PROMISE = cues(
      r"|procéder|faire (?:le|un) (?:virement|paiement|règlement)|effectuer|envoyer|solder)"),
     ("fr_futur", 1.0, r"\b(?:payerons|paierons|réglerons|virerons|verserons|procéderons|effectuerons|ferons"
      r"|enverrons|solderons|paierai|payerai|réglerai|ferai|enverrai|procéderai|effectuerai)\b"),
-    ("fr_je_fais_virement", 1.0, r"\b(?:je fais|nous faisons|on fait|je lance|nous lançons|je passe|nous passons)\s+"
-     r"(?:le|un|notre)\s+(?:virement|paiement|règlement)"),
+    ("fr_je_fais_virement", 1.0, r"\b(?:je|nous|on)\s+(?:vous\s+|te\s+)?(?:fais|faisons|fait|lance|lançons|passe|passons"
+     r"|envoie|envoyons|règle|réglons|paie|payons)\s+(?:le|un|notre|votre|la|ce)?\s*(?:virement|paiement|règlement|chèque"
+     r"|facture|solde|montant)"),
     ("fr_sera_reglee", 1.0, r"\b(?:sera|seront|va être|vont être)\s+(?:\w+\s+)?(?:réglée?s?|payée?s?|virée?s?"
      r"|versée?s?|effectuée?s?|soldée?s?|envoyée?s?|honorée?s?)"),
     ("fr_virement_prevu", 1.0, r"\b(?:virement|paiement|règlement)\s+(?:\w+\s+)?(?:partira|sera|interviendra|est prévu"
      r"|est programmé|part|est planifié)\b"),
     # de
-    ("de_werden_begleichen", 1.0, r"\b(?:werden|werde|wird|möchten|wollen)\b(?:[^.!?]|\.(?=\d)){0,70}?\b(?:begleichen|bezahlen|zahlen"
+    ("de_werden_begleichen", 1.0, r"\b(?:werden|werde|wird|möchten|wollen)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,70}?\b(?:begleichen|bezahlen|zahlen"
      r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen)\b"),
-    ("de_ueberweisen_wir", 1.0, r"\b(?:überweisen|zahlen|begleichen|bezahlen|veranlassen)\s+wir\b"),
+    ("de_ueberweisen_wir", 1.0, r"\b(?:überweisen|zahlen|begleichen|bezahlen|veranlassen)\s+wir\b"
+     r"|\b(?:wir|ich)\s+(?:\S+\s+)?(?:überweisen|überweise|zahlen|zahle|bezahlen|bezahle|begleichen|begleiche)\b"),
     ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung|betrag|geld)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt"
      r"|ist (?:für|am)|ist (?:eingeplant|vorgesehen|terminiert))\b"),
     ("de_zahlungslauf", 0.8, r"\b(?:im|mit dem|beim)\s+(?:nächsten\s+)?zahlungslauf\b"),
@@ -201,12 +209,12 @@ PROMISE = cues(
      r"|está programad[oa]|está previst[oa]|se efectuará)\b"),
     ("es_os_pago", 0.8, r"\b(?:os|le|les) (?:lo |la )?(?:pago|pagamos|transfiero|transferimos|ingreso|ingresamos)\b"),
     # nl
-    ("nl_zullen_betalen", 1.0, r"\b(?:zal|zullen|ga|gaan)\b(?:[^.!?]|\.(?=\d)){0,50}?\b(?:betalen|overmaken|voldoen|overboeken"
+    ("nl_zullen_betalen", 1.0, r"\b(?:zal|zullen|ga|gaan)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,50}?\b(?:betalen|overmaken|voldoen|overboeken"
      r"|betaald|overgemaakt|voldaan)\b"),
     ("nl_wij_betalen", 1.0, r"\b(?:wij|we|ik)\s+(?:\S+\s+){0,1}?(?:betalen|maken|voldoen|boeken)\b"),
     ("nl_betalen_wij", 1.0, r"\b(?:betalen|voldoen|maken|boeken)\s+(?:wij|we|ik)\b"),
     ("nl_betaling_gaat", 1.0, r"\b(?:betaling|overboeking|overschrijving)\b(?:\s+\S+){0,6}?\s+(?:gaat|wordt|volgt|staat gepland)\b"),
-    ("nl_wordt_betaald", 1.0, r"\bwordt\b(?:[^.!?]|\.(?=\d)){0,50}?\b(?:betaald|overgemaakt|voldaan)\b"),
+    ("nl_wordt_betaald", 1.0, r"\bwordt\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,50}?\b(?:betaald|overgemaakt|voldaan)\b"),
     # pt
     ("pt_futuro", 1.0, r"\b(?:pagaremos|pagarei|transferiremos|liquidaremos|efetuaremos|faremos|enviaremos"
      r"|regularizaremos)\b"),
@@ -229,21 +237,21 @@ DISPUTE = cues(
      r"|disagree)\b"),
     ("not_paying", 1.0, r"\b(?:not|won'?t|will not|refuse to|not going to)\s+(?:be\s+)?(?:paying|pay)\s+(?:for|the|this"
      r"|that|it|\$|€|£)"),
-    ("withhold", 1.0, r"\b(?:withhold(?:ing)?|hold(?:ing)? back|on hold until)\b(?:[^.!?]|\.(?=\d)){0,30}\bpayment\b"),
+    ("withhold", 1.0, r"\b(?:withhold(?:ing)?|hold(?:ing)? back|on hold until)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,30}\bpayment\b"),
     ("wrong", 1.0, r"\b(?:wrong(?!\s+(?:person|contact|address|e-?mail|department|mailbox|company|recipient|inbox))"
      r"|incorrect|inaccurate|erroneous|in error|by mistake|overcharged|overbilled|over-?charged"
      r"|doesn'?t match|does not match|don'?t match|do not match|doesn'?t make sense|does not make sense"
      r"|not what we (?:ordered|agreed)|not as (?:quoted|agreed))\b"),
-    ("quoted_vs_invoiced", 1.0, r"\b(?:quoted|agreed|contract(?:ed)?|agreement says|quote says)\b(?:[^.!?]|\.(?=\d)){0,80}\b(?:but|whereas"
-     r"|while|however|yet)\b(?:[^.!?]|\.(?=\d)){0,60}\b(?:invoice|bill|charged|shows|billed)"
-     r"|\b(?:invoice|bill)\b(?:[^.!?]|\.(?=\d)){0,30}\bshows\b(?:[^.!?]|\.(?=\d)){0,30}[$€£]\d"),
-    ("billed_but", 1.0, r"\b(?:billed|invoiced|charged|charges|bills|has)\b(?:[^.!?]|\.(?=\d)){0,60}\b(?:but|whereas|while|however)\b"
-     r"(?:[^.!?]|\.(?=\d)){0,40}\b(?:only|just|never|actually|we)\b"),
+    ("quoted_vs_invoiced", 1.0, r"\b(?:quoted|agreed|contract(?:ed)?|agreement says|quote says)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,80}\b(?:but|whereas"
+     r"|while|however|yet)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}\b(?:invoice|bill|charged|shows|billed)"
+     r"|\b(?:invoice|bill)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,30}\bshows\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,30}[$€£]\d"),
+    ("billed_but", 1.0, r"\b(?:billed|invoiced|charged|charges|bills|has)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}\b(?:but|whereas|while|however)\b"
+     r"(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,40}\b(?:only|just|never|actually|we)\b"),
     ("only_ordered", 1.0, r"\b(?:we|i)\s+only\s+(?:ordered|received|used|have|had|got|worked|booked|asked for|need"
      r"|wanted)\b|\bonly\s+(?:worked|used|received|delivered|\d+\s+of\s+the)\b"),
     ("not_received_goods", 1.0, r"\b(?:never|not|n't|haven'?t|didn'?t|did not|have not|has not|hasn'?t)\s+(?:\S+\s+){0,3}?"
      r"(?:received|got|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed"
-     r"|provided|attend(?:ed)?|installed)\b(?!(?:[^.!?]|\.(?=\d)){0,25}\b(?:invoice|statement|copy|bill|pdf|email|e-mail|link)\b)"),
+     r"|provided|attend(?:ed)?|installed)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,25}\b(?:invoice|statement|copy|bill|pdf|email|e-mail|link)\b)"),
     ("never_arrived", 1.0, r"\b(?:never|not)\s+(?:arrived|showed up|turned up|delivered|came)\b"),
     ("damaged", 1.0, r"\b(?:damaged|broken|cracked|defective|faulty|already expired|(?:arrived|delivered|were|was|is|are)"
      r" (?:\w+ )?(?:expired|out of date|past (?:the|their) (?:expiry|use-by))|spoiled|spoilt|dented|torn|leaking|unusable"
@@ -258,18 +266,18 @@ DISPUTE = cues(
     ("cancelled", 1.0, r"\b(?:we|i)\s+(?:had\s+)?(?:cancel(?:l)?ed|terminated)\b|\b(?:void|cancel)\s+(?:this\s+|the\s+"
      r"|that\s+|one of (?:them|these|the)\s+|invoice\s+)|\bshould(?:n'?t| not)\s+(?:have\s+)?been\s+"
      r"(?:billed|invoiced|charged)"),
-    ("not_ours", 1.0, r"\b(?:never ordered|did not order|didn'?t order|not our (?:order|po|purchase|invoice|company|account)"
+    ("not_ours", 1.0, r"\b(?:(?:don'?t|do not|doesn'?t|does not) owe|owe (?:you )?nothing|never ordered|did not order|didn'?t order|not our (?:order|po|purchase|invoice|company|account)"
      r"|isn'?t (?:us|ours)|not us|doesn'?t belong to us|not (?:a )?customer of|no account with|never (?:done|did) business"
      r"|have never (?:ordered|bought|used))\b"),
     ("tax_exempt", 0.8, r"\b(?:tax[- ]exempt|exempt from|exemption)\b"),
-    ("remove_fee", 0.8, r"\b(?:remove|waive|drop|reverse)\s+(?:the|this|that|it|these)\b(?:[^.!?]|\.(?=\d)){0,20}\b(?:fee|charge|interest"
+    ("remove_fee", 0.8, r"\b(?:remove|waive|drop|reverse)\s+(?:the|this|that|it|these)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:fee|charge|interest"
      r"|penalty|line)?"),
     # fr
     ("fr_contestons", 1.0, r"\b(?:contestons|conteste|contester|contestation|litige|réclamation|désaccord)\b"),
     ("fr_erreur", 1.0, r"\b(?:erreur|erroné|erronée|incorrect|incorrecte|ne correspond pas|ne correspondent pas"
      r"|trop facturé|surfacturé|facturé à tort|double facturation|en double|doublon)\b"),
     ("fr_non_recu", 1.0, r"\b(?:pas|jamais|non)\s+(?:été\s+)?(?:reçu|reçue|reçus|livré|livrée|livrés|effectué|réalisé"
-     r"|commandé|commandée)s?\b(?!(?:[^.!?]|\.(?=\d)){0,20}\b(?:facture|relevé|copie)\b)"),
+     r"|commandé|commandée)s?\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:facture|relevé|copie)\b)"),
     ("fr_abime", 1.0, r"\b(?:endommagée?s?|abîmée?s?|cassée?s?|défectueux|défectueuse|périmée?s?|détériorée?s?"
      r"|non conforme)\b"),
     ("fr_avoir", 0.8, r"\b(?:un avoir|d'avoir|l'avoir|note de crédit|annuler la facture|annulation de la facture)\b"),
@@ -279,30 +287,30 @@ DISPUTE = cues(
     ("de_fehlerhaft", 1.0, r"\b(?:fehlerhaft|falsch|nicht korrekt|inkorrekt|stimmt nicht|stimmen nicht|zu viel berechnet"
      r"|doppelt (?:berechnet|fakturiert|gestellt)|irrtümlich)\b"),
     ("de_nicht_geliefert", 1.0, r"\b(?:nicht|nie|niemals|noch nicht)\s+(?:\w+\s+)?(?:geliefert|erhalten|bestellt"
-     r"|erbracht|ausgeführt|angekommen)\b(?!(?:[^.!?]|\.(?=\d)){0,20}\b(?:rechnung|kopie)\b)"),
+     r"|erbracht|ausgeführt|angekommen)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:rechnung|kopie)\b)"),
     ("de_beschaedigt", 1.0, r"\b(?:beschädigt|defekt|kaputt|mangelhaft|unbrauchbar|abgelaufen|zerbrochen)\b"),
     ("de_gutschrift", 0.8, r"\b(?:gutschrift|korrigierte rechnung|rechnungskorrektur|stornieren|storno|stornierung)\b"),
-    ("de_zurueckhalten", 1.0, r"\b(?:halten|behalten)\b(?:[^.!?]|\.(?=\d)){0,30}\b(?:zahlung|betrag)\b(?:[^.!?]|\.(?=\d)){0,20}\bzurück\b"),
+    ("de_zurueckhalten", 1.0, r"\b(?:halten|behalten)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,30}\b(?:zahlung|betrag)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\bzurück\b"),
     # es
     ("es_reclamacion", 1.0, r"\b(?:reclamación|reclamamos|impugnamos|disconformidad|no estamos de acuerdo)\b"),
     ("es_error", 1.0, r"\b(?:error|errónea|erróneo|incorrecta|incorrecto|no corresponde|no coincide|duplicada|duplicado"
-     r"|cobrado de más|facturado de más|por duplicado)\b(?!(?:[^.!?]|\.(?=\d)){0,15}\bde la factura\b)"),
+     r"|cobrado de más|facturado de más|por duplicado)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,15}\bde la factura\b)"),
     ("es_no_recibido", 1.0, r"\b(?:no|nunca)\s+(?:\w+\s+)?(?:hemos recibido|recibimos|llegó|llegaron|ha llegado"
-     r"|han llegado|hemos pedido|pedimos|se ha realizado)\b(?!(?:[^.!?]|\.(?=\d)){0,20}\b(?:factura|copia)\b)"),
+     r"|han llegado|hemos pedido|pedimos|se ha realizado)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:factura|copia)\b)"),
     ("es_danado", 1.0, r"\b(?:dañad[oa]s?|rot[oa]s?|defectuos[oa]s?|caducad[oa]s?|en mal estado)\b"),
     ("es_abono", 0.8, r"\b(?:nota de abono|factura rectificativa|anuladla|anular la factura|anulad)\b"),
     # nl
     ("nl_klopt_niet", 1.0, r"\b(?:klopt niet|kloppen niet|onjuist|verkeerd|foutief|fout|te veel berekend|dubbel"
      r"|betwisten|bezwaar)\b"),
     ("nl_niet_ontvangen", 1.0, r"\b(?:niet|nooit|nog niet)\s+(?:\w+\s+)?(?:ontvangen|geleverd|besteld|uitgevoerd"
-     r"|aangekomen)\b(?!(?:[^.!?]|\.(?=\d)){0,20}\b(?:factuur|kopie)\b)"),
+     r"|aangekomen)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:factuur|kopie)\b)"),
     ("nl_beschadigd", 1.0, r"\b(?:beschadigd|kapot|defect|gebrekkig|over datum)\b"),
     ("nl_creditnota", 0.8, r"\b(?:creditnota|creditfactuur|gecorrigeerde factuur|crediteren)\b"),
     # pt
     ("pt_erro", 1.0, r"\b(?:erro|errad[oa]|incorret[oa]|não corresponde|duplicad[oa]|cobrado a mais|em duplicado"
      r"|contestamos|reclamação)\b"),
     ("pt_nao_recebido", 1.0, r"\b(?:não|nunca)\s+(?:\w+\s+)?(?:recebemos|recebido|chegou|chegaram|entregue|encomendámos"
-     r"|encomendamos)\b(?!(?:[^.!?]|\.(?=\d)){0,20}\b(?:fatura|cópia)\b)"),
+     r"|encomendamos)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:fatura|cópia)\b)"),
     ("pt_danificado", 1.0, r"\b(?:danificad[oa]s?|avariad[oa]s?|partid[oa]s?|defeituos[oa]s?|estragad[oa]s?)\b"),
     ("pt_nota_credito", 0.8, r"\b(?:nota de crédito|anular a fatura)\b"),
     # it
@@ -310,7 +318,7 @@ DISPUTE = cues(
      r"|emessa due volte|doppia fatturazione|contestiamo|contestazione"
      r"|addebitato in eccesso)\b"),
     ("it_non_ricevuto", 1.0, r"\b(?:non|mai)\s+(?:\w+\s+)?(?:ricevuto|ricevut[aie]|arrivat[oaie]|consegnat[oaie]"
-     r"|ordinat[oaie])\b(?!(?:[^.!?]|\.(?=\d)){0,20}\b(?:fattura|copia)\b)"),
+     r"|ordinat[oaie])\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:fattura|copia)\b)"),
     ("it_danneggiato", 1.0, r"\b(?:danneggiat[oaie]|rott[oaie]|difettos[oaie]|scadut[oaie])\b"),
     ("it_nota_credito", 0.8, r"\b(?:nota di credito|annullare la fattura|stornare)\b"),
 )
@@ -322,7 +330,7 @@ REQUEST_COPY = cues(
      r"|send (?:me|us) (?:a |the )?(?:copy|copies|pdf|duplicate)|re-?issue|send (?:it|the invoice|them) (?:over|through))\b"),
     ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:invoice|bill"
      r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\bas a pdf\b"),
-    ("statement", 0.9, r"\b(?:send|need|provide|forward|want|like)\b(?:[^.!?]|\.(?=\d)){0,40}\b(?:statement|statement of account"
+    ("statement", 0.9, r"\b(?:send|need|provide|forward|want|like)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,40}\b(?:statement|statement of account"
      r"|account statement|proof of delivery|pod|delivery note|timesheets?|backup|back-up|documentation|breakdown)\b"),
     ("tax_form", 1.0, r"\b(?:w-?9|w-?8(?:ben)?(?:-e)?|1099|tax id|vat certificate|certificate of insurance|coi)\b"),
     ("bank_details", 1.0, r"\b(?:bank(?:ing)? details|account details|remit-?to|wire instructions|payment instructions"
@@ -334,11 +342,13 @@ REQUEST_COPY = cues(
      r"(?:got|get|received|receive|find|locate|open|see)\s+(?:\S+\s+){0,3}?(?:the |an |any |this |that |your )?"
      r"(?:invoice|bill|statement|copy|paperwork|it in our system|them in our system|in our system)"),
     ("can_you_send", 0.8, r"\b(?:can|could|would|please)\s+(?:you\s+)?(?:please\s+)?(?:send|provide|email|forward|share)"
-     r"\b(?!(?:[^.!?]|\.(?=\d)){0,40}@)"),
+     r"\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,40}@)"),
     # fr
     ("fr_renvoyer", 1.0, r"\b(?:renvoyer|renvoyez|réexpédier|duplicata|copie de (?:la|les|votre) factures?"
      r"|relevé de compte|rib|coordonnées bancaires|bon de commande|numéro de commande|attestation|kbis)\b"),
     # de
+    ("de_erneut_senden", 1.0, r"\b(?:senden|schicken|übermitteln|mailen)\b(?:\s+\S+){0,5}?\s+(?:erneut|nochmals|noch einmal"
+     r"|nochmal)\b"),
     ("de_kopie", 1.0, r"\b(?:kopie|rechnungskopie|duplikat|erneut (?:zu)?senden|nochmals (?:zu)?senden|noch einmal"
      r"|kontoauszug|kontoübersicht|bankverbindung|bestellnummer|lieferschein|leistungsnachweis|ust-?id)\b"),
     # es
@@ -373,8 +383,8 @@ PAYMENT_PLAN = cues(
      r"|\b(?:half|part|some) now\b"),
     ("more_time", 1.0, r"\b(?:more time|extension|push (?:this|it|that|the payment|payment|them)\s+(?:out|back)"
      r"|delay (?:the )?payment|extend (?:the|our) (?:due date|deadline|terms)|(?:give|need|allow|grant|get|have|want"
-     r"|ask for|request|take)\s+(?:\S+\s+){0,2}?(?:a few|another|a couple of|an extra|a) (?:more |extra )?(?:weeks?|days"
-     r"|months?)|grace period|bit longer|little longer|some time to pay|additional time|defer|postpone)\b"),
+     r"|ask for|request|take)\s+(?:\S+\s+){0,2}?(?:a few|another|a couple of|an extra|a|\d+|two|three|four|six)\s+"
+     r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|bit longer|little longer|some time to pay|additional time|defer|postpone)\b"),
     ("cannot_pay", 1.0, r"\b(?:can'?t|cannot|can not|unable to|not able to|not in a position to|won'?t be able to"
      r"|no way (?:we|i) can)\s+(?:\S+\s+){0,3}?(?:pay|make (?:any )?payments?|settle|cover|afford)\b"),
     ("insolvency", 1.0, r"\b(?:entered|in|into|under|gone into|filed for|filing for)\s+(?:\w+\s+)?(?:examinership"
@@ -434,33 +444,36 @@ REDIRECT = cues(
      r"|no longer (?:handle|work|with|responsible|in charge|at|deal)|(?:have|has) left (?:the (?:company|business|firm|practice|organi[sz]ation))"
      r"|i left (?!a |an |you |it |them |the (?:message|voicemail|note))|sold (?:the|our|my) (?:business|company|store|shop)|new owner|retired)\b"),
     ("send_to", 1.0, r"\b(?:send|direct|forward|address|submit|email|e-mail|write|contact|reach out to|try|route"
-     r"|redirect|cc)\b(?:[^.!?]|\.(?=\d)){0,80}@"),
+     r"|redirect|cc)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,80}@"),
     ("handles", 0.8, r"\b(?:handles|looks after|is responsible for|takes care of|deals with|goes through|go through)\b"
-     r"(?:[^.!?]|\.(?=\d)){0,40}\b(?:bills|billing|payments|invoices|accounts|payables|finance|vendor)"),
+     r"(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,40}\b(?:bills|billing|payments|invoices|accounts|payables|finance|vendor)"),
     ("contact_person", 0.8, r"\b(?:please (?:contact|call|speak to|talk to|reach)|contact (?:our|my|the))\b"),
     # fr
     ("fr_pas_bonne_personne", 1.0, r"\b(?:pas la bonne personne|pas le bon interlocuteur|pas le bon contact|je ne m'occupe"
      r" pas|ne suis pas en charge|n'est plus (?:chez|dans|en charge)|ne fait plus partie|pas concerné)\b"),
-    ("fr_adresser", 1.0, r"\b(?:adresser|envoyer|transmettre|contacter|écrire)\b(?:[^.!?]|\.(?=\d)){0,80}@|\bmerci d'adresser\b"),
+    ("fr_adresser", 1.0, r"\b(?:adresser|envoyer|transmettre|contacter|écrire)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,80}@|\bmerci d'adresser\b"),
     # de
     ("de_nicht_zustaendig", 1.0, r"\b(?:nicht (?:zuständig|der richtige|die richtige|die richtigen)|falsche(?:r|n)? "
      r"(?:ansprechpartner|adresse|empfänger)|nicht mehr (?:im unternehmen|bei uns|zuständig|für))\b"),
-    ("de_wenden_an", 1.0, r"\b(?:wenden sie sich|senden sie|schicken sie|richten sie)\b(?:[^.!?]|\.(?=\d)){0,80}(?:@|an\b)"),
+    ("de_wenden_an", 1.0, r"\b(?:wenden sie sich|senden sie|schicken sie|richten sie)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,80}(?:@|an\b)"),
     # es
     ("es_no_soy", 1.0, r"\b(?:no soy la persona|no me encargo|no llevo|ya no trabaja|no es la dirección|persona"
      r" equivocada|no es mi departamento)\b"),
-    ("es_dirigirse", 1.0, r"\b(?:diríjase|dirigirse|enviad|envíen|envíe|escribid|contactad|contacte)\b(?:[^.!?]|\.(?=\d)){0,80}@"),
+    ("es_dirigirse", 1.0, r"\b(?:diríjase|dirigirse|dirijan|enviad|envíen|envíe|enviar|mandad|manden|mande|escribid|escriba"
+     r"|escriban|contactad|contacte|contacten)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,80}@"),
     # nl
     ("nl_niet_juiste", 1.0, r"\b(?:niet de juiste (?:persoon|contactpersoon)|verkeerde (?:persoon|adres)|werkt hier niet"
      r" meer|niet (?:meer )?verantwoordelijk)\b"),
-    ("nl_sturen_naar", 1.0, r"\b(?:sturen|versturen|mailen|richten)\b(?:[^.!?]|\.(?=\d)){0,20}\bnaar\b(?:[^.!?]|\.(?=\d)){0,60}@|\bnaar\b(?:[^.!?]|\.(?=\d)){0,60}@"
-     r"(?:[^.!?]|\.(?=\d)){0,60}\b(?:sturen|versturen|mailen)\b"),
+    ("nl_sturen_naar", 1.0, r"\b(?:sturen|versturen|mailen|richten)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\bnaar\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}@|\bnaar\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}@"
+     r"(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}\b(?:sturen|versturen|mailen)\b"),
     # pt
     ("pt_nao_sou", 1.0, r"\b(?:não sou a pessoa|não trato|já não trabalha|pessoa errada)\b"),
-    ("pt_enviar_para", 1.0, r"\b(?:enviar|envie|contacte|contactar)\b(?:[^.!?]|\.(?=\d)){0,60}@"),
+    ("pt_enviar_para", 1.0, r"\b(?:envi(?:ar|e|em)|mand(?:ar|e|em)|remet(?:er|a|am)|contact(?:ar|e|em)|escrev(?:er|a|am))\b"
+     r"(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}@"),
     # it
     ("it_non_sono", 1.0, r"\b(?:non sono la persona|non mi occupo|non lavora più|persona sbagliata)\b"),
-    ("it_inviare_a", 1.0, r"\b(?:inviare|inviate|contattare|contattate|rivolgersi|scrivere)\b(?:[^.!?]|\.(?=\d)){0,60}@"),
+    ("it_inviare_a", 1.0, r"\b(?:inviare|inviate|invii|mandate|contattare|contattate|rivolgersi|rivolgetevi|scrivere|scrivete"
+     r"|scriva)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}@"),
 )
 
 #: a document, not goods: "the invoice never arrived" asks for a copy, it contests nothing.

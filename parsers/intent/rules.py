@@ -53,20 +53,20 @@ _QUESTION_START = re.compile(r"^\s*(?:has|have|did|was|were|is|are|can|could|do|
 _LANG_PREFIXES = ("fr_", "de_", "es_", "nl_", "pt_", "it_")
 
 
-def _for_language(cue: lx.Cue, language: str | None) -> bool:
+def _for_language(cue: lx.Cue, languages: tuple[str, ...]) -> bool:
     """English/universal cues always run; another language's cues only for that language.
 
     When the language is unknown (very short text) every cue runs.
     """
     prefix = cue.name[:3]
-    if prefix not in _LANG_PREFIXES or language is None:
+    if prefix not in _LANG_PREFIXES or not languages:
         return True
-    return prefix == f"{language}_"
+    return prefix[:2] in languages
 
 
 def present(doc: ReplyDoc, cues: tuple[lx.Cue, ...]) -> tuple[lx.Cue, ...]:
     """The cues that match somewhere in the text: only these are tried sentence by sentence."""
-    return tuple(c for c in cues if _for_language(c, doc.language) and c.pattern.search(doc.flat))
+    return tuple(c for c in cues if _for_language(c, doc.languages) and c.pattern.search(doc.flat))
 
 
 def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
