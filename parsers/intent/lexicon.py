@@ -114,11 +114,13 @@ REMITTANCE = cues(
      r"|virement)|envoyé (?:le|un|notre) (?:chèque|virement|paiement))"),
     ("fr_est_regle", 1.0, r"\b(?:est|sont|a été|ont été)\s+(?:bien\s+|déjà\s+)?(?:payée?s?|réglée?s?|soldée?s?"
      r"|acquittée?s?|virée?s?)\b"),
+    ("fr_parti", 1.0, r"\b(?:virement|paiement|chèque|règlement)\s+(?:\S+\s+){0,2}?(?:est|sont|a été|ont été)\s+(?:bien\s+"
+     r"|déjà\s+)?(?:parti|partis|envoyé|envoyés|émis|effectué|passé)\b"),
     ("fr_avis", 1.0, r"\b(?:avis de (?:virement|paiement|règlement)|justificatif de (?:paiement|virement)"
      r"|preuve de (?:paiement|virement)|confirmation de virement)\b"),
     # de
     ("de_ueberwiesen", 1.0, r"\b(?:wurde|wurden|ist|sind|haben|habe|hat|hatten)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,70}?\b(?:überwiesen"
-     r"|bezahlt|beglichen|gezahlt|angewiesen|ausgeglichen|veranlasst|erledigt)\b"),
+     r"|bezahlt|beglichen|gezahlt|angewiesen|ausgeglichen|veranlasst|erledigt|rausgegangen|rausgeschickt|raus)\b"),
     ("de_zahlung_erfolgt", 1.0, r"\b(?:zahlung|überweisung|ausgleich)\s+(?:ist|wurde|bereits|schon)\s+(?:bereits\s+|schon\s+)?"
      r"(?:erfolgt|raus|getätigt|ausgeführt|veranlasst|unterwegs)\b"),
     ("de_beleg", 1.0, r"\b(?:zahlungsbestätigung|zahlungsnachweis|überweisungsbeleg|zahlungsavis|überweisungsbestätigung"
@@ -126,6 +128,8 @@ REMITTANCE = cues(
     # es
     ("es_hemos_pagado", 1.0, r"\b(?:hemos|he|ha|han|habíamos|ya)\s+(?:\S+\s+){0,2}?(?:pagado|abonado|transferido"
      r"|ingresado|liquidado|saldado|realizado (?:el pago|la transferencia)|efectuado (?:el pago|la transferencia))\b"),
+    ("es_hemos_hecho", 1.0, r"\b(?:hemos|he|ya)\s+(?:\S+\s+)?(?:hecho|realizado|efectuado|enviado|mandado|emitido|ordenado)\s+"
+     r"(?:el|la|un|una)\s+(?:pago|transferencia|ingreso|abono|bizum)\b"),
     ("es_pagamos", 1.0, r"\b(?:ya\s+)?(?:os|le|les)\s+(?:pagamos|pagué|abonamos|transferimos|ingresamos)\b"),
     ("es_transferencia_realizada", 1.0, r"\b(?:transferencia|pago|ingreso|abono)\s+(?:\S+\s+){0,2}?"
      r"(?:fue\s+|ha sido\s+|se ha\s+|se\s+)?(?:realizad[oa]|efectuad[oa]|emitid[oa]|enviad[oa]|hech[oa]|hizo|realizó"
@@ -140,11 +144,15 @@ REMITTANCE = cues(
     ("pt_foi_pago", 1.0, r"\b(?:já\s+)?(?:foi|foram|está|estão|temos|tenho|já)\s+(?:\S+\s+){0,2}?(?:pag[oa]s?"
      r"|liquidad[oa]s?|transferid[oa]s?|efetuad[oa]s?|realizad[oa]s?|saldad[oa]s?)\b"),
     ("pt_pagamos", 0.6, r"\b(?:pagámos|transferimos|efetuámos|liquidámos)\b"),
+    ("pt_efetuamos_pagamento", 1.0, r"\b(?:efetuámos|efetuamos|fizemos|realizámos|realizamos|enviámos|enviamos|já pagámos"
+     r"|já pagamos)\s+(?:\S+\s+)?(?:o pagamento|a transferência|o pagamento|a fatura|o valor)\b"),
     ("pt_comprovativo", 1.0, r"\b(?:comprovativo|comprovante|recibo)\s+(?:de|do|da)\s+(?:pagamento|transferência)\b"),
     # it
     ("it_abbiamo_pagato", 1.0, r"\b(?:abbiamo|ho|è stat[oa]|sono stat[ie]|è|sono|già)\s+(?:\S+\s+){0,2}?(?:pagat[oaie]"
      r"|saldat[oaie]|versat[oaie]|bonificat[oaie]|effettuato il (?:bonifico|pagamento)|disposto il (?:bonifico"
      r"|pagamento))\b"),
+    ("it_abbiamo_inviato", 1.0, r"\b(?:abbiamo|ho|già)\s+(?:\S+\s+)?(?:inviato|fatto|effettuato|eseguito|disposto|mandato"
+     r"|ordinato)\s+(?:il|un|lo)\s+(?:bonifico|pagamento|versamento|saldo)\b"),
     ("it_bonifico_effettuato", 1.0, r"\b(?:bonifico|pagamento|versamento)\s+(?:\S+\s+){0,2}?(?:è stato\s+)?"
      r"(?:effettuato|eseguito|disposto|inviato|emesso)\b"),
     ("it_contabile", 1.0, r"\b(?:contabile (?:del )?(?:bonifico|pagamento)|ricevuta di (?:pagamento|bonifico)"
@@ -276,7 +284,9 @@ DISPUTE = cues(
     ("fr_contestons", 1.0, r"\b(?:contestons|conteste|contester|contestation|litige|réclamation|désaccord)\b"),
     ("fr_erreur", 1.0, r"\b(?:erreur|erroné|erronée|incorrect|incorrecte|ne correspond pas|ne correspondent pas"
      r"|trop facturé|surfacturé|facturé à tort|double facturation|en double|doublon)\b"),
-    ("fr_non_recu", 1.0, r"\b(?:pas|jamais|non)\s+(?:été\s+)?(?:reçu|reçue|reçus|livré|livrée|livrés|effectué|réalisé"
+    ("fr_pas_concerne", 1.0, r"\b(?:ne (?:nous|me) concerne pas|pas (?:notre|nos) commande|pas pour nous|(?:ne|n')"
+     r"(?:paierons|payerons|réglerons) pas|refusons de (?:payer|régler))\b"),
+    ("fr_non_recu", 1.0, r"\b(?:pas|jamais|non|rien)\s+(?:été\s+)?(?:reçu|reçue|reçus|livré|livrée|livrés|effectué|réalisé"
      r"|commandé|commandée)s?\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:facture|relevé|copie)\b)"),
     ("fr_abime", 1.0, r"\b(?:endommagée?s?|abîmée?s?|cassée?s?|défectueux|défectueuse|périmée?s?|détériorée?s?"
      r"|non conforme)\b"),
@@ -288,6 +298,8 @@ DISPUTE = cues(
      r"|doppelt (?:berechnet|fakturiert|gestellt)|irrtümlich)\b"),
     ("de_nicht_geliefert", 1.0, r"\b(?:nicht|nie|niemals|noch nicht)\s+(?:\w+\s+)?(?:geliefert|erhalten|bestellt"
      r"|erbracht|ausgeführt|angekommen)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:rechnung|kopie)\b)"),
+    ("de_nicht_zahlen_wollen", 1.0, r"\b(?:werden|wollen|werde)\s+(?:\S+\s+){0,4}?nicht\s+(?:\S+\s+)?(?:zahlen|bezahlen"
+     r"|begleichen)\b|\bverweigern die zahlung\b"),
     ("de_beschaedigt", 1.0, r"\b(?:beschädigt|defekt|kaputt|mangelhaft|unbrauchbar|abgelaufen|zerbrochen)\b"),
     ("de_gutschrift", 0.8, r"\b(?:gutschrift|korrigierte rechnung|rechnungskorrektur|stornieren|storno|stornierung)\b"),
     ("de_zurueckhalten", 1.0, r"\b(?:halten|behalten)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,30}\b(?:zahlung|betrag)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\bzurück\b"),
@@ -297,6 +309,8 @@ DISPUTE = cues(
      r"|cobrado de más|facturado de más|por duplicado)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,15}\bde la factura\b)"),
     ("es_no_recibido", 1.0, r"\b(?:no|nunca)\s+(?:\w+\s+)?(?:hemos recibido|recibimos|llegó|llegaron|ha llegado"
      r"|han llegado|hemos pedido|pedimos|se ha realizado)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:factura|copia)\b)"),
+    ("es_no_pagaremos", 1.0, r"\bno\s+(?:vamos a pagar|pagaremos|pensamos pagar|se (?:prestó|realizó|hizo|entregó))\b"
+     r"|\bnos negamos a pagar\b"),
     ("es_danado", 1.0, r"\b(?:dañad[oa]s?|rot[oa]s?|defectuos[oa]s?|caducad[oa]s?|en mal estado)\b"),
     ("es_abono", 0.8, r"\b(?:nota de abono|factura rectificativa|anuladla|anular la factura|anulad)\b"),
     # nl
@@ -304,6 +318,7 @@ DISPUTE = cues(
      r"|betwisten|bezwaar)\b"),
     ("nl_niet_ontvangen", 1.0, r"\b(?:niet|nooit|nog niet)\s+(?:\w+\s+)?(?:ontvangen|geleverd|besteld|uitgevoerd"
      r"|aangekomen)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:factuur|kopie)\b)"),
+    ("nl_niet_betalen_weigeren", 1.0, r"\b(?:gaan|zullen)\s+(?:\S+\s+){0,3}?niet\s+betalen\b|\bbetalen (?:we|wij) niet\b"),
     ("nl_beschadigd", 1.0, r"\b(?:beschadigd|kapot|defect|gebrekkig|over datum)\b"),
     ("nl_creditnota", 0.8, r"\b(?:creditnota|creditfactuur|gecorrigeerde factuur|crediteren)\b"),
     # pt
@@ -311,6 +326,7 @@ DISPUTE = cues(
      r"|contestamos|reclamação)\b"),
     ("pt_nao_recebido", 1.0, r"\b(?:não|nunca)\s+(?:\w+\s+)?(?:recebemos|recebido|chegou|chegaram|entregue|encomendámos"
      r"|encomendamos)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:fatura|cópia)\b)"),
+    ("pt_nao_pagaremos", 1.0, r"\bnão\s+(?:vamos pagar|pagaremos|iremos pagar)\b"),
     ("pt_danificado", 1.0, r"\b(?:danificad[oa]s?|avariad[oa]s?|partid[oa]s?|defeituos[oa]s?|estragad[oa]s?)\b"),
     ("pt_nota_credito", 0.8, r"\b(?:nota de crédito|anular a fatura)\b"),
     # it
@@ -319,6 +335,7 @@ DISPUTE = cues(
      r"|addebitato in eccesso)\b"),
     ("it_non_ricevuto", 1.0, r"\b(?:non|mai)\s+(?:\w+\s+)?(?:ricevuto|ricevut[aie]|arrivat[oaie]|consegnat[oaie]"
      r"|ordinat[oaie])\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:fattura|copia)\b)"),
+    ("it_non_pagheremo", 1.0, r"\bnon\s+(?:pagheremo|intendiamo pagare|paghiamo)\b"),
     ("it_danneggiato", 1.0, r"\b(?:danneggiat[oaie]|rott[oaie]|difettos[oaie]|scadut[oaie])\b"),
     ("it_nota_credito", 0.8, r"\b(?:nota di credito|annullare la fattura|stornare)\b"),
 )
@@ -409,7 +426,7 @@ PAYMENT_PLAN = cues(
     # de
     ("de_raten", 1.0, r"\b(?:ratenzahlung|raten|monatsraten|teilzahlung(?:en)?|zahlungsaufschub|stundung|aufschub"
      r"|mehr zeit|zahlungsziel (?:verlängern|verlängerung)|zahlungsplan|ratenplan)\b"),
-    ("de_nicht_zahlen", 1.0, r"\b(?:können|kann|könnten)\s+(?:\S+\s+){0,3}?nicht\s+(?:\S+\s+){0,2}?(?:zahlen|bezahlen"
+    ("de_nicht_zahlen", 1.0, r"\b(?:können|kann|könnten)\s+(?:\S+\s+){0,5}?nicht\s+(?:\S+\s+){0,2}?(?:zahlen|bezahlen"
      r"|begleichen)\b"),
     ("de_engpass", 0.8, r"\b(?:finanziellen? engpass|liquiditätsengpass|zahlungsschwierigkeiten|insolvenz"
      r"|zahlungsausfall|engpass)\b"),
@@ -438,7 +455,9 @@ PAYMENT_PLAN = cues(
 # --- redirect: wrong person, write to someone else ----------------------------------------------
 
 REDIRECT = cues(
-    ("wrong_person", 1.0, r"\b(?:wrong (?:person|contact|address|email|department|company|recipient)|not the (?:right"
+    ("wrong_person", 1.0, r"\b(?:wrong (?:person|contact|address|email|department|company|recipient)"
+     r"|(?:i'm|i am|we're|we are) not (?:responsible|in charge|the ones)|not (?:my|our) (?:responsibility|department|area)"
+     r"|i (?:don'?t|do not) (?:handle|deal with|look after|manage) (?:the )?(?:payments|invoices|billing|accounts)|not the (?:right"
      r"|correct|appropriate) (?:person|contact|address|department)|not me\b|not my (?:department|area)"
      r"|i(?:'m| am) (?:just|only) the|i only (?:look after|handle|do)|i don'?t (?:handle|deal with|look after)"
      r"|no longer (?:handle|work|with|responsible|in charge|at|deal)|(?:have|has) left (?:the (?:company|business|firm|practice|organi[sz]ation))"

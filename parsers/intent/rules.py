@@ -146,7 +146,8 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
     return hits
 
 
-_SELF_NEGATING = {"not_paying", "not_received_goods", "never_arrived", "not_ours", "fr_non_recu",
+_SELF_NEGATING = {"not_paying", "fr_pas_concerne", "es_no_pagaremos", "de_nicht_zahlen_wollen",
+                  "nl_niet_betalen_weigeren", "pt_nao_pagaremos", "it_non_pagheremo", "not_received_goods", "never_arrived", "not_ours", "fr_non_recu",
                   "de_nicht_geliefert", "es_no_recibido", "nl_niet_ontvangen", "pt_nao_recebido",
                   "it_non_ricevuto", "cancelled", "nl_klopt_niet", "de_fehlerhaft", "fr_erreur", "wrong"}
 
