@@ -132,7 +132,7 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
             m = cue.pattern.search(s.text)
             if not m:
                 continue
-            if cue.weight < 1.0 and cue.name.startswith("will_send") and not lx.MONEY_OBJECT.search(s.text[m.start():]):
+            if cue.name.startswith("will_send") and not lx.MONEY_OBJECT.search(s.text):
                 continue
             if lx.NEGATION.search(m.group(0)) or _negated(s.text, m.start(), 12):
                 continue
