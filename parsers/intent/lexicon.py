@@ -71,7 +71,7 @@ HEDGE = re.compile(
 
 #: what a weak verb ("send", "get", "process") must be about to count as paying.
 MONEY_OBJECT = re.compile(
-    r"(?:[$€£]\s?\d|(?<!me )(?<!to )(?<!ll )(?<!will )(?<!i )\bchecks?\b(?!\s+(?:with|if|and|on|whether|that|again|in|it|this))"
+    r"(?:[$€£]\s?\d|(?<!me )(?<!to )(?<!ll )(?<!will )(?<!i )\bchecks?\b(?!\s+(?:with|if|and|on|whether|that|again|in with|it|this))"
     r"|\b(?:payments?|pay|paid|cheque|cheques|wire|transfer|ach|eft|bacs|sepa|funds|money"
     r"|card|balance|amount|invoices?|bills?|warrant|remittance|full|both|rest|remainder|it|this|these|them|that)\b"
     r"|\b(?:paiement|règlement|virement|chèque|facture|solde|montant|zahlung|überweisung|betrag|rechnung"
