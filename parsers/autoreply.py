@@ -35,7 +35,7 @@ class AutoReplyVerdict:
 
     is_auto: bool
     confidence: float
-    kind: str | None  # "vacation", "autoresponder", "ticket", "challenge", "list"
+    kind: str | None  # "vacation", "autoresponder", "ticket", "challenge", "receipt", "list"
     evidence: tuple[str, ...]
     return_text: str | None = None  # the sentence stating when the person is back, as written
 
@@ -79,6 +79,18 @@ def hdr_exchange(msg: DecodedMessage) -> _Signal | None:
         return _Signal("header:x-ms-exchange-inbox-rules-loop", 0.9)
     if msg.header("x-ms-exchange-generated-message-source") is not None:
         return _Signal("header:x-ms-exchange-generated-message-source", 0.5)
+    return None
+
+
+def hdr_read_receipt(msg: DecodedMessage) -> _Signal | None:
+    """Read receipts (RFC 8098 disposition notifications) are generated, never written."""
+    try:
+        if msg.content_type == "multipart/report" and str(
+            msg.message.get_param("report-type") or ""
+        ).lower() == "disposition-notification":
+            return _Signal("report:disposition-notification", 1.0, "receipt")
+    except Exception:  # noqa: BLE001 - fail open
+        return None
     return None
 
 
@@ -165,15 +177,16 @@ def hdr_subject(msg: DecodedMessage) -> _Signal | None:
     if re.match(r"thank|we(?:'ve| have) received|your (?:request|ticket|message)|(?:request|ticket|case)", words):
         kind = "ticket" if re.search(r"ticket|request|case|#", words) else "autoresponder"
         return _Signal(f"subject:{words[:40]}", 0.45, kind)
-    kind = "vacation" if re.search(r"office|vacation|leave|abwesen|absen|afwezig|ausente|assente|away|poissa|"
-                                   r"congé|büro|haus|sede|ufficio|oficina|escritório|kantoor|back on", words) else None
-    return _Signal(f"subject:{words[:40]}", 0.85, kind)
+    vacation = re.search(r"office|vacation|leave|abwesen|absen|afwezig|ausente|assente|away|poissa|"
+                                   r"congé|büro|haus|sede|ufficio|oficina|escritório|kantoor|back on", words)
+    return _Signal(f"subject:{words[:40]}", 0.85, "vacation" if vacation else None)
 
 
 HEADER_RULES: tuple[Callable[[DecodedMessage], _Signal | None], ...] = (
     hdr_auto_submitted,
     hdr_vendor_autoreply,
     hdr_exchange,
+    hdr_read_receipt,
     hdr_precedence,
     hdr_list,
     hdr_null_return_path,
@@ -228,16 +241,17 @@ _ABSENCE_RE = re.compile(
     r"travell?ing|off(?: work| sick)?\b|absent|not in the office|not in office|out\b|unavailable|"
     r"closed|attending|at (?:a |the )?(?:conference|trade ?show|show|fair))|"
     r"\b(?:office|offices) (?:is|are|will be) closed|\bout of (?:the )?office (?:until|from|through|till)|"
-    r"\b(?:je suis|je serai|nous sommes|notre bureau est|nos bureaux sont)\s+(?:actuellement |en ce moment )?"
+    r"\b(?:je suis|je serai|je me trouve|nous sommes|notre bureau est|nos bureaux sont)\s+(?:actuellement |en ce moment )?"
     r"(?:absente?s?|en (?:congés?|vacances|déplacement|formation)|hors du bureau|fermés?)|"
-    r"\b(?:ich bin|ich befinde mich|wir sind|unser büro ist)\s+(?:derzeit |zurzeit |momentan |aktuell |bis |vom |"
-    r"ab |im zeitraum |von )?.{0,40}?(?:nicht im büro|abwesend|im urlaub|außer haus|nicht erreichbar|"
+    r"\b(?:ich bin|ich befinde mich|wir sind|unser büro ist|bin ich|sind wir)\s+(?:derzeit |zurzeit |momentan |aktuell |bis |vom |"
+    r"ab |im zeitraum |von )?.{0,40}?(?:nicht im büro|abwesend|im urlaub|in urlaub|außer haus|nicht im hause?|"
+    r"außer dienst|auf geschäftsreise|nicht am arbeitsplatz|krankgeschrieben|nicht erreichbar|"
     r"in elternzeit|geschlossen|auf (?:dienst)?reise)|\babwesenheit\b|"
-    r"\b(?:estoy|estaré|estamos|nuestra oficina está)\s+(?:actualmente |de momento )?(?:fuera de (?:la )?oficina|"
+    r"\b(?:estoy|estaré|estamos|me encuentro|nos encontramos|nuestra oficina está)\s+(?:actualmente |de momento )?(?:fuera de (?:la )?oficina|"
     r"de vacaciones|ausente|de viaje|de baja|cerrad[ao]s?|fuera)|"
     r"\b(?:ik ben|ik zal|wij zijn|we zijn|ons kantoor is)\s+(?:momenteel |op dit moment |tot en met |t/m |van )?"
     r".{0,40}?(?:afwezig|met vakantie|niet op kantoor|niet aanwezig|niet bereikbaar|gesloten|op vakantie)|"
-    r"\b(?:estou|estarei|estamos|o nosso escritório está)\s+(?:atualmente |neste momento )?(?:ausente|de férias|"
+    r"\b(?:estou|estarei|estamos|encontro-me|me encontro|o nosso escritório está)\s+(?:atualmente |neste momento )?(?:ausente|de férias|"
     r"fora do escritório|em viagem|fora|fechado)|"
     r"\b(?:sono|sarò|siamo|il nostro ufficio è)\s+(?:attualmente |al momento )?(?:assente|fuori (?:sede|ufficio)|"
     r"in ferie|in vacanza|in viaggio|chiuso)",
@@ -245,7 +259,8 @@ _ABSENCE_RE = re.compile(
 )
 _RETURN_RE = re.compile(
     r"\b(?:back (?:in (?:the )?office |at (?:my )?desk |at work )?(?:on|from|by|after|in)\b|will (?:be )?return|"
-    r"(?:i|we) return (?:on|to)|returning (?:on|to)|until\b|till\b|through\b|will reopen|reopen(?:s|ing)? on|"
+    r"(?:i|we) return (?:on|to)|returning\b|\bback\b|return date|"
+    r"until\b|till\b|through\b|will reopen|reopen(?:s|ing)? on|"
     r"(?:as soon as|when) (?:i(?:'m| am)|we(?:'re| are)|i|we) (?:back|return)|upon my return|on my return|"
     r"de retour|je serai de retour|jusqu'au|jusqu’au|à mon retour|dès mon retour|"
     r"wieder (?:im büro|erreichbar|da|zurück|ab)|zurück am|ab dem|bis (?:zum|einschließlich|am)|nach meiner rückkehr|"
@@ -278,9 +293,17 @@ _HUMAN_COMMITMENT_RE = re.compile(
     r"wire[d]?|settle[d]?|process(?:ed)?|dispute|disputing)\b|"
     r"\b(?:wir|ich)\s+(?:werden|haben|habe)?\s*.{0,30}(?:zahlen|überweisen|bezahlt|überwiesen)|"
     r"\b(?:nous|je)\s+(?:allons|avons|vais|ai)?\s*(?:payer|payé|régler|réglé|virer|viré)|"
-    r"\b(?:vamos a|hemos|he|pagaremos|pagamos|pagaré)\s*(?:pagar|pagado|transferido)?|"
+    r"\b(?:vamos a pagar|hemos pagado|he pagado|pagaremos|pagamos|pagaré|hemos transferido|he transferido)\b|"
     r"\b(?:wij|we|ik)\s+(?:zullen|hebben|heb|gaan)?\s*.{0,20}(?:betalen|betaald|overmaken|overgemaakt)|"
-    r"\b(?:vamos|iremos|já)\s+(?:pagar|pago|transferir)|\b(?:pagheremo|abbiamo pagato|ho pagato|pagherò)",
+    r"\b(?:vamos|iremos|já)\s+(?:pagar|pago|transferir)|\b(?:pagheremo|abbiamo pagato|ho pagato|pagherò)|"
+    r"\b(?:will be|has been|have been|was|were|is|are|gets?) (?:paid|settled|transferred|wired|sent|made|"
+    r"processed|released|scheduled|issued)\b|\bpayment (?:will|is|was|has|shall|goes|went)\b|"
+    r"\b(?:wird|werden|wurde|wurden|ist|sind) .{0,30}(?:bezahlt|überwiesen|beglichen)|"
+    r"\b(?:sera|seront|a été|ont été|est) (?:payée?s?|réglée?s?|virée?s?)|"
+    r"\b(?:será|serán|ha sido|han sido|fue) (?:pagad[ao]s?|transferid[ao]s?|abonad[ao]s?)|"
+    r"\b(?:wordt|worden|werd|is|zijn) .{0,20}(?:betaald|overgemaakt|voldaan)|"
+    r"\b(?:será|serão|foi|foram) (?:pag[ao]s?|transferid[ao]s?|liquidad[ao]s?)|"
+    r"\b(?:sarà|saranno|è stata|è stato|sono state) (?:pagat[aoie]|saldat[aoie]|bonificat[aoie])",
     re.IGNORECASE,
 )
 
@@ -292,8 +315,10 @@ def _text_signals(text: str) -> list[_Signal]:
         signals.append(_Signal("text:human_payment_commitment", 0.0))
     if _AUTOMATED_SELF_RE.search(text):
         signals.append(_Signal("text:automated_self_statement", 0.8))
-    if _TICKET_RE.search(text):
-        signals.append(_Signal("text:ticket_acknowledgement", 0.45, "ticket"))
+    tickets = {m.group(0).lower() for m in _TICKET_RE.finditer(text[:3000])}
+    if tickets:
+        # one cue may be a person quoting a ticket; two (received + a ticket number) is the system
+        signals.append(_Signal("text:ticket_acknowledgement", 0.7 if len(tickets) >= 2 else 0.45, "ticket"))
     if _CHALLENGE_RE.search(text):
         signals.append(_Signal("text:challenge_response", 0.7, "challenge"))
     absence = _ABSENCE_RE.search(text)
@@ -348,7 +373,7 @@ def read_auto_reply(msg: DecodedMessage, reply_text: str) -> AutoReplyVerdict:
     """The auto-reply verdict for ``msg``, whose own new text is ``reply_text``. Never raises."""
     try:
         return _read(msg, reply_text)
-    except Exception as exc:  # fail open: not automatic, with the reason
+    except Exception as exc:  # noqa: BLE001 - fail open: not automatic, with the reason
         return AutoReplyVerdict(False, 0.0, None, (f"error:{type(exc).__name__}",))
 
 
@@ -367,7 +392,9 @@ def _read(msg: DecodedMessage, reply_text: str) -> AutoReplyVerdict:
     is_auto = confidence >= THRESHOLD and not only_list
     kinds = [s.kind for s in signals if s.kind and s.kind != "list"]
     kind: str | None
-    if "challenge" in kinds:
+    if "receipt" in kinds:
+        kind = "receipt"
+    elif "challenge" in kinds:
         kind = "challenge"
     elif "vacation" in kinds:
         kind = "vacation"
@@ -413,5 +440,5 @@ def is_automated(msg: DecodedMessage) -> bool:
         if read_bounce(msg) is not None:
             return True
         return read_auto_reply(msg, msg.text).is_auto
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return True  # fail safe: when in doubt, do not answer

@@ -19,11 +19,12 @@ from html.parser import HTMLParser
 MAX_HTML_CHARS = 2_000_000
 
 _BLOCK = frozenset(
-    "p div section article header footer main aside nav table tr ul ol dl dt dd h1 h2 h3 h4 h5 h6 "
-    "pre address center form fieldset hr title".split()
+    ["p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "table", "tr", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "address", "center", "form", "fieldset", "hr", "title"]
 )
 _SKIP = frozenset({"script", "style", "head", "template", "noscript", "svg", "object"})
-_VOID = frozenset("br hr img meta link input area base col embed param source track wbr".split())
+_MAX_QUOTE_PREFIX = 8  # deeper quote levels render like the 8th (bounded output)
+_MAX_STACK = 400  # deeper element nesting is treated as inline (bounded time)
+_VOID = frozenset(["br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "param", "source", "track", "wbr"])
 
 
 def _is_quote_container(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
@@ -52,7 +53,7 @@ class _TextBuilder(HTMLParser):
         text = "".join(self.current)
         if not self.pre_depth:
             text = re.sub(r"[ \t\r\n\f\u200b]+", " ", text).strip()
-        prefix = "> " * self.quote_depth
+        prefix = "> " * min(self.quote_depth, _MAX_QUOTE_PREFIX)
         if text or self.lines and self.lines[-1].strip("> ").strip():
             for piece in text.split("\n") if text else [""]:
                 self.lines.append((prefix + piece).rstrip() if prefix or piece else "")
@@ -75,6 +76,8 @@ class _TextBuilder(HTMLParser):
                 self._newline()
                 self.current.append("-" * 20)
                 self._newline()
+            return
+        if len(self.stack) >= _MAX_STACK:
             return
         quote = _is_quote_container(tag, attrs)
         if tag in _BLOCK or tag == "li" or quote:
@@ -132,11 +135,11 @@ def html_to_text(html: str, *, max_chars: int = MAX_HTML_CHARS) -> str:
     try:
         builder.feed(html)
         builder.close()
-    except Exception:  # html.parser is lenient, but fail open on anything odd
+    except Exception:  # noqa: BLE001, S110 - html.parser is lenient, but fail open on anything odd
         pass
     try:
         builder._flush()
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - fail open
         pass
     text = "\n".join(builder.lines)
     text = text.replace("\xa0", " ")

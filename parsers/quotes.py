@@ -150,6 +150,11 @@ class ReplySplit:
     quoted: str
     signature: str
     cut_rule: str | None = None  # which rule ended the customer's text, for evidence
+    inline: bool = False  # the customer answered between ">" quoted lines
+    reply_with_context: str = ""
+    """For inline answers: the reply with the (up to 3) quoted lines just above each answer
+    kept as ``> `` lines, so "this one is paid" can be tied to the invoice line it answers.
+    Equal to ``reply`` when there are no inline answers."""
 
 
 # ----------------------------------------------------------------------------- predicates
@@ -171,10 +176,9 @@ def _header_block_at(lines: list[str], i: int) -> bool:
     line = lines[i]
     if len(line) > _MAX_HEADER_LINE or not _FROM_RE.match(line):
         return False
-    if _INLINE_OTHER_RE.search(line[6:]) and ("@" in line or re.search(r"\d", line)):
-        # flattened block "From: X Sent: Y To: Z" needs at least two more keys
-        if len(_INLINE_OTHER_RE.findall(line)) >= 2:
-            return True
+    # a flattened block "From: X Sent: Y To: Z" needs at least two more keys
+    if ("@" in line or re.search(r"\d", line)) and len(_INLINE_OTHER_RE.findall(line[6:])) >= 2:
+        return True
     seen = 0
     for j in range(i + 1, min(len(lines), i + 8)):
         if not lines[j].strip():
@@ -208,22 +212,28 @@ def _continuation(line: str) -> str | None:
     return line.strip()
 
 
+_VERB_WORD_RE = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, _WROTE_VERBS)) + r")\b", re.IGNORECASE)
+
+
 def _looks_like_attribution(joined: str, span: int) -> bool:
-    dashed = _DASHED_RE.match(joined)
-    if dashed and re.search(r"(?:^|\s)(?:" + "|".join(map(re.escape, _WROTE_VERBS)) + r")\b", dashed.group(1),
-                            re.IGNORECASE):
-        return bool(_HAS_DATE_OR_ADDR.search(joined))
+    colon_end = joined.endswith((":", "：")) or bool(re.search(r"[:：]\s*$", joined[-4:]))
+    if not colon_end:
+        # only the dashed and colon-less forms remain possible; keep the common case cheap
+        if joined.startswith(("-", " -")):
+            dashed = _DASHED_RE.match(joined)
+            if dashed and _VERB_WORD_RE.search(dashed.group(1)):
+                return bool(_HAS_DATE_OR_ADDR.search(joined))
+            return False
+        return (
+            "@" in joined
+            and len(joined) < 250
+            and bool(_WROTE_END_NO_COLON_RE.search(joined[-40:]))
+            and bool(_WROTE_START_RE.search(joined))
+        )  # "On Wed, 14 Nov 2018 ... <a@example.com> wrote" (colon lost)
     if _ADDRESS_AND_TIME_RE.search(joined) and re.search(r"[:：]\s*$", joined) and len(joined) < 250:
         # "30.09.2017, 18.30, "A. Name" <a@example.com>:" -- any language, no verb needed
         return True
-    if (
-        _WROTE_START_RE.search(joined)
-        and _WROTE_END_NO_COLON_RE.search(joined)
-        and "@" in joined
-        and len(joined) < 250
-    ):
-        return True  # "On Wed, 14 Nov 2018 ... <a@example.com> wrote" (colon lost)
-    if not re.search(r"[:：]\s*$", joined) or not _WROTE_RE.search(joined):
+    if not _WROTE_RE.search(joined[-200:]):
         return False
     if _HAS_DATE_OR_ADDR.search(joined):
         return True
@@ -362,7 +372,7 @@ def split_reply(text: str) -> ReplySplit:
     """
     try:
         return _split(text)
-    except Exception:  # fail open: the whole text is the reply
+    except Exception:  # noqa: BLE001 - fail open: the whole text is the reply
         safe = text if isinstance(text, str) else ""
         return ReplySplit(reply=safe.strip(), quoted="", signature="", cut_rule="error")
 
@@ -370,12 +380,21 @@ def split_reply(text: str) -> ReplySplit:
 def _split(text: str) -> ReplySplit:
     if not text or not text.strip():
         return ReplySplit(reply="", quoted="", signature="")
+    original = text
     text = text[:MAX_CHARS].replace("\r\n", "\n").replace("\r", "\n").replace("\u200b", "")
-    lines = text.split("\n")
+    if not text.strip():  # only invisible characters: give them back rather than nothing
+        return ReplySplit(reply=original[:MAX_CHARS].strip(), quoted="", signature="", cut_rule="invisible_only")
+    orig = text.split("\n")
+    # French typography puts a no-break space before colons ("De\xa0:"): detect on a
+    # normalised copy, return the customer's characters untouched
+    lines = [line.replace("\xa0", " ").replace("\u202f", " ") for line in orig]
 
     own: list[str] = []
     quoted: list[str] = []
     cut_rule: str | None = None
+    contexts: list[tuple[int, list[str]]] = []  # (index in own, quoted lines just above it)
+    recent_quote: list[str] = []
+    seen_quote_after_text = False
     i = 0
     n = len(lines)
     while i < n:
@@ -387,30 +406,37 @@ def _split(text: str) -> ReplySplit:
                 if span:
                     nxt = _next_nonblank(lines, i + span, 4)
                     if nxt is not None and _is_quoted(lines[nxt]):
-                        quoted.extend(lines[i:i + span])
+                        quoted.extend(orig[i:i + span])
                         cut_rule = cut_rule or "attribution"
                         i += span
                         continue
                     if not any(x.strip() for x in own):
                         # "On ... wrote:" with nothing above and plain text below: the text
                         # below is what this person wrote (bottom-posting without ">")
-                        quoted.extend(lines[i:i + span])
+                        quoted.extend(orig[i:i + span])
                         cut_rule = cut_rule or "attribution_at_top"
                         i += span
                         continue
                     rule = "attribution_unquoted"
             if rule is not None:
-                quoted.extend(lines[i:])
+                quoted.extend(orig[i:])
                 cut_rule = rule
                 break
             if _is_wrapped_quote_tail(lines, i):
-                quoted.append(line)
+                quoted.append(orig[i])
                 i += 1
                 continue
-            own.append(line)
+            own.append(orig[i])
+            if line.strip() and recent_quote:
+                contexts.append((len(own) - 1, recent_quote[-3:]))
+                recent_quote = []
         else:
-            quoted.append(line)
+            quoted.append(orig[i])
             cut_rule = cut_rule or "quote_marker"
+            if line.strip(" \t>"):
+                recent_quote.append(line.strip())
+            if any(x.strip() for x in own):
+                seen_quote_after_text = True
         i += 1
 
     body, signature = _strip_signature(own)
@@ -420,11 +446,26 @@ def _split(text: str) -> ReplySplit:
     if not reply:
         # everything looked quoted (a bare forward, a quote with no comment): the unquoted
         # lines, else the whole text, rather than nothing
-        reply = _trim([x for x in lines if not _is_quoted(x)]) or text.strip()
+        reply = _trim([x for x in orig if not _is_quoted(x)]) or text.strip()
         cut_rule = "fallback_all_quoted"
+    inline = bool(contexts) and (seen_quote_after_text or len(contexts) > 1) and cut_rule != "fallback_all_quoted"
+    with_context = reply
+    if inline:
+        keep = len(body)
+        by_index = dict(contexts)
+        merged: list[str] = []
+        for k, line in enumerate(own[:keep]):
+            if k in by_index:
+                if merged and merged[-1].strip():
+                    merged.append("")
+                merged.extend(by_index[k])
+            merged.append(line)
+        with_context = _trim(merged) or reply
     return ReplySplit(
         reply=reply,
         quoted="\n".join(quoted).strip(),
         signature=_trim(signature),
         cut_rule=cut_rule,
+        inline=inline,
+        reply_with_context=with_context,
     )
