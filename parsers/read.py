@@ -20,6 +20,7 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
+from parsers.attachments import remittance_texts
 from parsers.autoreply import AutoReplyVerdict, read_auto_reply
 from parsers.bounce import BounceReport, read_bounce
 from parsers.dates import find_return_date
@@ -28,7 +29,7 @@ from parsers.intent.doc import ReplyDoc
 from parsers.intent.rules import Hit
 from parsers.language import detect_language
 from parsers.mime import DecodedMessage, decode
-from parsers.money import MoneyMention
+from parsers.money import MoneyMention, find_amounts
 from parsers.quotes import ReplySplit, split_reply
 from parsers.redirect import find_redirect_address
 from parsers.refs import find_invoice_refs
@@ -91,7 +92,10 @@ def _read(raw: bytes, context: ReadContext) -> Reading:
                     from_address=msg.from_address, seller_addresses=tuple(msg.to_addresses),
                     cc_addresses=tuple(msg.cc_addresses), month_first=month_first)
     decision = classify_doc(doc)
-    return _human_reading(base, msg, split, doc, decision, context)
+    reading = _human_reading(base, msg, split, doc, decision, context)
+    if msg.attachments and reading.intent in (Intent.REMITTANCE_ADVICE, Intent.OTHER):
+        reading = _with_attachments(reading, msg, context)
+    return reading
 
 
 _SEPARATOR = re.compile(r"^\s*(?:_{8,}|-{5,}\s*(?:original|ursprüngliche|message d'origine|mensaje original"
@@ -193,6 +197,51 @@ def _human_reading(base: Reading, msg: DecodedMessage, split: ReplySplit, doc: R
 def _ordered_hits(decision: IntentDecision) -> list[Hit]:
     winning = list(decision.winning)
     return winning + [h for h in decision.hits if h not in winning]
+
+
+_REMITTANCE_DOC = re.compile(
+    r"\b(?:remittance|payment advice|payment confirmation|amount paid|total paid|paid amount|avis de (?:paiement|virement)"
+    r"|zahlungsavis|zahlungsavise|überweisungsbeleg|aviso de pago|justificante|betalingsadvies|betaalspecificatie"
+    r"|aviso de pagamento|comprovativo|avviso di pagamento|contabile)\b", re.IGNORECASE)
+_TOTAL_LINE = re.compile(r"\b(?:total|totaal|gesamt|summe|totale|importe total|montant total|total paid)\b", re.IGNORECASE)
+
+
+def _with_attachments(reading: Reading, msg: DecodedMessage, context: ReadContext) -> Reading:
+    """Remittance attachments (CSV, PDF, XLSX) feed references and amounts.
+
+    A reply whose own words say nothing but which carries a remittance document is read as
+    remittance advice with a modest confidence; its invoice numbers go to
+    ``attachment_invoice_refs`` (the customer's own text is what ``invoice_refs`` reports).
+    """
+    texts = remittance_texts(msg)
+    joined = "\n".join(t.text for t in texts if t.text)[:40_000]
+    defects = tuple(d for t in texts for d in t.defects)
+    if not joined:
+        return replace(reading, defects=reading.defects + defects) if defects else reading
+    refs = find_invoice_refs(joined, tuple(context.invoices))
+    known = {r for r in refs if r in context.invoices} if context.invoices else set(refs)
+    att_refs = tuple(r for r in refs if r in known)
+    evidence = reading.evidence
+    if att_refs:
+        evidence += (Evidence(rule="attachment:invoice_refs", text=", ".join(att_refs)[:160], weight=0.5),)
+    intent, confidence, amount, currency = reading.intent, reading.confidence, reading.amount, reading.currency
+    if intent is Intent.OTHER and _REMITTANCE_DOC.search(joined) and (att_refs or find_amounts(joined)):
+        intent, confidence = Intent.REMITTANCE_ADVICE, 0.6
+        evidence += (Evidence(rule="remittance_advice:attachment_document", text=texts[0].filename or "", weight=1.0),)
+    if intent is Intent.REMITTANCE_ADVICE and amount is None:
+        amount, currency = _attachment_total(joined)
+    return replace(reading, intent=intent, confidence=confidence, amount=amount, currency=currency,
+                   attachment_invoice_refs=att_refs, evidence=evidence, defects=reading.defects + defects)
+
+
+def _attachment_total(text: str) -> tuple[Decimal | None, str | None]:
+    """The amount on a "Total" line of a remittance document, when it says one."""
+    for line in text.splitlines():
+        if _TOTAL_LINE.search(line):
+            found = find_amounts(line)
+            if found:
+                return found[-1].amount, found[-1].currency
+    return None, None
 
 
 _INSTALMENT_BEFORE = re.compile(r"(?:payments? of|instal(?:l)?ments? of|rates? (?:à|de|von)|à|per|of)\s*$", re.IGNORECASE)
