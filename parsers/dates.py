@@ -33,7 +33,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["DateMention", "find_dates", "parse_date_phrase", "last_day_of_month"]
+__all__ = ["DateMention", "find_dates", "last_day_of_month", "parse_date_phrase"]
 
 _MAX_CHARS = 20_000
 

@@ -102,7 +102,7 @@ def find_amounts(text: str) -> list[MoneyMention]:
             if any(start < b and a < end for a, b in taken):
                 continue
             value = parse_number(m["num"])
-            if value is None or value <= 0 or value > Decimal("1000000000"):
+            if value is None or value <= 0 or value > Decimal(1000000000):
                 continue
             currency, dollar = _currency(m)
             taken.append((start, end))

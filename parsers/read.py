@@ -43,7 +43,7 @@ _HUMAN_INTENTS = {Intent.PROMISE_TO_PAY, Intent.DISPUTE, Intent.REMITTANCE_ADVIC
                   Intent.PAYMENT_PLAN, Intent.REDIRECT, Intent.OTHER}
 
 
-def read_reply(raw: bytes, context: ReadContext = ReadContext()) -> Reading:
+def read_reply(raw: bytes, context: ReadContext = ReadContext()) -> Reading:  # noqa: B008 - frozen, shared safely
     """Read one customer reply. Never raises; bounded in time and memory.
 
     On damaged input it returns ``intent=OTHER`` with a low confidence and the problem listed
@@ -58,7 +58,7 @@ def read_reply(raw: bytes, context: ReadContext = ReadContext()) -> Reading:
 
 def _fallback_text(raw: object) -> str:
     try:
-        text = bytes(raw).decode("utf-8", "replace") if isinstance(raw, (bytes, bytearray)) else str(raw)  # type: ignore[arg-type]
+        text = bytes(raw).decode("utf-8", "replace") if isinstance(raw, (bytes, bytearray)) else str(raw)
     except Exception:  # noqa: BLE001
         return "(unreadable message)"
     return text.strip()[:_MAX_REPLY_CHARS] or "(empty message)"

@@ -88,9 +88,8 @@ def _looks_like_other_number(text: str, start: int, end: int, token: str) -> boo
     before = text[max(0, start - 2):start]
     if re.match(r"\s?(?:€|eur|usd|gbp|%|\$)", after, re.IGNORECASE) or re.search(r"[$€£]\s?$", before):
         return True  # an amount
-    if re.match(r"[ .\-]\d{3,4}\b", text[end:end + 6]) or re.search(r"\d[ .\-]$", text[max(0, start - 2):start]):
-        return True  # part of a phone number or a longer digit run
-    return False
+    # part of a phone number or a longer digit run
+    return bool(re.match(r"[ .\-]\d{3,4}\b", text[end:end + 6]) or re.search(r"\d[ .\-]$", text[max(0, start - 2):start]))
 
 
 def find_invoice_refs(text: str, known: tuple[str, ...] = ()) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from parsers.dates import DateMention, find_dates
 from parsers.language import language_scores
 from parsers.money import MoneyMention, find_amounts
 
-__all__ = ["Sentence", "ReplyDoc", "build_doc"]
+__all__ = ["ReplyDoc", "Sentence", "build_doc"]
 
 _MAX_CHARS = 8_000  # a customer's own reply is short; longer text is pasted material
 _SPLIT = re.compile(r"(?<=[.!?;])\s+(?=[^\s])|\n\s*\n|\n(?=\s*[-*•]\s)|\n(?=[A-ZÀ-Ý¿¡])")

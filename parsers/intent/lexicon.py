@@ -1,3 +1,4 @@
+# ruff: noqa: ISC004  -- regexes are written as implicitly concatenated pieces, one idea per line
 """How accounts-receivable customers say things, in en, fr, de, es, nl, pt and it.
 
 Each entry is a named cue: (name, weight, pattern). Names appear in the evidence of a reading,
@@ -14,8 +15,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Cue", "cues", "FUTURE", "NEGATION", "REQUEST", "CONDITIONAL", "HEDGE", "MONEY_OBJECT",
-           "PAST_TIME"]
+__all__ = [
+    "CONDITIONAL",
+    "FUTURE",
+    "HEDGE",
+    "MONEY_OBJECT",
+    "NEGATION",
+    "PAST_TIME",
+    "REQUEST",
+    "Cue",
+    "cues",
+]
 
 
 @dataclass(frozen=True, slots=True)

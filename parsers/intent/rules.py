@@ -18,8 +18,15 @@ from parsers.intent.doc import ReplyDoc, Sentence
 from parsers.redirect import find_redirect_address
 from parsers.types import Intent
 
-__all__ = ["Hit", "remittance_reported", "promise_committed", "dispute_raised", "copy_requested",
-           "plan_requested", "redirect_named"]
+__all__ = [
+    "Hit",
+    "copy_requested",
+    "dispute_raised",
+    "plan_requested",
+    "promise_committed",
+    "redirect_named",
+    "remittance_reported",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +84,8 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
         return False
     if _GET_IT_PAID.search(s.text[max(0, m.start() - 30):m.start()]):
         return False  # "get these paid" is a promise
-    if s.text.rstrip().endswith("?") and _QUESTION_START.search(s.text):
-        return False  # "has it been paid?"
-    return True
+    # "has it been paid?" asks, it does not report
+    return not (s.text.rstrip().endswith("?") and _QUESTION_START.search(s.text))
 
 
 def remittance_reported(doc: ReplyDoc) -> list[Hit]:

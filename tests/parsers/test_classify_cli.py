@@ -16,7 +16,7 @@ GOLDEN = REPO / "tests" / "golden" / "replies"
 def arbot(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-m", "bot", *args], check=False, capture_output=True, text=True, env=env,
                           cwd=cwd or REPO, timeout=120)
 
 
