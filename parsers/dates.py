@@ -323,10 +323,18 @@ def find_dates(text: str, sent: dt.date, month_first: bool = False) -> list[Date
     return _merge_weekday_and_date(found)
 
 
+_DAY_END_WORDS = {"cob", "eod", "close of business", "end of day", "end of the day"}
+
+
 def _merge_weekday_and_date(found: list[DateMention]) -> list[DateMention]:
     """"Friday 13th", "Monday, March 30": the explicit date wins over its weekday name."""
     out: list[DateMention] = []
     for mention in found:
+        if out and out[-1].kind == "relative" and out[-1].text.lower() in _DAY_END_WORDS \
+                and mention.kind in ("weekday", "explicit", "day_of_month") and 0 <= mention.start - out[-1].end <= 4:
+            out[-1] = DateMention(mention.date, out[-1].start, mention.end, out[-1].text + " " + mention.text,
+                                  mention.kind)  # "COB Friday" is Friday, not today
+            continue
         if out and out[-1].kind == "weekday" and mention.kind in ("explicit", "day_of_month") \
                 and 0 <= mention.start - out[-1].end <= 6:
             out[-1] = DateMention(mention.date, out[-1].start, mention.end,

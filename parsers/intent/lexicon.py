@@ -122,7 +122,8 @@ REMITTANCE = cues(
      r"|expédié|posté|exécuté|transmis)e?s?\b"),
     ("fr_avons_paye", 1.0, r"\b(?:avons|ai|avions|a|ont)\s+(?:bien\s+|déjà\s+|hier\s+)?(?:payé|réglé|viré|versé"
      r"|soldé|acquitté|effectué (?:le|un|notre) (?:virement|paiement|règlement)|procédé au (?:paiement|règlement"
-     r"|virement)|envoyé (?:le|un|notre) (?:chèque|virement|paiement))"),
+     r"|virement)|(?:vous\s+)?(?:envoyé|adressé|expédié|posté|transmis|fait) (?:le|un|notre) (?:chèque|virement|paiement"
+     r"|règlement))"),
     ("fr_est_regle", 1.0, r"\b(?:est|sont|a été|ont été)\s+(?:bien\s+|déjà\s+)?(?:payée?s?|réglée?s?|soldée?s?"
      r"|acquittée?s?|virée?s?)\b"),
     ("fr_parti", 1.0, r"\b(?:virement|paiement|chèque|règlement)\s+(?:\S+\s+){0,2}?(?:est|sont|a été|ont été)\s+(?:bien\s+"
@@ -146,7 +147,8 @@ REMITTANCE = cues(
      r"(?:fue\s+|ha sido\s+|se ha\s+|se\s+)?(?:realizad[oa]|efectuad[oa]|emitid[oa]|enviad[oa]|hech[oa]|hizo|realizó"
      r"|efectuó|envió|mandó|hicimos|realizamos|efectuamos)\b"),
     ("es_justificante", 1.0, r"\b(?:justificante|comprobante|resguardo)\s+de(?:l)?\s+(?:la\s+)?(?:transferencia|pago)\b"),
-    ("es_esta_pagada", 1.0, r"\b(?:está|están)\s+(?:ya\s+)?(?:pagad[oa]s?|abonad[oa]s?|liquidad[oa]s?)\b"),
+    ("es_esta_pagada", 1.0, r"\b(?:está|están|fue|fueron|ha sido|han sido)\s+(?:ya\s+)?(?:pagad[oa]s?|abonad[oa]s?"
+     r"|liquidad[oa]s?|saldad[oa]s?|transferid[oa]s?)\b"),
     # nl
     ("nl_betaald", 1.0, r"\b(?:is|zijn|hebben|heb|heeft|werd|werden|al)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}?\b(?:betaald|voldaan|overgemaakt"
      r"|overgeboekt|gestort)\b"),
@@ -173,10 +175,11 @@ REMITTANCE = cues(
 # --- promise to pay: a commitment (a date is required separately) ------------------------------------
 
 _STRONG = (r"pay|paid|settle|settled|remit|remitted|wire|wired|transfer|transferred|clear|cleared|go out|be paid"
+           r"|be credited|be deposited|reach you|hit your account|be with you|be in your account|be on (?:its|the) way"
            r"|be settled|be sent|be cleared|be processed|be issued|be released|be transferred|be wired|be mailed"
            r"|be remitted|be in the mail|be posted|be made|be done")
 _WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|have|do|schedule|arrange|deposit|post"
-         r"|sort|square|take care of|cover|handle|top up")
+         r"|sort|square|take care of|cover|handle|top up|drop|pop|stick|run|pay over")
 
 PROMISE = cues(
     ("will_pay", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
@@ -184,6 +187,10 @@ PROMISE = cues(
      r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _STRONG + r")\b"),
     ("will_send_payment", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan to|intend to|expect to|able to|can)"
      r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _WEAK + r")\b"),
+    ("will_send_delegated", 1.0, r"\b(?:asked|told|instructed|authori[sz]ed|approved)\s+(?:\S+\s+){0,3}?to\s+(?:pay|release"
+     r"|process|send|transfer|wire|settle|remit|issue|cut)\b"),
+    ("paying_now", 1.0, r"\b(?:paying|sending|transferring|wiring|settling|clearing|remitting)\s+(?:it|this|that|these|them|you"
+     r"|the (?:invoice|invoices|balance|payment|amount|bill|money|rest))\b"),
     ("will_send_elliptic", 1.0, r"\b(?:but|and)\s+(?:\S+\s+)?(?:will|shall)\b(?!\s+not)|\b(?:but|and)\s+(?:we|i)'ll\b"),
     ("expect_payment", 1.0, r"\b(?:expect|you(?:'ll| will| should)\s+(?:receive|get|see|have))\s+(?:\S+\s+){0,2}?(?:payment"
      r"|the money|funds|it|a check|a cheque|the transfer|the wire|the balance)\b"),
@@ -226,11 +233,13 @@ PROMISE = cues(
     ("es_sera_pagada", 1.0, r"\b(?:será|serán|va a ser|van a ser) (?:pagad|abonad|transferid|liquidad)"),
     ("es_transferencia_saldra", 1.0, r"\b(?:transferencia|pago|ingreso)\b(?:\s+\S+){0,6}?\s+(?:saldrá|se hará|se realizará"
      r"|está programad[oa]|está previst[oa]|se efectuará)\b"),
-    ("es_os_pago", 0.8, r"\b(?:os|le|les) (?:lo |la )?(?:pago|pagamos|transfiero|transferimos|ingreso|ingresamos)\b"),
+    ("es_os_pago", 1.0, r"\b(?:os|le|les|te) (?:lo |la )?(?:pago|pagamos|transfiero|transferimos|ingreso|ingresamos|hago|hacemos"
+     r"|mando|mandamos|envío|enviamos|abono|abonamos)\b"),
     # nl
     ("nl_zullen_betalen", 1.0, r"\b(?:zal|zullen|ga|gaan)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,50}?\b(?:betalen|overmaken|voldoen|overboeken"
      r"|betaald|overgemaakt|voldaan)\b"),
-    ("nl_wij_betalen", 1.0, r"\b(?:wij|we|ik)\s+(?:\S+\s+){0,1}?(?:betalen|maken|voldoen|boeken)\b"),
+    ("nl_wij_betalen", 1.0, r"\b(?:wij|we|ik)\s+(?:\S+\s+){0,1}?(?:betalen|betaal|maken|maak|voldoen|voldoe|boeken|boek"
+     r"|storten|stort)\b"),
     ("nl_betalen_wij", 1.0, r"\b(?:betalen|voldoen|maken|boeken)\s+(?:wij|we|ik)\b"),
     ("nl_betaling_gaat", 1.0, r"\b(?:betaling|overboeking|overschrijving)\b(?:\s+\S+){0,6}?\s+(?:gaat|wordt|volgt|staat gepland)\b"),
     ("nl_wordt_betaald", 1.0, r"\bwordt\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,50}?\b(?:betaald|overgemaakt|voldaan)\b"),
@@ -240,10 +249,14 @@ PROMISE = cues(
     ("pt_vamos_pagar", 1.0, r"\b(?:vamos|vou) (?:pagar|transferir|liquidar|efetuar|fazer|regularizar|enviar)"),
     ("pt_pagamento_sera", 1.0, r"\b(?:pagamento|transferência)\b(?:\s+\S+){0,6}?\s+(?:será|vai ser|sairá|segue|está previst[oa]"
      r"|está agendad[oa])\b"),
+    ("pt_presente", 1.0, r"\b(?:faço|fazemos|pago|pagamos|transfiro|transferimos|envio|enviamos|liquido|liquidamos)\s+"
+     r"(?:a|o|as|os)\s+(?:transferência|pagamento|fatura|faturas|valor|montante)\b"),
     ("pt_sera_pago", 1.0, r"\b(?:será|serão|vai ser|vão ser) (?:pag|liquidad|transferid|efetuad|regularizad)"),
     # it
     ("it_futuro", 1.0, r"\b(?:pagheremo|pagherò|salderemo|effettueremo|provvederemo|faremo|invieremo|verseremo"
      r"|disporremo)\b"),
+    ("it_presente", 1.0, r"\b(?:faccio|facciamo|pago|paghiamo|invio|inviamo|disponiamo|dispongo|saldo|saldiamo)\s+"
+     r"(?:il|lo|la|le)\s+(?:bonifico|pagamento|saldo|fattura|fatture|importo)\b"),
     ("it_sara_pagata", 1.0, r"\b(?:sarà|saranno|verrà|verranno) (?:pagat|saldat|effettuat|bonificat|versat|dispost)"),
     ("it_pagamento_previsto", 1.0, r"\b(?:bonifico|pagamento|versamento)\b(?:\s+\S+){0,6}?\s+(?:partirà|sarà|verrà|è previsto"
      r"|è programmato|è pianificato)\b"),
@@ -265,7 +278,7 @@ DISPUTE = cues(
      r"|while|however|yet)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}\b(?:invoice|bill|charged|shows|billed)"
      r"|\b(?:invoice|bill)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,30}\bshows\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,30}[$€£]\d"),
     ("billed_but", 1.0, r"\b(?:billed|invoiced|charged|charges|bills|has)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}\b(?:but|whereas|while|however)\b"
-     r"(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,40}\b(?:only|just|never|actually|we)\b"),
+     r"(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,40}(?:\b(?:only|just|never|actually|we)\b|\d)"),
     ("only_ordered", 1.0, r"\b(?:we|i)\s+only\s+(?:ordered|received|used|have|had|got|worked|booked|asked for|need"
      r"|wanted)\b|\bonly\s+(?:worked|used|received|delivered|\d+\s+of\s+the)\b"),
     ("not_received_goods", 1.0, r"\b(?:never|not|n't|haven'?t|didn'?t|did not|have not|has not|hasn'?t)\s+(?:\S+\s+){0,3}?"
@@ -277,17 +290,21 @@ DISPUTE = cues(
      r"|not working|doesn'?t work|stopped working|poor quality|substandard)\b"),
     ("returned", 0.8, r"\b(?:returned|sent back|send back|rma|return authori[sz]ation|ra#)\b"),
     ("credit_note", 0.8, r"\b(?:credit note|credit memo|issue (?:us )?a credit|credit (?:us|it|for|the difference|that)"
-     r"|please credit|a credit for|refund|corrected invoice|revised invoice|re-?issue (?:it )?(?:at|for|without)"
+     r"|please credit|a credit for|waiting (?:on|for) (?:the|a|our) credit|refund|corrected invoice|revised invoice|re-?issue (?:it )?(?:at|for|without)"
      r"|revise|adjust(?:ed)? invoice|take (?:it|that|them|the \w+) off)\b"),
     ("already_credited", 1.0, r"\b(?:already|was|were|been)\s+(?:\w+\s+)?credited\b"),
-    ("duplicate", 1.0, r"\b(?:duplicate|duplicated|double[- ]?(?:billed|charged|invoiced|billing)|billed twice"
-     r"|charged twice|invoiced twice|same order|same invoice|twice for)\b"),
+    ("duplicate", 1.0, r"\b(?:duplicate|duplicated|double[- ]?(?:billed|charged|invoiced|billing)|(?:billed|charged|invoiced)\s+(?:us\s+|me\s+)?"
+     r"(?:twice|double|again for)|same order|same invoice|twice for)\b"),
     ("cancelled", 1.0, r"\b(?:we|i)\s+(?:had\s+)?(?:cancel(?:l)?ed|terminated)\b|\b(?:void|cancel)\s+(?:this\s+|the\s+"
      r"|that\s+|one of (?:them|these|the)\s+|invoice\s+)|\bshould(?:n'?t| not)\s+(?:have\s+)?been\s+"
      r"(?:billed|invoiced|charged)"),
     ("not_ours", 1.0, r"\b(?:(?:don'?t|do not|doesn'?t|does not) owe|owe (?:you )?nothing|never ordered|did not order|didn'?t order|not our (?:order|po|purchase|invoice|company|account)"
      r"|isn'?t (?:us|ours)|not us|doesn'?t belong to us|not (?:a )?customer of|no account with|never (?:done|did) business"
      r"|have never (?:ordered|bought|used))\b"),
+    ("missing_discount", 1.0, r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not)\s+(?:reflect|include|show|apply|honou?r)\s+"
+     r"(?:the|our|any)\s+(?:\S+\s+)?(?:discount|agreed|rate|price|credit|terms|rebate)"),
+    ("incomplete", 1.0, r"\b(?:incomplete (?:delivery|order|shipment)|short[- ]shipped|short[- ]delivered|partial delivery"
+     r"|missing (?:items|parts|boxes|cases|pieces|units)|(?:items|parts|boxes|cases|pieces) (?:were |are )?missing)\b"),
     ("tax_exempt", 0.8, r"\b(?:tax[- ]exempt|exempt from|exemption)\b"),
     ("remove_fee", 0.8, r"\b(?:remove|waive|drop|reverse)\s+(?:the|this|that|it|these)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:fee|charge|interest"
      r"|penalty|line)?"),
@@ -299,7 +316,7 @@ DISPUTE = cues(
      r"(?:paierons|payerons|réglerons) pas|refusons de (?:payer|régler))\b"),
     ("fr_non_recu", 1.0, r"\b(?:pas|jamais|non|rien)\s+(?:été\s+)?(?:reçu|reçue|reçus|livré|livrée|livrés|effectué|réalisé"
      r"|commandé|commandée)s?\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:facture|relevé|copie)\b)"),
-    ("fr_abime", 1.0, r"\b(?:endommagée?s?|abîmée?s?|cassée?s?|défectueux|défectueuse|périmée?s?|détériorée?s?"
+    ("fr_abime", 1.0, r"\b(?:incomplète?s?|manquante?s?|endommagée?s?|abîmée?s?|cassée?s?|défectueux|défectueuse|périmée?s?|détériorée?s?"
      r"|non conforme)\b"),
     ("fr_avoir", 0.8, r"\b(?:un avoir|d'avoir|l'avoir|note de crédit|annuler la facture|annulation de la facture)\b"),
     # de
@@ -311,13 +328,13 @@ DISPUTE = cues(
      r"|erbracht|ausgeführt|angekommen)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:rechnung|kopie)\b)"),
     ("de_nicht_zahlen_wollen", 1.0, r"\b(?:werden|wollen|werde)\s+(?:\S+\s+){0,4}?nicht\s+(?:\S+\s+)?(?:zahlen|bezahlen"
      r"|begleichen)\b|\bverweigern die zahlung\b"),
-    ("de_beschaedigt", 1.0, r"\b(?:beschädigt|defekt|kaputt|mangelhaft|unbrauchbar|abgelaufen|zerbrochen)\b"),
+    ("de_beschaedigt", 1.0, r"\b(?:unvollständig|fehlt|fehlen|beschädigt|defekt|kaputt|mangelhaft|unbrauchbar|abgelaufen|zerbrochen)\b"),
     ("de_gutschrift", 0.8, r"\b(?:gutschrift|korrigierte rechnung|rechnungskorrektur|stornieren|storno|stornierung)\b"),
     ("de_zurueckhalten", 1.0, r"\b(?:halten|behalten)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,30}\b(?:zahlung|betrag)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\bzurück\b"),
     # es
     ("es_reclamacion", 1.0, r"\b(?:reclamación|reclamamos|impugnamos|disconformidad|no estamos de acuerdo)\b"),
     ("es_error", 1.0, r"\b(?:error|errónea|erróneo|incorrecta|incorrecto|no corresponde|no coincide|duplicada|duplicado"
-     r"|cobrado de más|facturado de más|por duplicado)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,15}\bde la factura\b)"),
+     r"|cobrado de más|facturado de más|por duplicado|(?:cobrado|facturado) dos veces|mismo pedido|incomplet[oa]|faltan|falta)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,15}\bde la factura\b)"),
     ("es_no_recibido", 1.0, r"\b(?:no|nunca)\s+(?:\w+\s+)?(?:hemos recibido|recibimos|llegó|llegaron|ha llegado"
      r"|han llegado|hemos pedido|pedimos|se ha realizado)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:factura|copia)\b)"),
     ("es_no_pagaremos", 1.0, r"\bno\s+(?:vamos a pagar|pagaremos|pensamos pagar|se (?:prestó|realizó|hizo|entregó))\b"
@@ -325,7 +342,8 @@ DISPUTE = cues(
     ("es_danado", 1.0, r"\b(?:dañad[oa]s?|rot[oa]s?|defectuos[oa]s?|caducad[oa]s?|en mal estado)\b"),
     ("es_abono", 0.8, r"\b(?:nota de abono|factura rectificativa|anuladla|anular la factura|anulad)\b"),
     # nl
-    ("nl_klopt_niet", 1.0, r"\b(?:klopt niet|kloppen niet|onjuist|verkeerd|foutief|fout|te veel berekend|dubbel"
+    ("nl_klopt_niet", 1.0, r"\b(?:klopt niet|kloppen niet|onvolledig|incompleet|niet compleet|ontbreekt|ontbreken"
+     r"|te weinig geleverd|onjuist|verkeerd|foutief|fout|te veel berekend|dubbel"
      r"|betwisten|bezwaar)\b"),
     ("nl_niet_ontvangen", 1.0, r"\b(?:niet|nooit|nog niet)\s+(?:\w+\s+)?(?:ontvangen|geleverd|besteld|uitgevoerd"
      r"|aangekomen)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:factuur|kopie)\b)"),
@@ -338,7 +356,7 @@ DISPUTE = cues(
     ("pt_nao_recebido", 1.0, r"\b(?:não|nunca)\s+(?:\w+\s+)?(?:recebemos|recebido|chegou|chegaram|entregue|encomendámos"
      r"|encomendamos)\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:fatura|cópia)\b)"),
     ("pt_nao_pagaremos", 1.0, r"\bnão\s+(?:vamos pagar|pagaremos|iremos pagar)\b"),
-    ("pt_danificado", 1.0, r"\b(?:danificad[oa]s?|avariad[oa]s?|partid[oa]s?|defeituos[oa]s?|estragad[oa]s?)\b"),
+    ("pt_danificado", 1.0, r"\b(?:incomplet[oa]s?|faltam|danificad[oa]s?|avariad[oa]s?|partid[oa]s?|defeituos[oa]s?|estragad[oa]s?)\b"),
     ("pt_nota_credito", 0.8, r"\b(?:nota de crédito|anular a fatura)\b"),
     # it
     ("it_errore", 1.0, r"\b(?:errore|errat[oa]|sbagliat[oa]|non corrisponde|fattura duplicata|fatture duplicate"
@@ -347,7 +365,7 @@ DISPUTE = cues(
     ("it_non_ricevuto", 1.0, r"\b(?:non|mai)\s+(?:\w+\s+)?(?:ricevuto|ricevut[aie]|arrivat[oaie]|consegnat[oaie]"
      r"|ordinat[oaie])\b(?!(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\b(?:fattura|copia)\b)"),
     ("it_non_pagheremo", 1.0, r"\bnon\s+(?:pagheremo|intendiamo pagare|paghiamo)\b"),
-    ("it_danneggiato", 1.0, r"\b(?:danneggiat[oaie]|rott[oaie]|difettos[oaie]|scadut[oaie])\b"),
+    ("it_danneggiato", 1.0, r"\b(?:incomplet[oaie]|mancano|danneggiat[oaie]|rott[oaie]|difettos[oaie]|scadut[oaie])\b"),
     ("it_nota_credito", 0.8, r"\b(?:nota di credito|annullare la fattura|stornare)\b"),
 )
 
@@ -357,7 +375,7 @@ REQUEST_COPY = cues(
     ("resend", 1.0, r"\b(?:re-?send|send (?:it|them|this|that|me|us|through|over)?\s*(?:\S+\s+){0,4}?again"
      r"|send (?:me|us) (?:a |the )?(?:copy|copies|pdf|duplicate)|re-?issue|send (?:it|the invoice|them) (?:over|through))\b"),
     ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:invoice|bill"
-     r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\bas a pdf\b"),
+     r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato) pdf\b"),
     ("statement", 0.9, r"\b(?:send|need|provide|forward|want|like)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,40}\b(?:statement|statement of account"
      r"|account statement|proof of delivery|pod|delivery note|timesheets?|backup|back-up|documentation|breakdown)\b"),
     ("tax_form", 1.0, r"\b(?:w-?9|w-?8(?:ben)?(?:-e)?|1099|tax id|vat certificate|certificate of insurance|coi)\b"),
@@ -380,7 +398,8 @@ REQUEST_COPY = cues(
     ("de_kopie", 1.0, r"\b(?:kopie|rechnungskopie|duplikat|erneut (?:zu)?senden|nochmals (?:zu)?senden|noch einmal"
      r"|kontoauszug|kontoübersicht|bankverbindung|bestellnummer|lieferschein|leistungsnachweis|ust-?id)\b"),
     # es
-    ("es_reenviar", 1.0, r"\b(?:reenviar|reenviad|reenvíen|reenvíe|mandar de nuevo|enviar de nuevo|copia de (?:la|las)"
+    ("es_reenviar", 1.0, r"\b(?:(?:mandar|enviar|remitir)(?:nos|me)?\s+(?:de nuevo\s+|otra vez\s+)?(?:la|las|una copia de la)\s+"
+     r"facturas?|reenviar|reenviad|reenvíen|reenvíe|mandar de nuevo|enviar de nuevo|copia de (?:la|las)"
      r"|duplicado de (?:la|las)|extracto|datos bancarios|número de pedido|albarán|certificado)\b"),
     # nl
     ("nl_opnieuw", 1.0, r"\b(?:opnieuw (?:toe)?sturen|nogmaals (?:toe)?sturen|opnieuw versturen|kopie|duplicaat"
@@ -389,7 +408,8 @@ REQUEST_COPY = cues(
     ("pt_reenviar", 1.0, r"\b(?:reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
      r"|número de encomenda|nota de encomenda)\b"),
     # it
-    ("it_reinviare", 1.0, r"\b(?:reinviare|inviare di nuovo|rinviare la fattura|copia della fattura|estratto conto"
+    ("it_reinviare", 1.0, r"\b(?:rimandare|rimandarci|rimandatemi|rimandate|rispedire|reinviarci|inviarci (?:nuovamente|di nuovo)"
+     r"|reinviare|inviare di nuovo|rinviare la fattura|copia della fattura|estratto conto"
      r"|coordinate bancarie|numero d'ordine|numero ordine)\b"),
 )
 
@@ -475,13 +495,15 @@ REDIRECT = cues(
      r"|i left (?!a |an |you |it |them |the (?:message|voicemail|note))|sold (?:the|our|my) (?:business|company|store|shop)|new owner|retired)\b"),
     ("send_to", 1.0, r"\b(?:send|direct|forward|address|submit|email|e-mail|write|contact|reach out to|try|route"
      r"|redirect|cc)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,80}@"),
+    ("should_go_to", 1.0, r"\b(?:should|must|need to|needs to|have to|has to|can)\s+(?:now\s+|from now on\s+|in future\s+)?"
+     r"(?:go|be sent|be addressed|be emailed|be directed|be forwarded|be submitted)\s+to\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}@"),
     ("handles", 0.8, r"\b(?:handles|looks after|is responsible for|takes care of|deals with|goes through|go through)\b"
      r"(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,40}\b(?:bills|billing|payments|invoices|accounts|payables|finance|vendor)"),
     ("contact_person", 0.8, r"\b(?:please (?:contact|call|speak to|talk to|reach)|contact (?:our|my|the))\b"),
     # fr
     ("fr_pas_bonne_personne", 1.0, r"\b(?:pas la bonne personne|pas le bon interlocuteur|pas le bon contact|je ne m'occupe"
      r" pas|ne suis pas en charge|n'est plus (?:chez|dans|en charge)|ne fait plus partie|pas concerné)\b"),
-    ("fr_adresser", 1.0, r"\b(?:adresser|envoyer|transmettre|contacter|écrire)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,80}@|\bmerci d'adresser\b"),
+    ("fr_adresser", 1.0, r"\b(?:adress\w*|envoy\w*|transm\w*|contact\w*|écri\w*)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,80}@|\bmerci d'adresser\b"),
     # de
     ("de_nicht_zustaendig", 1.0, r"\b(?:nicht (?:zuständig|der richtige|die richtige|die richtigen)|falsche(?:r|n)? "
      r"(?:ansprechpartner|adresse|empfänger)|nicht mehr (?:im unternehmen|bei uns|zuständig|für))\b"),
@@ -489,21 +511,19 @@ REDIRECT = cues(
     # es
     ("es_no_soy", 1.0, r"\b(?:no soy la persona|no me encargo|no llevo|ya no trabaja|no es la dirección|persona"
      r" equivocada|no es mi departamento)\b"),
-    ("es_dirigirse", 1.0, r"\b(?:diríjase|dirigirse|dirijan|enviad|envíen|envíe|enviar|mandad|manden|mande|escribid|escriba"
-     r"|escriban|contactad|contacte|contacten)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,80}@"),
+    ("es_dirigirse", 1.0, r"\b(?:dirí\w*|dirig\w*|dirij\w*|envi\w*|enví\w*|mand\w*|escrib\w*|contact\w*|remit\w*)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,80}@"),
     # nl
     ("nl_niet_juiste", 1.0, r"\b(?:niet de juiste (?:persoon|contactpersoon)|verkeerde (?:persoon|adres)|werkt hier niet"
      r" meer|niet (?:meer )?verantwoordelijk)\b"),
-    ("nl_sturen_naar", 1.0, r"\b(?:sturen|versturen|mailen|richten)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\bnaar\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}@|\bnaar\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}@"
-     r"(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}\b(?:sturen|versturen|mailen)\b"),
+    ("nl_sturen_naar", 1.0, r"\b(?:sturen|versturen|mailen|richten|zenden)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,20}\bnaar\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}@"
+     r"|\bnaar\s+\S+@\S+\s+(?:\S+\s+){0,2}?(?:sturen|versturen|mailen|zenden)\b"),
     # pt
     ("pt_nao_sou", 1.0, r"\b(?:não sou a pessoa|não trato|já não trabalha|pessoa errada)\b"),
-    ("pt_enviar_para", 1.0, r"\b(?:envi(?:ar|e|em)|mand(?:ar|e|em)|remet(?:er|a|am)|contact(?:ar|e|em)|escrev(?:er|a|am))\b"
+    ("pt_enviar_para", 1.0, r"\b(?:envi\w*|mand\w*|remet\w*|contact\w*|escrev\w*|dirig\w*)\b"
      r"(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}@"),
     # it
     ("it_non_sono", 1.0, r"\b(?:non sono la persona|non mi occupo|non lavora più|persona sbagliata)\b"),
-    ("it_inviare_a", 1.0, r"\b(?:inviare|inviate|invii|mandate|contattare|contattate|rivolgersi|rivolgetevi|scrivere|scrivete"
-     r"|scriva)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}@"),
+    ("it_inviare_a", 1.0, r"\b(?:invi\w*|mand\w*|contatt\w*|rivolg\w*|scriv\w*|indirizz\w*)\b(?:[^.!?]|(?<=\d)\.|\.(?=\d)){0,60}@"),
 )
 
 #: a document, not goods: "the invoice never arrived" asks for a copy, it contests nothing.

@@ -113,8 +113,9 @@ def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int) -> dt.date | None:
     future = [d for d in doc.dates_in(s) if d.date >= doc.sent]
     if not future:
         return None
-    after = [d for d in future if d.start >= cue_start - 40]
-    return (after or future)[0].date
+    after = [d for d in future if d.start >= cue_start - 40] or future
+    specific = [d for d in after if d.kind in ("explicit", "weekday", "day_of_month")]
+    return (specific or after)[0].date
 
 
 def _is_request(sentence: str, start: int, end: int) -> bool:

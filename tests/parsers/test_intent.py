@@ -176,6 +176,88 @@ CASES = [
 ("redirect","Merci d'envoyer vos relances à compta@dupont.fr, je ne gère pas les factures."),
 ]
 
+# (intent, text, promise date or None)
+MORE = [
+("promise_to_pay","Hi Karen, this one slipped through. I've asked our bookkeeper to release it on Thursday.", "2026-05-14"),
+("promise_to_pay","We're good for it - you'll see the funds by COB Friday.", "2026-05-15"),
+("promise_to_pay","Our payment terms are net 45, so it will be paid on 26 May.", "2026-05-26"),
+("promise_to_pay","Accounts will process it in this week's run (Thursday).", "2026-05-14"),
+("promise_to_pay","I'll drop a cheque in the post tomorrow.", "2026-05-13"),
+("promise_to_pay","Planning to clear the balance on the 1st of June.", "2026-06-01"),
+("promise_to_pay","Paying it today, sorry!", "2026-05-12"),
+("promise_to_pay","Going to pay it off this Friday.", "2026-05-15"),
+("promise_to_pay","Ok, I'll make the payment on Monday.", "2026-05-18"),
+("promise_to_pay","The amount will be credited to your account on 20/05/2026.", "2026-05-20"),
+("promise_to_pay","Nous allons effectuer le virement d'ici la fin de la semaine.", "2026-05-15"),
+("promise_to_pay","Le règlement interviendra le 30 mai.", "2026-05-30"),
+("promise_to_pay","Je règle la facture demain sans faute.", "2026-05-13"),
+("promise_to_pay","Wir begleichen die Rechnung bis zum 22.05.", "2026-05-22"),
+("promise_to_pay","Die Überweisung geht morgen raus.", "2026-05-13"),
+("promise_to_pay","Ich überweise den Betrag Anfang nächster Woche.", None),
+("promise_to_pay","Realizaremos el pago el día 25.", "2026-05-25"),
+("promise_to_pay","Te hago la transferencia mañana.", "2026-05-13"),
+("promise_to_pay","Le abonaremos la factura la semana que viene.", "2026-05-22"),
+("promise_to_pay","We zullen de factuur op 20 mei betalen.", "2026-05-20"),
+("promise_to_pay","Ik maak het morgen over.", "2026-05-13"),
+("promise_to_pay","O pagamento será efetuado até dia 20.", "2026-05-20"),
+("promise_to_pay","Faço a transferência amanhã.", "2026-05-13"),
+("promise_to_pay","Salderemo la fattura entro il 31 maggio.", "2026-05-31"),
+("promise_to_pay","Vi faccio il bonifico domani.", "2026-05-13"),
+("remittance_advice","The payment was processed on 10 May, reference TRX-99812.", None),
+("remittance_advice","Our bank confirms the transfer went through yesterday.", None),
+("remittance_advice","I settled this online last night.", None),
+("remittance_advice","We've remitted the full amount via ACH.", None),
+("remittance_advice","Check #4471 was mailed Friday.", None),
+("remittance_advice","Nous vous avons adressé un chèque la semaine dernière.", None),
+("remittance_advice","Le paiement a été fait hier.", None),
+("remittance_advice","Ich habe die Rechnung gestern bezahlt.", None),
+("remittance_advice","La factura ya fue abonada el día 5.", None),
+("remittance_advice","Ik heb het bedrag vanochtend overgemaakt.", None),
+("remittance_advice","O valor já foi transferido.", None),
+("remittance_advice","Il pagamento è stato effettuato il 5 maggio.", None),
+("dispute","This invoice doesn't reflect the discount we agreed.", None),
+("dispute","The work was not completed, so we won't be paying until it is.", None),
+("dispute","We returned the pallets last month and are still waiting on the credit.", None),
+("dispute","You've billed us for 10 hours but the technician was here for 6.", None),
+("dispute","We already paid this invoice - you have charged us twice.", None),
+("dispute","There's a mistake on the invoice: the VAT is calculated on the wrong amount.", None),
+("dispute","Les quantités facturées ne correspondent pas au bon de livraison.", None),
+("dispute","Die gelieferte Menge stimmt nicht mit der Rechnung überein.", None),
+("dispute","Nos habéis cobrado dos veces el mismo pedido.", None),
+("dispute","De levering was onvolledig, wij betalen alleen wat we ontvangen hebben.", None),
+("dispute","Não recebemos a encomenda completa.", None),
+("dispute","La fattura riporta un importo errato.", None),
+("request_copy","Could you re-send the invoice to this address? The original went to spam.", None),
+("request_copy","Please provide a statement of account showing all open items.", None),
+("request_copy","We need the invoice addressed to our head office, please reissue.", None),
+("request_copy","Can you forward the proof of delivery for this order?", None),
+("request_copy","Pouvez-vous nous transmettre votre RIB ?", None),
+("request_copy","Bitte schicken Sie uns Ihre Bankverbindung.", None),
+("request_copy","¿Podrían mandarnos la factura en PDF?", None),
+("request_copy","Graag ontvangen wij een kopie van de factuur.", None),
+("request_copy","Pode enviar a segunda via da fatura?", None),
+("request_copy","Potreste rimandarci la fattura?", None),
+("payment_plan","We're struggling at the moment - can we spread this over three months?", None),
+("payment_plan","I can only afford £100 a month right now.", None),
+("payment_plan","Is there any flexibility on the due date? We need about 60 more days.", None),
+("payment_plan","Our main customer has gone bust and we can't cover this until we get paid.", None),
+("payment_plan","Nous souhaiterions un délai de paiement de 30 jours.", None),
+("payment_plan","Wir bitten um Stundung bis Ende Juni.", None),
+("payment_plan","¿Es posible aplazar el pago unas semanas?", None),
+("payment_plan","Wij vragen om een betalingsregeling in drie termijnen.", None),
+("payment_plan","Gostaríamos de pagar em três prestações.", None),
+("payment_plan","Chiediamo una rateizzazione dell'importo.", None),
+("redirect","Please update your records: invoices should now go to invoices@acme-co.com.", None),
+("redirect","I've moved on from the company; try reaching Sarah on sarah@acme-co.com.", None),
+("redirect","I only do the marketing here. You need to speak to Paul in finance.", None),
+("redirect","Veuillez adresser vos factures à factures@acme.fr.", None),
+("redirect","Ich bin dafür nicht zuständig, bitte an rechnung@acme.de.", None),
+("redirect","Por favor, enviad las facturas a admin@acme.es.", None),
+("redirect","Facturen graag naar facturen@acme.nl sturen.", None),
+("redirect","As faturas devem ser enviadas para faturas@acme.pt.", None),
+("redirect","Le fatture vanno inviate a fatture@acme.it.", None),
+]
+
 NEUTRAL = ["Thanks, noted.","Got it, thank you!","Who should I speak to about our account?","Please call me on 0161 555 0199.",
 "Happy holidays to the whole team!","What is your VAT number?","Is this the correct amount including tax?",
 "Could you tell me which invoice this relates to?","I'll check with my manager and get back to you.","Will look into it tomorrow.",
@@ -194,6 +276,16 @@ def classify(text: str) -> Intent:
 @pytest.mark.parametrize(("expected", "text"), CASES, ids=[t[:40] for _, t in CASES])
 def test_intent(expected: str, text: str) -> None:
     assert classify(text).value == expected
+
+
+@pytest.mark.parametrize(("expected", "text", "date"), MORE, ids=[t[:40] for _, t, _ in MORE])
+def test_intent_and_promise_date(expected: str, text: str, date: str | None) -> None:
+    doc = build_doc(text, SENT, language=detect_language(text), from_address="me@customer.example",
+                    seller_addresses=("ar@seller.example",))
+    decision = classify_doc(doc)
+    assert decision.intent.value == expected
+    if date is not None:
+        assert decision.promise_date == dt.date.fromisoformat(date)
 
 
 @pytest.mark.parametrize("text", NEUTRAL, ids=[t[:40] for t in NEUTRAL])
