@@ -75,6 +75,16 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
+#: legal disclaimers and e-mail boilerplate the signature cutter let through: never evidence.
+BOILERPLATE = re.compile(
+    r"\b(?:confidential|intended (?:only )?for the|intended recipient|not the intended|(?:received|sent) (?:this|it|this"
+    r" (?:e-?mail|message)) in error|may have been sent in error|error-free|unauthori[sz]ed (?:use|review|disclosure)"
+    r"|disclaimer|liability for|consider the environment|before printing|virus(?:es)?|privileged"
+    r"|confidentiel|destinataire|par erreur|vertraulich|adressat|irrtümlich erhalten|confidencial|destinatario"
+    r"|por error|vertrouwelijk|ten onrechte (?:heeft )?ontvangen|geadresseerde|confidencial|por engano|destinatário"
+    r"|riservat[oa]|per errore|destinatario)\b", re.IGNORECASE)
+
+
 def build_doc(text: str, sent: dt.date | None, *, language: str | None = None, invoices: tuple[str, ...] = (),
               from_address: str | None = None, seller_addresses: tuple[str, ...] = (),
               cc_addresses: tuple[str, ...] = (), month_first: bool = False) -> ReplyDoc:
@@ -82,9 +92,12 @@ def build_doc(text: str, sent: dt.date | None, *, language: str | None = None, i
     sentences: list[Sentence] = []
     for index, (start, chunk) in enumerate(split_sentences(text)):
         flat = " ".join(chunk.split())
+        if BOILERPLATE.search(flat):
+            continue
         sentences.append(Sentence(index, start, flat, (), tuple(find_amounts(flat))))
+    flat_text = " ".join(s.text for s in sentences)
     return ReplyDoc(text, tuple(sentences), sent, language, invoices, from_address, seller_addresses,
-                    cc_addresses, month_first, " ".join(text.split()), _plausible_languages(text, language))
+                    cc_addresses, month_first, flat_text, _plausible_languages(text, language))
 
 
 def _plausible_languages(text: str, language: str | None) -> tuple[str, ...]:

@@ -267,6 +267,22 @@ NEUTRAL = ["Thanks, noted.","Got it, thank you!","Who should I speak to about ou
 "The new price list looks fine to us.","We would like to order 20 more boxes."]
 
 
+# Short replies followed by legal boilerplate the signature cutter may let through.
+DISCLAIMERS = ["Thanks for the reminder, I'll look into it.\n\nCONFIDENTIALITY: This e-mail is intended only for the addressee. If you have received it in error, please notify the sender and delete it. Any unauthorised use is prohibited.",
+"Noted, thanks.\n\nThis message may have been sent in error. Emails are not guaranteed to be secure or error-free.",
+"Thanks!\n\nPlease consider the environment before printing this email.",
+"Got it.\n\nAccounts Payable | Remittance queries: ap@customer.com | Payment runs every Thursday",
+"Thanks.\n\nDisclaimer: We accept no liability for any damage caused by viruses. Any views expressed are those of the author.",
+"Ok.\n\nDiese E-Mail enthält vertrauliche Informationen. Wenn Sie nicht der richtige Adressat sind oder diese E-Mail irrtümlich erhalten haben, informieren Sie bitte sofort den Absender.",
+"Merci.\n\nCe message et ses pièces jointes sont confidentiels. Si vous avez reçu ce message par erreur, merci de le détruire.",
+"Gracias.\n\nEste mensaje es confidencial. Si lo ha recibido por error, por favor notifíquelo al remitente.",
+"Bedankt.\n\nDit bericht is vertrouwelijk. Indien u dit bericht ten onrechte heeft ontvangen, verzoeken wij u de afzender te informeren.",
+"Obrigado.\n\nEsta mensagem é confidencial. Se a recebeu por engano, por favor apague-a.",
+"Grazie.\n\nQuesto messaggio è riservato. Se lo avete ricevuto per errore, vi preghiamo di cancellarlo.",
+"Thanks, will pass it on.\n\nOur office is closed on bank holidays. Invoices received after the 25th are paid the following month.",
+]
+
+
 def classify(text: str) -> Intent:
     doc = build_doc(text, SENT, language=detect_language(text), from_address="me@customer.example",
                     seller_addresses=("ar@seller.example",), cc_addresses=("tom@customer.example",))
@@ -308,3 +324,8 @@ def test_confidence_is_lower_for_hedged_or_conflicting_text() -> None:
     nothing = classify_doc(build_doc("Noted.", SENT, language="en"))
     assert firm.confidence > hedged.confidence
     assert nothing.intent is Intent.OTHER and nothing.confidence <= 0.6
+
+
+@pytest.mark.parametrize("text", DISCLAIMERS, ids=[t[:30] for t in DISCLAIMERS])
+def test_disclaimers_are_not_evidence(text: str) -> None:
+    assert classify(text) is Intent.OTHER
