@@ -23,6 +23,7 @@ class Sentence:
     text: str
     dates: tuple[DateMention, ...] = ()
     amounts: tuple[MoneyMention, ...] = ()
+    low: str = ""  # ``text`` lower-cased, same length: what cue patterns are matched against
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +95,11 @@ def build_doc(text: str, sent: dt.date | None, *, language: str | None = None, i
         flat = " ".join(chunk.split())
         if BOILERPLATE.search(flat):
             continue
-        sentences.append(Sentence(index, start, flat, (), tuple(find_amounts(flat))))
-    flat_text = " ".join(s.text for s in sentences)
+        low = flat.lower()
+        if len(low) != len(flat):  # rare letters whose lower case is longer: keep offsets aligned
+            flat = low
+        sentences.append(Sentence(index, start, flat, (), tuple(find_amounts(flat)), low))
+    flat_text = " ".join(s.low for s in sentences)
     return ReplyDoc(text, tuple(sentences), sent, language, invoices, from_address, seller_addresses,
                     cc_addresses, month_first, flat_text, _plausible_languages(text, language))
 

@@ -73,7 +73,8 @@ def _for_language(cue: lx.Cue, languages: tuple[str, ...]) -> bool:
 
 def present(doc: ReplyDoc, cues: tuple[lx.Cue, ...]) -> tuple[lx.Cue, ...]:
     """The cues that match somewhere in the text: only these are tried sentence by sentence."""
-    return tuple(c for c in cues if _for_language(c, doc.languages) and c.pattern.search(doc.flat))
+    return tuple(c for c in cues if _for_language(c, doc.languages) and c.may_match(doc.flat)
+                 and c.pattern.search(doc.flat))
 
 
 def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
@@ -97,9 +98,9 @@ def remittance_reported(doc: ReplyDoc) -> list[Hit]:
         for cue in cues:
             if lure and cue.name == "remittance_attached":
                 continue  # a link to "view the remittance" is a phishing lure, not a payment
-            m = cue.pattern.search(s.text)
+            m = cue.pattern.search(s.low)
             if m and _past_payment_ok(s, m):
-                hits.append(Hit(cue.name, Intent.REMITTANCE_ADVICE, cue.weight, m.group(0), s.index))
+                hits.append(Hit(cue.name, Intent.REMITTANCE_ADVICE, cue.weight, s.text[m.start():m.end()], s.index))
     return hits
 
 
@@ -133,10 +134,10 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
     cues = present(doc, lx.PROMISE)
     plan_cues = tuple(c for c in present(doc, lx.PAYMENT_PLAN) if c.name in _PLAN_IN_SENTENCE)
     for s in doc.sentences if cues else ():
-        if any(c.pattern.search(s.text) for c in plan_cues):
+        if any(c.pattern.search(s.low) for c in plan_cues):
             continue
         for cue in cues:
-            m = cue.pattern.search(s.text)
+            m = cue.pattern.search(s.low)
             if not m:
                 continue
             if cue.name.startswith("will_send") and not lx.MONEY_OBJECT.search(s.text):
@@ -149,7 +150,7 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
             if date is None:
                 continue
             weight = cue.weight * (0.75 if lx.HEDGE.search(s.text) else 1.0)
-            hits.append(Hit(cue.name, Intent.PROMISE_TO_PAY, weight, m.group(0), s.index, date))
+            hits.append(Hit(cue.name, Intent.PROMISE_TO_PAY, weight, s.text[m.start():m.end()], s.index, date))
     return hits
 
 
@@ -171,7 +172,7 @@ def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_neg
     cues = present(doc, cues)
     for s in doc.sentences if cues else ():
         for cue in cues:
-            m = cue.pattern.search(s.text)
+            m = cue.pattern.search(s.low)
             if not m:
                 continue
             if check_negation and cue.name not in _SELF_NEGATING and _negated(s.text, m.start()):
@@ -181,7 +182,7 @@ def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_neg
             if cue.name in _NOT_RECEIVED and lx.DOCUMENT_WORDS.search(
                     s.text[max(0, m.start() - 40):m.end() + 25]):
                 continue  # the invoice, not the goods, never arrived: a copy request
-            hits.append(Hit(cue.name, intent, cue.weight, m.group(0), s.index))
+            hits.append(Hit(cue.name, intent, cue.weight, s.text[m.start():m.end()], s.index))
     return hits
 
 
@@ -208,12 +209,12 @@ def redirect_named(doc: ReplyDoc) -> list[Hit]:
         if lx.REDIRECT_BLOCKERS.search(s.text):
             continue
         for cue in cues:
-            m = cue.pattern.search(s.text)
+            m = cue.pattern.search(s.low)
             if not m:
                 continue
             if "@" in m.group(0) or cue.name in ("send_to",):
                 address = find_redirect_address(s.text, doc.from_address, doc.seller_addresses, ())
                 if address is None:
                     continue
-            hits.append(Hit(cue.name, Intent.REDIRECT, cue.weight, m.group(0), s.index))
+            hits.append(Hit(cue.name, Intent.REDIRECT, cue.weight, s.text[m.start():m.end()], s.index))
     return hits
