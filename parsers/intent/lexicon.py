@@ -13,9 +13,10 @@ Weights: 1.0 = the cue alone is enough for the intent; 0.5 = supportive, needs c
 from __future__ import annotations
 
 import re
-import re._parser as _sre_parse  # type: ignore[import-not-found]  # stdlib; used once at import
+import re._parser as _sre_parse  # stdlib regex parser; used once, at import, to derive cue gates
 from dataclasses import dataclass, field
-from re._constants import ASSERT, ASSERT_NOT, AT, BRANCH, LITERAL, SUBPATTERN  # type: ignore[import-not-found]
+from re._constants import ASSERT, ASSERT_NOT, AT, BRANCH, LITERAL, SUBPATTERN
+from typing import Any
 
 __all__ = [
     "CONDITIONAL",
