@@ -133,10 +133,10 @@ def _verdict(subject: str, body: str, extra: str = ""):  # type: ignore[no-untyp
 
 
 AUTO = [
-    ("AW: Rechnung", "Vielen Dank für Ihre Nachricht. Ich bin ab dem 14.04. wieder im Büro und werde Ihre "
-                     "Nachricht dann beantworten."),
-    ("RE: Invoice", "Thanks for your message. I will be back in the office on Monday 20 April and will respond "
-                    "as soon as possible."),
+    ("AW: Rechnung", ("Vielen Dank für Ihre Nachricht. Ich bin ab dem 14.04. wieder im Büro und werde Ihre "
+                     "Nachricht dann beantworten.")),
+    ("RE: Invoice", ("Thanks for your message. I will be back in the office on Monday 20 April and will respond "
+                    "as soon as possible.")),
     ("Urlaub bis 14.4.", "Hallo"),
     ("Re: Invoice 12", ("Thank you for your email. I am currently out of the office with no access to email and will "
                        "return on 14 April.")),
