@@ -166,3 +166,13 @@ def test_external_sender_banner_is_not_the_reply() -> None:
 
 def test_caution_written_by_the_customer_is_kept() -> None:
     assert split_reply("Caution: the amount is wrong.\n\nJim").reply == "Caution: the amount is wrong.\n\nJim"
+
+
+def test_pasted_transfer_details_are_not_a_header_block() -> None:
+    text = "Payment sent.\nFrom: Acme Ltd\nTo: Your Company\nAmount: 1,250.00 EUR\nDate: 3 March 2026\n"
+    assert split_reply(text).reply == text.strip()
+
+
+def test_header_block_without_address_needs_a_subject() -> None:
+    text = "Paid.\n\nFrom: Acme Billing\nSent: Monday, March 9, 2026 9:00 AM\nTo: Bob\nSubject: Invoice\n\nold"
+    assert split_reply(text).reply == "Paid."
