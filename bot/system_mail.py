@@ -37,11 +37,11 @@ def build(config: Config, *, to: Sequence[str], subject: str, text: str, html: s
     body: MIMEMultipart | MIMEText
     if html is not None:
         alt = MIMEMultipart("alternative")
-        alt.attach(MIMEText(text, "plain", _UTF8_QP))
-        alt.attach(MIMEText(html, "html", _UTF8_QP))
+        alt.attach(MIMEText(text, "plain", _UTF8_QP))  # type: ignore[arg-type]
+        alt.attach(MIMEText(html, "html", _UTF8_QP))  # type: ignore[arg-type]
         body = alt
     else:
-        body = MIMEText(text, "plain", _UTF8_QP)
+        body = MIMEText(text, "plain", _UTF8_QP)  # type: ignore[arg-type]
     if attachments:
         outer = MIMEMultipart("mixed")
         outer.attach(body)

@@ -294,7 +294,7 @@ class Demo:
                                    .order_by(OutboxMessage.id.desc()).limit(1)).first()
             timeline = s.scalars(select(Event).order_by(Event.id)).all()
             names = dict(s.execute(select(Customer.id, Customer.external_id)).all())
-            lines = [f"{e.at:%Y-%m-%d %H:%M} {names.get(e.customer_id, '-'):<8} {e.kind:<20} {e.rule or '':<28} "
+            lines = [f"{e.at:%Y-%m-%d %H:%M} {names.get(e.customer_id or -1, '-'):<8} {e.kind:<20} {e.rule or '':<28} "
                      f"{e.summary}" for e in timeline]
         (self.out / "timeline.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         self.say("\n[bold]After {} days[/bold]".format(self.days))
@@ -302,7 +302,7 @@ class Demo:
         others: dict[str, int] = defaultdict(int)
         for (kind, step), n in sent.items():
             if kind == "dunning":
-                steps[step] += n
+                steps[step or "?"] += n
             else:
                 others[kind] += n
         self.say("  campaign emails sent: " + ", ".join(f"{k} {v}" for k, v in sorted(steps.items())))
