@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from email.charset import QP, Charset
+from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -55,9 +56,10 @@ def build(config: Config, *, to: Sequence[str], subject: str, text: str, html: s
         msg: MIMEMultipart | MIMEText = outer
     else:
         msg = body
-    msg["From"] = formataddr((f"{config.company.name} (arbot)", config.from_address))
+    # Names and subjects are often not ASCII (customer and company names): RFC 2047.
+    msg["From"] = formataddr((f"{config.company.name} (arbot)", config.from_address), charset="utf-8")
     msg["To"] = ", ".join(to)
-    msg["Subject"] = subject
+    msg["Subject"] = Header(subject, "utf-8") if not subject.isascii() else subject  # type: ignore[assignment]
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = message_id
     msg["Auto-Submitted"] = "auto-generated"
