@@ -14,7 +14,7 @@ from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.policy import SMTP
+from email.policy import compat32
 from email.utils import format_datetime, formataddr
 
 from sqlalchemy.orm import Session
@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from bot.config import Config
 from bot.outbox import enqueue
 
+#: compat32 serialisation (it understands Header objects) with CRLF line endings.
+_WIRE = compat32.clone(linesep="\r\n")
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP   # readable in any client's "view source"; no base64 walls
 
@@ -66,7 +68,7 @@ def build(config: Config, *, to: Sequence[str], subject: str, text: str, html: s
     if in_reply_to:
         msg["In-Reply-To"] = in_reply_to
         msg["References"] = in_reply_to
-    return msg.as_bytes(policy=SMTP)
+    return msg.as_bytes(policy=_WIRE)
 
 
 def queue(session: Session, config: Config, *, key: str, kind: str, to: Sequence[str], subject: str,
