@@ -14,8 +14,9 @@ Contract for a renderer:
   (``ctx.now``), ``Message-ID`` (exactly ``ctx.message_id``),
   ``Auto-Submitted: auto-generated`` and ``X-Arbot-Token: <ctx.reply_token>``;
 * it is deterministic for a given context apart from MIME boundaries;
-* it raises an exception (any) when it cannot render; the scheduler then rolls back the
-  whole chunk it was writing, so nothing is half-written.
+* it raises an exception (any) when it cannot render; the scheduler then writes nothing
+  of the chunk it was preparing, so nothing is half-written;
+* it is called outside any database transaction (it must not use the database).
 """
 
 from __future__ import annotations
@@ -139,11 +140,11 @@ RenderStep = Callable[[StepRenderContext], RenderedEmail]
 class PaymentLinkFn(Protocol):
     """``payment_link(customer_id, *, customer, invoices, totals, now) -> url | None``.
 
-    Called by the scheduler for steps with ``payment_link = true``, inside the chunk's
-    transaction (so keep it fast: reuse stored links, create at most once per balance).
+    Called by the scheduler for steps with ``payment_link = true``, while it renders a
+    chunk, outside any database transaction of the scheduler's (it may open its own).
     Returns None when no link can be had; the email is then written without one.
-    Must not raise for an unavailable provider (return None); an exception rolls the
-    chunk back.
+    Must not raise for an unavailable provider (return None); an exception leaves the
+    chunk unwritten.
     """
 
     def __call__(self, customer_id: int, *, customer: CustomerInfo, invoices: tuple[InvoiceInfo, ...],

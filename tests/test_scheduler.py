@@ -313,3 +313,29 @@ def test_plan_table_output(setup: tuple[Database, Config]) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "reminder" in proc.stdout and "due_today" in proc.stdout and "nothing was sent" in proc.stdout
     assert counts(db) == (0, 0)
+
+
+def test_account_changed_while_rendering_is_left_for_the_next_tick(setup: tuple[Database, Config]) -> None:
+    """Rendering happens outside the transaction: a payment arriving meanwhile wins."""
+    db, cfg = setup
+    with db.session() as s:
+        for n in range(2):
+            c = add_customer(s, f"S{n}", emails=(f"ap@s{n}.test",))
+            add_invoice(s, c, f"S-{n}", "2026-03-02", 1000)
+            add_invoice(s, c, f"S-{n}b", "2026-03-03", 500)
+
+    def paying_renderer(ctx: StepRenderContext) -> RenderedEmail:
+        if ctx.customer.external_id == "S1":
+            with db.session() as s2:    # another writer (an import, a Stripe event) in the meantime
+                inv = s2.scalar(select(Invoice).where(Invoice.number == "S-1"))
+                inv.status, inv.balance_minor = "paid", 0
+        return fallback_render(ctx)
+
+    res = tick(db, cfg, at("2026-03-05"), render=paying_renderer)
+    assert res.queued == 1 and res.stale == 1
+    assert [r.invoice_numbers for r in outbox(db)] == [["S-0", "S-0b"]]
+    with db.session() as s:
+        s1 = s.scalar(select(Customer).where(Customer.external_id == "S1"))
+        assert s1.dunning_step is None
+    res = tick(db, cfg, at("2026-03-05", 11), render=fallback_render)
+    assert res.queued == 1 and [r.invoice_numbers for r in outbox(db)][-1] == ["S-1b"]
