@@ -94,7 +94,6 @@ def campaign_specs(config: Config) -> dict[str, CampaignSpec]:
             min_balance=c.min_balance,
             after_last=c.after_last,
             repeat_every_days=c.repeat_every_days,
-            promise_grace_days=config.reactions.promise_grace_days,
         )
     return out
 

@@ -192,7 +192,7 @@ def test_held_excluded_and_undeliverable_get_nothing(setup: tuple[Database, Conf
         add_invoice(s, d, "P-1", "2026-03-02", 1000)
     res = tick(db, cfg, at("2026-03-05"), render=fallback_render)
     assert res.queued == 0 and res.skipped["contact.none_deliverable"] == 1
-    res = tick(db, cfg, at("2026-03-16"), render=fallback_render)   # promise 10th + 3 days grace broken
+    res = tick(db, cfg, at("2026-03-16"), render=fallback_render)   # pause (promise + grace) ended 10th
     assert [r.invoice_numbers for r in outbox(db)] == [["P-1"]]
     assert res.state_changes == 1
     res = tick(db, cfg, at("2026-03-20"), render=fallback_render)   # hold ends
