@@ -57,7 +57,7 @@ from bot.timeline import record_many
 from campaigns.actions import Action, ChangeState, Escalate, NoAction, SendStep
 from campaigns.dunning import Selection, apply_actions, due_actions, select_campaign, zone
 from campaigns.snapshot import WEEKDAYS, AccountView, CampaignSpec, InvoiceView, SendWindowSpec, StepSpec
-from campaigns.state import AccountState
+from campaigns.state import AccountEvent, AccountState, transition
 
 DEFAULT_CHUNK = 1000
 BILLING_ROLES = frozenset({"billing", "ap", "accounts", "accounts_payable", "finance", "invoices"})
@@ -528,6 +528,7 @@ def _prepare_chunk(config: Config, chunk: Sequence[Candidate], decisions: Sequen
         w = _AccountWrites(cand)
         cid = cand.view.customer_id
         after = apply_actions(cand.view, changed, now)
+        state = cand.view.state
         send: SendStep | None = None
         for a in changed:
             if isinstance(a, SendStep):
@@ -560,9 +561,12 @@ def _prepare_chunk(config: Config, chunk: Sequence[Candidate], decisions: Sequen
                         w.outbox.append(row)
                         w.alerts += 1
             elif isinstance(a, ChangeState):
+                new_state, _ = transition(state, AccountEvent(a.event))
+                # Same summary shape as bot.apply.change_state (the digest reads it).
                 w.events.append({"kind": "state_changed", "rule": a.why.rule, "customer_id": cid,
-                                 "summary": f"{a.event}: {a.why.summary}",
+                                 "summary": f"{state.value} -> {new_state.value} on {a.event}: {a.why.summary}",
                                  "evidence": _evidence(a.why.evidence, event=a.event)})
+                state = new_state
                 w.state_changes += 1
         w.update = {
             "b_id": cid, "b_state": after.state.value if after.state != cand.view.state else cand.state,

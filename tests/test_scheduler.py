@@ -127,6 +127,8 @@ def test_month_of_ticks_queues_each_step_once(setup: tuple[Database, Config]) ->
         assert c1.state == "in_collections" and c1.dunning_step == 6 and c1.dunning_cycle == 0
         kinds = [e.kind for e in s.scalars(select(Event).where(Event.customer_id == c1.id).order_by(Event.id))]
         assert kinds.count("step_queued") == 7 and "escalation" in kinds and "state_changed" in kinds
+        handover = s.scalar(select(Event).where(Event.kind == "state_changed", Event.customer_id == c1.id))
+        assert "active -> in_collections on final_step_sent" in handover.summary   # what the digest reads
         ev = s.scalar(select(Event).where(Event.kind == "step_queued").order_by(Event.id))
         assert ev.rule == "step.reminder" and ev.evidence["campaign"] == "default"
         assert ev.evidence["message_id"] == rows[0].message_id
