@@ -28,7 +28,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.header import Header
 from email.utils import format_datetime, formataddr
 from typing import Any
@@ -516,10 +516,71 @@ class _AccountWrites:
     state_changes: int = 0
 
 
+class BatchRenderer:
+    """Renders a chunk's contexts: in this process, or spread over a pool of processes.
+
+    With ``workers > 1`` a ``forkserver`` process pool renders in parallel (PDFs and MIME
+    dominate a tick's CPU time). Each worker receives the configuration once, at start;
+    the contexts travel without it. The renderer must then be a module-level function
+    (picklable by name), as ``bot.render.render_step`` and :func:`fallback_render` are.
+    """
+
+    def __init__(self, config: Config, render: RenderStep, workers: int = 1) -> None:
+        self.config = config
+        self.render = render
+        self.workers = workers
+        self._pool: Any = None
+
+    def __enter__(self) -> BatchRenderer:
+        if self.workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["bot.scheduler"])
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init,
+                                             initargs=(self.config, self.render))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def render_all(self, contexts: Sequence[StepRenderContext]) -> list[RenderedEmail]:
+        if self._pool is None or len(contexts) < 2 * self.workers:
+            return [self.render(c) for c in contexts]
+        bare = [replace(c, config=None) for c in contexts]  # type: ignore[arg-type]  # workers hold it
+        size = max(1, len(bare) // (self.workers * 4))
+        return list(self._pool.map(_render_in_worker, bare, chunksize=size))
+
+
+# Per-process state of a render worker, set once by the pool's initializer (never in the
+# main process).
+_WORKER: tuple[Config, RenderStep] | None = None
+
+
+def _worker_init(config: Config, render: RenderStep) -> None:
+    global _WORKER
+    _WORKER = (config, render)
+
+
+def _render_in_worker(ctx: StepRenderContext) -> RenderedEmail:
+    assert _WORKER is not None, "render worker not initialised"
+    config, render = _WORKER
+    return render(replace(ctx, config=config))
+
+
 def _prepare_chunk(config: Config, chunk: Sequence[Candidate], decisions: Sequence[list[Action]],
-                   now: dt.datetime, render: RenderStep,
+                   now: dt.datetime, renderer: BatchRenderer,
                    payment_link: PaymentLinkFn | None) -> list[_AccountWrites]:
     """Render and build the rows for one chunk's decisions; touches no database."""
+    contexts: dict[int, StepRenderContext] = {}
+    for cand, actions in zip(chunk, decisions, strict=True):
+        for a in actions:
+            if isinstance(a, SendStep):
+                contexts[cand.view.customer_id] = _render_context(config, cand, a, now, payment_link)
+    emails = dict(zip(contexts, renderer.render_all(list(contexts.values())), strict=True))
     out = []
     for cand, actions in zip(chunk, decisions, strict=True):
         changed = [a for a in actions if not isinstance(a, NoAction)]
@@ -533,8 +594,7 @@ def _prepare_chunk(config: Config, chunk: Sequence[Candidate], decisions: Sequen
         for a in changed:
             if isinstance(a, SendStep):
                 send = a
-                ctx = _render_context(config, cand, a, now, payment_link)
-                email = render(ctx)
+                ctx, email = contexts[cid], emails[cid]
                 key = idempotency_key(cid, a.campaign, a.step, a.cycle)
                 w.outbox.append({
                     "idempotency_key": key, "customer_id": cid, "kind": "dunning", "campaign": a.campaign,
@@ -638,8 +698,11 @@ def _write_chunk(session: Session, writes: Sequence[_AccountWrites], now: dt.dat
 
 def tick(db: Database, config: Config, now: dt.datetime, *, render: RenderStep | None = None,
          dry_run: bool = False, payment_link: PaymentLinkFn | None = None,
-         chunk_size: int = DEFAULT_CHUNK, prefilter: bool = True) -> TickResult:
+         chunk_size: int = DEFAULT_CHUNK, prefilter: bool = True, render_workers: int = 1) -> TickResult:
     """One pass of the campaigns at ``now`` (aware). See the module docstring for the contract.
+
+    ``render_workers > 1`` renders each chunk's emails in that many processes (see
+    :class:`BatchRenderer`); the decisions and the writes are the same.
 
     ``prefilter=False`` skips the "next step cannot be due yet" SQL narrowing (same
     decisions, more accounts examined): tests use it to prove the narrowing loses nothing.
@@ -650,8 +713,8 @@ def tick(db: Database, config: Config, now: dt.datetime, *, render: RenderStep |
     result = TickResult(now=now, dry_run=dry_run)
     if not specs:
         return result
-    renderer = render or default_renderer()
-    with _keep_open(db):
+    renderer = BatchRenderer(config, render or default_renderer(), render_workers if not dry_run else 1)
+    with _keep_open(db), renderer:
         _tick_chunks(db, config, specs, now, result, renderer, dry_run, payment_link, chunk_size, prefilter)
     if dry_run:
         result.queued = len(result.planned)
@@ -675,7 +738,7 @@ def _keep_open(db: Database) -> Iterator[None]:
 
 
 def _tick_chunks(db: Database, config: Config, specs: Mapping[str, CampaignSpec], now: dt.datetime,
-                 result: TickResult, renderer: RenderStep, dry_run: bool,
+                 result: TickResult, renderer: BatchRenderer, dry_run: bool,
                  payment_link: PaymentLinkFn | None, chunk_size: int, prefilter: bool) -> None:
     after = 0
     while True:

@@ -341,3 +341,19 @@ def test_account_changed_while_rendering_is_left_for_the_next_tick(setup: tuple[
         assert s1.dunning_step is None
     res = tick(db, cfg, at("2026-03-05", 11), render=fallback_render)
     assert res.queued == 1 and [r.invoice_numbers for r in outbox(db)][-1] == ["S-1b"]
+
+
+def test_parallel_rendering_queues_the_same_emails(setup: tuple[Database, Config]) -> None:
+    db, cfg = setup
+    with db.session() as s:
+        for n in range(12):
+            c = add_customer(s, f"W{n}", emails=(f"ap@w{n}.test",))
+            add_invoice(s, c, f"W-{n}", "2026-03-02", 1000 + n)
+    res = tick(db, cfg, at("2026-03-05"), render=fallback_render, render_workers=2, chunk_size=5)
+    assert res.queued == 12
+    rows = outbox(db)
+    assert sorted(r.invoice_numbers[0] for r in rows) == sorted(f"W-{n}" for n in range(12))
+    for r in rows:
+        msg = email.message_from_bytes(r.raw, policy=email.policy.default)
+        assert msg["Message-ID"] == r.message_id and msg["X-Arbot-Token"] == r.reply_token
+        assert r.invoice_numbers[0] in msg.get_content()
