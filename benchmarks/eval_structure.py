@@ -17,8 +17,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from parsers.mime import decode  # noqa: E402
-from parsers.quotes import split_reply  # noqa: E402
+from parsers.mime import decode
+from parsers.quotes import split_reply
 
 SHARED = Path(os.environ.get("ARBOT_SHARED", REPO.parent / "shared"))
 VERBOSE = "-v" in sys.argv

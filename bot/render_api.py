@@ -26,6 +26,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy.orm import Session
+
 from bot.config import Config, StepConfig
 
 HEADER_TOKEN = "X-Arbot-Token"
@@ -138,17 +140,20 @@ RenderStep = Callable[[StepRenderContext], RenderedEmail]
 """The renderer's signature: ``render_step(ctx) -> RenderedEmail``."""
 
 class PaymentLinkFn(Protocol):
-    """``payment_link(customer_id, *, customer, invoices, totals, now) -> url | None``.
+    """``payment_link(customer_id, *, customer, invoices, totals, now, session) -> url | None``.
 
-    Called by the scheduler for steps with ``payment_link = true``, while it renders a
-    chunk, outside any database transaction of the scheduler's (it may open its own).
+    Called by the scheduler for steps with ``payment_link = true``, before the chunk is
+    rendered, inside a short transaction of its own per chunk whose ``session`` it
+    receives (links it creates or reuses are stored there, committed even if the chunk's
+    emails are later not written: a stored link is simply reused). Keep it fast: reuse
+    stored links, create at most once per balance.
     Returns None when no link can be had; the email is then written without one.
     Must not raise for an unavailable provider (return None); an exception leaves the
     chunk unwritten.
     """
 
     def __call__(self, customer_id: int, *, customer: CustomerInfo, invoices: tuple[InvoiceInfo, ...],
-                 totals: Mapping[str, int], now: dt.datetime) -> str | None: ...
+                 totals: Mapping[str, int], now: dt.datetime, session: Session) -> str | None: ...
 
 
 def reply_address(ar_address: str, token: str, plus_addressing: bool) -> str:

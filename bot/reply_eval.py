@@ -130,7 +130,7 @@ def _eval_labels(folder: _Folder, rows: list[dict[str, Any]]) -> dict[str, Any]:
     misses: list[dict[str, Any]] = []
     for row in rows:
         reading = folder.read(row["file"], row.get("invoices") or ())
-        got = reading.to_json()
+        got: dict[str, Any] = reading.to_json()
         gold.append(row.get("intent", "other"))
         pred.append(got["intent"])
         problems: dict[str, Any] = {}

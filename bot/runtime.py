@@ -11,7 +11,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot import digest, staff
 from bot.alerts import alert_queuer
@@ -20,6 +24,7 @@ from bot.config import Config
 from bot.daemon import AsyncTask, Clock, PeriodicTask, Task
 from bot.db import Database, utcnow
 from bot.inbox import Reader, process_message
+from bot.render_api import CustomerInfo, InvoiceInfo, PaymentLinkFn
 
 log = logging.getLogger("arbot.runtime")
 
@@ -97,8 +102,7 @@ class Runtime:
 
         async def once(now: dt.datetime) -> str:
             r = await asyncio.to_thread(watcher.run_once)
-            return _fmt(r, ("stored", "own", "processed", "failed", "moved", "standby")) + (
-                f"; errors: {'; '.join(r.errors)}" if r.errors else "")
+            return _fmt(r, ("stored", "own", "processed", "failed", "moved", "standby"))
 
         async def loop(stop: asyncio.Event) -> None:
             await watcher.run(stop)
@@ -132,15 +136,39 @@ class Runtime:
         return [t for t in built if t is not None]
 
 
-def payment_link_fn(config: Config) -> object | None:
-    """The scheduler's payment-link provider, or None when Stripe is not configured."""
-    from bot.stripe_gateway import stripe_client
+def payment_link_fn(config: Config) -> PaymentLinkFn | None:
+    """The scheduler's payment-link provider, or None when Stripe is not configured.
 
-    if stripe_client(config) is None:
+    One link per account covering all its open invoices (created once, reused until the
+    balance changes; see bot.stripe_gateway). A Stripe failure never blocks the email:
+    it is sent without a link and the failure is logged.
+    """
+    import stripe
+
+    from bot.models import Customer, Invoice
+    from bot.stripe_gateway import ensure_payment_link, stripe_client
+
+    client = stripe_client(config)
+    if client is None:
         return None
-    from bot.stripe_gateway import scheduler_link_fn
 
-    return scheduler_link_fn(config)
+    def link(customer_id: int, *, customer: CustomerInfo, invoices: tuple[InvoiceInfo, ...],
+             totals: Mapping[str, int], now: dt.datetime, session: Session) -> str | None:
+        row = session.get(Customer, customer_id)
+        if row is None:
+            return None
+        open_invoices = list(session.scalars(select(Invoice).where(
+            Invoice.customer_id == customer_id, Invoice.status == "open", Invoice.balance_minor > 0)
+            .order_by(Invoice.due_date, Invoice.number)))
+        try:
+            with session.begin_nested():
+                return ensure_payment_link(session, config, row, open_invoices, now, client=client)
+        except stripe.StripeError as exc:
+            log.warning("payment link for %s not available (%s): sending without", customer.external_id,
+                        type(exc).__name__)
+            return None
+
+    return link
 
 
 def default_answerer(config: Config) -> AnswerQueuer | None:

@@ -450,17 +450,34 @@ def _planned(cand: Candidate, send: SendStep, at: dt.datetime) -> PlannedEmail:
     )
 
 
+def _chased(cand: Candidate, send: SendStep) -> tuple[InvoiceInfo, ...]:
+    infos = cand.invoice_infos()
+    return tuple(infos[n] for n in send.invoices if n in infos)
+
+
+def _payment_links(db: Database, config: Config, sends: Sequence[tuple[Candidate, SendStep]],
+                   now: dt.datetime, payment_link: PaymentLinkFn | None) -> dict[int, str | None]:
+    """Payment-link URLs for the chunk's emails whose step wants one, in one short transaction."""
+    wanted = [(c, a) for c, a in sends if _step_config(config, a.campaign, a.step_index).payment_link]
+    if payment_link is None or not wanted:
+        return {}
+    out: dict[int, str | None] = {}
+    with db.session() as session:
+        for cand, send in wanted:
+            chased = _chased(cand, send)
+            out[cand.view.customer_id] = payment_link(
+                cand.view.customer_id, customer=cand.customer, invoices=chased,
+                totals=totals_by_currency(chased), now=now, session=session)
+    return out
+
+
 def _render_context(config: Config, cand: Candidate, send: SendStep, now: dt.datetime,
-                    payment_link: PaymentLinkFn | None) -> StepRenderContext:
+                    url: str | None) -> StepRenderContext:
     step = _step_config(config, send.campaign, send.step_index)
     infos = cand.invoice_infos()
     chased = tuple(infos[n] for n in send.invoices if n in infos)
     totals = totals_by_currency(chased)
     token = new_reply_token()
-    url = None
-    if payment_link is not None and step.payment_link:
-        url = payment_link(cand.view.customer_id, customer=cand.customer, invoices=chased, totals=totals,
-                           now=now)
     return StepRenderContext(
         config=config, customer=cand.customer, contacts=cand.contacts, step=step,
         step_index=send.step_index, campaign=send.campaign, cycle=send.cycle, invoices=chased,
@@ -571,15 +588,16 @@ def _render_in_worker(ctx: StepRenderContext) -> RenderedEmail:
     return render(replace(ctx, config=config))
 
 
-def _prepare_chunk(config: Config, chunk: Sequence[Candidate], decisions: Sequence[list[Action]],
-                   now: dt.datetime, renderer: BatchRenderer,
+def _prepare_chunk(db: Database, config: Config, chunk: Sequence[Candidate],
+                   decisions: Sequence[list[Action]], now: dt.datetime, renderer: BatchRenderer,
                    payment_link: PaymentLinkFn | None) -> list[_AccountWrites]:
-    """Render and build the rows for one chunk's decisions; touches no database."""
-    contexts: dict[int, StepRenderContext] = {}
-    for cand, actions in zip(chunk, decisions, strict=True):
-        for a in actions:
-            if isinstance(a, SendStep):
-                contexts[cand.view.customer_id] = _render_context(config, cand, a, now, payment_link)
+    """Render and build the rows for one chunk's decisions (the database is only used by
+    the payment-link provider, in a short transaction of its own)."""
+    sends = [(cand, a) for cand, actions in zip(chunk, decisions, strict=True)
+             for a in actions if isinstance(a, SendStep)]
+    links = _payment_links(db, config, sends, now, payment_link)
+    contexts = {cand.view.customer_id: _render_context(config, cand, a, now, links.get(cand.view.customer_id))
+                for cand, a in sends}
     emails = dict(zip(contexts, renderer.render_all(list(contexts.values())), strict=True))
     out = []
     for cand, actions in zip(chunk, decisions, strict=True):
@@ -762,7 +780,7 @@ def _tick_chunks(db: Database, config: Config, specs: Mapping[str, CampaignSpec]
                     result.planned.append(_planned(cand, a, now))
         if not dry_run:
             try:
-                writes = _prepare_chunk(config, chunk, decisions, now, renderer, payment_link)
+                writes = _prepare_chunk(db, config, chunk, decisions, now, renderer, payment_link)
                 with db.session() as s:
                     _write_chunk(s, writes, now, result)
             except Exception as exc:

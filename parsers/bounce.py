@@ -4,23 +4,29 @@ Contract of :func:`read_bounce`: pure, never raises, bounded (bodies are scanned
 ``SCAN_CHARS``); returns ``None`` for anything that is not a failed or delayed delivery.
 
 The rules run in the order of the ``RULES`` table, Mailman style: each is a tiny named
-predicate that either decides (``Verdict.not_bounce`` or a ``BounceReport``) or passes.
+predicate that either decides (``_NotBounce`` or a ``BounceReport``) or passes; the name of
+the deciding rule is the first item of ``BounceReport.evidence``.
 
-1. Look-alikes that are *not* bounces are ruled out first, by structure: abuse reports
-   (``feedback-report``), read receipts (``disposition-notification``), successful-delivery
-   DSNs, and auto-replies / challenge-response mail that carries no failure evidence.
-2. A standard DSN (``message/delivery-status``) is read field by field: per-recipient blocks,
-   ``Original-Recipient`` preferred over ``Final-Recipient`` (the address we sent to),
-   ``Action``, ``Status``, ``Diagnostic-Code``.
+1. Look-alikes that are *not* bounces are ruled out first: abuse reports
+   (``feedback-report``), read receipts (``disposition-notification``), challenge-response
+   screeners, delivery-success notices, provider JSON notifications other than "Bounce".
+2. A standard DSN (``message/delivery-status``, not one inside an attached message) is
+   read field by field: per-recipient blocks, ``Original-Recipient`` preferred over
+   ``Final-Recipient`` (the address we sent to), ``Action``, ``Status``, ``Diagnostic-Code``.
 3. ``X-Failed-Recipients`` (Exim and others).
-4. flufl.bounce (GNU Mailman's detectors: qmail, Exchange, Domino, Yahoo, SMTP32, ...) as a
+4. Vacation notices that carry no failure evidence are not bounces.
+5. flufl.bounce (GNU Mailman's detectors: qmail, Exchange, Domino, Yahoo, SMTP32, ...) as a
    second opinion, only when the message looks like a delivery report at all.
-5. A text reader of our own for the rest: a failure subject or a mailer-daemon sender,
-   plus an address beside a failure phrase or an SMTP status in the text.
+6. A text reader of our own: a failure subject or a mailer-daemon sender, plus addresses
+   beside a failure phrase or a 4.x.x/5.x.x status in the report's own words.
+7. Last resort: the ``To:`` of the returned original message.
+
+Heuristic rules never return the report's own addressee (our AR address) or a
+postmaster/mailer-daemon address; a person's "Fwd: Undeliverable ..." is not a bounce.
 
 Permanence: ``Action: failed`` or a 5.x.x status is permanent; ``Action: delayed``, a 4.x.x
-status without ``failed``, or delay wording ("will retry", "still being retried") is
-transient (``permanent=False``).
+status without ``failed``, or delay wording ("will retry", "still being retried", "warning
+only") is transient (``permanent=False``).
 """
 
 from __future__ import annotations
@@ -57,6 +63,13 @@ class _NotBounce:
 _ADDR = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\"-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 _ADDR_RE = re.compile(_ADDR)
 _STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
+_FAIL_STATUS_RE = re.compile(r"(?<![\d.])[45]\.\d{1,3}\.\d{1,3}(?![\d.])")
+_SUCCESS_RE = re.compile(
+    r"successfully delivered|delivery (?:was )?successful|successful (?:mail )?delivery|delivered successfully|"
+    r"has been delivered|was delivered to|relayed (?:successfully|to)|erfolgreich zugestellt|remis avec succès|"
+    r"entregado correctamente|succesvol afgeleverd|consegnato correttamente|entregue com sucesso",
+    re.IGNORECASE,
+)
 _SMTP_CODE_RE = re.compile(r"(?<!\d)([45]\d\d)(?:[ -]|$)")
 _ID_RE = re.compile(r"<[^<>\s]{1,998}>")
 
@@ -73,6 +86,8 @@ _FAILURE_SUBJECT_RE = re.compile(
     r"problem|report|notification|has failed)|failure notice|returned mail|returned to sender|"
     r"mail delivery failed|delivery delayed|delayed mail|could not be delivered|rejected|"
     r"warning: message|mail system error|nicht zustellbar|unzustellbar|unzustellbare|"
+    r"não é possível entregar|kan ikke leveres|kan inte levereras|kunne ikke leveres|niedostarczalna|"
+    r"nie można dostarczyć|nedoručitelné|toimitus epäonnistui|"
     r"non remis|non distribuable|échec de (?:la )?(?:remise|distribution)|no (?:se )?(?:pudo|puede) entregar|"
     r"no entregado|onbestelbaar|niet bezorgd|kan niet worden bezorgd|non recapitabile|mancato recapito|"
     r"não entregue|não foi possível entregar|unable to deliver|message status|mail failure|"
@@ -90,13 +105,19 @@ _FAILURE_PHRASES_RE = re.compile(
     r"message (?:was )?rejected|returned to sender|delivery to the following|following (?:address|recipient)|"
     r"could not deliver|unable to deliver|not be delivered|nicht zugestellt|konnte nicht|"
     r"n'a pas pu être (?:remis|distribué)|no se (?:ha )?(?:pudo|puede) entregar|"
-    r"kon niet worden bezorgd|non è stato possibile|não (?:foi|pôde) (?:possível )?(?:entregar|ser entregue)|"
-    r"smtp error|said: 5\d\d|550|551|552|553|554",
+    r"k(?:o|a)n niet (?:worden )?(?:bezorgd|afgeleverd)|niet bezorgd|introuvable|n'existe pas|"
+    r"existiert nicht|unbekannt|no existe|non esiste|não existe|bestaat niet|"
+    r"non è stato possibile|não (?:foi|pôde) (?:possível )?(?:entregar|ser entregue)|"
+    r"smtp error|said: 5\d\d|550|551|552|553|554|"
+    r"(?:list of|following) recipients?|recipients? (?:failed|rejected|refused)|(?:envelope|message) expired|"
+    r"timeout exceeded|retry time|permanent error|rejected|refused|blocked|access denied|not found|"
+    r"unknown|mailbox (?:is )?(?:full|disabled|inactive|unavailable)|no such|inexistent|invalid",
     re.IGNORECASE,
 )
 _DELAY_RE = re.compile(
     r"delayed|delay(?:ed)? (?:mail|notification)|still (?:being )?(?:retried|trying)|will (?:continue to |keep )?"
     r"(?:retry|try)|will be retried|not yet been delivered|has not been delivered yet|warning: message|"
+    r"warning only|do not need to resend|no action is required|"
     r"temporar(?:y|ily) (?:failure|problem|unavailable)|verzögert|retardé|en retard|retrasad|vertraagd|ritardat",
     re.IGNORECASE,
 )
@@ -139,7 +160,11 @@ def _status_of(text: str) -> str | None:
     return ".".join(match.groups()) if match else None
 
 
-def _parts(msg: email.message.Message, limit: int = 200) -> list[email.message.Message]:
+def _parts(
+    msg: email.message.Message, limit: int = 200, *, into_attached: bool = True
+) -> list[email.message.Message]:
+    """The MIME parts depth-first; with ``into_attached=False`` attached messages are not
+    entered (a DSN forwarded inside someone's message is not our bounce)."""
     out: list[email.message.Message] = []
     stack = [msg]
     while stack and len(out) < limit:
@@ -147,10 +172,14 @@ def _parts(msg: email.message.Message, limit: int = 200) -> list[email.message.M
         out.append(part)
         try:
             payload = part.get_payload()
-        except Exception:
+            ctype = part.get_content_type()
+        except Exception:  # noqa: BLE001, S112 - fail open
             continue
-        if isinstance(payload, list) and part.get_content_type() != "message/delivery-status":
-            stack.extend(p for p in reversed(payload) if isinstance(p, email.message.Message))
+        if not isinstance(payload, list) or ctype == "message/delivery-status":
+            continue
+        if not into_attached and part is not msg and ctype in ("message/rfc822", "message/global"):
+            continue
+        stack.extend(p for p in reversed(payload) if isinstance(p, email.message.Message))
     return out
 
 
@@ -158,7 +187,7 @@ def _report_type(msg: DecodedMessage) -> str:
     try:
         if msg.message.get_content_type() == "multipart/report":
             return str(msg.message.get_param("report-type") or "").lower()
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - fail open
         pass
     return ""
 
@@ -166,7 +195,7 @@ def _report_type(msg: DecodedMessage) -> str:
 def _has_part(msg: DecodedMessage, ctype: str) -> bool:
     try:
         return any(p.get_content_type() == ctype for p in _parts(msg.message))
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return False
 
 
@@ -190,7 +219,7 @@ def _body_text(msg: DecodedMessage) -> str:
                     if text not in chunks:
                         chunks.append(text)
                         total += len(text)
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - fail open
         pass
     return "\n".join(chunks)[:SCAN_CHARS]
 
@@ -200,7 +229,7 @@ def _ds_blocks(part: email.message.Message) -> list[dict[str, str]]:
     blocks: list[dict[str, str]] = []
     try:
         payload = part.get_payload()
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return blocks
     if isinstance(payload, list):
         for block in payload[:200]:
@@ -218,7 +247,7 @@ def _ds_blocks(part: email.message.Message) -> list[dict[str, str]]:
             data = part.get_payload(decode=True)
             if isinstance(data, bytes):
                 text = decode_bytes(data, "utf-8")
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - fail open
         pass
     return _text_blocks(text)
 
@@ -252,14 +281,14 @@ def _original_message_id(msg: DecodedMessage) -> str | None:
                 if isinstance(inner, email.message.Message) and inner.get("Message-ID"):
                     ids = _ID_RE.findall(str(inner.get("Message-ID")))
                     if ids:
-                        return ids[0]
+                        return str(ids[0])
             if ctype == "text/rfc822-headers":
                 data = part.get_payload(decode=True)
                 text = decode_bytes(data, "utf-8") if isinstance(data, bytes) else str(part.get_payload())
                 match = re.search(r"^message-id:\s*(<[^<>\s]+>)", text, re.IGNORECASE | re.MULTILINE)
                 if match:
                     return match.group(1)
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - fail open
         pass
     match = re.search(r"^\s*message-id:\s*(<[^<>\s]+>)", _body_text(msg), re.IGNORECASE | re.MULTILINE)
     return match.group(1) if match else None
@@ -274,7 +303,25 @@ def _own_addresses(msg: DecodedMessage) -> set[str]:
 
 
 def _is_daemon(addr: str) -> bool:
+    """A mail-system sender (mailer-daemon, postmaster, bounce handler, no-reply ...)."""
     return bool(_DAEMON_LOCALPARTS.match(addr))
+
+
+_SYSTEM_RECIPIENT_RE = re.compile(
+    r"^(?:mailer[-_]?daemon|maildaemon|mail-daemon|mdaemon|postmaster|microsoftexchange[0-9a-f]*)(?:[+\-=.].*)?@",
+    re.IGNORECASE,
+)
+
+
+def _is_system_address(addr: str) -> bool:
+    """Addresses a report names as contacts, never as the failed recipient ("bounce@" may be one)."""
+    return bool(_SYSTEM_RECIPIENT_RE.match(addr))
+
+
+def _normal_addr(addr: str) -> str:
+    """Trim what text bounces glue to an address: quotes, brackets, an SMTP code ("550-")."""
+    addr = addr.lower().replace('"', "").strip(".'<>()[]")
+    return re.sub(r"^\d{3}[-\s]", "", addr)
 
 
 def _looks_like_report(msg: DecodedMessage) -> bool:
@@ -310,7 +357,7 @@ def rule_read_receipt(msg: DecodedMessage) -> _NotBounce | None:
 
 def rule_dsn(msg: DecodedMessage) -> BounceReport | _NotBounce | None:
     """RFC 3464: read the per-recipient blocks of every message/delivery-status part."""
-    ds_parts = [p for p in _parts(msg.message) if p.get_content_type() in (
+    ds_parts = [p for p in _parts(msg.message, into_attached=False) if p.get_content_type() in (
         "message/delivery-status", "message/global-delivery-status")]
     if not ds_parts:
         return None
@@ -372,9 +419,7 @@ def _permanence_from_text(msg: DecodedMessage) -> bool:
         return True
     if _DELAY_RE.search(msg.subject) or (status and status.startswith("4") and _DELAY_RE.search(text)):
         return False
-    if _DELAY_RE.search(text[:3000]) and not _FAILURE_PHRASES_RE.search(text[:3000]):
-        return False
-    return True
+    return not (_DELAY_RE.search(text[:3000]) and not _FAILURE_PHRASES_RE.search(text[:3000]))
 
 
 def rule_challenge_response(msg: DecodedMessage) -> _NotBounce | None:
@@ -382,6 +427,16 @@ def rule_challenge_response(msg: DecodedMessage) -> _NotBounce | None:
     text = msg.subject + "\n" + msg.text[:5000]
     if _CHALLENGE_RE.search(text) and not _FAILURE_PHRASES_RE.search(text):
         return _NotBounce("challenge_response")
+    return None
+
+
+def rule_success_notice(msg: DecodedMessage) -> _NotBounce | None:
+    """A delivery *success* report in words (no DSN part), with no failure wording at all."""
+    if _has_part(msg, "message/delivery-status"):
+        return None  # the DSN fields decide
+    text = msg.subject + "\n" + _before_returned_copy(_body_text(msg)[:20_000])
+    if _SUCCESS_RE.search(text) and not _FAILURE_PHRASES_RE.search(text) and not _FAIL_STATUS_RE.search(text):
+        return _NotBounce("success_notice")
     return None
 
 
@@ -404,10 +459,11 @@ def rule_provider_json(msg: DecodedMessage) -> BounceReport | _NotBounce | None:
     kind = str(data.get("notificationType") or data.get("eventType") or "")
     if kind != "Bounce":
         return _NotBounce(f"provider_notification_{kind.lower() or 'unknown'}")
-    bounce = data.get("bounce") if isinstance(data.get("bounce"), dict) else {}
+    bounce: dict[str, object] = data["bounce"] if isinstance(data.get("bounce"), dict) else {}
     recipients = []
     status = diagnostic = None
-    for entry in bounce.get("bouncedRecipients") or []:
+    entries = bounce.get("bouncedRecipients")
+    for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and entry.get("emailAddress"):
             addr = _clean_addr(str(entry["emailAddress"]))
             if addr:
@@ -416,7 +472,7 @@ def rule_provider_json(msg: DecodedMessage) -> BounceReport | _NotBounce | None:
             diagnostic = diagnostic or entry.get("diagnosticCode")
     if not recipients:
         return None
-    mail = data.get("mail") if isinstance(data.get("mail"), dict) else {}
+    mail: dict[str, object] = data["mail"] if isinstance(data.get("mail"), dict) else {}
     return BounceReport(
         permanent=str(bounce.get("bounceType")) != "Transient",
         recipients=tuple(recipients),
@@ -467,13 +523,13 @@ def rule_auto_reply_lookalike(msg: DecodedMessage) -> _NotBounce | None:
 
 def rule_flufl(msg: DecodedMessage) -> BounceReport | None:
     """GNU Mailman's detectors, for the legacy formats; only on what looks like a report."""
-    if not _looks_like_report(msg) or msg.size > FLUFL_MAX_BYTES:
+    if not _looks_like_report(msg) or msg.size > FLUFL_MAX_BYTES or _human_forward_or_reply(msg):
         return None
     try:
         from flufl.bounce import all_failures
 
         temporary, permanent = all_failures(msg.message)
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return None
     own = _own_addresses(msg)
 
@@ -482,7 +538,7 @@ def rule_flufl(msg: DecodedMessage) -> BounceReport | None:
         for value in values:
             text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
             addr = _clean_addr(text)
-            if addr and addr not in own and not _is_daemon(addr):
+            if addr and addr not in own and not _is_system_address(addr):
                 out.append(addr)
         return sorted(set(out))
 
@@ -492,8 +548,11 @@ def rule_flufl(msg: DecodedMessage) -> BounceReport | None:
         return None
     text = _body_text(msg)
     recipients = tuple(perm or temp)
+    # flufl reads some delay warnings as permanent: a 5.x.x code or our wording check decides
+    status = _status_of(text[:5000])
+    is_permanent = bool(perm) and (bool(status and status.startswith("5")) or _permanence_from_text(msg))
     return BounceReport(
-        permanent=True if perm else False,
+        permanent=is_permanent,
         recipients=recipients,
         status=_status_of(text),
         diagnostic=_diagnostic_near(text, recipients[0]),
@@ -502,13 +561,53 @@ def rule_flufl(msg: DecodedMessage) -> BounceReport | None:
     )
 
 
+_REPLY_PREFIX_RE = re.compile(r"^\s*(?:re|fw|fwd|aw|wg|tr|rv|r|sv|vs|antw|odp|enc)\s*:", re.IGNORECASE)
+
+
+def _human_forward_or_reply(msg: DecodedMessage) -> bool:
+    """A person replying to or forwarding a bounce ("Fwd: Undeliverable ...") is not a bounce."""
+    return bool(_REPLY_PREFIX_RE.match(msg.subject)) and not (
+        msg.from_address and _is_daemon(msg.from_address)
+    ) and not _BOUNCE_SENDER_RE.search(msg.header("from") or "")
+
+
+_RETURNED_COPY_RE = re.compile(
+    r"^[ \t>-]*(?:-+ ?)?(?:below this line is a copy|this is a copy of|a copy of the (?:original )?message|"
+    r"original message follows|the original message (?:was|is)|returned message|original message headers|"
+    r"message headers follow|headers of the original|unsent message below|undelivered message|"
+    r"[-]{2,} ?original message|ursprüngliche nachricht|nachricht im anhang|message d'origine|"
+    r"mensaje original|oorspronkelijk bericht|messaggio originale|mensagem original)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADER_LINE_RE = re.compile(r"^[ \t>]*(?:from|reply-to|sender|return-path|message-id|references|in-reply-to)\s*:",
+                             re.IGNORECASE)
+
+
+_ID_LINE_RE = re.compile(r"message-?id|msg-?id|queue[- ]id|\bid[=:]|original-envelope-id|x-ms-exchange", re.IGNORECASE)
+
+
+def _looks_like_id(addr: str) -> bool:
+    """Message-IDs look like addresses: long machine local parts full of digits or hex."""
+    local = addr.split("@", 1)[0]
+    digits = sum(c.isdigit() for c in local)
+    return len(local) > 40 or digits >= 8 or bool(re.fullmatch(r"[0-9a-f.\-_]{16,}", local))
+
+
+def _before_returned_copy(text: str) -> str:
+    """The report's own words: the text before the copy of the returned message, if marked."""
+    match = _RETURNED_COPY_RE.search(text)
+    if match and match.start() > 40:
+        return text[: match.start()]
+    return text
+
+
 def rule_text_bounce(msg: DecodedMessage) -> BounceReport | None:
     """A report in words: failure subject or daemon sender, and an address beside a failure phrase."""
-    if not _looks_like_report(msg):
+    if not _looks_like_report(msg) or _human_forward_or_reply(msg):
         return None
     text = _body_text(msg)
-    head = text[:50_000]
-    if not (_FAILURE_PHRASES_RE.search(head) or _STATUS_RE.search(head) or _SMTP_CODE_RE.search(head)):
+    head = _before_returned_copy(text[:50_000])
+    if not (_FAILURE_PHRASES_RE.search(head) or _FAIL_STATUS_RE.search(head) or _SMTP_CODE_RE.search(head)):
         return None
     own = _own_addresses(msg)
     candidates: list[str] = []
@@ -516,25 +615,81 @@ def rule_text_bounce(msg: DecodedMessage) -> BounceReport | None:
         line = line_match.group(0)
         if "@" not in line:
             continue
-        for addr in _ADDR_RE.findall(line):
-            addr = addr.lower().strip(".")
-            if addr in own or _is_daemon(addr):
+        if _HEADER_LINE_RE.match(line) or _ID_LINE_RE.search(line):
+            continue  # "From:/Message-ID:" lines of a quoted copy are not failed recipients
+        for found in _ADDR_RE.findall(line):
+            addr = _normal_addr(found)
+            if addr in own or _is_system_address(addr) or addr in candidates or _looks_like_id(addr):
                 continue
             window = head[max(0, line_match.start() - 300): line_match.end() + 300]
-            if _FAILURE_PHRASES_RE.search(window) or _STATUS_RE.search(window):
+            if _FAILURE_PHRASES_RE.search(window) or _FAIL_STATUS_RE.search(window):
                 candidates.append(addr)
-        if len(candidates) >= 20:
+        if len(candidates) >= 10:
             break
     if not candidates:
         return None
     first = candidates[0]
     return BounceReport(
         permanent=_permanence_from_text(msg),
-        recipients=(first,),
+        recipients=tuple(candidates),
         status=_status_of(head),
         diagnostic=_diagnostic_near(head, first),
         original_message_id=_original_message_id(msg),
         evidence=("text_bounce",),
+    )
+
+
+def _returned_original(msg: DecodedMessage) -> email.message.Message | None:
+    """The headers of the returned original message, when the report carries them."""
+    for part in _parts(msg.message):
+        ctype = part.get_content_type()
+        try:
+            if ctype in ("message/rfc822", "message/global"):
+                payload = part.get_payload()
+                inner = payload[0] if isinstance(payload, list) and payload else None
+                if isinstance(inner, email.message.Message):
+                    return inner
+            if ctype == "text/rfc822-headers":
+                data = part.get_payload(decode=True)
+                text = decode_bytes(data, "utf-8") if isinstance(data, bytes) else ""
+                return email.message_from_string(text)
+        except Exception:  # noqa: BLE001, S112 - fail open
+            continue
+    return None
+
+
+def rule_returned_original_recipient(msg: DecodedMessage) -> BounceReport | None:
+    """Last resort: a failure report naming no address in words; the returned original's To:.
+
+    Only when the report is from a mail system (daemon sender or failure subject), says it
+    failed, and the original it returns was sent by one of the report's own addressees.
+    """
+    if not _looks_like_report(msg) or _human_forward_or_reply(msg):
+        return None
+    text = _body_text(msg)[:20_000]
+    if not (_FAILURE_PHRASES_RE.search(msg.subject + "\n" + text) or _STATUS_RE.search(text)):
+        return None
+    original = _returned_original(msg)
+    if original is None:
+        return None
+    own = _own_addresses(msg)
+    recipients = []
+    for name in ("to", "cc"):
+        for value in original.get_all(name) or []:
+            for addr in _ADDR_RE.findall(str(value)):
+                addr = _normal_addr(addr)
+                if addr not in own and not _is_system_address(addr):
+                    recipients.append(addr)
+    if not recipients or len(set(recipients)) > 3:
+        return None
+    ids = _ID_RE.findall(str(original.get("Message-ID") or ""))
+    return BounceReport(
+        permanent=_permanence_from_text(msg),
+        recipients=tuple(dict.fromkeys(recipients)),
+        status=_status_of(text),
+        diagnostic=None,
+        original_message_id=ids[0] if ids else _original_message_id(msg),
+        evidence=("returned_original_to",),
     )
 
 
@@ -551,14 +706,19 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("feedback_report", rule_feedback_report),
     ("read_receipt", rule_read_receipt),
     ("challenge_response", rule_challenge_response),
+    ("success_notice", rule_success_notice),
     ("provider_json", rule_provider_json),
     ("dsn", rule_dsn),
     ("x_failed_recipients", rule_failed_recipients_header),
     ("auto_reply_lookalike", rule_auto_reply_lookalike),
     ("flufl", rule_flufl),
     ("text_bounce", rule_text_bounce),
+    ("returned_original_recipient", rule_returned_original_recipient),
 )
 """The rules in order; the first that decides wins."""
+
+
+_AUTHORITATIVE = frozenset({"dsn", "x_failed_recipients", "provider_json"})
 
 
 def read_bounce(msg: DecodedMessage) -> BounceReport | None:
@@ -566,14 +726,17 @@ def read_bounce(msg: DecodedMessage) -> BounceReport | None:
     for name, rule in RULES:
         try:
             verdict = rule(msg)
-        except Exception:
+        except Exception:  # noqa: BLE001, S112 - fail open
             continue
         if verdict is None:
             continue
         if isinstance(verdict, _NotBounce):
             return None
-        own = _own_addresses(msg) - set(verdict.recipients[:0])
-        recipients = tuple(r for r in verdict.recipients if r not in own or name == "dsn")
+        # Words and heuristics may pick up the report's own addressee (our AR address); the
+        # machine-readable fields (DSN, X-Failed-Recipients, provider JSON) are authoritative
+        # even when someone mailed themselves.
+        own = set() if name in _AUTHORITATIVE else _own_addresses(msg)
+        recipients = tuple(r for r in verdict.recipients if r not in own)
         if not recipients:
             continue
         return BounceReport(

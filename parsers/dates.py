@@ -33,7 +33,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["DateMention", "find_dates", "parse_date_phrase", "last_day_of_month"]
+__all__ = ["DateMention", "find_dates", "last_day_of_month", "parse_date_phrase"]
 
 _MAX_CHARS = 20_000
 
@@ -323,10 +323,18 @@ def find_dates(text: str, sent: dt.date, month_first: bool = False) -> list[Date
     return _merge_weekday_and_date(found)
 
 
+_DAY_END_WORDS = {"cob", "eod", "close of business", "end of day", "end of the day"}
+
+
 def _merge_weekday_and_date(found: list[DateMention]) -> list[DateMention]:
     """"Friday 13th", "Monday, March 30": the explicit date wins over its weekday name."""
     out: list[DateMention] = []
     for mention in found:
+        if out and out[-1].kind == "relative" and out[-1].text.lower() in _DAY_END_WORDS \
+                and mention.kind in ("weekday", "explicit", "day_of_month") and 0 <= mention.start - out[-1].end <= 4:
+            out[-1] = DateMention(mention.date, out[-1].start, mention.end, out[-1].text + " " + mention.text,
+                                  mention.kind)  # "COB Friday" is Friday, not today
+            continue
         if out and out[-1].kind == "weekday" and mention.kind in ("explicit", "day_of_month") \
                 and 0 <= mention.start - out[-1].end <= 6:
             out[-1] = DateMention(mention.date, out[-1].start, mention.end,
@@ -351,7 +359,8 @@ def parse_date_phrase(phrase: str, sent: dt.date, languages: list[str]) -> dt.da
 
 
 _BACK_CUE = re.compile(
-    r"\b(?:back|return(?:ing)?|returns|reopen(?:s|ing)?|available again|in the office (?:on|from)|de retour|retour"
+    r"\b(?:back|return(?:ing)?|returns|me incorporo|me incorporaré|incorporaré|reincorporo|de regreso|estaré de vuelta"
+    r"|regresaré|a partir del|à partir du|dal|a partir de|reopen(?:s|ing)?|available again|in the office (?:on|from)|de retour|retour"
     r"|rentre|reviens|wieder|zurück|ab dem|ab|terug|weer aanwezig|weer op kantoor|vanaf|de vuelta|regreso|vuelvo"
     r"|volveré|estaré de nuevo|de volta|regresso|volto|rientro|di ritorno|sarò di nuovo|torno)\b", re.IGNORECASE)
 _UNTIL_CUE = re.compile(r"\b(?:until|till|through|jusqu'au|jusqu'à|bis|hasta|tot en met|tot|até|fino al|fino a)\b",

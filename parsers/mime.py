@@ -19,6 +19,7 @@ import email
 import email.errors
 import email.header
 import email.message
+import email.parser
 import email.utils
 import re
 from collections.abc import Iterator, Mapping
@@ -29,9 +30,14 @@ from parsers.html2text import html_to_text
 
 MAX_BYTES = 12 * 1024 * 1024
 """Raw input beyond this is cut off before parsing (noted as the defect ``truncated_input``)."""
-MAX_TEXT_CHARS = 200_000
+MAX_TEXT_CHARS = 100_000
 """The body text handed to the readers is capped; no customer types more than this."""
+MAX_HTML_BYTES = 2_000_000
 MAX_PARTS = 300
+MAX_DELIMITER_LINES = 3000
+MAX_BOUNDARIES = 120
+"""More multipart boundaries than this and the MIME tree is not parsed (the stdlib parser
+recurses per nesting level): headers are read and the body is taken as plain text."""
 MAX_DEPTH = 30
 MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024
 MAX_HEADER_CHARS = 4_000
@@ -71,7 +77,7 @@ class AttachmentInfo:
     """One attached part: its name, declared type, decoded size and (bounded) content.
 
     ``data`` holds at most ``MAX_ATTACHMENT_BYTES`` of the decoded content; ``truncated`` says
-    whether more existed. Attached messages (``message/rfc822``) carry their serialised bytes.
+    whether more existed. Attached messages (``message/rfc822``) carry the parsed ``message``.
     """
 
     filename: str | None
@@ -79,6 +85,9 @@ class AttachmentInfo:
     size: int
     data: bytes = field(repr=False, default=b"")
     truncated: bool = False
+    message: email.message.Message | None = field(repr=False, compare=False, default=None)
+    """For attached messages (``message/rfc822``): the parsed message; ``data`` is then empty
+    (serialising it back is costly and rarely needed; use ``message.as_bytes()``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +165,7 @@ def decode_bytes(data: bytes, charset: str | None, defects: list[str] | None = N
             return data.decode(candidate)
         except (UnicodeDecodeError, LookupError):
             continue
-        except Exception:  # pragma: no cover - exotic codec failures
+        except Exception:  # noqa: BLE001, S112 - pragma: no cover - exotic codec failures
             continue
     if defects is not None and codec is not None:
         defects.append(f"charset_mismatch:{charset[:40] if charset else ''}")
@@ -188,10 +197,10 @@ def decode_header_value(value: object) -> str:
                     pieces.append(chunk)
             text = "".join(pieces)
         return re.sub(r"\s*\r?\n[ \t]+", " ", text).strip()
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         try:
             return str(value)[:MAX_HEADER_CHARS].strip()
-        except Exception:
+        except Exception:  # noqa: BLE001 - fail open
             return ""
 
 
@@ -201,18 +210,29 @@ def decode_header_value(value: object) -> str:
 def _collect_headers(msg: email.message.Message) -> Mapping[str, tuple[str, ...]]:
     grouped: dict[str, list[str]] = {}
     try:
-        items = msg._headers  # compat32 keeps (name, raw value) pairs; avoids re-parsing
-    except Exception:
+        # compat32 keeps (name, raw value) pairs; reading them avoids re-parsing each header
+        items: list[tuple[str, object]] = list(getattr(msg, "_headers", []))
+    except Exception:  # noqa: BLE001 - fail open: a message without readable headers
         items = []
     for name, value in items[:500]:
         grouped.setdefault(str(name).lower(), []).append(decode_header_value(value))
     return MappingProxyType({k: tuple(v) for k, v in grouped.items()})
 
 
-def _addresses(values: tuple[str, ...]) -> list[tuple[str, str]]:
+def _addresses(values: tuple[str, ...], raw: list[str] | None = None) -> list[tuple[str, str]]:
+    """(display name, lower-case address) pairs.
+
+    Parsed from the raw header when given, so that an encoded display name containing a
+    comma ("=?utf-8?q?M=C3=BCller=2C_J=C3=BCrgen?=") is not split; names are decoded after.
+    """
+    pairs: list[tuple[str, str]] = []
     try:
-        pairs = email.utils.getaddresses(list(values))
-    except Exception:
+        if raw:
+            pairs = [(decode_header_value(n), a) for n, a in email.utils.getaddresses(
+                [_fix_raw_header(str(v))[:MAX_HEADER_CHARS] for v in raw])]
+        if not any("@" in a for _, a in pairs):
+            pairs = email.utils.getaddresses(list(values))
+    except Exception:  # noqa: BLE001 - fail open
         pairs = []
     out = []
     for name, addr in pairs:
@@ -231,13 +251,13 @@ def _parse_date(value: str | None, defects: list[str]) -> dt.datetime | None:
         return None
     try:
         parsed = email.utils.parsedate_to_datetime(value)
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         defects.append("bad_date_header")
         return None
     if parsed is None:
         return None
     if parsed.tzinfo is None:  # "-0000": time is UTC, source zone unknown (RFC 5322 3.3)
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed
 
 
@@ -260,7 +280,7 @@ def _walk(msg: email.message.Message, defects: list[str]) -> Iterator[tuple[emai
         yield part, depth, attached
         try:
             payload = part.get_payload()
-        except Exception:
+        except Exception:  # noqa: BLE001, S112 - fail open
             continue
         if isinstance(payload, list):
             if depth >= MAX_DEPTH:
@@ -275,19 +295,20 @@ def _walk(msg: email.message.Message, defects: list[str]) -> Iterator[tuple[emai
 def _content_type(part: email.message.Message) -> str:
     try:
         return part.get_content_type()
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return "text/plain"
 
 
 def _filename(part: email.message.Message) -> str | None:
+    name: object
     try:
         name = part.get_filename()
-    except Exception:
+    except Exception:  # noqa: BLE001 - malformed parameters: no name
         name = None
     if name is None:
         try:
             name = part.get_param("name")
-        except Exception:
+        except Exception:  # noqa: BLE001 - malformed parameters: no name
             name = None
         if isinstance(name, tuple):
             name = email.utils.collapse_rfc2231_value(name)
@@ -298,14 +319,14 @@ def _disposition(part: email.message.Message) -> str:
     try:
         value = part.get("Content-Disposition")
         return str(value).split(";", 1)[0].strip().lower() if value else ""
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         return ""
 
 
 def _payload_bytes(part: email.message.Message, defects: list[str]) -> bytes:
     try:
         data = part.get_payload(decode=True)
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         defects.append("undecodable_payload")
         return b""
     if isinstance(data, bytes):
@@ -313,26 +334,22 @@ def _payload_bytes(part: email.message.Message, defects: list[str]) -> bytes:
     return b""
 
 
-def _part_text(part: email.message.Message, defects: list[str]) -> str:
+def _part_text(part: email.message.Message, defects: list[str], limit: int = MAX_TEXT_CHARS * 4) -> str:
     data = _payload_bytes(part, defects)
     try:
         charset = part.get_content_charset()
-    except Exception:
+    except Exception:  # noqa: BLE001 - fail open
         charset = None
-    return decode_bytes(data[: MAX_TEXT_CHARS * 4], charset, defects)
+    return decode_bytes(data[:limit], charset, defects)
 
 
-def _serialised(part: email.message.Message) -> bytes:
+def _attached_message(part: email.message.Message) -> email.message.Message | None:
     try:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
-        if isinstance(inner, email.message.Message):
-            return inner.as_bytes()[:MAX_ATTACHMENT_BYTES]
-        if isinstance(payload, str):
-            return payload.encode("utf-8", "surrogateescape")[:MAX_ATTACHMENT_BYTES]
-    except Exception:
-        pass
-    return b""
+        return inner if isinstance(inner, email.message.Message) else None
+    except Exception:  # noqa: BLE001 - fail open
+        return None
 
 
 # --------------------------------------------------------------------------- decode
@@ -353,11 +370,40 @@ def _empty(raw_size: int, defects: list[str]) -> DecodedMessage:
     )
 
 
+MAX_HEADER_BYTES = 256 * 1024
+
+
+def _bound_header_section(raw: bytes, defects: list[str]) -> bytes:
+    """Cut an absurdly long header section (the stdlib parses headers line by line in Python)."""
+    end = raw.find(b"\n\n", 0, MAX_HEADER_BYTES)
+    end_crlf = raw.find(b"\r\n\r\n", 0, MAX_HEADER_BYTES)
+    if end >= 0 or end_crlf >= 0 or len(raw) <= MAX_HEADER_BYTES:
+        return raw
+    defects.append("oversized_header_section")
+    cut = raw.rfind(b"\n", 0, MAX_HEADER_BYTES) + 1 or MAX_HEADER_BYTES
+    body_start = raw.find(b"\n\n", cut)
+    body = raw[body_start + 2:] if body_start >= 0 else b""
+    return raw[:cut] + b"\n" + body
+
+
+def _flat_message(raw: bytes) -> email.message.Message:
+    """Headers parsed, the whole body kept as one text/plain payload (no MIME recursion)."""
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    if not sep:
+        head, sep, body = raw.partition(b"\n\n")
+    msg = email.parser.BytesHeaderParser().parsebytes(head + b"\n\n")
+    for name in ("Content-Type", "Content-Transfer-Encoding"):
+        del msg[name]
+    msg["Content-Type"] = "text/plain; charset=utf-8"
+    msg.set_payload(body.decode("utf-8", "surrogateescape"))
+    return msg
+
+
 def decode(raw: bytes, *, max_bytes: int = MAX_BYTES) -> DecodedMessage:
     """Decode ``raw`` RFC 5322 bytes. Never raises; bounded by ``max_bytes`` and the caps above.
 
-    ``text`` is the best body: the first non-attachment ``text/plain`` part outside attached
-    messages, else the first such ``text/html`` part rendered to text (``text_from_html``).
+    ``text`` is the best body: the non-attachment ``text/plain`` parts outside attached
+    messages, joined in order, else the first such ``text/html`` part rendered to text (``text_from_html``).
     Attached messages (``message/rfc822``, e.g. the original inside a bounce) never supply
     the body text.
     """
@@ -365,19 +411,31 @@ def decode(raw: bytes, *, max_bytes: int = MAX_BYTES) -> DecodedMessage:
     if not isinstance(raw, (bytes, bytearray)):
         try:
             raw = str(raw).encode("utf-8", "surrogateescape")
-        except Exception:
+        except Exception:  # noqa: BLE001 - fail open
             return _empty(0, ["not_bytes"])
     size = len(raw)
     if size > max_bytes:
         defects.append("truncated_input")
         raw = bytes(raw[:max_bytes])
+    raw = _bound_header_section(bytes(raw), defects)
     try:
-        msg = email.message_from_bytes(bytes(raw))
-    except Exception as exc:  # the feed parser is lenient; this is a last resort
-        return _empty(size, [*defects, f"unparseable:{type(exc).__name__}"])
+        if (
+            raw.count(b"oundary=") + raw.count(b"OUNDARY=") > MAX_BOUNDARIES
+            or raw.count(b"\n--") > MAX_DELIMITER_LINES
+        ):
+            defects.append("too_many_boundaries")
+            msg = _flat_message(raw)
+        else:
+            msg = email.message_from_bytes(raw)
+    except Exception as exc:  # noqa: BLE001 - the feed parser is lenient; this is a last resort
+        try:
+            msg = _flat_message(raw)
+            defects.append(f"unparseable_mime:{type(exc).__name__}")
+        except Exception:  # noqa: BLE001 - fail open
+            return _empty(size, [*defects, f"unparseable:{type(exc).__name__}"])
     try:
         return _decode_message(msg, size, defects)
-    except Exception as exc:  # fail open: whatever we could not foresee
+    except Exception as exc:  # noqa: BLE001 - fail open: whatever we could not foresee
         return _empty(size, [*defects, f"decode_error:{type(exc).__name__}"])
 
 
@@ -388,7 +446,7 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
         values = headers.get(name)
         return values[0] if values else None
 
-    plain: str | None = None
+    plains: list[str] = []
     html: str | None = None
     attachments: list[AttachmentInfo] = []
     for part, _depth, attached in _walk(msg, defects):
@@ -401,8 +459,7 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
         disposition = _disposition(part)
         filename = _filename(part)
         if part is not msg and (ctype == "message/rfc822" or ctype == "message/global"):
-            data = _serialised(part)
-            attachments.append(AttachmentInfo(filename, ctype, len(data), data, len(data) >= MAX_ATTACHMENT_BYTES))
+            attachments.append(AttachmentInfo(filename, ctype, 0, b"", False, _attached_message(part)))
             continue
         if maintype == "message":  # delivery-status, disposition-notification ... : read by others
             continue
@@ -411,13 +468,22 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
         )
         if attached:
             continue
-        if not is_attachment and ctype == "text/plain" and plain is None and disposition != "attachment":
-            plain = _part_text(part, defects)
+        if not is_attachment and ctype == "text/plain" and disposition != "attachment" and filename is None:
+            # Apple Mail splits a body around inline images into several text/plain parts, and
+            # servers append footers as parts of their own: the body is all of them, in order.
+            if sum(map(len, plains)) < MAX_TEXT_CHARS:
+                plains.append(_part_text(part, defects))
             continue
         if not is_attachment and ctype == "text/html" and html is None and disposition != "attachment":
-            html = _part_text(part, defects)
+            html = _part_text(part, defects, MAX_HTML_BYTES)
             continue
         if ctype != "text/rfc822-headers" or filename is not None:
+            encoded = part.get_payload()
+            if isinstance(encoded, str) and len(encoded) > MAX_ATTACHMENT_BYTES * 3 // 2:
+                # too big to be read anyway: do not spend time decoding it; estimate its size
+                attachments.append(AttachmentInfo(filename, ctype, len(encoded) * 3 // 4, b"", True))
+                defects.append("attachment_too_large")
+                continue
             data = _payload_bytes(part, defects)
             truncated = len(data) > MAX_ATTACHMENT_BYTES
             attachments.append(
@@ -425,12 +491,18 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
             )
 
     text_from_html = False
-    text = _normalise_text(plain) if plain is not None else ""
+    text = _normalise_text("\n".join(p.rstrip("\n") for p in plains)) if plains else ""
     if not text.strip() and html:
         text = _normalise_text(html_to_text(html))
         text_from_html = True
 
-    from_pairs = _addresses(headers.get("from", ()))
+    def raw_values(name: str) -> list[str]:
+        try:
+            return [str(v) for v in (msg.get_all(name) or [])][:50]
+        except Exception:  # noqa: BLE001 - fail open: use the decoded values
+            return []
+
+    from_pairs = _addresses(headers.get("from", ()), raw_values("from"))
     from_name = from_pairs[0][0] or None if from_pairs else None
     references = tuple(_ID_RE.findall(first("references") or ""))[:100]
     in_reply_ids = _ID_RE.findall(first("in-reply-to") or "")
@@ -443,9 +515,9 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
         references=references,
         from_address=from_pairs[0][1] if from_pairs else None,
         from_name=from_name,
-        to_addresses=tuple(a for _, a in _addresses(headers.get("to", ()))),
-        cc_addresses=tuple(a for _, a in _addresses(headers.get("cc", ()))),
-        reply_to=tuple(a for _, a in _addresses(headers.get("reply-to", ()))),
+        to_addresses=tuple(a for _, a in _addresses(headers.get("to", ()), raw_values("to"))),
+        cc_addresses=tuple(a for _, a in _addresses(headers.get("cc", ()), raw_values("cc"))),
+        reply_to=tuple(a for _, a in _addresses(headers.get("reply-to", ()), raw_values("reply-to"))),
         subject=first("subject") or "",
         date=_parse_date(first("date"), defects),
         text=text,

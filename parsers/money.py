@@ -48,7 +48,7 @@ _WORD = r"(?P<word>" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
 
 _PATTERNS = (
     re.compile(r"(?<![\w])" + _SYM_BEFORE + r"\s?" + _NUM + r"(?:\s?" + _CODE + r"\b)?", re.IGNORECASE),
-    re.compile(r"(?<![\w])" + _CODE + r"\s?" + _NUM, re.IGNORECASE),
+    re.compile(r"(?<![\w])\(?" + _CODE + r"\)?:?\s?" + _NUM, re.IGNORECASE),
     re.compile(r"(?<![\w.,])" + _NUM + r"\s?(?:" + _SYM_BEFORE.replace("?P<sym>", "?P<sym2>") + r"|"
                + _CODE + r"\b|" + _WORD + r"\b)", re.IGNORECASE),
 )
@@ -102,7 +102,7 @@ def find_amounts(text: str) -> list[MoneyMention]:
             if any(start < b and a < end for a, b in taken):
                 continue
             value = parse_number(m["num"])
-            if value is None or value <= 0 or value > Decimal("1000000000"):
+            if value is None or value <= 0 or value > Decimal(1000000000):
                 continue
             currency, dollar = _currency(m)
             taken.append((start, end))

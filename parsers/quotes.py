@@ -46,7 +46,8 @@ _OTHER_KEYS = (
     "verzonden", "verstuurd", "aan", "onderwerp", "assunto", "sendt", "til", "emne", "skickat", "till",
     "ämne", "wysłano", "wysłane", "temat", "do", "отправлено", "дата", "кому", "тема", "tárgy", "címzett",
     "elküldve", "lähetetty", "vastaanottaja", "aihe", "gönderildi", "kime", "konu", "odesláno", "komu",
-    "předmět", "cc", "kopie", "copie", "risposta", "reply to", "enviado el", "envoyé le", "sent at",
+    "předmět", "bcc", "cco", "kopie", "kopie an", "copie", "copie à", "copia", "risposta", "reply to",
+    "enviado el", "enviada el", "enviado em", "enviada em", "envoyé le", "sent at", "data de envio",
     "收件人", "主题", "主旨", "日期", "发送时间", "寄件日期", "送信日時", "宛先", "件名", "날짜", "받는 사람", "제목",
 )
 _KEY = r"[ \t]*\*{0,2}[ \t]*(?:{keys})[ \t]*\*{{0,2}}[ \t]*[:：][ \t]*\*{{0,2}}"
@@ -90,7 +91,6 @@ _FORWARD_INTRO_RE = re.compile(
     re.IGNORECASE,
 )
 _GENERIC_SEPARATOR_RE = re.compile(r"^[ \t>]*[-_=*]{3,}[ \t]*[^\W\d][\w'’ ]{2,40}?[ \t]*[-_=*]{3,}[ \t]*$")
-_RULE_RE = re.compile(r"^[ \t]*(?:_{8,}|-{8,}|={8,}|—{4,})[ \t]*$")
 
 _WROTE_VERBS = (
     "wrote", "writes", "has written", "sent", "a écrit", "écrit", "schrieb", "geschrieben", "escribió",
@@ -150,6 +150,11 @@ class ReplySplit:
     quoted: str
     signature: str
     cut_rule: str | None = None  # which rule ended the customer's text, for evidence
+    inline: bool = False  # the customer answered between ">" quoted lines
+    reply_with_context: str = ""
+    """For inline answers: the reply with the (up to 3) quoted lines just above each answer
+    kept as ``> `` lines, so "this one is paid" can be tied to the invoice line it answers.
+    Equal to ``reply`` when there are no inline answers."""
 
 
 # ----------------------------------------------------------------------------- predicates
@@ -166,25 +171,45 @@ def _next_nonblank(lines: list[str], start: int, limit: int = 4) -> int | None:
     return None
 
 
+_SUBJECT_KEYS = (
+    "subject", "betreff", "objet", "sujet", "asunto", "oggetto", "onderwerp", "assunto", "temat", "ämne", "emne",
+    "aihe", "tárgy", "konu", "předmět", "тема", "主题", "主旨", "件名", "제목",
+)
+_SUBJECT_KEY_RE = re.compile(
+    r"^[ \t]*(?:>[ \t]*)*"
+    + _KEY.replace("{keys}", "|".join(map(re.escape, _SUBJECT_KEYS))).replace("{{", "{").replace("}}", "}"),
+    re.IGNORECASE,
+)
+
+
 def _header_block_at(lines: list[str], i: int) -> bool:
-    """An Outlook-style block: a From-like key, then another known key within a few lines."""
+    """An Outlook-style block: a From-like key, then other known keys within a few lines.
+
+    When the From line names no address, the block must also have a Subject-like key, so
+    that pasted transfer details ("From: ACME Ltd / To: account 1234 / Date: 3 March") stay
+    the customer's text.
+    """
     line = lines[i]
     if len(line) > _MAX_HEADER_LINE or not _FROM_RE.match(line):
         return False
-    if _INLINE_OTHER_RE.search(line[6:]) and ("@" in line or re.search(r"\d", line)):
-        # flattened block "From: X Sent: Y To: Z" needs at least two more keys
-        if len(_INLINE_OTHER_RE.findall(line)) >= 2:
-            return True
+    has_address = "@" in line
+    # a flattened block "From: X Sent: Y To: Z" needs at least two more keys
+    if (has_address or re.search(r"\d", line)) and len(_INLINE_OTHER_RE.findall(line[6:])) >= 2:
+        return True
     seen = 0
+    subject = False
     for j in range(i + 1, min(len(lines), i + 8)):
         if not lines[j].strip():
             continue
-        if _OTHER_RE.match(lines[j]):
+        if _SUBJECT_KEY_RE.match(lines[j]):
+            subject = True
             seen += 1
-            if seen >= 1 and (j - i <= 3 or seen >= 2):
-                return True
-        elif _FROM_RE.match(lines[j]):
+        elif _OTHER_RE.match(lines[j]):
+            seen += 1
+        else:
             continue
+        if subject or has_address and (j - i <= 3 or seen >= 2):
+            return True
     return False
 
 
@@ -208,22 +233,28 @@ def _continuation(line: str) -> str | None:
     return line.strip()
 
 
+_VERB_WORD_RE = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, _WROTE_VERBS)) + r")\b", re.IGNORECASE)
+
+
 def _looks_like_attribution(joined: str, span: int) -> bool:
-    dashed = _DASHED_RE.match(joined)
-    if dashed and re.search(r"(?:^|\s)(?:" + "|".join(map(re.escape, _WROTE_VERBS)) + r")\b", dashed.group(1),
-                            re.IGNORECASE):
-        return bool(_HAS_DATE_OR_ADDR.search(joined))
+    colon_end = joined.endswith((":", "：")) or bool(re.search(r"[:：]\s*$", joined[-4:]))
+    if not colon_end:
+        # only the dashed and colon-less forms remain possible; keep the common case cheap
+        if joined.startswith(("-", " -")):
+            dashed = _DASHED_RE.match(joined)
+            if dashed and _VERB_WORD_RE.search(dashed.group(1)):
+                return bool(_HAS_DATE_OR_ADDR.search(joined))
+            return False
+        return (
+            "@" in joined
+            and len(joined) < 250
+            and bool(_WROTE_END_NO_COLON_RE.search(joined[-40:]))
+            and bool(_WROTE_START_RE.search(joined))
+        )  # "On Wed, 14 Nov 2018 ... <a@example.com> wrote" (colon lost)
     if _ADDRESS_AND_TIME_RE.search(joined) and re.search(r"[:：]\s*$", joined) and len(joined) < 250:
         # "30.09.2017, 18.30, "A. Name" <a@example.com>:" -- any language, no verb needed
         return True
-    if (
-        _WROTE_START_RE.search(joined)
-        and _WROTE_END_NO_COLON_RE.search(joined)
-        and "@" in joined
-        and len(joined) < 250
-    ):
-        return True  # "On Wed, 14 Nov 2018 ... <a@example.com> wrote" (colon lost)
-    if not re.search(r"[:：]\s*$", joined) or not _WROTE_RE.search(joined):
+    if not _WROTE_RE.search(joined[-200:]):
         return False
     if _HAS_DATE_OR_ADDR.search(joined):
         return True
@@ -241,6 +272,11 @@ def _attribution_at(lines: list[str], i: int) -> int:
     first = lines[i]
     if not first.strip() or len(first) > _MAX_HEADER_LINE or _is_quoted(first):
         return 0
+    if _DATE_LED_RE.match(first):
+        # "2013/7/20 A. Name <a@example.com>" (Gmail in some locales: no verb, no colon)
+        nxt = _next_nonblank(lines, i + 1, 3)
+        if nxt is not None and lines[nxt].lstrip().startswith((">", "|")):
+            return 1
     joined = ""
     for span in range(1, 4):
         j = i + span - 1
@@ -294,6 +330,17 @@ def _is_wrapped_quote_tail(lines: list[str], i: int) -> bool:
     return first.islower() or first in "\"')]»”’,;:"
 
 
+# Helpdesk and notification systems: "##- Please type your reply above this line -##".
+_REPLY_ABOVE_RE = re.compile(
+    r"(?:reply|write|type|respond)[\w\s]{0,30}above this line|above this line[\w\s]{0,30}(?:reply|response)|"
+    r"oberhalb dieser (?:zeile|linie)|au-dessus de cette ligne|encima de esta línea|por encima de esta línea|"
+    r"boven deze (?:regel|lijn)|sopra questa (?:riga|linea)|acima desta linha",
+    re.IGNORECASE,
+)
+_DATED_KEY_RE = re.compile(r"^[ \t]*[^\W\d][\w' ]{1,24}[ \t]?[:：][ \t].{0,40}\d{1,2}[:/.]\d{2}")
+_DATE_LED_RE = re.compile(r"^[ \t]*\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b.{0,160}(?:<[^<>\s@]+@[^<>\s@]+>|@)")
+
+
 def _hard_cut_at(lines: list[str], i: int) -> str | None:
     """The name of the hard-cut rule starting at line i, if any."""
     line = lines[i]
@@ -307,6 +354,8 @@ def _hard_cut_at(lines: list[str], i: int) -> str | None:
             return "separator_before_headers"
     if _header_block_at(lines, i):
         return "header_block"
+    if i + 1 < len(lines) and _DATED_KEY_RE.match(line) and _header_block_at(lines, i + 1):
+        return "header_block"  # "Message du : 12/12/2016 13:20" heading a webmail header block
     return None
 
 
@@ -344,11 +393,41 @@ def _strip_signature(lines: list[str]) -> tuple[list[str], list[str]]:
     return lines[:cut], lines[cut:]
 
 
+_BANNER_RE = re.compile(
+    r"^[ \t*\[]*(?:caution|warning|external|attention|notice|achtung|attention|precaución|atención|let op|attenzione)"
+    r"\b.{0,40}(?:external|outside|extern|extérieur|externe|externo|esterno|buiten)|"
+    r"^[ \t*\[]*\[?external\]?\s*(?:e-?mail|sender|message)?\s*[:\]]|"
+    r"this (?:e-?mail|message) (?:originated|came|was sent) from outside|"
+    r"do not click (?:on )?links or open attachments|"
+    r"diese (?:e-?mail|nachricht) stammt von (?:einem )?(?:externen|außerhalb)|"
+    r"ce (?:message|courriel|e-?mail) provient (?:de l'extérieur|d'un expéditeur externe)|"
+    r"este (?:correo|mensaje) (?:se originó|procede|proviene) (?:fuera|de un remitente externo)",
+    re.IGNORECASE,
+)
+
+
+def _strip_banner(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Split off an "external sender" warning that mail gateways put above the customer's text."""
+    first = next((k for k, line in enumerate(lines) if line.strip()), None)
+    if first is None or first > 2:
+        return [], lines
+    end = first
+    while end < len(lines) and lines[end].strip() and end - first < 6:
+        end += 1
+    paragraph = " ".join(line.strip() for line in lines[first:end])
+    if len(paragraph) > 600 or not _BANNER_RE.search(paragraph):
+        return [], lines
+    rest = lines[end:]
+    if not any(line.strip() for line in rest):
+        return [], lines  # the banner is all there is: keep it rather than nothing
+    return lines[first:end], rest
+
+
 def _trim(lines: list[str]) -> str:
     text = "\n".join(line.rstrip() for line in lines)
     text = text.strip("\n")
     # trailing separator rules that introduced the quote
-    text = re.sub(r"(?:\n[ \t]*(?:_{5,}|-{5,}|—{2,}|={5,})[ \t]*)+\s*$", "", text)
+    text = re.sub(r"(?:\n[ \t]*(?:_{3,}|-{3,}|—{2,}|={3,}|\*{3,}|~{3,})[ \t]*)+\s*$", "", text)
     return text.strip()
 
 
@@ -362,7 +441,7 @@ def split_reply(text: str) -> ReplySplit:
     """
     try:
         return _split(text)
-    except Exception:  # fail open: the whole text is the reply
+    except Exception:  # noqa: BLE001 - fail open: the whole text is the reply
         safe = text if isinstance(text, str) else ""
         return ReplySplit(reply=safe.strip(), quoted="", signature="", cut_rule="error")
 
@@ -370,61 +449,103 @@ def split_reply(text: str) -> ReplySplit:
 def _split(text: str) -> ReplySplit:
     if not text or not text.strip():
         return ReplySplit(reply="", quoted="", signature="")
+    original = text
     text = text[:MAX_CHARS].replace("\r\n", "\n").replace("\r", "\n").replace("\u200b", "")
-    lines = text.split("\n")
+    if not text.strip():  # only invisible characters: give them back rather than nothing
+        return ReplySplit(reply=original[:MAX_CHARS].strip(), quoted="", signature="", cut_rule="invisible_only")
+    orig = text.split("\n")
+    # French typography puts a no-break space before colons ("De\xa0:"): detect on a
+    # normalised copy, return the customer's characters untouched
+    lines = [line.replace("\xa0", " ").replace("\u202f", " ") for line in orig]
 
     own: list[str] = []
     quoted: list[str] = []
     cut_rule: str | None = None
+    contexts: list[tuple[int, list[str]]] = []  # (index in own, quoted lines just above it)
+    recent_quote: list[str] = []
+    seen_quote_after_text = False
     i = 0
     n = len(lines)
     while i < n:
         line = lines[i]
         if not _is_quoted(line):
+            if _REPLY_ABOVE_RE.search(line) and len(line) < 160:
+                if any(x.strip() for x in own):
+                    quoted.extend(orig[i:])
+                    cut_rule = "reply_above_marker"
+                    break
+                quoted.append(orig[i])  # a helpdesk's marker at the top: what follows is its text
+                i += 1
+                continue
             rule = _hard_cut_at(lines, i)
             if rule is None:
                 span = _attribution_at(lines, i)
                 if span:
                     nxt = _next_nonblank(lines, i + span, 4)
                     if nxt is not None and _is_quoted(lines[nxt]):
-                        quoted.extend(lines[i:i + span])
+                        quoted.extend(orig[i:i + span])
                         cut_rule = cut_rule or "attribution"
                         i += span
                         continue
                     if not any(x.strip() for x in own):
                         # "On ... wrote:" with nothing above and plain text below: the text
                         # below is what this person wrote (bottom-posting without ">")
-                        quoted.extend(lines[i:i + span])
+                        quoted.extend(orig[i:i + span])
                         cut_rule = cut_rule or "attribution_at_top"
                         i += span
                         continue
                     rule = "attribution_unquoted"
             if rule is not None:
-                quoted.extend(lines[i:])
+                quoted.extend(orig[i:])
                 cut_rule = rule
                 break
             if _is_wrapped_quote_tail(lines, i):
-                quoted.append(line)
+                quoted.append(orig[i])
                 i += 1
                 continue
-            own.append(line)
+            own.append(orig[i])
+            if line.strip() and recent_quote:
+                contexts.append((len(own) - 1, recent_quote[-3:]))
+                recent_quote = []
         else:
-            quoted.append(line)
+            quoted.append(orig[i])
             cut_rule = cut_rule or "quote_marker"
+            if line.strip(" \t>"):
+                recent_quote.append(line.strip())
+            if any(x.strip() for x in own):
+                seen_quote_after_text = True
         i += 1
 
-    body, signature = _strip_signature(own)
+    banner, own_text = _strip_banner(own)
+    body, signature = _strip_signature(own_text)
+    if banner:
+        signature = [*banner, *([""] if signature else []), *signature]
     reply = _trim(body)
     if not reply:
         reply = _trim(own)  # the text was only a signature line: keep it rather than nothing
     if not reply:
         # everything looked quoted (a bare forward, a quote with no comment): the unquoted
         # lines, else the whole text, rather than nothing
-        reply = _trim([x for x in lines if not _is_quoted(x)]) or text.strip()
+        reply = _trim([x for x in orig if not _is_quoted(x)]) or text.strip()
         cut_rule = "fallback_all_quoted"
+    inline = bool(contexts) and (seen_quote_after_text or len(contexts) > 1) and cut_rule != "fallback_all_quoted"
+    with_context = reply
+    if inline:
+        keep = len(body)
+        by_index = dict(contexts)
+        merged: list[str] = []
+        for k, line in enumerate(own[:keep]):
+            if k in by_index:
+                if merged and merged[-1].strip():
+                    merged.append("")
+                merged.extend(by_index[k])
+            merged.append(line)
+        with_context = _trim(merged) or reply
     return ReplySplit(
         reply=reply,
         quoted="\n".join(quoted).strip(),
         signature=_trim(signature),
         cut_rule=cut_rule,
+        inline=inline,
+        reply_with_context=with_context,
     )

@@ -20,6 +20,7 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
+from parsers.attachments import remittance_texts
 from parsers.autoreply import AutoReplyVerdict, read_auto_reply
 from parsers.bounce import BounceReport, read_bounce
 from parsers.dates import find_return_date
@@ -28,7 +29,7 @@ from parsers.intent.doc import ReplyDoc
 from parsers.intent.rules import Hit
 from parsers.language import detect_language
 from parsers.mime import DecodedMessage, decode
-from parsers.money import MoneyMention
+from parsers.money import MoneyMention, find_amounts
 from parsers.quotes import ReplySplit, split_reply
 from parsers.redirect import find_redirect_address
 from parsers.refs import find_invoice_refs
@@ -42,7 +43,7 @@ _HUMAN_INTENTS = {Intent.PROMISE_TO_PAY, Intent.DISPUTE, Intent.REMITTANCE_ADVIC
                   Intent.PAYMENT_PLAN, Intent.REDIRECT, Intent.OTHER}
 
 
-def read_reply(raw: bytes, context: ReadContext = ReadContext()) -> Reading:
+def read_reply(raw: bytes, context: ReadContext = ReadContext()) -> Reading:  # noqa: B008 - frozen, shared safely
     """Read one customer reply. Never raises; bounded in time and memory.
 
     On damaged input it returns ``intent=OTHER`` with a low confidence and the problem listed
@@ -57,7 +58,7 @@ def read_reply(raw: bytes, context: ReadContext = ReadContext()) -> Reading:
 
 def _fallback_text(raw: object) -> str:
     try:
-        text = bytes(raw).decode("utf-8", "replace") if isinstance(raw, (bytes, bytearray)) else str(raw)  # type: ignore[arg-type]
+        text = bytes(raw).decode("utf-8", "replace") if isinstance(raw, (bytes, bytearray)) else str(raw)
     except Exception:  # noqa: BLE001
         return "(unreadable message)"
     return text.strip()[:_MAX_REPLY_CHARS] or "(empty message)"
@@ -68,10 +69,11 @@ def _read(raw: bytes, context: ReadContext) -> Reading:
         raw = str(raw).encode("utf-8", "replace")
     msg = decode(bytes(raw))
     split = split_reply(msg.text)
-    own_text = split.reply.strip()[:_MAX_REPLY_CHARS]
+    own_text = trim_quoted_tail(split.reply)[:_MAX_REPLY_CHARS]
     reply_text = own_text or _visible_text(msg, split)
     sent = _sent_date(msg)
-    language = detect_language(own_text or reply_text, context.language) or context.language
+    language = (detect_language(own_text, None) or context.language
+                or detect_language(msg.text, None))  # the quoted thread's language as a last hint
     month_first = _month_first(msg.date, language)
     base = Reading(
         intent=Intent.OTHER, confidence=0.5, reply_text=reply_text, language=language,
@@ -90,7 +92,37 @@ def _read(raw: bytes, context: ReadContext) -> Reading:
                     from_address=msg.from_address, seller_addresses=tuple(msg.to_addresses),
                     cc_addresses=tuple(msg.cc_addresses), month_first=month_first)
     decision = classify_doc(doc)
-    return _human_reading(base, msg, split, doc, decision, context)
+    reading = _human_reading(base, msg, split, doc, decision, context)
+    if msg.attachments and reading.intent in (Intent.REMITTANCE_ADVICE, Intent.OTHER):
+        reading = _with_attachments(reading, msg, context)
+    return reading
+
+
+_SEPARATOR = re.compile(r"^\s*(?:_{8,}|-{5,}\s*(?:original|ursprüngliche|message d'origine|mensaje original"
+                        r"|oorspronkelijk|messaggio originale|mensagem original|forwarded)[^\n]*)\s*$",
+                        re.IGNORECASE | re.MULTILINE)
+_HEADER_LINE = re.compile(r"^\s*[*>]*\s*(?:from|de|von|van|da|fra|från|od)\s*:\s*\S", re.IGNORECASE)
+_HEADER_NEXT = re.compile(r"^\s*[*>]*\s*(?:sent|date|envoyé|gesendet|datum|verzonden|enviado|fecha|inviato|data"
+                          r"|to|à|an|aan|para|a|subject|objet|betreff|onderwerp|asunto|oggetto|assunto)\s*:",
+                          re.IGNORECASE)
+
+
+def trim_quoted_tail(reply: str) -> str:
+    """Defence in depth behind the quote splitter: cut at a quoted-header block it let through.
+
+    Outlook's localised "De : / Envoyé :" blocks after a rule of underscores, or an
+    "-----Original Message-----" line, start the seller's words; nothing below is the customer's.
+    """
+    text = reply.strip()
+    m = _SEPARATOR.search(text)
+    if m:
+        text = text[:m.start()]
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if i and _HEADER_LINE.match(line) and any(_HEADER_NEXT.match(n) for n in lines[i + 1:i + 4]):
+            text = "\n".join(lines[:i])
+            break
+    return text.strip()
 
 
 def _visible_text(msg: DecodedMessage, split: ReplySplit) -> str:
@@ -167,6 +199,51 @@ def _ordered_hits(decision: IntentDecision) -> list[Hit]:
     return winning + [h for h in decision.hits if h not in winning]
 
 
+_REMITTANCE_DOC = re.compile(
+    r"\b(?:remittance|payment advice|payment confirmation|amount paid|total paid|paid amount|avis de (?:paiement|virement)"
+    r"|zahlungsavis|zahlungsavise|überweisungsbeleg|aviso de pago|justificante|betalingsadvies|betaalspecificatie"
+    r"|aviso de pagamento|comprovativo|avviso di pagamento|contabile)\b", re.IGNORECASE)
+_TOTAL_LINE = re.compile(r"\b(?:total|totaal|gesamt|summe|totale|importe total|montant total|total paid)\b", re.IGNORECASE)
+
+
+def _with_attachments(reading: Reading, msg: DecodedMessage, context: ReadContext) -> Reading:
+    """Remittance attachments (CSV, PDF, XLSX) feed references and amounts.
+
+    A reply whose own words say nothing but which carries a remittance document is read as
+    remittance advice with a modest confidence; its invoice numbers go to
+    ``attachment_invoice_refs`` (the customer's own text is what ``invoice_refs`` reports).
+    """
+    texts = remittance_texts(msg)
+    joined = "\n".join(t.text for t in texts if t.text)[:40_000]
+    defects = tuple(d for t in texts for d in t.defects)
+    if not joined:
+        return replace(reading, defects=reading.defects + defects) if defects else reading
+    refs = find_invoice_refs(joined, tuple(context.invoices))
+    known = {r for r in refs if r in context.invoices} if context.invoices else set(refs)
+    att_refs = tuple(r for r in refs if r in known)
+    evidence = reading.evidence
+    if att_refs:
+        evidence += (Evidence(rule="attachment:invoice_refs", text=", ".join(att_refs)[:160], weight=0.5),)
+    intent, confidence, amount, currency = reading.intent, reading.confidence, reading.amount, reading.currency
+    if intent is Intent.OTHER and _REMITTANCE_DOC.search(joined) and (att_refs or find_amounts(joined)):
+        intent, confidence = Intent.REMITTANCE_ADVICE, 0.6
+        evidence += (Evidence(rule="remittance_advice:attachment_document", text=texts[0].filename or "", weight=1.0),)
+    if intent is Intent.REMITTANCE_ADVICE and amount is None:
+        amount, currency = _attachment_total(joined)
+    return replace(reading, intent=intent, confidence=confidence, amount=amount, currency=currency,
+                   attachment_invoice_refs=att_refs, evidence=evidence, defects=reading.defects + defects)
+
+
+def _attachment_total(text: str) -> tuple[Decimal | None, str | None]:
+    """The amount on a "Total" line of a remittance document, when it says one."""
+    for line in text.splitlines():
+        if _TOTAL_LINE.search(line):
+            found = find_amounts(line)
+            if found:
+                return found[-1].amount, found[-1].currency
+    return None, None
+
+
 _INSTALMENT_BEFORE = re.compile(r"(?:payments? of|instal(?:l)?ments? of|rates? (?:à|de|von)|à|per|of)\s*$", re.IGNORECASE)
 _INSTALMENT_AFTER = re.compile(r"^\s*(?:every|each|per|a|/)\s*(?:\w+\s+)?(?:week|month|fortnight|maand|mois|monat|mes)"
                                r"|^\s*(?:now|today|upfront|up front|first)\b|^\s*(?:per|pro|al|por|par)\s", re.IGNORECASE)
@@ -185,11 +262,14 @@ def _amount_for(decision: IntentDecision, doc: ReplyDoc, msg: DecodedMessage,
         everywhere = [m for s in doc.sentences for m in s.amounts]
         if len({m.amount for m in everywhere}) == 1:
             mentions = everywhere[:1]
+    if decision.intent is Intent.PAYMENT_PLAN:
+        everywhere = [m for s in doc.sentences for m in s.amounts]
+        instalment = _instalment(doc, everywhere)
+        if instalment is not None:
+            mentions = [instalment]
     if not mentions:
         return None, None
     chosen = mentions[0]
-    if decision.intent is Intent.PAYMENT_PLAN:
-        chosen = _instalment(doc, mentions) or chosen
     currency = chosen.currency
     if chosen.dollar_sign:
         currency = _dollar_currency(msg, split) or currency

@@ -15,7 +15,7 @@ __all__ = ["find_addresses", "find_redirect_address", "mentions_cc"]
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?![\w-])")
 _OBFUSCATED = re.compile(
     r"(?<![\w.+-])(?P<local>[\w.+-]+)\s*(?:\[at\]|\(at\)|\{at\}|\sat\s)\s*(?P<domain>[\w-]+"
-    r"(?:\s*(?:\[dot\]|\(dot\)|\{dot\}|\sdot\s|\.)\s*[\w-]+)+)", re.IGNORECASE)
+    r"(?:(?:\s*(?:\[dot\]|\(dot\)|\{dot\})\s*|\sdot\s|\.)[\w-]+)+)", re.IGNORECASE)
 _DOT = re.compile(r"\s*(?:\[dot\]|\(dot\)|\{dot\}|\sdot\s|\.)\s*", re.IGNORECASE)
 _CC_WORDS = re.compile(
     r"\b(?:cc'?d|cc:?|copied|copying|in copy|adding|added|looping in|loop in|en copie|mis en copie"

@@ -20,6 +20,7 @@ licence, registration, phone) and things that are dates, amounts or phone number
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["find_invoice_refs", "normalise_ref"]
 
@@ -60,10 +61,16 @@ def _is_excluded(text: str, start: int) -> bool:
     return bool(_NOT_INVOICE_BEFORE.search(window))
 
 
+@lru_cache(maxsize=4096)
 def _known_pattern(invoice: str) -> re.Pattern[str]:
     parts = re.findall(r"[A-Za-z]+|\d+", invoice)
     body = r"[\s\-/_.]?".join(re.escape(p) for p in parts)
     return re.compile(r"(?<![\w])#?" + body + r"(?![\w])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _tail_pattern(tail: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w\-/.,])#?" + re.escape(tail) + r"(?![\w\-/]|[.,]\d)")
 
 
 def _short_forms(known: tuple[str, ...]) -> dict[str, str]:
@@ -88,9 +95,8 @@ def _looks_like_other_number(text: str, start: int, end: int, token: str) -> boo
     before = text[max(0, start - 2):start]
     if re.match(r"\s?(?:€|eur|usd|gbp|%|\$)", after, re.IGNORECASE) or re.search(r"[$€£]\s?$", before):
         return True  # an amount
-    if re.match(r"[ .\-]\d{3,4}\b", text[end:end + 6]) or re.search(r"\d[ .\-]$", text[max(0, start - 2):start]):
-        return True  # part of a phone number or a longer digit run
-    return False
+    # part of a phone number or a longer digit run
+    return bool(re.match(r"[ .\-]\d{3,4}\b", text[end:end + 6]) or re.search(r"\d[ .\-]$", text[max(0, start - 2):start]))
 
 
 def find_invoice_refs(text: str, known: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -111,7 +117,7 @@ def find_invoice_refs(text: str, known: tuple[str, ...] = ()) -> tuple[str, ...]
             if free(*m.span()):
                 hits.append((m.start(), m.end(), invoice))
     for tail, invoice in _short_forms(known).items():
-        for m in re.finditer(r"(?<![\w\-/.,])#?" + re.escape(tail) + r"(?![\w\-/]|[.,]\d)", text):
+        for m in _tail_pattern(tail).finditer(text):
             if free(*m.span()) and not _is_excluded(text, m.start()) \
                     and not _looks_like_other_number(text, m.start(), m.end(), tail):
                 hits.append((m.start(), m.end(), invoice))

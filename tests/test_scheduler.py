@@ -357,3 +357,27 @@ def test_parallel_rendering_queues_the_same_emails(setup: tuple[Database, Config
         msg = email.message_from_bytes(r.raw, policy=email.policy.default)
         assert msg["Message-ID"] == r.message_id and msg["X-Arbot-Token"] == r.reply_token
         assert r.invoice_numbers[0] in msg.get_content()
+
+
+def test_payment_link_provider_gets_a_session_and_its_url_reaches_the_email(
+        setup: tuple[Database, Config]) -> None:
+    from bot.models import Cursor
+
+    db, cfg = setup
+    month_ledger(db)
+    calls: list[tuple[int, tuple[str, ...], dict[str, int]]] = []
+
+    def link(customer_id: int, *, customer: Any, invoices: Any, totals: Any, now: dt.datetime,
+             session: Any) -> str | None:
+        calls.append((customer_id, tuple(i.number for i in invoices), dict(totals)))
+        session.merge(Cursor(name=f"link:{customer_id}", value="pl_1", updated_at=now))   # stored by the provider
+        return f"https://pay.example.test/{customer.external_id}"
+
+    res = tick(db, cfg, at("2026-03-05"), render=fallback_render, payment_link=link)
+    assert res.queued == 1
+    assert calls == [(calls[0][0], ("INV-1",), {"GBP": 120000})]
+    (row,) = outbox(db)
+    assert "https://pay.example.test/C1" in email.message_from_bytes(
+        row.raw, policy=email.policy.default).get_content()
+    with db.session() as s:
+        assert s.get(Cursor, f"link:{calls[0][0]}") is not None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -66,10 +66,10 @@ def _manifest(path: Path) -> list[tuple[Path, tuple[str, ...]]]:
 def register(app: typer.Typer) -> None:
     @app.command("classify")
     def classify_cmd(
-        files: Annotated[Optional[list[Path]], typer.Argument(help="Raw RFC 5322 messages (.eml).")] = None,
-        invoice: Annotated[Optional[list[str]], typer.Option(
+        files: Annotated[list[Path] | None, typer.Argument(help="Raw RFC 5322 messages (.eml).")] = None,
+        invoice: Annotated[list[str] | None, typer.Option(
             "--invoice", help="An invoice number the thread is about (repeatable).")] = None,
-        batch: Annotated[Optional[Path], typer.Option(
+        batch: Annotated[Path | None, typer.Option(
             "--batch", help='JSON-lines manifest: {"path": ..., "invoices": [...]} per line.')] = None,
     ) -> None:
         """Read customer replies and print one JSON object per message."""
@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
     def eval_cmd(
         dirs: Annotated[list[Path], typer.Argument(help="Labelled folders (labels.jsonl, bounces.jsonl, ...).")],
         as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
-        subset: Annotated[Optional[str], typer.Option(
+        subset: Annotated[str | None, typer.Option(
             "--subset", help="all | odd | even: score only files whose number is odd/even (held-out split).")] = None,
         misses: Annotated[int, typer.Option("--misses", help="How many misses to list per folder.")] = 40,
     ) -> None:

@@ -67,4 +67,4 @@ def _confidence(winner: Intent, scores: dict[Intent, float], fired: list[Intent]
             confidence *= 0.85
     if len(fired) > 1:
         confidence *= 0.93  # a reply doing two things: precedence chose, a person may want to look
-    return round(min(confidence, 0.97), 3)
+    return float(round(min(confidence, 0.97), 3))

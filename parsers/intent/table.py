@@ -11,11 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from parsers.intent.doc import ReplyDoc
-from parsers.intent.rules import (Hit, copy_requested, dispute_raised, plan_requested, promise_committed,
-                                  redirect_named, remittance_reported)
+from parsers.intent.rules import (
+                                  Hit,
+                                  copy_requested,
+                                  dispute_raised,
+                                  plan_requested,
+                                  promise_committed,
+                                  redirect_named,
+                                  remittance_reported,
+)
 from parsers.types import Intent
 
-__all__ = ["RULES", "PRECEDENCE", "THRESHOLD"]
+__all__ = ["PRECEDENCE", "RULES", "THRESHOLD"]
 
 Rule = Callable[[ReplyDoc], list[Hit]]
 
