@@ -22,9 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.db import Database  # noqa: E402
-from tests.crash_harness import run_trial, write_config  # noqa: E402
-from tests.smtp_server import Recorder, start_sink  # noqa: E402
+from bot.db import Database
+from tests.crash_harness import run_trial, write_config
+from tests.smtp_server import Recorder, start_sink
 
 
 def main() -> int:

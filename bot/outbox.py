@@ -204,6 +204,11 @@ def claim(db: Database, worker_id: str, limit: int, now: dt.datetime) -> list[Cl
         return claim_in(s, worker_id, limit, now)
 
 
+def _count(result: Any) -> int:
+    """Rows matched by an UPDATE (``CursorResult.rowcount``)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def _clip(error: str) -> str:
     return error if len(error) <= _ERROR_MAX else error[: _ERROR_MAX - 1] + "…"
 
@@ -240,7 +245,7 @@ def mark_sent(session: Session, ids: Sequence[int], now: dt.datetime,
         update(OutboxMessage).where(_guarded(ids, worker_id))
         .values(status=SENT, sent_at=now, last_error=None)
         .execution_options(synchronize_session=False))
-    return int(res.rowcount or 0)
+    return _count(res)
 
 
 def mark_sent_returning(session: Session, ids: Sequence[int], now: dt.datetime,
@@ -277,7 +282,7 @@ def mark_retry(session: Session, msg_id: int, next_attempt_at: dt.datetime, erro
     res = session.execute(
         update(OutboxMessage).where(cond).values(**values)
         .execution_options(synchronize_session=False))
-    return bool(res.rowcount)
+    return bool(_count(res))
 
 
 def mark_failed(session: Session, msg_id: int, error: str, worker_id: str | None = None) -> bool:
@@ -286,7 +291,7 @@ def mark_failed(session: Session, msg_id: int, error: str, worker_id: str | None
         update(OutboxMessage).where(_guarded([msg_id], worker_id))
         .values(status=FAILED, last_error=_clip(error), sent_at=None)
         .execution_options(synchronize_session=False))
-    return bool(res.rowcount)
+    return bool(_count(res))
 
 
 def mark_uncertain(session: Session, msg_id: int, error: str, worker_id: str | None = None) -> bool:
@@ -295,7 +300,7 @@ def mark_uncertain(session: Session, msg_id: int, error: str, worker_id: str | N
         update(OutboxMessage).where(_guarded([msg_id], worker_id))
         .values(status=UNCERTAIN, last_error=_clip(error))
         .execution_options(synchronize_session=False))
-    return bool(res.rowcount)
+    return bool(_count(res))
 
 
 class OutboxError(Exception):

@@ -29,6 +29,7 @@ stuffed, as aiosmtplib's own ``data()`` does) to the socket.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -36,6 +37,7 @@ import random
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 import aiosmtplib
@@ -404,18 +406,14 @@ class SmtpLink:
 
     def close(self) -> None:
         if self.client is not None:
-            try:
+            with contextlib.suppress(Exception):   # closing a dead socket
                 self.client.close()
-            except Exception:  # noqa: BLE001 - closing a dead socket
-                pass
         self.client = None
 
     async def quit(self) -> None:
         if self.client is not None and self.client.is_connected:
-            try:
+            with contextlib.suppress(Exception):   # the server may be gone already
                 await self.client.quit()
-            except Exception:  # noqa: BLE001
-                pass
         self.close()
 
 
@@ -587,7 +585,7 @@ class Sender:
                 continue
             now = drain.now or self.clock()
             claimed: list[ClaimedMessage] = await journal.run(
-                lambda s, now=now, room=room: outbox.claim_in(s, self.worker_id, room, now))
+                partial(_claim_op, worker_id=self.worker_id, limit=room, now=now))
             if not claimed:
                 return
             drain.stats.claimed += len(claimed)
@@ -602,17 +600,17 @@ class Sender:
                 return
             if self._stopping:
                 # Claimed, never started: give it back untouched.
-                drain.pending_ops.append(journal.submit(
-                    lambda s, m=msg: outbox.mark_retry(s, m.id, m.claimed_at, "sender stopped",
-                                                       self.worker_id, count_attempt=False)))
+                drain.pending_ops.append(journal.submit(partial(
+                    _give_back_op, msg_id=msg.id, at=msg.claimed_at, why="sender stopped",
+                    worker_id=self.worker_id)))
                 continue
             now = drain.now or self.clock()
             slot = self.limiter.try_take(sorted({recipient_domain(r) for r in msg.rcpt_to}), now)
             if slot is not None:
                 drain.stats.deferred += 1
-                drain.pending_ops.append(journal.submit(
-                    lambda s, m=msg, at=slot: outbox.mark_retry(
-                        s, m.id, at, "per-domain rate limit", self.worker_id, count_attempt=False)))
+                drain.pending_ops.append(journal.submit(partial(
+                    _give_back_op, msg_id=msg.id, at=slot, why="per-domain rate limit",
+                    worker_id=self.worker_id)))
                 continue
             outcome = await self._transact(link, msg, journal, drain)
             drain.pending_ops.append(self._apply(journal, drain, msg, outcome))
@@ -648,7 +646,7 @@ class Sender:
                                 drain: _Drain) -> Outcome:
         try:
             client = await link.ensure()
-        except Exception as exc:  # noqa: BLE001 - connect, TLS, greeting, auth: not this message's fault
+        except Exception as exc:
             raise _Transport(f"cannot open SMTP session: {type(exc).__name__}: {exc}",
                              after_content=False) from exc
         link.dirty = True
@@ -789,6 +787,15 @@ class Sender:
                          now: dt.datetime) -> None:
         if outbox.mark_uncertain(s, msg.id, outcome.error, self.worker_id):
             _record_uncertain(s, now, msg.id, msg.customer_id, msg.message_id, outcome.error)
+
+
+def _claim_op(s: Session, *, worker_id: str, limit: int, now: dt.datetime) -> list[ClaimedMessage]:
+    return outbox.claim_in(s, worker_id, limit, now)
+
+
+def _give_back_op(s: Session, *, msg_id: int, at: dt.datetime, why: str, worker_id: str) -> bool:
+    """A claimed row never tried goes back to ``pending`` without counting an attempt."""
+    return outbox.mark_retry(s, msg_id, at, why, worker_id, count_attempt=False)
 
 
 def _event(s: Session, now: dt.datetime, customer_id: int | None, kind: str, rule: str,

@@ -23,7 +23,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
-MSGID = re.compile(rb"^Message-ID:\s*(\S+)", re.I | re.M)
+MSGID = re.compile(rb"^Message-ID:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 
 
 def free_port() -> int:
@@ -149,7 +149,7 @@ def main() -> None:
     args = ap.parse_args()
     rec = Recorder(keep_content=False)
     if args.record:
-        out = open(args.record, "a", buffering=1, encoding="utf-8")
+        out = open(args.record, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 - open for the process life
 
         class _Log(list):  # type: ignore[type-arg]
             def __init__(self, prefix: str, key: Callable[[Any], str]) -> None:

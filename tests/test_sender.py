@@ -256,7 +256,6 @@ def test_a_row_taken_over_by_recovery_is_not_sent_by_the_old_worker(db: Database
         with db.session() as s:     # another worker recovered the row meanwhile (before DATA)
             s.execute(update(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
                       .values(status="pending", claimed_by=None))
-        return None
 
     sink.recorder.on_rcpt = steal
     st = drain(sender, NOW)
