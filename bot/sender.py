@@ -450,6 +450,10 @@ class Sender:
         self._wake = asyncio.Event()
         self._stopping = False
         self._drain_lock = asyncio.Lock()
+        # Rows this process has claimed and not yet recorded an outcome for. A row claimed
+        # by this worker but not in here was orphaned (its outcome write failed): recovery
+        # treats it like a dead worker's row.
+        self._in_flight: set[int] = set()
 
     # -- public ------------------------------------------------------------------------
 
@@ -547,10 +551,12 @@ class Sender:
         back = unsure = 0
         for r in rows:
             if r.claimed_by == self.worker_id:
-                continue
-            expired = r.claimed_at is None or r.claimed_at < now - self.lease
-            if not (expired or worker_is_dead(r.claimed_by or "")):
-                continue
+                if r.id in self._in_flight:
+                    continue
+            else:
+                expired = r.claimed_at is None or r.claimed_at < now - self.lease
+                if not (expired or worker_is_dead(r.claimed_by or "")):
+                    continue
             why = f"worker {r.claimed_by} died or lost its lease while sending"
             if r.sent_at is None:
                 if outbox.mark_retry(s, r.id, now, why + " (before DATA: not delivered)",
@@ -589,6 +595,7 @@ class Sender:
             if not claimed:
                 return
             drain.stats.claimed += len(claimed)
+            self._in_flight.update(m.id for m in claimed)
             for msg in claimed:
                 await drain.queue.put(msg)
 
@@ -600,7 +607,7 @@ class Sender:
                 return
             if self._stopping:
                 # Claimed, never started: give it back untouched.
-                drain.pending_ops.append(journal.submit(partial(
+                self._settle(drain, msg, journal.submit(partial(
                     _give_back_op, msg_id=msg.id, at=msg.claimed_at, why="sender stopped",
                     worker_id=self.worker_id)))
                 continue
@@ -608,12 +615,20 @@ class Sender:
             slot = self.limiter.try_take(sorted({recipient_domain(r) for r in msg.rcpt_to}), now)
             if slot is not None:
                 drain.stats.deferred += 1
-                drain.pending_ops.append(journal.submit(partial(
+                self._settle(drain, msg, journal.submit(partial(
                     _give_back_op, msg_id=msg.id, at=slot, why="per-domain rate limit",
                     worker_id=self.worker_id)))
                 continue
             outcome = await self._transact(link, msg, journal, drain)
-            drain.pending_ops.append(self._apply(journal, drain, msg, outcome))
+            self._settle(drain, msg, self._apply(journal, drain, msg, outcome))
+
+    def _settle(self, drain: _Drain, msg: ClaimedMessage, write: asyncio.Future[Any]) -> None:
+        """Track the outcome write; the row leaves the in-flight set once it is done."""
+        def done(_f: asyncio.Future[Any], msg_id: int = msg.id) -> None:
+            self._in_flight.discard(msg_id)
+
+        write.add_done_callback(done)
+        drain.pending_ops.append(write)
 
     async def _transact(self, link: SmtpLink, msg: ClaimedMessage, journal: Journal,
                         drain: _Drain) -> Outcome:

@@ -288,3 +288,13 @@ async def _until(cond: Any, timeout: float = 10.0) -> None:
     while not cond():
         assert loop.time() < end, "condition not reached"
         await asyncio.sleep(0.01)
+
+
+def test_own_row_orphaned_by_a_failed_write_is_recovered(db: Database, sink: SinkController) -> None:
+    seed(db, 1)
+    sender = Sender(db, smtp_cfg(sink), clock=lambda: NOW)
+    with db.session() as s:        # as if this worker's "sent" write had failed after the mark
+        s.execute(update(OutboxMessage).values(status="sending", claimed_by=sender.worker_id,
+                                               claimed_at=NOW, attempts=1, sent_at=NOW))
+    st = drain(sender, NOW)
+    assert st.recovered_uncertain == 1 and rows(db)[1].status == "uncertain"
