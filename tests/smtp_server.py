@@ -13,6 +13,7 @@ Script hooks (each returns None for "behave normally"):
 
 from __future__ import annotations
 
+import base64
 import re
 import socket
 import threading
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 
 MSGID = re.compile(rb"^Message-ID:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 
@@ -53,6 +54,10 @@ class Recorder:
     on_rcpt: Callable[[str], str | None] | None = None
     on_data_command: Callable[[str], str | None] | None = None
     on_data_end: Callable[[bytes], str | None] | None = None
+    # AUTH (required when either is set): login -> password, login -> XOAUTH2 token
+    users: dict[str, str] | None = None
+    tokens: dict[str, str] | None = None
+    auth_log: list[tuple[str, str]] = field(default_factory=list)    # (mechanism, login)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def message_ids(self) -> list[str]:
@@ -88,6 +93,32 @@ class _Handler:
             return "421 closing"
         return act or "250 OK queued"
 
+    async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:  # noqa: N802
+        """``AUTH XOAUTH2 base64("user=U\\x01auth=Bearer T\\x01\\x01")`` (RFC-less, Google's)."""
+        try:
+            fields = dict(part.split("=", 1) for part in
+                          base64.b64decode(args[1]).decode().split("\x01") if part)
+            login, token = fields["user"], fields["auth"].removeprefix("Bearer ")
+        except Exception:  # noqa: BLE001
+            return AuthResult(success=False, handled=False, message="501 5.5.2 bad XOAUTH2")
+        return server._authenticate("XOAUTH2", (login, token))  # type: ignore[no-any-return]
+
+
+def _authenticator(rec: Recorder) -> Callable[..., AuthResult]:
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        if mechanism == "XOAUTH2":
+            login, token = data
+            ok = (rec.tokens or {}).get(login) == token
+        else:
+            login = data.login.decode()
+            ok = (rec.users or {}).get(login) == data.password.decode()
+        if ok:
+            with rec.lock:
+                rec.auth_log.append((mechanism, login))
+        return AuthResult(success=ok, handled=False, auth_data=data)
+
+    return check
+
 
 class _RecordingSMTP(SMTP):
     recorder: Recorder
@@ -114,8 +145,12 @@ class _RecordingSMTP(SMTP):
 
 class SinkController(Controller):
     def __init__(self, rec: Recorder, port: int | None = None) -> None:
+        auth: dict[str, Any] = {}
+        if rec.users is not None or rec.tokens is not None:
+            auth = {"auth_required": True, "auth_require_tls": False,
+                    "authenticator": _authenticator(rec)}
         super().__init__(_Handler(rec), hostname="127.0.0.1", port=port or free_port(),
-                         data_size_limit=None)
+                         data_size_limit=None, **auth)
         self.recorder = rec
 
     def factory(self) -> SMTP:

@@ -298,3 +298,39 @@ def test_own_row_orphaned_by_a_failed_write_is_recovered(db: Database, sink: Sin
                                                claimed_at=NOW, attempts=1, sent_at=NOW))
     st = drain(sender, NOW)
     assert st.recovered_uncertain == 1 and rows(db)[1].status == "uncertain"
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+@pytest.mark.parametrize("how", ["password", "xoauth2"])
+def test_auth_from_environment(sqlite_url: str, how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = Database(sqlite_url)
+    rec = Recorder(users={"arbot": "s3cret"}, tokens={"arbot": "ya29.token"})
+    ctl = start_sink(rec)
+    try:
+        seed(db, 2)
+        if how == "password":
+            monkeypatch.setenv("ARBOT_SMTP_PASSWORD", "s3cret")
+            cfg = smtp_cfg(ctl, username="arbot", password_env="ARBOT_SMTP_PASSWORD")
+        else:
+            monkeypatch.setenv("ARBOT_SMTP_TOKEN", "ya29.token")
+            cfg = smtp_cfg(ctl, username="arbot", oauth_token_env="ARBOT_SMTP_TOKEN")
+        assert drain(Sender(db, cfg, clock=lambda: NOW), NOW).sent == 2
+        mechs = {m for m, _ in rec.auth_log}
+        assert mechs == ({"XOAUTH2"} if how == "xoauth2" else mechs - {"XOAUTH2"}) and mechs
+        # wrong secret: nothing sent, retried later (not the message's fault)
+        seed(db, 1, start=2)
+        monkeypatch.setenv("ARBOT_SMTP_PASSWORD", "wrong")
+        monkeypatch.setenv("ARBOT_SMTP_TOKEN", "wrong")
+        assert drain(Sender(db, cfg, clock=lambda: NOW), NOW).retried == 1
+    finally:
+        ctl.stop()
+        db.close()
+
+
+def test_missing_secret_is_a_clear_config_error(sqlite_url: str, sink: SinkController) -> None:
+    from bot.config import ConfigError
+
+    db = Database(sqlite_url)
+    with pytest.raises(ConfigError, match="ARBOT_NOT_SET"):
+        Sender(db, smtp_cfg(sink, username="u", password_env="ARBOT_NOT_SET"))
+    db.close()
