@@ -93,7 +93,7 @@ class _Handler:
             return "421 closing"
         return act or "250 OK queued"
 
-    async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:  # noqa: N802
+    async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:
         """``AUTH XOAUTH2 base64("user=U\\x01auth=Bearer T\\x01\\x01")`` (RFC-less, Google's)."""
         try:
             fields = dict(part.split("=", 1) for part in
