@@ -35,6 +35,7 @@ import logging
 import os
 import random
 import socket
+import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -368,10 +369,12 @@ def _dot_stuffed(raw: bytes) -> bytes:
 class SmtpLink:
     """One persistent SMTP connection (reopened on demand after a drop)."""
 
-    def __init__(self, smtp: SmtpConfig, password: str | None, oauth_token: str | None) -> None:
+    def __init__(self, smtp: SmtpConfig, password: str | None, oauth_token: str | None,
+                 tls_context: ssl.SSLContext | None = None) -> None:
         self.cfg = smtp
         self._password = password
         self._oauth = oauth_token
+        self._tls_context = tls_context
         self.client: aiosmtplib.SMTP | None = None
         self.opened = 0
         self.dirty = False          # a transaction was left half-way: RSET before the next
@@ -388,6 +391,8 @@ class SmtpLink:
             "hostname": cfg.host, "port": cfg.port, "timeout": cfg.timeout_seconds,
             "use_tls": cfg.security == "tls", "start_tls": cfg.security == "starttls",
         }
+        if self._tls_context is not None:
+            kwargs["tls_context"] = self._tls_context
         if cfg.username and self._oauth:
             token = self._oauth
 
@@ -433,10 +438,13 @@ class Sender:
 
     ``config`` is the whole :class:`Config` or just its ``smtp`` section. ``clock`` is the
     time source when no ``now`` is given (tests inject one). ``rng`` feeds the jitter.
+    ``tls_context``: an explicit context for ``tls``/``starttls`` (e.g. trusting a private
+    CA); by default the system's verified context is used.
     """
 
     def __init__(self, db: Database, config: Config | SmtpConfig, *, clock: Clock = utcnow,
-                 worker_id: str | None = None, rng: random.Random | None = None) -> None:
+                 worker_id: str | None = None, rng: random.Random | None = None,
+                 tls_context: ssl.SSLContext | None = None) -> None:
         self.db = db
         self.smtp = config.smtp if isinstance(config, Config) else config
         self.clock = clock
@@ -445,7 +453,8 @@ class Sender:
         self.limiter = DomainLimiter(self.smtp.per_domain_per_minute)
         password = secret(self.smtp.password_env, "SMTP password")
         oauth = secret(self.smtp.oauth_token_env, "SMTP OAuth token")
-        self.links = [SmtpLink(self.smtp, password, oauth) for _ in range(self.smtp.connections)]
+        self.links = [SmtpLink(self.smtp, password, oauth, tls_context)
+                      for _ in range(self.smtp.connections)]
         self.lease = lease_for(self.smtp)
         self._wake = asyncio.Event()
         self._stopping = False

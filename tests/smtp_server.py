@@ -144,11 +144,17 @@ class _RecordingSMTP(SMTP):
 
 
 class SinkController(Controller):
-    def __init__(self, rec: Recorder, port: int | None = None) -> None:
+    def __init__(self, rec: Recorder, port: int | None = None, *, tls: str | None = None,
+                 server_ctx: Any = None) -> None:
+        """``tls``: None, ``"starttls"`` (offered and required) or ``"tls"`` (implicit)."""
         auth: dict[str, Any] = {}
+        if tls == "starttls":
+            auth.update(tls_context=server_ctx, require_starttls=True)
+        elif tls == "tls":
+            auth.update(ssl_context=server_ctx)
         if rec.users is not None or rec.tokens is not None:
-            auth = {"auth_required": True, "auth_require_tls": False,
-                    "authenticator": _authenticator(rec)}
+            auth.update(auth_required=True, auth_require_tls=False,
+                        authenticator=_authenticator(rec))
         super().__init__(_Handler(rec), hostname="127.0.0.1", port=port or free_port(),
                          data_size_limit=None, **auth)
         self.recorder = rec
@@ -159,8 +165,9 @@ class SinkController(Controller):
         return smtp
 
 
-def start_sink(rec: Recorder | None = None, port: int | None = None) -> SinkController:
-    ctl = SinkController(rec or Recorder(), port)
+def start_sink(rec: Recorder | None = None, port: int | None = None, *, tls: str | None = None,
+               server_ctx: Any = None) -> SinkController:
+    ctl = SinkController(rec or Recorder(), port, tls=tls, server_ctx=server_ctx)
     ctl.start()
     with ctl.recorder.lock:
         ctl.recorder.connections = 0      # forget the controller's own readiness probe

@@ -334,3 +334,41 @@ def test_missing_secret_is_a_clear_config_error(sqlite_url: str, sink: SinkContr
     with pytest.raises(ConfigError, match="ARBOT_NOT_SET"):
         Sender(db, smtp_cfg(sink, username="u", password_env="ARBOT_NOT_SET"))
     db.close()
+
+
+@pytest.fixture(scope="module")
+def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    import shutil
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    d = tmp_path_factory.mktemp("tls")
+    crt, key = d / "cert.pem", d / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(crt)], check=True, capture_output=True)
+    return str(crt), str(key)
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_tls_verified_and_refused_when_untrusted(sqlite_url: str, cert: tuple[str, str],
+                                                 security: str) -> None:
+    import ssl
+
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(*cert)
+    ctl = start_sink(Recorder(), tls=security, server_ctx=server_ctx)
+    db = Database(sqlite_url)
+    try:
+        seed(db, 2)
+        cfg = smtp_cfg(ctl, security=security)
+        st = drain(Sender(db, cfg, clock=lambda: NOW), NOW)     # system trust store: refused
+        assert st.retried == 2 and ctl.recorder.messages == []
+        assert "certificate" in (rows(db)[1].last_error or "").lower()
+        trusting = ssl.create_default_context(cafile=cert[0])
+        later = NOW + dt.timedelta(hours=1)
+        st = drain(Sender(db, cfg, clock=lambda: later, tls_context=trusting), later)
+        assert st.sent == 2 and len(ctl.recorder.messages) == 2
+    finally:
+        ctl.stop()
+        db.close()
