@@ -567,7 +567,7 @@ class Sender:
                 if not (expired or worker_is_dead(r.claimed_by or "")):
                     continue
             why = f"worker {r.claimed_by} died or lost its lease while sending"
-            if r.sent_at is None:
+            if not outbox.handed_over(r.sent_at):
                 if outbox.mark_retry(s, r.id, now, why + " (before DATA: not delivered)",
                                      r.claimed_by, only_if_not_handed_over=True):
                     back += 1

@@ -221,7 +221,7 @@ def test_recovery_of_a_dead_workers_rows_spares_live_ones(db: Database, sink: Si
         def put(i: int, worker: str, claimed_at: dt.datetime, handed: bool) -> None:
             s.execute(update(OutboxMessage).where(OutboxMessage.id == i).values(
                 status="sending", claimed_by=worker, claimed_at=claimed_at, attempts=1,
-                sent_at=claimed_at if handed else None))
+                sent_at=claimed_at if handed else outbox.NOT_HANDED_OVER))
         put(1, dead, recent, False)              # died before DATA: resend
         put(2, dead, recent, True)               # died after DATA was issued: uncertain
         put(3, live, recent, True)               # a live worker's: untouched
@@ -254,7 +254,7 @@ def test_a_row_taken_over_by_recovery_is_not_sent_by_the_old_worker(db: Database
 
     def steal(address: str) -> None:
         with db.session() as s:     # another worker recovered the row meanwhile (before DATA)
-            s.execute(update(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+            s.execute(update(OutboxMessage).where(OutboxMessage.sent_at == outbox.NOT_HANDED_OVER)
                       .values(status="pending", claimed_by=None))
 
     sink.recorder.on_rcpt = steal
