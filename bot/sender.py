@@ -508,7 +508,11 @@ class Sender:
                     log.error("sender: drain failed: %s", exc)
                 if stop.is_set():
                     break
-                delay = await asyncio.to_thread(self._seconds_to_next_due, idle_seconds)
+                try:
+                    delay = await asyncio.to_thread(self._seconds_to_next_due, idle_seconds)
+                except Exception as exc:  # noqa: BLE001 - e.g. the database is unreachable
+                    log.error("sender: cannot read the next due time: %s", exc)
+                    delay = min(idle_seconds, 10.0)
                 self._wake.clear()
                 waits = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
                 await asyncio.wait(waits, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
@@ -558,13 +562,17 @@ class Sender:
             .where(OutboxMessage.status == outbox.SENDING)
         ).all()
         back = unsure = 0
+        dead: dict[str, bool] = {}
         for r in rows:
             if r.claimed_by == self.worker_id:
                 if r.id in self._in_flight:
                     continue
             else:
                 expired = r.claimed_at is None or r.claimed_at < now - self.lease
-                if not (expired or worker_is_dead(r.claimed_by or "")):
+                worker = r.claimed_by or ""
+                if worker not in dead:
+                    dead[worker] = worker_is_dead(worker)
+                if not (expired or dead[worker]):
                     continue
             why = f"worker {r.claimed_by} died or lost its lease while sending"
             if not outbox.handed_over(r.sent_at):
