@@ -464,6 +464,9 @@ class Sender:
         # treats it like a dead worker's row.
         self._in_flight: set[int] = set()
 
+    #: rows claimed ahead, per connection (claims are batched; the queue holds this many)
+    CLAIM_FACTOR = 4
+
     # -- public ------------------------------------------------------------------------
 
     @property
@@ -588,7 +591,7 @@ class Sender:
 
     async def _drain(self, journal: Journal, drain: _Drain) -> None:
         n = len(self.links)
-        drain.queue = asyncio.Queue(maxsize=4 * n)
+        drain.queue = asyncio.Queue(maxsize=self.CLAIM_FACTOR * n)
         workers = [asyncio.create_task(self._work(link, journal, drain)) for link in self.links]
         try:
             await self._feed(journal, drain, n)
@@ -600,7 +603,7 @@ class Sender:
     async def _feed(self, journal: Journal, drain: _Drain, n: int) -> None:
         """Claim rows in batches as the workers free room, until nothing is due."""
         assert drain.queue is not None
-        batch = 4 * n
+        batch = self.CLAIM_FACTOR * n
         while not self._stopping:
             room = batch - drain.queue.qsize()
             if room < n:
