@@ -240,6 +240,7 @@ class Journal:
         self._ops: list[tuple[_Op, asyncio.Future[Any]]] = []
         self._batched: dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]] = {}
         self._urgent: set[_BatchOp] = set()
+        self._rest_since: float | None = None     # loop time the oldest non-urgent op queued
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
@@ -309,19 +310,28 @@ class Journal:
                 if not fut.done():
                     fut.set_result(res)
 
-    #: non-urgent work waiting behind urgent batches is still committed once this large
-    GROUP_LIMIT = 256
+    #: non-urgent work waiting behind urgent batches is still committed once this large ...
+    GROUP_LIMIT = 128
+    #: ... or once its oldest item has waited this long (seconds). Bounds how many 250-
+    #: acknowledged messages a crash can leave unrecorded (and so ``uncertain``).
+    GROUP_MAX_WAIT = 0.05
 
     def _take(self) -> tuple[list[tuple[_Op, asyncio.Future[Any]]],
                              dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]]]:
         urgent = {fn: items for fn, items in self._batched.items() if fn in self._urgent}
         rest = len(self._ops) + sum(len(v) for f, v in self._batched.items() if f not in urgent)
-        if urgent and rest < self.GROUP_LIMIT and not self._closing:
+        now = asyncio.get_running_loop().time()
+        if rest and self._rest_since is None:
+            self._rest_since = now
+        waited = now - self._rest_since if self._rest_since is not None else 0.0
+        if (urgent and rest < self.GROUP_LIMIT and waited < self.GROUP_MAX_WAIT
+                and not self._closing):
             for fn in urgent:
                 del self._batched[fn]
             return [], urgent
         ops, self._ops = self._ops, []
         batched, self._batched = self._batched, {}
+        self._rest_since = None
         return ops, batched
 
     async def close(self) -> None:
