@@ -14,7 +14,7 @@ from bot import outbox
 from bot.db import Database
 from bot.models import Contact, Customer, Invoice
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 _TEXT = (
     "Dear Accounts Payable team,\n\nOur records show that the invoices below are now past due.\n"
