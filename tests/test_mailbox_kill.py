@@ -26,7 +26,7 @@ from tests.imap_fixtures import ImapServer, new_folder
 from tests.mailbox_helpers import processed_counts, reply
 
 REPO = Path(__file__).resolve().parent.parent
-N_MESSAGES = 40
+N_MESSAGES = 30
 KILLS = 5
 
 
@@ -49,13 +49,13 @@ def test_kill_and_restart_loses_and_repeats_nothing(imap_server: ImapServer,
         with imap_server.client() as c:
             for raw in msgs:
                 c.append(imap_server.name(folder), raw)
-                time.sleep(rng.uniform(0.0, 0.12))
+                time.sleep(rng.uniform(0.0, 0.15))
 
     sender = threading.Thread(target=deliver, daemon=True)
     sender.start()
     for _ in range(KILLS):
         proc = _spawn(cfg.source_path)
-        time.sleep(rng.uniform(0.3, 1.6))
+        time.sleep(rng.uniform(0.3, 1.3))
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
     sender.join(30)
