@@ -2,7 +2,7 @@
 
 Rules (the Payments issue):
 * to the invoices named (payment metadata, ERP file), in the order named, else the
-  oldest open invoice first (by due date, then number);
+  oldest open invoice first (by due date, then number), disputed invoices last;
 * only invoices of the payment's currency and customer; never beyond an invoice's balance;
 * what is left is a credit on the account (``payments.unallocated_minor``), noted;
 * an invoice whose balance reaches zero is marked paid; a reversal (refund, chargeback)
@@ -56,8 +56,10 @@ def allocate(
     candidates = _open_invoices(session, payment.customer_id, payment.currency)
     by_number = {inv.number: inv for inv in candidates}
     named = [by_number[n] for n in dict.fromkeys(invoice_numbers) if n in by_number]
-    # Named invoices first; what they cannot absorb goes oldest-first to the rest.
-    order = named + [inv for inv in candidates if inv not in named]
+    # Named invoices first; what they cannot absorb goes oldest-first to the rest, undisputed
+    # invoices before disputed ones (a payer who names nothing is not paying what they contest).
+    rest = [inv for inv in candidates if inv not in named]
+    order = named + [inv for inv in rest if not inv.disputed] + [inv for inv in rest if inv.disputed]
     allocated: list[tuple[str, int]] = []
     closed: list[str] = []
     for inv in order:

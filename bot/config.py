@@ -123,6 +123,7 @@ class StripeConfig(_Model):
     webhook_secret_env: str | None = None
     api_base: str | None = None          # a local server in tests
     success_url: str | None = None
+    send_receipts: bool = False          # thank-you email (template "receipt") when fully paid
 
     @property
     def enabled(self) -> bool:

@@ -106,5 +106,6 @@ def config_factory(tmp_path: Path) -> Callable[..., Config]:
 
     return make
 
-# IMAP servers for the mailbox integration tests (embedded pymap; Dovecot when enabled).
-pytest_plugins = ["tests.imap_fixtures"]
+# Shared fixture modules: the local Stripe server and its config (stripe_server, stripe_env,
+# pay_config, pay_db); IMAP servers for the mailbox tests (embedded pymap; Dovecot when enabled).
+pytest_plugins = ["tests.stripe_support", "tests.imap_fixtures"]

@@ -1,0 +1,67 @@
+"""Staff actions also available by email: resume, resolve, confirm contact."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated, Optional
+
+import typer
+
+from bot import ledger
+from bot.cli_common import NOW_HELP, fail, parse_now, state
+from bot.staff import CommandError, confirm_contact, resolve_dispute
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("resume")
+    def resume_cmd(
+        ctx: typer.Context,
+        customer: Annotated[str, typer.Argument(help="The customer's ledger id.")],
+        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+    ) -> None:
+        """Resume chasing a customer (same as `release`)."""
+        st = state(ctx)
+        at = parse_now(now, st.config().company.tz)
+        try:
+            with st.db().session() as s:
+                c = ledger.release(s, customer, now=at, by=getpass.getuser())
+                new_state = c.state
+        except ledger.LedgerError as exc:
+            fail(str(exc))
+        typer.echo(f"{customer} resumed (state: {new_state})")
+
+    @app.command("resolve")
+    def resolve_cmd(
+        ctx: typer.Context,
+        invoice: Annotated[str, typer.Argument(help="The disputed invoice number.")],
+        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+    ) -> None:
+        """Mark an invoice's dispute as settled: it is chased again."""
+        st = state(ctx)
+        at = parse_now(now, st.config().company.tz)
+        try:
+            with st.db().session() as s:
+                resolve_dispute(s, invoice, now=at, by=getpass.getuser())
+        except CommandError as exc:
+            fail(str(exc))
+        typer.echo(f"{invoice}: dispute resolved")
+
+    contact_app = typer.Typer(help="Contacts proposed by customers' replies.", no_args_is_help=True)
+
+    @contact_app.command("confirm")
+    def confirm_cmd(
+        ctx: typer.Context,
+        email: Annotated[str, typer.Argument(help="The proposed address.")],
+        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+    ) -> None:
+        """Accept a contact proposed by a reply (a redirect)."""
+        st = state(ctx)
+        at = parse_now(now, st.config().company.tz)
+        try:
+            with st.db().session() as s:
+                confirm_contact(s, email, now=at, by=getpass.getuser())
+        except CommandError as exc:
+            fail(str(exc))
+        typer.echo(f"{email} confirmed")
+
+    app.add_typer(contact_app, name="contact")

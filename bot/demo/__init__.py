@@ -1,0 +1,1 @@
+"""``arbot demo``: the whole loop offline on embedded servers, narrated."""

@@ -1,0 +1,181 @@
+"""Wiring the daemon's tasks from a configuration: what ``arbot run`` and the demo start.
+
+Tasks, in cycle order: ``tick`` (queue due campaign steps), ``send`` (drain the outbox),
+``mailbox`` (read the AR mailbox and act), ``payments`` (poll Stripe events), ``digest``
+(the daily staff digest). The mailbox task runs only when ``[imap] username`` is set;
+the payment poller only when Stripe is configured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import digest, staff
+from bot.alerts import alert_queuer
+from bot.apply import AnswerQueuer
+from bot.config import Config
+from bot.daemon import AsyncTask, Clock, PeriodicTask, Task
+from bot.db import Database, utcnow
+from bot.inbox import Reader, process_message
+from bot.render_api import CustomerInfo, InvoiceInfo, PaymentLinkFn
+
+log = logging.getLogger("arbot.runtime")
+
+
+def _fmt(obj: object, fields: tuple[str, ...]) -> str:
+    parts = [f"{f}={getattr(obj, f)}" for f in fields if getattr(obj, f, 0)]
+    return ", ".join(parts) or "nothing to do"
+
+
+@dataclass
+class Runtime:
+    """Builds the tasks over one database and configuration, sharing one clock."""
+
+    db: Database
+    config: Config
+    clock: Clock = utcnow
+    reader: Reader | None = None
+    answer: AnswerQueuer | None = None
+    tasks_built: dict[str, object] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ processing hook
+    def process(self, inbound_id: int) -> None:
+        """The mailbox watcher's hook: one stored message, one transaction."""
+        process_message(self.db, self.config, inbound_id, self.clock(), reader=self.reader,
+                        answer=self.answer or default_answerer(self.config),
+                        alert=alert_queuer(self.config), staff=staff.handler(self.config))
+
+    def mailbox_alert(self, kind: str, summary: str) -> None:
+        """Problems staff must fix (bad IMAP password, missing folder): mail them once."""
+        from bot import system_mail
+
+        now = self.clock()
+        with self.db.session() as s:
+            system_mail.queue(s, self.config, key=f"mailbox_alert:{kind}:{now.date().isoformat()}", kind="alert",
+                              to=self.config.company.escalation or self.config.company.staff,
+                              subject=f"[arbot] mailbox problem: {kind}", text=summary + "\n", now=now)
+
+    # ------------------------------------------------------------------ tasks
+    def tick_task(self) -> Task:
+        from bot.render import render_step
+        from bot.scheduler import tick
+
+        link = payment_link_fn(self.config)
+
+        def work(now: dt.datetime) -> str:
+            r = tick(self.db, self.config, now, render=render_step, payment_link=link)
+            return _fmt(r, ("examined", "queued", "alerts", "escalations", "state_changes", "duplicates"))
+
+        return PeriodicTask("tick", self.config.daemon.tick_seconds, work, self.clock)
+
+    def send_task(self) -> Task:
+        from bot.sender import Sender
+
+        sender = Sender(self.db, self.config, clock=self.clock)
+        self.tasks_built["send"] = sender
+
+        async def once(now: dt.datetime) -> str:
+            stats = await sender.run_once(now)
+            return _fmt(stats, ("claimed", "sent", "retried", "failed", "uncertain", "deferred"))
+
+        async def loop(stop: asyncio.Event) -> None:
+            await sender.run(stop)
+
+        return AsyncTask("send", once, loop)
+
+    def mailbox_task(self) -> Task | None:
+        if not self.config.imap.username:
+            log.info("mailbox: [imap] username not set, not watching a mailbox")
+            return None
+        from bot.mailbox import MailboxWatcher
+
+        watcher = MailboxWatcher(self.db, self.config, process=self.process, clock=self.clock,
+                                 alert=self.mailbox_alert)
+        self.tasks_built["mailbox"] = watcher
+
+        async def once(now: dt.datetime) -> str:
+            r = await asyncio.to_thread(watcher.run_once)
+            return _fmt(r, ("stored", "own", "processed", "failed", "moved", "standby")) + (
+                f"; errors: {'; '.join(r.errors)}" if r.errors else "")
+
+        async def loop(stop: asyncio.Event) -> None:
+            await watcher.run(stop)
+
+        return AsyncTask("mailbox", once, loop)
+
+    def payments_task(self) -> Task | None:
+        from bot.stripe_gateway import stripe_client
+
+        if stripe_client(self.config) is None:
+            log.info("payments: Stripe not configured, not polling")
+            return None
+        from bot.payments import PaymentPoller
+
+        poller = PaymentPoller(self.db, self.config)
+
+        def work(now: dt.datetime) -> str:
+            return _fmt(poller.run_once(now), ("seen", "applied", "duplicates", "failed"))
+
+        return PeriodicTask("payments", self.config.daemon.payment_poll_seconds, work, self.clock)
+
+    def digest_task(self) -> Task:
+        def work(now: dt.datetime) -> str:
+            return "digest queued" if digest.send_if_due(self.db, self.config, now) else ""
+
+        return PeriodicTask("digest", 60.0, work, self.clock)
+
+    def tasks(self) -> list[Task]:
+        built = [self.tick_task(), self.send_task(), self.mailbox_task(), self.payments_task(),
+                 self.digest_task()]
+        return [t for t in built if t is not None]
+
+
+def payment_link_fn(config: Config) -> PaymentLinkFn | None:
+    """The scheduler's payment-link provider, or None when Stripe is not configured.
+
+    One link per account covering all its open invoices (created once, reused until the
+    balance changes; see bot.stripe_gateway). A Stripe failure never blocks the email:
+    it is sent without a link and the failure is logged.
+    """
+    import stripe
+
+    from bot.models import Customer, Invoice
+    from bot.stripe_gateway import ensure_payment_link, stripe_client
+
+    client = stripe_client(config)
+    if client is None:
+        return None
+
+    def link(customer_id: int, *, customer: CustomerInfo, invoices: tuple[InvoiceInfo, ...],
+             totals: Mapping[str, int], now: dt.datetime, session: Session) -> str | None:
+        row = session.get(Customer, customer_id)
+        if row is None:
+            return None
+        open_invoices = list(session.scalars(select(Invoice).where(
+            Invoice.customer_id == customer_id, Invoice.status == "open", Invoice.balance_minor > 0)
+            .order_by(Invoice.due_date, Invoice.number)))
+        try:
+            with session.begin_nested():
+                return ensure_payment_link(session, config, row, open_invoices, now, client=client)
+        except stripe.StripeError as exc:
+            log.warning("payment link for %s not available (%s): sending without", customer.external_id,
+                        type(exc).__name__)
+            return None
+
+    return link
+
+
+def default_answerer(config: Config) -> AnswerQueuer | None:
+    """Copy answers (invoice PDFs, statement) rendered from the ``copy`` templates."""
+    try:
+        from bot.answers import answer_queuer
+    except ImportError:  # pragma: no cover - answers module not installed
+        return None
+    return answer_queuer(config)

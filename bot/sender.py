@@ -1,0 +1,828 @@
+"""The outbox sender: drains pre-serialised emails over persistent SMTP connections.
+
+Shape (one asyncio task group per drain)::
+
+    claimer --(claimed rows, bounded queue)--> N connection workers --(outcomes)--> journal
+                                                                                       |
+    SQLite / PostgreSQL  <--- one writer: claims, hand-over marks, outcomes, grouped ----+
+
+* N = ``smtp.connections`` workers, each owning one persistent aiosmtplib connection,
+  reused across messages, reopened after a drop; this bounds concurrency.
+* Per recipient domain a token bucket (``smtp.per_domain_per_minute``, per process): a row
+  whose domain has no token left is handed back to ``pending`` with ``next_attempt_at``
+  set to its slot, without counting an attempt.
+* Crash safety (see docs/sending.md): a row is ``sending`` (committed) before its SMTP
+  transaction starts; the hand-over mark (``sent_at`` on a ``sending`` row) is committed
+  after the DATA command is written and before the message content is; ``sent`` is
+  committed after the server's 250, grouped with other outcomes. Database work is
+  grouped into few transactions (group commit), never ahead of the SMTP facts.
+* Outcomes: 2xx sent; 4xx, timeouts and drops before the content was written are retried
+  with capped exponential backoff and jitter until ``retry_lifetime_hours`` after the row
+  was created, then failed; 5xx failed after one attempt (recipient refusals flag the
+  contact and escalate); a drop or timeout after the content was written is ``uncertain``
+  and put before staff, never resent automatically.
+
+The send path never parses the message: it reads the raw bytes and writes them (dot-
+stuffed, as aiosmtplib's own ``data()`` does) to the socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import random
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import aiosmtplib
+from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
+from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from bot import outbox
+from bot.config import Config, SmtpConfig, secret
+from bot.db import Database, utcnow
+from bot.models import Contact, Event, OutboxMessage
+from bot.outbox import ClaimedMessage
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+#: the longest any retry waits, whatever the attempt count
+RETRY_CAP_SECONDS = 3600.0
+#: a worker's ``sending`` row older than this is presumed abandoned (see :func:`lease_for`)
+MIN_LEASE_SECONDS = 600.0
+
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass
+class SendStats:
+    """What one drain did. ``recovered_*`` count other (dead) workers' rows resolved."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    deferred: int = 0               # handed back by the per-domain rate limit
+    partial: int = 0                # sent, but some recipients refused
+    recovered_pending: int = 0
+    recovered_uncertain: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+    def add(self, other: SendStats) -> None:
+        for k, v in asdict(other).items():
+            setattr(self, k, getattr(self, k) + v)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    recipient: str
+    code: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The SMTP verdict on one message (pure data; applied by the journal)."""
+
+    verdict: str                    # sent | retry | failed | uncertain | lost (claim taken over)
+    error: str = ""
+    refused: tuple[Refusal, ...] = ()   # permanent recipient refusals (flag contacts)
+    soft_refused: tuple[Refusal, ...] = ()  # temporary refusals on a message sent to others
+
+
+# ---------------------------------------------------------------------------- policies
+
+
+def retry_delay(attempts: int, base: float, rng: random.Random) -> float:
+    """Backoff before attempt ``attempts + 1``: base * 2^(attempts-1), capped, +-20% jitter."""
+    delay = min(max(RETRY_CAP_SECONDS, base), base * (2.0 ** min(30, max(0, attempts - 1))))
+    return delay * rng.uniform(0.8, 1.2)
+
+
+def next_retry_at(msg: ClaimedMessage, now: dt.datetime, smtp: SmtpConfig,
+                  rng: random.Random) -> dt.datetime | None:
+    """When to try ``msg`` again, or None when its retry lifetime is over (then: failed).
+
+    The last try is placed at the end of the lifetime rather than skipped.
+    """
+    deadline = msg.created_at + dt.timedelta(hours=smtp.retry_lifetime_hours)
+    if now >= deadline:
+        return None
+    at = now + dt.timedelta(seconds=retry_delay(msg.attempts, smtp.retry_base_seconds, rng))
+    return min(at, deadline)
+
+
+def lease_for(smtp: SmtpConfig) -> dt.timedelta:
+    """How long a ``sending`` row may stay claimed before another worker presumes it abandoned.
+
+    A live worker never holds a row that long: every SMTP command has ``timeout_seconds``
+    and a transaction is a handful of commands, and rows wait at most a short queue.
+    """
+    return dt.timedelta(seconds=max(MIN_LEASE_SECONDS, 20 * smtp.timeout_seconds))
+
+
+def recipient_domain(address: str) -> str:
+    return address.rpartition("@")[2].strip().strip(">").lower() or "(none)"
+
+
+class DomainLimiter:
+    """Token buckets per recipient domain: ``per_minute`` per domain, burst of the same size.
+
+    Time comes from the caller (``now``), so injected clocks drive it in tests.
+    ``defer_until`` spreads messages that found the bucket empty over the next free slots.
+    """
+
+    def __init__(self, per_minute: int) -> None:
+        self.rate = per_minute / 60.0
+        self.capacity = float(per_minute)
+        self._tokens: dict[str, float] = {}
+        self._stamp: dict[str, dt.datetime] = {}
+        self._next_slot: dict[str, dt.datetime] = {}
+
+    def _refill(self, domain: str, now: dt.datetime) -> float:
+        last = self._stamp.get(domain)
+        tokens = self._tokens.get(domain, self.capacity)
+        if last is not None and now > last:
+            tokens = min(self.capacity, tokens + (now - last).total_seconds() * self.rate)
+        self._stamp[domain] = max(now, last) if last else now
+        self._tokens[domain] = tokens
+        return tokens
+
+    def try_take(self, domains: Sequence[str], now: dt.datetime) -> dt.datetime | None:
+        """Take one token from every domain and return None, or return when to retry."""
+        short = [d for d in domains if self._refill(d, now) < 1.0 - 1e-9]
+        if not short:
+            for d in domains:
+                self._tokens[d] -= 1.0
+            return None
+        later = now
+        for d in short:
+            wait = (1.0 - self._tokens[d]) / self.rate
+            slot = max(now + dt.timedelta(seconds=wait), self._next_slot.get(d, now))
+            self._next_slot[d] = slot + dt.timedelta(seconds=1.0 / self.rate)
+            later = max(later, slot)
+        return later
+
+
+# ---------------------------------------------------------------------------- worker identity
+
+
+def _proc_start(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (Linux), to tell a reused pid from the original."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read().decode("ascii", "replace")
+        return stat.rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def make_worker_id() -> str:
+    """``host:pid:start:nonce``: unique per process run, and checkable for liveness on this host."""
+    pid = os.getpid()
+    return f"{socket.gethostname()[:24]}:{pid}:{_proc_start(pid) or '-'}:{os.urandom(3).hex()}"
+
+
+def worker_is_dead(worker_id: str) -> bool:
+    """True only when ``worker_id`` is certainly not running: a process of THIS host whose
+    pid is gone or now belongs to a later process. Other hosts' workers are never judged
+    dead here (the lease covers them)."""
+    try:
+        host, pid_s, start, _nonce = worker_id.rsplit(":", 3)
+        pid = int(pid_s)
+    except ValueError:
+        return False
+    if host != socket.gethostname()[:24]:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass
+    now_start = _proc_start(pid)
+    return start != "-" and now_start is not None and now_start != start
+
+
+# ---------------------------------------------------------------------------- journal
+
+
+_Op = Callable[[Session], Any]
+_BatchOp = Callable[[Session, list[Any]], list[Any]]
+
+
+class Journal:
+    """The single database writer of a sender: runs queued operations in grouped transactions.
+
+    Operations arriving while a transaction runs go into the next one (group commit).
+    ``submit(op)`` queues ``op(session)``; ``submit_batched(fn, item)`` queues an item for a
+    set-based ``fn(session, items) -> results`` run once per transaction for all items
+    queued with that ``fn`` (one UPDATE for hundreds of rows). Either returns a future
+    resolved after the commit holding the operation (or failed with its error).
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._ops: list[tuple[_Op, asyncio.Future[Any]]] = []
+        self._batched: dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]] = {}
+        self._urgent: set[_BatchOp] = set()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self.transactions = 0
+        self._conn: Connection | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop(), name="outbox-journal")
+
+    def submit(self, op: _Op) -> asyncio.Future[Any]:
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._ops.append((op, fut))
+        self._wake.set()
+        return fut
+
+    def submit_batched(self, fn: _BatchOp, item: Any, *, urgent: bool = False) -> asyncio.Future[Any]:
+        """``urgent``: someone waits on it mid-SMTP-transaction; such batches are committed
+        on their own, ahead of the rest, which waits (within bounds) to be grouped larger."""
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._batched.setdefault(fn, []).append((item, fut))
+        if urgent:
+            self._urgent.add(fn)
+        self._wake.set()
+        return fut
+
+    async def run(self, op: _Op) -> Any:
+        return await self.submit(op)
+
+    def _commit(self, ops: list[tuple[_Op, asyncio.Future[Any]]],
+                batched: dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]]) -> list[Any]:
+        # One connection kept open for the journal's life: with SQLite, closing the last
+        # connection checkpoints the whole WAL, which would cost tens of ms per transaction.
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self.db.engine.connect()
+        try:
+            with Session(bind=self._conn, expire_on_commit=False) as s, s.begin():
+                results = [op(s) for op, _ in ops]
+                for fn, items in batched.items():
+                    results.extend(fn(s, [item for item, _ in items]))
+                return results
+        except Exception:
+            self._conn.close()
+            self._conn = None
+            raise
+
+    async def _loop(self) -> None:
+        while True:
+            if not self._ops and not self._batched:
+                if self._closing:
+                    return
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            ops, batched = self._take()
+            futs = [f for _, f in ops] + [f for items in batched.values() for _, f in items]
+            try:
+                results = await asyncio.to_thread(self._commit, ops, batched)
+            except Exception as exc:  # noqa: BLE001 - every waiter learns of the failure
+                log.error("outbox journal: transaction of %d operations failed: %s", len(futs), exc)
+                for fut in futs:
+                    if not fut.done():
+                        fut.set_exception(exc)
+                continue
+            self.transactions += 1
+            for fut, res in zip(futs, results):
+                if not fut.done():
+                    fut.set_result(res)
+
+    #: non-urgent work waiting behind urgent batches is still committed once this large
+    GROUP_LIMIT = 256
+
+    def _take(self) -> tuple[list[tuple[_Op, asyncio.Future[Any]]],
+                             dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]]]:
+        urgent = {fn: items for fn, items in self._batched.items() if fn in self._urgent}
+        rest = len(self._ops) + sum(len(v) for f, v in self._batched.items() if f not in urgent)
+        if urgent and rest < self.GROUP_LIMIT and not self._closing:
+            for fn in urgent:
+                del self._batched[fn]
+            return [], urgent
+        ops, self._ops = self._ops, []
+        batched, self._batched = self._batched, {}
+        return ops, batched
+
+    async def close(self) -> None:
+        self._closing = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+        self._closing = False
+        if self._conn is not None:
+            await asyncio.to_thread(self._conn.close)
+            self._conn = None
+
+
+# ---------------------------------------------------------------------------- SMTP
+
+
+class _ClaimLost(Exception):
+    """The row was taken over by crash recovery elsewhere; this worker must drop it."""
+
+
+class _Transport(Exception):
+    """A transport failure; ``after_content`` tells whether the content may have arrived."""
+
+    def __init__(self, message: str, *, after_content: bool) -> None:
+        super().__init__(message)
+        self.after_content = after_content
+
+
+_TRANSPORT_ERRORS = (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError,
+                     aiosmtplib.SMTPConnectError, ConnectionError, OSError, asyncio.TimeoutError)
+
+
+def _dot_stuffed(raw: bytes) -> bytes:
+    """What aiosmtplib's DATA does to the stored bytes (no MIME parsing), with the regex
+    passes skipped when byte counts show they would change nothing (the usual case:
+    the outbox holds CRLF text)."""
+    if not (raw.endswith(b"\r\n") and raw.count(b"\n") == raw.count(b"\r\n") == raw.count(b"\r")):
+        raw = normalize_message_line_endings(raw)
+    if raw.startswith(b".") or b"\n." in raw:
+        raw = PERIOD_REGEX.sub(b"..", raw)
+    return raw + b".\r\n"
+
+
+class SmtpLink:
+    """One persistent SMTP connection (reopened on demand after a drop)."""
+
+    def __init__(self, smtp: SmtpConfig, password: str | None, oauth_token: str | None) -> None:
+        self.cfg = smtp
+        self._password = password
+        self._oauth = oauth_token
+        self.client: aiosmtplib.SMTP | None = None
+        self.opened = 0
+        self.dirty = False          # a transaction was left half-way: RSET before the next
+
+    async def ensure(self) -> aiosmtplib.SMTP:
+        if self.client is not None and self.client.is_connected:
+            if self.dirty:
+                await self.client.rset()
+                self.dirty = False
+            return self.client
+        self.close()
+        cfg = self.cfg
+        kwargs: dict[str, Any] = {
+            "hostname": cfg.host, "port": cfg.port, "timeout": cfg.timeout_seconds,
+            "use_tls": cfg.security == "tls", "start_tls": cfg.security == "starttls",
+        }
+        if cfg.username and self._oauth:
+            token = self._oauth
+
+            async def _token() -> str:
+                return token
+
+            kwargs.update(username=cfg.username, oauth_token_generator=_token)
+        elif cfg.username and self._password is not None:
+            kwargs.update(username=cfg.username, password=self._password)
+        client = aiosmtplib.SMTP(**kwargs)
+        await client.connect()
+        self.client = client
+        self.opened += 1
+        self.dirty = False
+        return client
+
+    def close(self) -> None:
+        if self.client is not None:
+            try:
+                self.client.close()
+            except Exception:  # noqa: BLE001 - closing a dead socket
+                pass
+        self.client = None
+
+    async def quit(self) -> None:
+        if self.client is not None and self.client.is_connected:
+            try:
+                await self.client.quit()
+            except Exception:  # noqa: BLE001
+                pass
+        self.close()
+
+
+# ---------------------------------------------------------------------------- the sender
+
+
+@dataclass
+class _Drain:
+    now: dt.datetime | None                 # fixed (injected) time, or None = clock
+    stats: SendStats = field(default_factory=SendStats)
+    queue: asyncio.Queue[ClaimedMessage | None] | None = None
+    pending_ops: list[asyncio.Future[Any]] = field(default_factory=list)
+
+
+class Sender:
+    """Drains the outbox. ``run_once`` for a single drain, ``run`` as a long-lived task.
+
+    ``config`` is the whole :class:`Config` or just its ``smtp`` section. ``clock`` is the
+    time source when no ``now`` is given (tests inject one). ``rng`` feeds the jitter.
+    """
+
+    def __init__(self, db: Database, config: Config | SmtpConfig, *, clock: Clock = utcnow,
+                 worker_id: str | None = None, rng: random.Random | None = None) -> None:
+        self.db = db
+        self.smtp = config.smtp if isinstance(config, Config) else config
+        self.clock = clock
+        self.worker_id = worker_id or make_worker_id()
+        self.rng = rng or random.Random()
+        self.limiter = DomainLimiter(self.smtp.per_domain_per_minute)
+        password = secret(self.smtp.password_env, "SMTP password")
+        oauth = secret(self.smtp.oauth_token_env, "SMTP OAuth token")
+        self.links = [SmtpLink(self.smtp, password, oauth) for _ in range(self.smtp.connections)]
+        self.lease = lease_for(self.smtp)
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._drain_lock = asyncio.Lock()
+
+    # -- public ------------------------------------------------------------------------
+
+    @property
+    def connections_opened(self) -> int:
+        return sum(link.opened for link in self.links)
+
+    def wake(self) -> None:
+        """Tell a running :meth:`run` that new rows were queued."""
+        self._wake.set()
+
+    async def run_once(self, now: dt.datetime | None = None) -> SendStats:
+        """Recover abandoned rows, then send everything due at ``now`` (default: the clock).
+
+        Returns when no due row is left (rows retried or deferred to a later time are not
+        waited for). Connections stay open for the next call; :meth:`aclose` closes them.
+        """
+        async with self._drain_lock:
+            journal = Journal(self.db)
+            journal.start()
+            try:
+                drain = _Drain(now=now)
+                await self._recover(journal, drain)
+                await self._drain(journal, drain)
+                await asyncio.gather(*drain.pending_ops, return_exceptions=True)
+                return drain.stats
+            finally:
+                await journal.close()
+
+    async def run(self, stop: asyncio.Event, *, idle_seconds: float = 60.0) -> SendStats:
+        """Drain, sleep until the next due row (or :meth:`wake`, or ``idle_seconds``), repeat.
+
+        When ``stop`` is set: messages already in an SMTP transaction finish, claimed rows
+        not yet started go back to ``pending``, connections are closed, and it returns.
+        """
+        total = SendStats()
+        stopper = asyncio.create_task(self._watch_stop(stop))
+        try:
+            while not stop.is_set():
+                try:
+                    total.add(await self.run_once())
+                except Exception as exc:  # noqa: BLE001 - the daemon never dies on one failure
+                    log.error("sender: drain failed: %s", exc)
+                if stop.is_set():
+                    break
+                delay = await asyncio.to_thread(self._seconds_to_next_due, idle_seconds)
+                self._wake.clear()
+                waits = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
+                await asyncio.wait(waits, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+                for w in waits:
+                    w.cancel()
+        finally:
+            stopper.cancel()
+            await self.aclose()
+        return total
+
+    async def aclose(self) -> None:
+        await asyncio.gather(*(link.quit() for link in self.links), return_exceptions=True)
+
+    # -- stop --------------------------------------------------------------------------
+
+    async def _watch_stop(self, stop: asyncio.Event) -> None:
+        await stop.wait()
+        self._stopping = True
+
+    def _seconds_to_next_due(self, cap: float) -> float:
+        with self.db.session() as s:
+            nxt = s.scalar(select(func.min(OutboxMessage.next_attempt_at))
+                           .where(OutboxMessage.status == outbox.PENDING))
+        if nxt is None:
+            return cap
+        return max(0.05, min(cap, (nxt - self.clock()).total_seconds()))
+
+    # -- recovery ----------------------------------------------------------------------
+
+    async def _recover(self, journal: Journal, drain: _Drain) -> None:
+        now = drain.now or self.clock()
+        moved = await journal.run(lambda s: self._recover_in(s, now))
+        drain.stats.recovered_pending += moved[0]
+        drain.stats.recovered_uncertain += moved[1]
+
+    def _recover_in(self, s: Session, now: dt.datetime) -> tuple[int, int]:
+        """Resolve ``sending`` rows of workers that are dead or past the lease.
+
+        Without the hand-over mark nothing reached the server: back to ``pending``.
+        With it the server may have the message: ``uncertain``, and staff are told.
+        A live worker's rows are left alone (liveness by pid on this host, else lease).
+        """
+        rows = s.execute(
+            select(OutboxMessage.id, OutboxMessage.claimed_by, OutboxMessage.claimed_at,
+                   OutboxMessage.sent_at, OutboxMessage.customer_id, OutboxMessage.message_id,
+                   OutboxMessage.kind, OutboxMessage.step)
+            .where(OutboxMessage.status == outbox.SENDING)
+        ).all()
+        back = unsure = 0
+        for r in rows:
+            if r.claimed_by == self.worker_id:
+                continue
+            expired = r.claimed_at is None or r.claimed_at < now - self.lease
+            if not (expired or worker_is_dead(r.claimed_by or "")):
+                continue
+            why = f"worker {r.claimed_by} died or lost its lease while sending"
+            if r.sent_at is None:
+                if outbox.mark_retry(s, r.id, now, why + " (before DATA: not delivered)",
+                                     r.claimed_by, only_if_not_handed_over=True):
+                    back += 1
+            elif outbox.mark_uncertain(s, r.id, why + " after DATA was issued", r.claimed_by):
+                unsure += 1
+                _record_uncertain(s, now, r.id, r.customer_id, r.message_id, why)
+        return back, unsure
+
+    # -- draining ----------------------------------------------------------------------
+
+    async def _drain(self, journal: Journal, drain: _Drain) -> None:
+        n = len(self.links)
+        drain.queue = asyncio.Queue(maxsize=4 * n)
+        workers = [asyncio.create_task(self._work(link, journal, drain)) for link in self.links]
+        try:
+            await self._feed(journal, drain, n)
+        finally:
+            for _ in workers:
+                await drain.queue.put(None)
+            await asyncio.gather(*workers, return_exceptions=True)
+
+    async def _feed(self, journal: Journal, drain: _Drain, n: int) -> None:
+        """Claim rows in batches as the workers free room, until nothing is due."""
+        assert drain.queue is not None
+        batch = 4 * n
+        while not self._stopping:
+            room = batch - drain.queue.qsize()
+            if room < n:
+                await asyncio.sleep(0.002)
+                continue
+            now = drain.now or self.clock()
+            claimed: list[ClaimedMessage] = await journal.run(
+                lambda s, now=now, room=room: outbox.claim_in(s, self.worker_id, room, now))
+            if not claimed:
+                return
+            drain.stats.claimed += len(claimed)
+            for msg in claimed:
+                await drain.queue.put(msg)
+
+    async def _work(self, link: SmtpLink, journal: Journal, drain: _Drain) -> None:
+        assert drain.queue is not None
+        while True:
+            msg = await drain.queue.get()
+            if msg is None:
+                return
+            if self._stopping:
+                # Claimed, never started: give it back untouched.
+                drain.pending_ops.append(journal.submit(
+                    lambda s, m=msg: outbox.mark_retry(s, m.id, m.claimed_at, "sender stopped",
+                                                       self.worker_id, count_attempt=False)))
+                continue
+            now = drain.now or self.clock()
+            slot = self.limiter.try_take(sorted({recipient_domain(r) for r in msg.rcpt_to}), now)
+            if slot is not None:
+                drain.stats.deferred += 1
+                drain.pending_ops.append(journal.submit(
+                    lambda s, m=msg, at=slot: outbox.mark_retry(
+                        s, m.id, at, "per-domain rate limit", self.worker_id, count_attempt=False)))
+                continue
+            outcome = await self._transact(link, msg, journal, drain)
+            drain.pending_ops.append(self._apply(journal, drain, msg, outcome))
+
+    async def _transact(self, link: SmtpLink, msg: ClaimedMessage, journal: Journal,
+                        drain: _Drain) -> Outcome:
+        """One SMTP transaction for ``msg`` on ``link``; never raises for SMTP trouble."""
+        try:
+            return await self._smtp_transaction(link, msg, journal, drain)
+        except _ClaimLost as exc:
+            log.warning("sender: %s", exc)
+            link.close()          # abandons the open DATA: the server discards it
+            return Outcome("lost")
+        except _Transport as exc:
+            link.close()
+            if exc.after_content:
+                return Outcome("uncertain", f"connection lost after the message content: {exc}")
+            return Outcome("retry", f"connection problem before DATA completed: {exc}")
+        except aiosmtplib.SMTPResponseException as exc:
+            link.dirty = True
+            text = f"{exc.code} {exc.message}".strip()
+            return Outcome("failed" if exc.code // 100 == 5 else "retry", text)
+        except _TRANSPORT_ERRORS as exc:
+            link.close()
+            return Outcome("retry", f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - e.g. the database failed under the mark:
+            # the content was not written, so the message was not delivered.
+            log.error("sender: message %s: %s: %s", msg.id, type(exc).__name__, exc)
+            link.close()
+            return Outcome("retry", f"{type(exc).__name__}: {exc}")
+
+    async def _smtp_transaction(self, link: SmtpLink, msg: ClaimedMessage, journal: Journal,
+                                drain: _Drain) -> Outcome:
+        try:
+            client = await link.ensure()
+        except Exception as exc:  # noqa: BLE001 - connect, TLS, greeting, auth: not this message's fault
+            raise _Transport(f"cannot open SMTP session: {type(exc).__name__}: {exc}",
+                             after_content=False) from exc
+        link.dirty = True
+        await client.mail(msg.mail_from)
+        accepted: list[str] = []
+        hard: list[Refusal] = []
+        soft: list[Refusal] = []
+        for rcpt in msg.rcpt_to:
+            try:
+                await client.rcpt(rcpt)
+                accepted.append(rcpt)
+            except aiosmtplib.SMTPRecipientRefused as exc:
+                (hard if exc.code // 100 == 5 else soft).append(
+                    Refusal(rcpt, exc.code, str(exc.message)))
+        if not accepted:
+            await client.rset()
+            link.dirty = False
+            text = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in hard + soft)
+            if soft:
+                return Outcome("retry", text, refused=tuple(hard))
+            return Outcome("failed", text, refused=tuple(hard))
+
+        # DATA: write the command, then commit the hand-over mark while the 354 travels.
+        mark = journal.submit_batched(self._hand_over_batch, (msg.id, drain.now or self.clock()),
+                                      urgent=True)
+        try:
+            start = await client.execute_command(b"DATA")
+        except _TRANSPORT_ERRORS as exc:
+            raise _Transport(f"{type(exc).__name__}: {exc}", after_content=False) from exc
+        finally:
+            # The content must not be written before the mark is durable. (The DATA command
+            # is written before the journal can run: submit only queues, and the command is
+            # written before execute_command first yields.)
+            still_ours = await asyncio.shield(mark)
+        if start.code != 354:
+            raise aiosmtplib.SMTPDataError(start.code, start.message)
+        if not still_ours:
+            # Another worker recovered this row (lease over): never send it from here.
+            raise _ClaimLost(f"outbox {msg.id} is no longer claimed by {self.worker_id}")
+        reply = await self._write_content(client, msg.raw)
+        link.dirty = False
+        if reply.code // 100 == 2:
+            return Outcome("sent", soft_refused=tuple(soft), refused=tuple(hard))
+        if reply.code // 100 == 5:
+            return Outcome("failed", f"{reply.code} {reply.message}")
+        return Outcome("retry", f"{reply.code} {reply.message}")
+
+    async def _write_content(self, client: aiosmtplib.SMTP, raw: bytes) -> Any:
+        proto = client.protocol
+        if proto is None:
+            raise _Transport("connection lost before the content", after_content=False)
+        payload = _dot_stuffed(raw)
+        try:
+            # aiosmtplib has no public "content after 354" call: this is the second half of
+            # its own execute_data_command (kept in step with aiosmtplib 5.1).
+            async with proto._command_lock:  # type: ignore[union-attr]
+                proto._response_pending = True
+                proto.write(payload)
+                return await proto.read_response(timeout=self.smtp.timeout_seconds)
+        except _TRANSPORT_ERRORS as exc:
+            raise _Transport(f"{type(exc).__name__}: {exc}", after_content=True) from exc
+
+    # -- outcomes ----------------------------------------------------------------------
+
+    def _apply(self, journal: Journal, drain: _Drain, msg: ClaimedMessage,
+               outcome: Outcome) -> asyncio.Future[Any]:
+        now = drain.now or self.clock()
+        st = drain.stats
+        verdict = outcome.verdict
+        if verdict == "lost":
+            done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            done.set_result(None)
+            return done
+        if verdict == "retry":
+            at = next_retry_at(msg, now, self.smtp, self.rng)
+            if at is None:
+                verdict = "failed"
+                outcome = Outcome("failed", f"retry lifetime over after {msg.attempts} attempts; "
+                                  f"last: {outcome.error}", refused=outcome.refused)
+            else:
+                st.retried += 1
+                return journal.submit(lambda s: outbox.mark_retry(
+                    s, msg.id, at, outcome.error, self.worker_id))
+        if verdict == "sent":
+            st.sent += 1
+            if outcome.refused or outcome.soft_refused:
+                st.partial += 1
+            if outcome.refused or outcome.soft_refused:
+                return journal.submit(lambda s: self._apply_sent(s, msg, outcome, now))
+            return journal.submit_batched(self._sent_batch, (msg, now))
+        if verdict == "failed":
+            st.failed += 1
+            return journal.submit(lambda s: self._apply_failed(s, msg, outcome, now))
+        st.uncertain += 1
+        return journal.submit(lambda s: self._apply_uncertain(s, msg, outcome, now))
+
+    def _hand_over_batch(self, s: Session, items: list[tuple[int, dt.datetime]]) -> list[Any]:
+        kept = set(outbox.mark_handed_over(s, [i for i, _ in items], min(t for _, t in items),
+                                           self.worker_id))
+        return [i in kept for i, _ in items]
+
+    def _sent_batch(self, s: Session, items: list[tuple[ClaimedMessage, dt.datetime]]) -> list[Any]:
+        """Mark many rows sent in one statement; their ``step_sent`` events in one insert."""
+        now = max(t for _, t in items)
+        done = set(outbox.mark_sent_returning(s, [m.id for m, _ in items], now, self.worker_id))
+        evs = [_step_sent_event(m, t) for m, t in items
+               if m.id in done and m.kind in outbox.DUNNING_KINDS and m.customer_id is not None]
+        if evs:
+            s.execute(insert(Event), evs)
+        return [m.id in done for m, _ in items]
+
+    def _apply_sent(self, s: Session, msg: ClaimedMessage, outcome: Outcome,
+                    now: dt.datetime) -> None:
+        if not outbox.mark_sent(s, [msg.id], now, self.worker_id):
+            return
+        if msg.kind in outbox.DUNNING_KINDS and msg.customer_id is not None:
+            s.execute(insert(Event), [_step_sent_event(msg, now)])
+        if outcome.refused or outcome.soft_refused:
+            _flag_contacts(s, msg, outcome.refused, now)
+            _event(s, now, msg.customer_id, "escalation", "smtp_partial_refusal",
+                   "Email delivered to some recipients only: "
+                   + ", ".join(f"{r.recipient} ({r.code})" for r in outcome.refused + outcome.soft_refused),
+                   {"outbox_id": msg.id, "message_id": msg.message_id,
+                    "refused": [asdict(r) for r in outcome.refused + outcome.soft_refused]})
+
+    def _apply_failed(self, s: Session, msg: ClaimedMessage, outcome: Outcome,
+                      now: dt.datetime) -> None:
+        if not outbox.mark_failed(s, msg.id, outcome.error, self.worker_id):
+            return
+        _flag_contacts(s, msg, outcome.refused, now)
+        _event(s, now, msg.customer_id, "escalation", "smtp_permanent_failure",
+               f"Email could not be delivered ({msg.kind}"
+               + (f" {msg.step}" if msg.step else "") + f"): {outcome.error}",
+               {"outbox_id": msg.id, "message_id": msg.message_id, "error": outcome.error,
+                "refused": [asdict(r) for r in outcome.refused], "attempts": msg.attempts})
+
+    def _apply_uncertain(self, s: Session, msg: ClaimedMessage, outcome: Outcome,
+                         now: dt.datetime) -> None:
+        if outbox.mark_uncertain(s, msg.id, outcome.error, self.worker_id):
+            _record_uncertain(s, now, msg.id, msg.customer_id, msg.message_id, outcome.error)
+
+
+def _event(s: Session, now: dt.datetime, customer_id: int | None, kind: str, rule: str,
+           summary: str, evidence: dict[str, Any]) -> None:
+    # Core insert: the journal may apply hundreds of outcomes per transaction.
+    s.execute(insert(Event).values(customer_id=customer_id, invoice_id=None, at=now, kind=kind,
+                                   actor="bot", rule=rule, summary=summary, evidence=evidence))
+
+
+def _step_sent_event(msg: ClaimedMessage, now: dt.datetime) -> dict[str, Any]:
+    return {"customer_id": msg.customer_id, "invoice_id": None, "at": now, "kind": "step_sent",
+            "actor": "bot", "rule": "campaign_step",
+            "summary": f"Sent {msg.campaign or 'campaign'} step {msg.step or '?'}",
+            "evidence": {"outbox_id": msg.id, "message_id": msg.message_id,
+                         "recipients": list(msg.rcpt_to), "attempts": msg.attempts}}
+
+
+def _record_uncertain(s: Session, now: dt.datetime, outbox_id: int, customer_id: int | None,
+                      message_id: str, why: str) -> None:
+    _event(s, now, customer_id, "send_uncertain", "smtp_outcome_unknown",
+           "Email may or may not have been delivered; not resent. Check and resolve with "
+           f"`arbot outbox release {outbox_id} --sent|--resend`.",
+           {"outbox_id": outbox_id, "message_id": message_id, "error": why})
+
+
+def _flag_contacts(s: Session, msg: ClaimedMessage, refused: Sequence[Refusal],
+                   now: dt.datetime) -> None:
+    """Mark permanently refused addresses as bounced (the customer's contacts, else any)."""
+    for r in refused:
+        if r.code // 100 != 5:
+            continue
+        cond = func.lower(Contact.email) == r.recipient.strip("<>").lower()
+        if msg.customer_id is not None:
+            cond = and_(cond, Contact.customer_id == msg.customer_id)
+        s.execute(update(Contact).where(cond).values(
+            bounced=True, invalid_reason=f"SMTP {r.code} {r.message} ({now.date().isoformat()})"[:1000])
+            .execution_options(synchronize_session=False))

@@ -1,0 +1,1 @@
+"""The sample ledger (installed as ``bot.sample_data``): customers, invoices, payments."""

@@ -1,0 +1,398 @@
+"""Dates in a customer's words, resolved against the message's own Date header.
+
+``find_dates(text, sent)`` returns every date mention it can resolve, in text order. Resolution
+is always relative to ``sent`` (the Date header's calendar date *as written*, in its own offset),
+never to a clock. Policies (shared with the labelled corpus):
+
+* a weekday name ("Friday", "vendredi", "Freitag", "next Monday", "el próximo viernes") is the
+  first such day strictly after ``sent``;
+* "end of (the) month" and its translations: the last day of ``sent``'s month; "end of next
+  month": the last day of the following month; "next month": the last day of the following month;
+* "this week" / "end of the week": the Friday of ``sent``'s week (next Friday at weekends);
+  "next week" / "end of next week" / "Ende nächster Woche": the Friday of the following week;
+* "in two weeks" / "dans 10 jours" / "binnen 14 dagen": ``sent`` plus that period;
+* "today", "tomorrow", "the day after tomorrow" in seven languages;
+* a bare day of month ("the 15th", "le 15", "am 15.") rolls forward: this month if the day is
+  still ahead (or today), otherwise next month;
+* numeric dates: ISO, ``dd.mm.yyyy``, ``dd.mm.``, ``dd/mm[/yy]`` or ``mm/dd[/yy]``; when both
+  readings are valid the caller's ``month_first`` hint decides (US-style senders);
+* named months in seven languages ("15. Dezember", "April 3rd", "31 March", "le 13 avril",
+  "15 de diciembre"); without a year, the year of ``sent``, moved one year ahead when that
+  would put it more than six months in the past.
+
+dateparser is not used on the hot path: for these short business phrases a rule table is faster
+(~0.1 ms a message), deterministic, and covers the periods dateparser misses ("end of month",
+"Ende nächster Woche", rolling day-of-month). It remains the fallback for month-name spellings
+this table lacks (``parse_date_phrase``), always with an explicit ``languages=`` list.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+__all__ = ["DateMention", "find_dates", "last_day_of_month", "parse_date_phrase"]
+
+_MAX_CHARS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """One resolved date in the text: the date, where it was written, and how it was read."""
+
+    date: dt.date
+    start: int
+    end: int
+    text: str
+    kind: str  # "explicit" | "weekday" | "relative" | "period" | "day_of_month"
+
+
+# --- vocabularies -------------------------------------------------------------------------------
+
+_WEEKDAYS: dict[str, int] = {}
+for _idx, _names in enumerate((
+    "monday mon lundi montag lunes maandag segunda segunda-feira lunedì lunedi",
+    "tuesday tue tues mardi dienstag martes dinsdag terça terça-feira terca martedì martedi",
+    "wednesday wed mercredi mittwoch miércoles miercoles woensdag quarta quarta-feira mercoledì mercoledi",
+    "thursday thu thur thurs jeudi donnerstag jueves donderdag quinta quinta-feira giovedì giovedi",
+    "friday fri vendredi freitag viernes vrijdag sexta sexta-feira venerdì venerdi",
+    "saturday sat samedi samstag sonnabend sábado sabado zaterdag sabato",
+    "sunday sun dimanche sonntag domingo zondag domenica",
+)):
+    for _n in _names.split():
+        _WEEKDAYS[_n] = _idx
+
+_MONTHS: dict[str, int] = {}
+for _idx, _names in enumerate((
+    "january jan janvier janv januar jänner enero ene januari janeiro gennaio genn",
+    "february feb febr février fevrier févr fevr februar febrero februari fevereiro fev fév febbraio",
+    "march mar mars märz maerz marzo maart março marco",
+    "april apr avril avr abril aprile",
+    "May mai mayo mei maio maggio mag",
+    "june jun juin juni junio junho giugno giu",
+    "july jul juillet juil juli julio julho luglio lug",
+    "august aug août aout agosto augustus ago",
+    "september sep sept septembre septiembre setiembre setembro settembre set",
+    "october oct octobre oktober okt octubre oct oktober outubro out ottobre ott",
+    "november nov novembre noviembre novembro",
+    "december dec décembre decembre déc dezember dez diciembre dic dezembro dicembre",
+), start=1):
+    for _n in _names.split():
+        _MONTHS[_n if _n == "May" else _n.lower()] = _idx
+
+_NUMBER_WORDS: dict[str, int] = {}
+for _value, _names in {
+    1: "one a an un une ein eine einer einem einen uno una één een um uma",
+    2: "two deux zwei dos twee dois duas due",
+    3: "three trois drei tres drie três tre",
+    4: "four quatre vier cuatro quatro quattro",
+    5: "five cinq fünf fuenf cinco vijf cinque",
+    6: "six sechs seis zes sei",
+    7: "seven sept sieben siete zeven sete sette",
+    8: "eight huit acht ocho oito otto",
+    10: "ten dix zehn diez tien dez dieci",
+    14: "fourteen quatorze vierzehn catorce veertien catorze quattordici",
+    15: "fifteen quinze fünfzehn quince vijftien quindici",
+    30: "thirty trente dreißig dreissig treinta dertig trinta trenta",
+}.items():
+    for _n in _names.split():
+        _NUMBER_WORDS.setdefault(_n, _value)
+
+_UNIT_DAYS = {
+    "day": 1, "days": 1, "jour": 1, "jours": 1, "tag": 1, "tage": 1, "tagen": 1, "día": 1, "dia": 1,
+    "días": 1, "dias": 1, "dag": 1, "dagen": 1, "giorno": 1, "giorni": 1,
+    "week": 7, "weeks": 7, "semaine": 7, "semaines": 7, "woche": 7, "wochen": 7, "semana": 7,
+    "semanas": 7, "weken": 7, "settimana": 7, "settimane": 7,
+    "business day": 1, "business days": 1, "working days": 1, "werktage": 1, "werktagen": 1,
+}
+_UNIT_MONTHS = {"month": 1, "months": 1, "mois": 1, "monat": 1, "monate": 1, "monaten": 1, "mes": 1,
+                "meses": 1, "maand": 1, "maanden": 1, "mês": 1, "mese": 1, "mesi": 1}
+
+
+def _alt(words: object) -> str:
+    items = sorted({str(w) for w in words}, key=len, reverse=True)  # type: ignore[attr-defined]
+    return "|".join(re.escape(w) for w in items)
+
+
+_WD = _alt(_WEEKDAYS)
+_MON = _alt(k for k in _MONTHS if k != "May") + "|May"
+_NUMW = _alt(_NUMBER_WORDS)
+_UNITS = _alt(list(_UNIT_DAYS) + list(_UNIT_MONTHS))
+_ORD = r"(?:st|nd|rd|th|er|e|ème|º|°|o|a|de)?"
+_B = r"(?<![\w/.-])"  # token start
+_E = r"(?![\w/])"      # token end
+
+# Each pattern: (kind, compiled regex). Order matters only for overlaps: earlier wins.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
+
+
+def _p(kind: str, pattern: str, flags: int = re.IGNORECASE) -> None:
+    _PATTERNS.append((kind, re.compile(pattern, flags)))
+
+
+# Periods first: they contain weekday/month words that must not be read alone.
+_p("end_next_month", r"\b(?:end of next month|fin (?:du|de) mois prochain|ende (?:des )?nächsten monats"
+   r"|finales? del? (?:mes que viene|próximo mes)|eind(?:e)? volgende maand|final do próximo mês"
+   r"|fine del mese prossimo)\b")
+_p("end_month", r"(?:\b(?:the )?end of (?:the |this |the current )?month\b|\bmonth[- ]end\b|\bEOM\b"
+   r"|\bfin (?:de |du |de ce )?mois\b|\bmonatsende\b|\bende (?:des |dieses )?monats\b"
+   r"|\bfinal(?:es)? de(?:l)? mes\b|\bfin de(?:l)? mes\b|\beind(?:e)? van (?:de|deze) maand\b"
+   r"|\beinde (?:van )?de maand\b|\beind van de maand\b|\bfi[nm] do mês\b|\bfinal do mês\b"
+   r"|\bfine (?:del )?mese\b)")
+_p("next_month", r"\b(?:next month|le mois prochain|nächsten monat|nächster monat|el (?:mes que viene|próximo mes)"
+   r"|volgende maand|(?:o )?próximo mês|il mese prossimo|il prossimo mese)\b")
+_p("next_week", r"\b(?:(?:the )?end of next week|next week|la semaine prochaine|fin de la semaine prochaine"
+   r"|(?:ende )?(?:der )?nächste[rn]? woche|la (?:próxima )?semana (?:que viene|próxima)|la próxima semana"
+   r"|(?:eind(?:e)? )?volgende week|(?:na |a )?próxima semana|(?:la )?settimana prossima"
+   r"|la prossima settimana)\b")
+_p("this_week", r"\b(?:(?:the )?end of (?:the |this )?week|this week|later this week|cette semaine"
+   r"|(?:à la |en )?fin de (?:la )?semaine|(?:ende )?(?:dieser|diese|der) woche|esta semana"
+   r"|(?:a )?finales de (?:la|esta) semana|deze week|eind van (?:de|deze) week|(?:n)?esta semana"
+   r"|questa settimana|fine settimana)\b")
+_p("in_period", r"\b(?:in|within|dans|sous|d'ici|innerhalb(?: von)?|binnen|en|dentro de|over|em|daqui a"
+   r"|entro|tra|fra)\s+(?:(?:the )?next\s+)?(?P<n>\d{1,3}|" + _NUMW + r")\s+(?P<unit>" + _UNITS + r")\b")
+_p("day_after_tomorrow", r"\b(?:(?:the )?day after tomorrow|après-demain|apres-demain|übermorgen"
+   r"|pasado mañana|overmorgen|depois de amanhã|dopodomani)\b")
+_p("tomorrow", r"(?<!guten )(?<!gute )(?<!goede )\b(?:tomorrow|tmrw|demain|morgen|mañana|amanhã|amanha|domani)\b(?!\s*(?:morning )?(?:meeting))")
+_p("today", r"\b(?:today|later today|this (?:afternoon|evening|morning)|tonight|aujourd'hui|ce jour"
+   r"|heute|hoy|vandaag|hoje|oggi|end of (?:the )?day|EOD|COB|close of business)\b")
+# ISO and numeric dates.
+_p("iso", r"(?<![\d.\-/])(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d])")
+_p("numeric", r"(?<![\d.,/\-#])(?P<a>\d{1,2})(?P<sep>[./\-])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>(?:20)?\d\d))?"
+   r"(?P<dot>\.)?(?![\d,]|\.\d|/\d|-\d|\s*(?:€|eur|\$|%|h\b|uhr|am\b|pm\b|:))")
+# Named months: "15. Dezember 2026", "le 13 avril", "15 de diciembre de 2026", "31 March".
+_p("day_month", _B + r"(?P<d>\d{1,2})" + _ORD + r"\.?\s*(?:de\s+|of\s+)?(?P<mon>" + _MON + r")\.?"
+   r"(?:,?\s*(?:de\s+)?(?P<y>20\d\d))?" + _E, re.IGNORECASE)
+# "March 30", "April 3rd", "Dec. 15, 2026"
+_p("month_day", _B + r"(?P<mon>" + _MON + r")\.?\s+(?:the\s+)?(?P<d>\d{1,2})" + _ORD
+   + r"(?:,?\s*(?P<y>20\d\d))?" + _E, re.IGNORECASE)
+_p("weekday", r"\b(?P<wd>" + _WD + r")(?:'s)?\b\.?")
+_p("day_of_month", r"\b(?:the|on the|by the|le|am|zum|bis zum|el|el día|el dia|op de|de|dia|il|entro il)\s+"
+   r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|e|ème|º|\.)?(?!\s*(?:[./:\-]\d|%|€|\$|" + _UNITS + r"|h\b|uhr|hrs?\b|pm\b|am\b"
+   r"|x\b|boxes|cases|units|pieces|stück|guests|hours))\b")
+
+_p("ordinal", r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)\b")
+
+_WEEKDAY_NEEDS_CONTEXT = {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+                          "mar", "sabato", "set", "domingo", "segunda", "terça", "quarta", "quinta", "sexta"}
+
+
+def last_day_of_month(year: int, month: int) -> dt.date:
+    """The last calendar day of ``year``-``month``."""
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _next_weekday(sent: dt.date, weekday: int) -> dt.date:
+    ahead = (weekday - sent.weekday()) % 7 or 7
+    return sent + dt.timedelta(days=ahead)
+
+
+def _friday_of_week(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=4 - day.weekday())
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _roll_year(candidate: dt.date | None, sent: dt.date, explicit_year: bool) -> dt.date | None:
+    if candidate is None or explicit_year:
+        return candidate
+    if (sent - candidate).days > 183:
+        return _safe_date(candidate.year + 1, candidate.month, candidate.day)
+    return candidate
+
+
+def _year(text: str | None, sent: dt.date) -> tuple[int, bool]:
+    if not text:
+        return sent.year, False
+    value = int(text)
+    return (value + 2000 if value < 100 else value), True
+
+
+def _resolve(kind: str, m: re.Match[str], sent: dt.date, month_first: bool) -> tuple[dt.date | None, str]:
+    g = m.groupdict()
+    if kind == "end_month":
+        return last_day_of_month(sent.year, sent.month), "period"
+    if kind == "end_next_month" or kind == "next_month":
+        nxt = _add_months(sent.replace(day=1), 1)
+        return last_day_of_month(nxt.year, nxt.month), "period"
+    if kind == "next_week":
+        return _friday_of_week(sent) + dt.timedelta(days=7), "period"
+    if kind == "this_week":
+        friday = _friday_of_week(sent)
+        return (friday if friday >= sent else friday + dt.timedelta(days=7)), "period"
+    if kind == "in_period":
+        raw = g["n"].lower()
+        n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw, 0)
+        unit = g["unit"].lower()
+        if unit in _UNIT_MONTHS:
+            return _add_months(sent, n), "relative"
+        return sent + dt.timedelta(days=n * _UNIT_DAYS.get(unit, 1)), "relative"
+    if kind == "today":
+        return sent, "relative"
+    if kind == "tomorrow":
+        return sent + dt.timedelta(days=1), "relative"
+    if kind == "day_after_tomorrow":
+        return sent + dt.timedelta(days=2), "relative"
+    if kind == "iso":
+        return _safe_date(int(g["y"]), int(g["m"]), int(g["d"])), "explicit"
+    if kind == "numeric":
+        return _resolve_numeric(m, sent, month_first), "explicit"
+    if kind in ("day_month", "month_day"):
+        mon_word = g["mon"]
+        month = _MONTHS.get(mon_word) or _MONTHS.get(mon_word.lower())
+        if month is None or (mon_word.lower() == "may" and mon_word != "May"):
+            return None, ""
+        year, explicit = _year(g.get("y"), sent)
+        return _roll_year(_safe_date(year, month, int(g["d"])), sent, explicit), "explicit"
+    if kind == "weekday":
+        word = g["wd"].lower()
+        if word in _WEEKDAY_NEEDS_CONTEXT and not g["wd"][0].isupper():
+            return None, ""
+        return _next_weekday(sent, _WEEKDAYS[word]), "weekday"
+    if kind in ("day_of_month", "ordinal"):
+        day = int(g["d"])
+        if not 1 <= day <= 31:
+            return None, ""
+        return _roll_day_of_month(sent, day), "day_of_month"
+    return None, ""
+
+
+def _roll_day_of_month(sent: dt.date, day: int) -> dt.date:
+    base = sent.replace(day=1)
+    if day < sent.day:
+        base = _add_months(base, 1)
+    last = calendar.monthrange(base.year, base.month)[1]
+    return base.replace(day=min(day, last))
+
+
+def _resolve_numeric(m: re.Match[str], sent: dt.date, month_first: bool) -> dt.date | None:
+    a, b, sep = int(m["a"]), int(m["b"]), m["sep"]
+    if sep == "." and not m["y"] and not m["dot"]:
+        return None  # "12.40" is a price or a time, "15.04." is a German date
+    if sep == "-" and not m["y"]:
+        return None  # "3-4" is a range
+    year, explicit = _year(m["y"], sent)
+    candidates: list[dt.date | None]
+    if sep == ".":
+        candidates = [_safe_date(year, b, a)]
+    elif month_first:
+        candidates = [_safe_date(year, a, b), _safe_date(year, b, a)]
+    else:
+        candidates = [_safe_date(year, b, a), _safe_date(year, a, b)]
+    for candidate in candidates:
+        if candidate is not None:
+            return _roll_year(candidate, sent, explicit)
+    return None
+
+
+def find_dates(text: str, sent: dt.date, month_first: bool = False) -> list[DateMention]:
+    """Every date mention in ``text`` resolved against ``sent``, in text order; never raises.
+
+    ``month_first``: read an ambiguous ``4/8`` as April 8 (US style) instead of 4 August.
+    """
+    text = text[:_MAX_CHARS]
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            try:
+                date, how = _resolve(kind, m, sent, month_first)
+            except (ValueError, OverflowError, KeyError):
+                continue
+            if date is None:
+                continue
+            taken.append((start, end))
+            found.append(DateMention(date, start, end, m.group(0), how))
+    found.sort(key=lambda d: d.start)
+    return _merge_weekday_and_date(found)
+
+
+_DAY_END_WORDS = {"cob", "eod", "close of business", "end of day", "end of the day"}
+
+
+def _merge_weekday_and_date(found: list[DateMention]) -> list[DateMention]:
+    """"Friday 13th", "Monday, March 30": the explicit date wins over its weekday name."""
+    out: list[DateMention] = []
+    for mention in found:
+        if out and out[-1].kind == "relative" and out[-1].text.lower() in _DAY_END_WORDS \
+                and mention.kind in ("weekday", "explicit", "day_of_month") and 0 <= mention.start - out[-1].end <= 4:
+            out[-1] = DateMention(mention.date, out[-1].start, mention.end, out[-1].text + " " + mention.text,
+                                  mention.kind)  # "COB Friday" is Friday, not today
+            continue
+        if out and out[-1].kind == "weekday" and mention.kind in ("explicit", "day_of_month") \
+                and 0 <= mention.start - out[-1].end <= 6:
+            out[-1] = DateMention(mention.date, out[-1].start, mention.end,
+                                  out[-1].text + " " + mention.text, "explicit")
+            continue
+        out.append(mention)
+    return out
+
+
+def parse_date_phrase(phrase: str, sent: dt.date, languages: list[str]) -> dt.date | None:
+    """Fallback for a single date phrase via dateparser, always with explicit ``languages``."""
+    try:
+        import dateparser
+
+        base = dt.datetime.combine(sent, dt.time(12, 0))
+        parsed = dateparser.parse(phrase[:100], languages=languages, settings={
+            "RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "STRICT_PARSING": False,
+            "REQUIRE_PARTS": ["day", "month"]})
+    except Exception:  # noqa: BLE001 - dateparser is a best-effort fallback
+        return None
+    return parsed.date() if parsed else None
+
+
+_BACK_CUE = re.compile(
+    r"\b(?:back|return(?:ing)?|returns|me incorporo|me incorporaré|incorporaré|reincorporo|de regreso|estaré de vuelta"
+    r"|regresaré|a partir del|à partir du|dal|a partir de|reopen(?:s|ing)?|available again|in the office (?:on|from)|de retour|retour"
+    r"|rentre|reviens|wieder|zurück|ab dem|ab|terug|weer aanwezig|weer op kantoor|vanaf|de vuelta|regreso|vuelvo"
+    r"|volveré|estaré de nuevo|de volta|regresso|volto|rientro|di ritorno|sarò di nuovo|torno)\b", re.IGNORECASE)
+_UNTIL_CUE = re.compile(r"\b(?:until|till|through|jusqu'au|jusqu'à|bis|hasta|tot en met|tot|até|fino al|fino a)\b",
+                        re.IGNORECASE)
+_INCLUSIVE = re.compile(r"\b(?:inclusive|included|inclus|inclusivement|einschließlich|incluido|inclusive"
+                        r"|tot en met|incluso|compreso)\b", re.IGNORECASE)
+
+
+def find_return_date(text: str, sent: dt.date, month_first: bool = False) -> dt.date | None:
+    """When an out-of-office says the person is back; ``None`` when it does not say.
+
+    A date after a "back"/"de retour"/"wieder"/"terug" cue wins; otherwise "until X" gives X,
+    or the next working day after X when the absence is "inclusive".
+    """
+    try:
+        mentions = [d for d in find_dates(text[:4000], sent, month_first) if d.date >= sent]
+    except Exception:  # noqa: BLE001 - a hint only
+        return None
+    if not mentions:
+        return None
+    for m in _BACK_CUE.finditer(text):
+        after = [d for d in mentions if 0 <= d.start - m.end() <= 60]
+        if after:
+            return after[0].date
+    for m in _UNTIL_CUE.finditer(text):
+        after = [d for d in mentions if 0 <= d.start - m.end() <= 40]
+        if after:
+            day = after[0].date
+            tail = text[after[0].end:after[0].end + 20]
+            if _INCLUSIVE.search(text[m.start():m.end()]) or _INCLUSIVE.search(tail):
+                day += dt.timedelta(days=1)
+                while day.weekday() >= 5:
+                    day += dt.timedelta(days=1)
+            return day
+    return None

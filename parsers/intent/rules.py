@@ -1,0 +1,220 @@
+"""Intent rules: tiny named predicates over a :class:`ReplyDoc`, each returning its hits.
+
+A rule never decides alone: it reports what it saw (rule name, words, weight, sentence) and the
+table in :mod:`parsers.intent.table` turns hits into one intent by score and precedence. Every
+hit ends up in the reading's evidence.
+
+Quoted text never reaches these rules (it is the seller's words); only the customer's new text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from parsers.intent import lexicon as lx
+from parsers.intent.doc import ReplyDoc, Sentence
+from parsers.redirect import find_redirect_address
+from parsers.types import Intent
+
+__all__ = [
+    "Hit",
+    "copy_requested",
+    "dispute_raised",
+    "plan_requested",
+    "promise_committed",
+    "redirect_named",
+    "remittance_reported",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rule: str
+    intent: Intent
+    weight: float
+    text: str
+    sentence: int
+    date: dt.date | None = None
+
+
+def _clause_before(sentence: str, start: int, width: int = 45) -> str:
+    """The words before a match, back to the previous clause break."""
+    window = sentence[max(0, start - width):start]
+    cut = max(window.rfind(","), window.rfind(";"), window.rfind(" - "), window.rfind(" but "),
+              window.rfind(" and "), window.rfind(" mais "), window.rfind(" aber "), window.rfind(" pero "),
+              window.rfind(" maar "), window.rfind(" mas "), window.rfind(" ma "))
+    return window[cut + 1:] if cut >= 0 else window
+
+
+def _negated(sentence: str, start: int, width: int = 22) -> bool:
+    return bool(lx.NEGATION.search(_clause_before(sentence, start, width)))
+
+
+_GET_IT_PAID = re.compile(r"\b(?:get|getting|have|having|had)\s+(?:it|this|these|them|that|both|everything|\w+)\s+$",
+                          re.IGNORECASE)
+_QUESTION_START = re.compile(r"^\s*(?:has|have|did|was|were|is|are|can|could|do|does)\b", re.IGNORECASE)
+
+
+_LANG_PREFIXES = ("fr_", "de_", "es_", "nl_", "pt_", "it_")
+
+
+def _for_language(cue: lx.Cue, languages: tuple[str, ...]) -> bool:
+    """English/universal cues always run; another language's cues only for that language.
+
+    When the language is unknown (very short text) every cue runs.
+    """
+    prefix = cue.name[:3]
+    if prefix not in _LANG_PREFIXES or not languages:
+        return True
+    return prefix[:2] in languages
+
+
+def present(doc: ReplyDoc, cues: tuple[lx.Cue, ...]) -> tuple[lx.Cue, ...]:
+    """The cues that match somewhere in the text: only these are tried sentence by sentence."""
+    return tuple(c for c in cues if _for_language(c, doc.languages) and c.may_match(doc.flat)
+                 and c.pattern.search(doc.flat))
+
+
+def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
+    before = _clause_before(s.text, m.start())
+    if lx.FUTURE.search(before) or lx.FUTURE.search(m.group(0)):
+        return False
+    if lx.NEGATION.search(before[-25:]) or lx.NEGATION.search(m.group(0)):
+        return False
+    if _GET_IT_PAID.search(s.text[max(0, m.start() - 30):m.start()]):
+        return False  # "get these paid" is a promise
+    # "has it been paid?" asks, it does not report
+    return not (s.text.rstrip().endswith("?") and _QUESTION_START.search(s.text))
+
+
+def remittance_reported(doc: ReplyDoc) -> list[Hit]:
+    """The customer reports a payment already made (past tense, not negated, not a question)."""
+    hits: list[Hit] = []
+    lure = bool(lx.LINK_LURE.search(doc.text))
+    cues = present(doc, lx.REMITTANCE)
+    for s in doc.sentences if cues else ():
+        for cue in cues:
+            if lure and cue.name == "remittance_attached":
+                continue  # a link to "view the remittance" is a phishing lure, not a payment
+            m = cue.pattern.search(s.low)
+            if m and _past_payment_ok(s, m):
+                hits.append(Hit(cue.name, Intent.REMITTANCE_ADVICE, cue.weight, s.text[m.start():m.end()], s.index))
+    return hits
+
+
+_PLAN_IN_SENTENCE = ("instalments", "split", "every_period", "now_and_rest", "fr_echeancier", "de_raten",
+                     "es_plazos", "nl_termijnen", "pt_prestacoes", "it_rate")
+
+
+def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int) -> dt.date | None:
+    if doc.sent is None:
+        return None
+    future = [d for d in doc.dates_in(s) if d.date >= doc.sent]
+    if not future:
+        return None
+    after = [d for d in future if d.start >= cue_start - 40] or future
+    specific = [d for d in after if d.kind in ("explicit", "weekday", "day_of_month")]
+    return (specific or after)[0].date
+
+
+def _is_request(sentence: str, start: int, end: int) -> bool:
+    """The clause around a match asks rather than states ("could we pay ... ?")."""
+    after = sentence[end:end + 90]
+    stop = re.search(r"[.!;]|\b(?:but|however|and)\b", after)
+    if "?" in (after[:stop.start()] if stop else after):
+        return True
+    return bool(lx.REQUEST.search(_clause_before(sentence, start, 40) + sentence[start:end]))
+
+
+def promise_committed(doc: ReplyDoc) -> list[Hit]:
+    """A commitment to pay by a resolvable date or period on or after the message date."""
+    hits: list[Hit] = []
+    cues = present(doc, lx.PROMISE)
+    plan_cues = tuple(c for c in present(doc, lx.PAYMENT_PLAN) if c.name in _PLAN_IN_SENTENCE)
+    for s in doc.sentences if cues else ():
+        if any(c.pattern.search(s.low) for c in plan_cues):
+            continue
+        for cue in cues:
+            m = cue.pattern.search(s.low)
+            if not m:
+                continue
+            if cue.name.startswith("will_send") and not lx.MONEY_OBJECT.search(s.text):
+                continue
+            if lx.NEGATION.search(m.group(0)) or _negated(s.text, m.start(), 12):
+                continue
+            if _is_request(s.text, m.start(), m.end()):
+                continue  # "can we pay half now?" asks, it does not commit
+            date = _promise_date(doc, s, m.start())
+            if date is None:
+                continue
+            weight = cue.weight * (0.75 if lx.HEDGE.search(s.text) else 1.0)
+            hits.append(Hit(cue.name, Intent.PROMISE_TO_PAY, weight, s.text[m.start():m.end()], s.index, date))
+    return hits
+
+
+_SELF_NEGATING = {"not_paying", "fr_pas_concerne", "es_no_pagaremos", "de_nicht_zahlen_wollen",
+                  "nl_niet_betalen_weigeren", "pt_nao_pagaremos", "it_non_pagheremo", "not_received_goods", "never_arrived", "not_ours", "fr_non_recu",
+                  "de_nicht_geliefert", "es_no_recibido", "nl_niet_ontvangen", "pt_nao_recebido",
+                  "it_non_ricevuto", "cancelled", "nl_klopt_niet", "de_fehlerhaft", "fr_erreur", "wrong"}
+
+
+_NOT_RECEIVED = {"not_received_goods", "never_arrived", "fr_non_recu", "de_nicht_geliefert", "es_no_recibido",
+                 "nl_niet_ontvangen", "pt_nao_recebido", "it_non_ricevuto"}
+
+_HYPOTHETICAL = re.compile(r"\b(?:if|in case|should it|falls|wenn|si|s'il|als|indien|se|caso|qualora|whether|ob)\b",
+                           re.IGNORECASE)
+
+
+def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_negation: bool) -> list[Hit]:
+    hits: list[Hit] = []
+    cues = present(doc, cues)
+    for s in doc.sentences if cues else ():
+        for cue in cues:
+            m = cue.pattern.search(s.low)
+            if not m:
+                continue
+            if check_negation and cue.name not in _SELF_NEGATING and _negated(s.text, m.start()):
+                continue
+            if check_negation and _HYPOTHETICAL.search(_clause_before(s.text, m.start(), 30)):
+                continue  # "let me know if it hasn't arrived" is not a complaint
+            if cue.name in _NOT_RECEIVED and lx.DOCUMENT_WORDS.search(
+                    s.text[max(0, m.start() - 40):m.end() + 25]):
+                continue  # the invoice, not the goods, never arrived: a copy request
+            hits.append(Hit(cue.name, intent, cue.weight, s.text[m.start():m.end()], s.index))
+    return hits
+
+
+def dispute_raised(doc: ReplyDoc) -> list[Hit]:
+    """The customer contests a charge: wrong price or quantity, not received, damaged, duplicate ..."""
+    return _cue_hits(doc, lx.DISPUTE, Intent.DISPUTE, check_negation=True)
+
+
+def copy_requested(doc: ReplyDoc) -> list[Hit]:
+    """The customer asks for a document: a copy, a statement, a W-9, bank details, a PO on the invoice."""
+    return _cue_hits(doc, lx.REQUEST_COPY, Intent.REQUEST_COPY, check_negation=False)
+
+
+def plan_requested(doc: ReplyDoc) -> list[Hit]:
+    """Instalments, more time without a firm date, or cannot pay now."""
+    return _cue_hits(doc, lx.PAYMENT_PLAN, Intent.PAYMENT_PLAN, check_negation=False)
+
+
+def redirect_named(doc: ReplyDoc) -> list[Hit]:
+    """The customer is the wrong contact, or names the address to write to instead."""
+    hits: list[Hit] = []
+    cues = present(doc, lx.REDIRECT)
+    for s in doc.sentences if cues else ():
+        if lx.REDIRECT_BLOCKERS.search(s.text):
+            continue
+        for cue in cues:
+            m = cue.pattern.search(s.low)
+            if not m:
+                continue
+            if "@" in m.group(0) or cue.name in ("send_to",):
+                address = find_redirect_address(s.text, doc.from_address, doc.seller_addresses, ())
+                if address is None:
+                    continue
+            hits.append(Hit(cue.name, Intent.REDIRECT, cue.weight, s.text[m.start():m.end()], s.index))
+    return hits

@@ -1,0 +1,85 @@
+"""Language of a short business reply: en, fr, de, es, nl, pt, it.
+
+A small, shipped, download-free identifier: each language scores by its frequent function words
+(stopwords) plus a few characteristic letters and letter groups. Business replies are short
+(often one sentence), so function words carry most of the signal; letter groups break ties
+between close neighbours (es/pt/it, nl/de). Pure and bounded: only the first 4,000 characters
+are looked at.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["LANGUAGES", "detect_language"]
+
+LANGUAGES = ("en", "fr", "de", "es", "nl", "pt", "it")
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        ["the", "and", "you", "your", "we", "our", "is", "are", "was", "were", "will", "would", "this", "that", "for", "with", "have", "has", "not", "it", "be", "please", "thanks", "thank", "can", "could", "of", "to", "in", "on", "by", "as", "at", "from", "paid", "pay", "invoice", "invoices", "sent", "been", "should", "i", "me", "my", "us", "they", "there", "here", "what", "which", "when", "all", "any", "sorry", "hi", "hello", "regards"]
+    ),
+    "fr": frozenset(
+        ["le", "la", "les", "des", "du", "un", "une", "et", "est", "sont", "nous", "vous", "votre", "vos", "notre", "nos", "pour", "avec", "pas", "ne", "que", "qui", "dans", "sur", "au", "aux", "ce", "cette", "mais", "merci", "bonjour", "cordialement", "facture", "factures", "sera", "été", "je", "il", "elle", "être", "avons", "avez", "fait", "mois", "semaine", "paiement", "virement", "réglé", "ci", "joint"]
+    ),
+    "de": frozenset(
+        ["der", "die", "das", "und", "ist", "sind", "wir", "sie", "ihr", "ihre", "ihnen", "unser", "unsere", "nicht", "mit", "für", "von", "zu", "den", "dem", "des", "ein", "eine", "einen", "auf", "bitte", "danke", "vielen", "dank", "rechnung", "rechnungen", "wurde", "werden", "wird", "ich", "bis", "am", "im", "zum", "zur", "auch", "noch", "gruß", "grüßen", "freundlichen", "sehr", "geehrte", "zahlung"]
+    ),
+    "es": frozenset(
+        ["el", "la", "los", "las", "de", "del", "y", "es", "son", "nosotros", "usted", "su", "sus", "nuestro", "nuestra", "por", "para", "con", "no", "que", "en", "un", "una", "lo", "al", "se", "muy", "gracias", "hola", "saludos", "factura", "facturas", "pago", "será", "hemos", "hoy", "está", "pero", "como", "mes", "semana", "transferencia", "adjunto", "os", "podéis", "podemos", "pagar", "hacer", "tenemos", "estamos", "esta", "este", "todavía", "también", "hasta", "próximo", "próxima", "nos", "le", "les"]
+    ),
+    "nl": frozenset(
+        ["de", "het", "een", "en", "is", "zijn", "wij", "we", "u", "uw", "ons", "onze", "niet", "met", "voor", "van", "te", "op", "aan", "dat", "die", "dit", "deze", "ik", "graag", "bedankt", "dank", "groet", "groeten", "vriendelijke", "factuur", "facturen", "betaald", "betalen", "wordt", "worden", "al", "nog", "maar", "naar", "hebben", "heeft", "ook", "bij", "volgende", "week"]
+    ),
+    "pt": frozenset(
+        ["o", "a", "os", "as", "de", "do", "da", "dos", "das", "e", "é", "são", "nós", "você", "seu", "sua", "nosso", "nossa", "por", "para", "com", "não", "que", "em", "um", "uma", "ao", "se", "muito", "obrigado", "obrigada", "olá", "cumprimentos", "fatura", "faturas", "pagamento", "será", "foi", "já", "hoje", "está", "mas", "como", "mês", "semana", "transferência", "anexo", "podemos", "pagar", "fazer", "temos", "estamos", "esta", "este", "ainda", "também", "até", "próximo", "próxima", "gostaríamos", "na", "no", "pela", "pelo", "às"]
+    ),
+    "it": frozenset(
+        ["il", "lo", "la", "i", "gli", "le", "di", "del", "della", "dei", "e", "è", "sono", "noi", "voi", "suo", "sua", "nostro", "nostra", "per", "con", "non", "che", "in", "un", "una", "al", "si", "molto", "grazie", "buongiorno", "saluti", "cordiali", "fattura", "fatture", "pagamento", "sarà", "stato", "già", "oggi", "ma", "come", "mese", "settimana", "bonifico", "allegato", "vi", "ci", "possiamo", "potete", "potreste", "pagare", "abbiamo", "siamo", "questa", "questo", "ancora", "anche", "entro", "prossimo", "prossima", "vorremmo", "della", "delle", "nel", "nella"]
+    ),
+}
+
+_CHARS: dict[str, tuple[str, ...]] = {
+    "fr": ("é", "è", "ê", "à", "ç", "œ", "eau", "oux", "qu'", "d'", "l'"),
+    "de": ("ä", "ö", "ü", "ß", "sch", "ung", "cht", "tz"),
+    "es": ("ñ", "¿", "¡", "ción", "ó", "á", "í", "ll"),
+    "nl": ("ij", "oe", "aa", "ee", "uu", "sch", "cht"),
+    "pt": ("ã", "õ", "ç", "ção", "lh", "nh", "ê"),
+    "it": ("zion", "gli", "cch", "ò", "ù", "à", "tt"),
+    "en": ("th", "wh", "ing", "'ll", "'s", "n't"),
+}
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+_MAX_CHARS = 4000
+
+
+def language_scores(text: str) -> dict[str, float]:
+    """Score of each supported language for ``text`` (higher is more likely)."""
+    sample = text[:_MAX_CHARS].lower()
+    words = _WORD.findall(sample)
+    scores = {lang: 0.0 for lang in LANGUAGES}
+    for word in words:
+        for lang, stop in _STOPWORDS.items():
+            if word in stop:
+                scores[lang] += 1.0
+    for lang, grams in _CHARS.items():
+        for gram in grams:
+            hits = sample.count(gram)
+            if hits:
+                scores[lang] += 0.15 * min(hits, 6)
+    return scores
+
+
+def detect_language(text: str, default: str | None = None) -> str | None:
+    """The most likely language code of ``text``, or ``default`` when there is too little text.
+
+    Never raises. Returns one of :data:`LANGUAGES` or ``default``.
+    """
+    try:
+        scores = language_scores(text)
+    except Exception:  # noqa: BLE001 - failing open: language is a hint, never fatal
+        return default
+    best = max(scores, key=lambda lang: (scores[lang], lang == (default or "en")))
+    if scores[best] < 1.0:
+        return default
+    return best

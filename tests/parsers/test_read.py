@@ -1,0 +1,141 @@
+"""``read_reply``: the contract (never raises, bounded, reply text never empty) and the composition."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from decimal import Decimal
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parsers.read import read_reply
+from parsers.types import Intent, ReadContext
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+def message(body: str, *, subject: str = "RE: Overdue invoice INV-2026-4502", date: str = "Tue, 14 Apr 2026 10:00:00 -0700",
+            headers: dict[str, str] | None = None, html: bool = False, cc: str | None = None) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Pat Customer <pat@customer.example>"
+    msg["To"] = "AR <ar@seller.example>"
+    if cc:
+        msg["Cc"] = cc
+    msg["Subject"] = subject
+    msg["Date"] = date
+    msg["Message-ID"] = "<abc@customer.example>"
+    for key, value in (headers or {}).items():
+        msg[key] = value
+    msg.set_content(body, subtype="html" if html else "plain")
+    return msg.as_bytes()
+
+
+QUOTE = ("\n\nOn Mon, 13 Apr 2026 at 09:00, AR <ar@seller.example> wrote:\n> Invoice INV-2026-4502 for $1,200.00 is"
+         " overdue. If you dispute it or have paid, tell us.\n> We will pass the account to collections.\n")
+
+
+def test_promise_with_amount_currency_and_short_ref() -> None:
+    raw = message("Hi, sorry! I'll pay the $1,200 on 4502 this Friday." + QUOTE)
+    reading = read_reply(raw, ReadContext(invoices=("INV-2026-4502",)))
+    assert reading.intent is Intent.PROMISE_TO_PAY
+    assert reading.promise_date == dt.date(2026, 4, 17)
+    assert reading.amount == Decimal("1200.00") and reading.currency == "USD"
+    assert reading.invoice_refs == ("INV-2026-4502",)
+    assert reading.sent_at is not None and reading.sent_at.utcoffset() == dt.timedelta(hours=-7)
+    assert "collections" not in reading.reply_text  # the quote is not the customer's text
+    assert any(e.rule.startswith("promise_to_pay:") for e in reading.evidence)
+
+
+def test_quoted_words_are_never_evidence() -> None:
+    reading = read_reply(message("Thanks, received." + QUOTE))
+    assert reading.intent is Intent.OTHER
+
+
+def test_redirect_to_address_only_in_cc() -> None:
+    raw = message("Wrong person, I'm afraid - adding Jane (cc'd), she handles vendor payments." + QUOTE,
+                  cc="Jane Roe <jane.roe@customer.example>")
+    reading = read_reply(raw)
+    assert reading.intent is Intent.REDIRECT and reading.redirect_to == "jane.roe@customer.example"
+
+
+def test_html_only_reply() -> None:
+    raw = message("<html><body><p>We paid &euro;2.450,00 yesterday by bank transfer.</p></body></html>", html=True)
+    reading = read_reply(raw)
+    assert reading.intent is Intent.REMITTANCE_ADVICE
+    assert reading.amount == Decimal("2450.00") and reading.currency == "EUR"
+
+
+def test_auto_reply_with_return_date() -> None:
+    raw = message("I am out of the office and will be back on Monday 20 April.",
+                  subject="Automatic reply: Overdue invoice", headers={"Auto-Submitted": "auto-replied"})
+    reading = read_reply(raw)
+    assert reading.intent is Intent.AUTO_REPLY and reading.is_automated
+    assert reading.return_date == dt.date(2026, 4, 20)
+
+
+@pytest.mark.parametrize("raw", [b"", b"\x00\xff\xfe garbage", b"From: x\r\n\r\n", b"Content-Type: multipart/mixed\r\n\r\n--",
+                                 "Subject: caf\u00e9\r\n\r\nbody".encode("latin-1")])
+def test_damaged_input_is_other_with_low_confidence(raw: bytes) -> None:
+    reading = read_reply(raw)
+    assert reading.intent is Intent.OTHER
+    assert reading.confidence <= 0.6
+
+
+def test_not_bytes_does_not_raise() -> None:
+    assert read_reply("not bytes").intent is Intent.OTHER  # type: ignore[arg-type]
+
+
+def _timed(raw: bytes) -> float:
+    start = time.perf_counter()
+    read_reply(raw)
+    return time.perf_counter() - start
+
+
+# Bounded on pathological input. The bar is < 1 s; the assertion allows for a loaded CI machine.
+@pytest.mark.parametrize("raw", [
+    message("We will pay. " * 200_000),                                   # ~2.6 MB of text
+    message(("x" * 998 + "\n") * 10_000),                                  # 10 MB body
+    b"Content-Type: multipart/mixed; boundary=b\r\n\r\n" + b"--b\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" * 3000,
+    message("1/2/3/4/5/6/7/8/9 " * 50_000 + "$1,1,1,1,1 " * 20_000),
+    message("a@b." * 100_000),
+])
+def test_bounded_time(raw: bytes) -> None:
+    assert _timed(raw) < 3.0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=4000))
+def test_never_raises_on_random_bytes(raw: bytes) -> None:
+    reading = read_reply(raw)
+    assert isinstance(reading.intent, Intent)
+    assert 0.0 <= reading.confidence <= 1.0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=1, max_size=2000).filter(lambda t: t.strip()))
+def test_reply_text_never_empty_for_a_non_empty_message(body: str) -> None:
+    reading = read_reply(message(body))
+    assert reading.reply_text.strip()
+    assert reading.to_json()["intent"] in {i.value for i in Intent}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=600))
+def test_reading_is_deterministic(body: str) -> None:
+    raw = message(body or "x")
+    assert read_reply(raw) == read_reply(raw)
+
+
+@pytest.mark.skipif(not (SHARED / "replies" / "labels.jsonl").exists(), reason="shared corpus not present")
+def test_shared_corpus_bars() -> None:
+    from bot.reply_eval import evaluate_folders
+
+    report = evaluate_folders([SHARED / "replies"])
+    labels = report["folders"][str(SHARED / "replies")]["labels"]
+    assert labels["macro_f1"] >= 0.95
+    assert labels["fields"]["promise_date"]["exact"] >= 0.95
+    assert labels["fields"]["invoice_refs"]["exact"] >= 0.95
