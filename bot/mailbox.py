@@ -646,14 +646,21 @@ async def _wait(stop_event: asyncio.Event, seconds: float) -> None:
 
 
 def default_process_hook(db: Database, config: Config, clock: Clock = utcnow) -> ProcessHook | None:
-    """The real processing step, when ``bot.inbox.process_message`` is available.
+    """The real processing step: the daemon runtime's hook (read, tie, decide, apply,
+    with answers, alerts and staff commands wired), else bare
+    ``bot.inbox.process_message(db, config, inbound_id, now)``; None when neither exists
+    (store-only mode).
 
-    Expected contract: ``process_message(db, config, inbound_id, *, now)`` reads, ties,
-    decides and applies in ONE transaction that also sets the row's final status.
-    Returns None when the inbox module is not installed (store-only mode).
+    Contract of the step: ONE transaction that applies the outcome and sets the row's
+    final status; it must leave rows already final untouched (idempotent).
     """
     import importlib
 
+    try:
+        runtime = importlib.import_module("bot.runtime")
+        return runtime.Runtime(db, config, clock=clock).process  # type: ignore[no-any-return]
+    except (ImportError, AttributeError):
+        pass
     try:
         module = importlib.import_module("bot.inbox")
     except ImportError:
@@ -663,7 +670,7 @@ def default_process_hook(db: Database, config: Config, clock: Clock = utcnow) ->
         return None
 
     def hook(inbound_id: int) -> None:
-        process_message(db, config, inbound_id, now=clock())
+        process_message(db, config, inbound_id, clock())
 
     return hook
 
