@@ -28,6 +28,8 @@ import email.parser
 import email.policy
 import email.utils
 import hashlib
+import importlib
+import importlib.util
 import logging
 import random
 import threading
@@ -645,6 +647,10 @@ async def _wait(stop_event: asyncio.Event, seconds: float) -> None:
         pass
 
 
+def _module_exists(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
 def default_process_hook(db: Database, config: Config, clock: Clock = utcnow) -> ProcessHook | None:
     """The real processing step: the daemon runtime's hook (read, tie, decide, apply,
     with answers, alerts and staff commands wired), else bare
@@ -654,18 +660,14 @@ def default_process_hook(db: Database, config: Config, clock: Clock = utcnow) ->
     Contract of the step: ONE transaction that applies the outcome and sets the row's
     final status; it must leave rows already final untouched (idempotent).
     """
-    import importlib
-
-    try:
+    # Only an absent module means "not installed"; a broken import must fail loudly
+    # rather than silently degrade to store-only mode.
+    if _module_exists("bot.runtime"):
         runtime = importlib.import_module("bot.runtime")
         return runtime.Runtime(db, config, clock=clock).process  # type: ignore[no-any-return]
-    except (ImportError, AttributeError):
-        pass
-    try:
-        module = importlib.import_module("bot.inbox")
-    except ImportError:
+    if not _module_exists("bot.inbox"):
         return None
-    process_message = getattr(module, "process_message", None)
+    process_message = getattr(importlib.import_module("bot.inbox"), "process_message", None)
     if process_message is None:
         return None
 
@@ -678,13 +680,9 @@ def default_process_hook(db: Database, config: Config, clock: Clock = utcnow) ->
 def default_batch_hook(db: Database, config: Config, clock: Clock = utcnow) -> BatchHook | None:
     """``bot.inbox.process_messages(db, config, ids, *, now)`` when it exists: several
     fresh rows processed in ONE transaction, all or nothing (raise to roll back)."""
-    import importlib
-
-    try:
-        module = importlib.import_module("bot.inbox")
-    except ImportError:
+    if not _module_exists("bot.inbox"):
         return None
-    process_messages = getattr(module, "process_messages", None)
+    process_messages = getattr(importlib.import_module("bot.inbox"), "process_messages", None)
     if process_messages is None:
         return None
 
