@@ -36,7 +36,7 @@ def main(n: int, batch: bool) -> None:
 
         batch_hook = default_batch_hook(b.db, b.config) if batch else None
         if batch and batch_hook is not None:
-            which += ", batched (bot.inbox.process_messages)"
+            which += ", batched (100 messages per transaction)"
         elif batch and which.startswith("pass-through"):
             batch_hook = passthrough_batch(b.db)
             which += ", batched (one transaction per 100 messages)"
