@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -98,12 +100,17 @@ def unit_of_work(db: Database, dry_run: bool) -> Iterator[Session]:
         with db.session() as session:
             if db.dialect == "sqlite":
                 # A large transaction spills the default 2 MB page cache to the WAL again
-                # and again; 128 MB (allocated only as used, gone with the connection)
+                # and again; 128 MB (allocated only as used)
                 # keeps the indexes of a million-row import in memory; index rebuilds
-                # sort in memory rather than in temp files.
+                # sort in memory (temp_store=MEMORY is set on every connection, bot.db).
+                # The connection is pooled: the cache goes back to the default afterwards.
                 session.connection().exec_driver_sql("PRAGMA cache_size = -131072")
-                session.connection().exec_driver_sql("PRAGMA temp_store = MEMORY")
-            yield session
+            try:
+                yield session
+            finally:
+                if db.dialect == "sqlite":
+                    with contextlib.suppress(Exception):   # a failed transaction: the pool resets it
+                        session.connection().exec_driver_sql("PRAGMA cache_size = -2000")
             if dry_run:
                 raise _DryRun
     except _DryRun:
