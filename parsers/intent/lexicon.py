@@ -232,14 +232,16 @@ _STRONG = (r"pay|paid|settle|settled|remit|remitted|wire|wired|transfer|transfer
            r"|be settled|be sent|be cleared|be processed|be issued|be released|be transferred|be wired|be mailed"
            r"|be remitted|be in the mail|be posted|be made|be done")
 _WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|have|do|schedule|arrange|deposit|post"
-         r"|sort|square|take care of|cover|handle|top up|drop|pop|stick|run|pay over")
+         r"|sort|square|take care of|cover|handle|top up|drop|pop|stick|run|pay over|follow")
+#: "I'll get back to you about the payment" promises an answer, not a payment.
+_NOT_PAYING_VERB = r"(?!\s+(?:back|in touch|round|up|to you|you know)\b)"
 
 PROMISE = cues(
     ("will_pay", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
      r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can)"
      r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _STRONG + r")\b"),
     ("will_send_payment", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan to|intend to|expect to|able to|can)"
-     r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _WEAK + r")\b"),
+     r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _WEAK + r")\b" + _NOT_PAYING_VERB),
     ("will_send_delegated", 1.0, r"\b(?:asked|told|instructed|authori[sz]ed|approved)\s+(?:\S+\s+){0,3}?to\s+(?:pay|release"
      r"|process|send|transfer|wire|settle|remit|issue|cut)\b"),
     ("paying_now", 1.0, r"\b(?:paying|sending|transferring|wiring|settling|clearing|remitting)\s+(?:it|this|that|these|them|you"

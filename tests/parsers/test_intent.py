@@ -174,6 +174,26 @@ CASES = [
 ("request_copy","Podem reenviar a fatura?"),
 ("request_copy","Ci servirebbe una copia della fattura."),
 ("redirect","Merci d'envoyer vos relances à compta@dupont.fr, je ne gère pas les factures."),
+# traps: answers about payment that promise nothing, terse commitments
+
+("other","I'll get back to you about the payment next week."),
+("other","We'll let you know on Friday when payment has been approved."),
+("other","I'll confirm the payment date with our controller tomorrow."),
+("other","I will follow up on this invoice on Monday."),
+("other","I'll check with accounts and update you tomorrow."),
+("other","Our accountant will review the invoice next week."),
+("request_copy","Can you send the payment link again? I'll try tonight."),
+("promise_to_pay","I'll take care of the invoice tomorrow."),
+("other","What date is the payment due?"),
+("other","We pay all invoices 60 days end of month."),
+("other","Do you take card payments over the phone?"),
+("remittance_advice","Payment went through on our side, can you confirm receipt?"),
+("dispute","I'm not paying this until you fix the mistake on line 3."),
+("other","Je vous recontacte la semaine prochaine au sujet du paiement."),
+("other","Ich melde mich nächste Woche wegen der Zahlung."),
+("other","Le contestaré la semana que viene."),
+("promise_to_pay","Payment will follow by the end of the week."),
+("promise_to_pay","Funds will be released on Thursday."),
 ]
 
 # (intent, text, promise date or None)
