@@ -136,6 +136,10 @@ def _p(kind: str, pattern: str, flags: int = re.IGNORECASE) -> None:
 _p("end_next_month", r"\b(?:end of next month|fin (?:du|de) mois prochain|ende (?:des )?nächsten monats"
    r"|finales? del? (?:mes que viene|próximo mes)|eind(?:e)? volgende maand|final do próximo mês"
    r"|fine del mese prossimo)\b")
+_p("end_named_month", r"\b(?:(?:the )?end of|fin(?: de| du mois de| d')?|ende|finales de|final de|fin de|eind(?:e)?|einde"
+   r"|fim de|final de|fine|a fine)\s+(?P<mon>" + _MON + r")\b(?:\s+(?P<y>20\d\d))?")
+_p("mid_named_month", r"\b(?:mid-?|middle of |mi-|mitte |mediados de |half |meados de |metà )(?P<mon>" + _MON + r")\b"
+   r"(?:\s+(?P<y>20\d\d))?")
 _p("end_month", r"(?:\b(?:the )?end of (?:the |this |the current )?month\b|\bmonth[- ]end\b|\bEOM\b"
    r"|\bfin (?:de |du |de ce )?mois\b|\bmonatsende\b|\bende (?:des |dieses )?monats\b"
    r"|\bfinal(?:es)? de(?:l)? mes\b|\bfin de(?:l)? mes\b|\beind(?:e)? van (?:de|deze) maand\b"
@@ -223,6 +227,14 @@ def _year(text: str | None, sent: dt.date) -> tuple[int, bool]:
 
 def _resolve(kind: str, m: re.Match[str], sent: dt.date, month_first: bool) -> tuple[dt.date | None, str]:
     g = m.groupdict()
+    if kind in ("end_named_month", "mid_named_month"):
+        word = g["mon"]
+        month = _MONTHS.get(word) or _MONTHS.get(word.lower())
+        if month is None:
+            return None, ""
+        year, explicit = _year(g.get("y"), sent)
+        day = last_day_of_month(year, month).day if kind == "end_named_month" else 15
+        return _roll_year(_safe_date(year, month, day), sent, explicit), "period"
     if kind == "end_month":
         return last_day_of_month(sent.year, sent.month), "period"
     if kind == "end_next_month" or kind == "next_month":

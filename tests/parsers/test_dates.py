@@ -49,6 +49,12 @@ def first(text: str, sent: dt.date = TUE, month_first: bool = False) -> str | No
     ("15 de diciembre", "2026-12-15"),
     ("2026-05-02", "2026-05-02"),
     ("next month", "2026-05-31"),
+    ("by the end of June", "2026-06-30"),
+    ("fin juin", "2026-06-30"),
+    ("Ende Juni", "2026-06-30"),
+    ("a finales de junio", "2026-06-30"),
+    ("mid-June", "2026-06-15"),
+    ("COB Friday", "2026-04-17"),
 ])
 def test_phrases(text: str, expected: str) -> None:
     assert first(text) == expected
