@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -38,11 +37,10 @@ _SYNC_DRIVERS = {
 
 def sync_url(url: str) -> str:
     """Map async or driverless URLs to the synchronous driver arbot uses."""
-    u = make_url(url)
-    driver = _SYNC_DRIVERS.get(u.drivername)
-    if driver:
-        u = u.set(drivername=driver)
-    return u.render_as_string(hide_password=False)
+    scheme, sep, rest = url.partition("://")
+    driver = _SYNC_DRIVERS.get(scheme)
+    # Only the scheme changes: re-rendering the URL would escape parts of it (":memory:").
+    return f"{driver}{sep}{rest}" if driver and sep else url
 
 
 def redact(url: str) -> str:
@@ -53,10 +51,9 @@ def redact(url: str) -> str:
 def make_engine(url: str, *, echo: bool = False, sqlite_synchronous: str = "FULL") -> Engine:
     url = sync_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url, echo=echo, poolclass=NullPool if ":memory:" not in url else None,
-            connect_args={"timeout": 30, "check_same_thread": False},
-        )
+        pool_args: dict[str, Any] = {} if ":memory:" in url else {"pool_size": 8, "max_overflow": 8}
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False},
+                               **pool_args)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -148,38 +148,54 @@ def hdr_noreply_sender(msg: DecodedMessage) -> _Signal | None:
     return None
 
 
-_SUBJECT_RE = re.compile(
-    r"(?:^|[\s\[(:])(?:out of (?:the )?office|ooo\b|automatic reply|auto(?:matic)?[- ]?(?:reply|response)|"
-    r"autoreply|autoresponse|auto-?respons|automated (?:reply|response)|\(automatic response\)|^auto:|"
-    r"away from (?:the )?office|on vacation|vacation (?:reply|notice|response)|on leave|"
-    r"abwesenheitsnotiz|automatische antwort|abwesend|nicht im büro|außer haus|"
-    r"réponse automatique|absence du bureau|absent(?:e)? du bureau|absence\b|en congés?\b|"
-    r"respuesta automática|respuesta automatica|fuera de (?:la )?oficina|ausente\b|"
-    r"risposta automatica|fuori (?:sede|ufficio)|assente\b|"
-    r"automatisch antwoord|afwezig(?:heid)?\b|niet aanwezig|buiten kantoor|"
-    r"resposta automática|resposta automatica|fora do escritório|"
-    r"automatyczna odpowied|autosvar|automatisk svar|automaattinen vastaus|poissa|"
-    r"automatická odpověď|automatikus válasz|otomatik yanıt|自动回复|自動回覆|自動応答|"
+# Phrases only automatic mail puts in a subject, wherever they appear.
+_SUBJECT_STRONG_RE = re.compile(
+    r"(?:^|[\s\[(:])(?:out of (?:the )?office|automatic reply|auto(?:matic)?[- ]?(?:reply|response)|"
+    r"autoreply|autoresponse|auto-?respons|automated (?:reply|response)|\(automatic response\)|"
+    r"vacation (?:reply|notice|response)|abwesenheitsnotiz|automatische antwort|"
+    r"réponse automatique|respuesta automática|respuesta automatica|risposta automatica|"
+    r"automatisch antwoord|resposta automática|resposta automatica|automatyczna odpowied|autosvar|"
+    r"automatisk svar|automaattinen vastaus|automatická odpověď|automatikus válasz|otomatik yanıt|"
+    r"自动回复|自動回覆|自動応答)",
+    re.IGNORECASE,
+)
+# Words that mark an auto-reply when they *lead* the subject ("Absence : Facture", "AUTO: ...",
+# "Away until 5 May"), but that a person may use after "Re:" ("Re: absence of payment").
+_SUBJECT_LEADING_RE = re.compile(
+    r"^\s*\[?(?:auto\s*:|ooo\b|out of office|away from (?:the )?office|on vacation|on leave|on holiday|"
+    r"away\s*:|holiday\s*:|vacation\s*:|urlaub\b|im urlaub|in urlaub|vacances|en vacances|vacaciones|"
+    r"de vacaciones|vakantie|met vakantie|ferie\b|in ferie|férias|de férias|"
+    r"away until|back on \w+|abwesend|abwesenheit|nicht im büro|außer haus|absence|absent(?:e)?\b|"
+    r"en congés?\b|fuera de (?:la )?oficina|ausente\b|fuori (?:sede|ufficio)|assente\b|afwezig(?:heid)?\b|"
+    r"niet aanwezig|buiten kantoor|fora do escritório|poissa)",
+    re.IGNORECASE,
+)
+_SUBJECT_TICKET_RE = re.compile(
     r"thank you for (?:your|contacting)|thanks for (?:your|contacting)|"
     r"(?:request|ticket|case)\s*(?:#|no\.?|number)?\s*\[?#?\w*\d+\]?\s*(?:has been )?(?:received|created|opened)|"
-    r"we(?:'ve| have) received your|your (?:request|ticket|message) (?:has been )?(?:received|created)|"
-    r"away until|back on \w+)",
+    r"we(?:'ve| have) received your|your (?:request|ticket|message) (?:has been )?(?:received|created)",
+    re.IGNORECASE,
+)
+_VACATION_WORDS_RE = re.compile(
+    r"office|vacation|leave|holiday|abwesen|absen|afwezig|ausente|assente|away|poissa|congé|büro|haus|sede|"
+    r"ufficio|oficina|escritório|kantoor|back on",
     re.IGNORECASE,
 )
 
 
 def hdr_subject(msg: DecodedMessage) -> _Signal | None:
-    """A localised auto-reply subject ("Automatic reply:", "Abwesenheitsnotiz", ...)."""
-    match = _SUBJECT_RE.search(msg.subject[:300])
-    if not match:
-        return None
-    words = match.group(0).strip(" [(:").lower()
-    if re.match(r"thank|we(?:'ve| have) received|your (?:request|ticket|message)|(?:request|ticket|case)", words):
+    """A localised auto-reply subject ("Automatic reply:", "Abwesenheitsnotiz", "Absence :" ...)."""
+    subject = msg.subject[:300]
+    match = _SUBJECT_STRONG_RE.search(subject) or _SUBJECT_LEADING_RE.search(subject)
+    if match:
+        words = match.group(0).strip(" [(:").lower()
+        return _Signal(f"subject:{words[:40]}", 0.85, "vacation" if _VACATION_WORDS_RE.search(words) else None)
+    match = _SUBJECT_TICKET_RE.search(subject)
+    if match:
+        words = match.group(0).lower()
         kind = "ticket" if re.search(r"ticket|request|case|#", words) else "autoresponder"
         return _Signal(f"subject:{words[:40]}", 0.45, kind)
-    vacation = re.search(r"office|vacation|leave|abwesen|absen|afwezig|ausente|assente|away|poissa|"
-                                   r"congé|büro|haus|sede|ufficio|oficina|escritório|kantoor|back on", words)
-    return _Signal(f"subject:{words[:40]}", 0.85, "vacation" if vacation else None)
+    return None
 
 
 HEADER_RULES: tuple[Callable[[DecodedMessage], _Signal | None], ...] = (
@@ -282,13 +298,29 @@ _CONTACT_RE = re.compile(
     r"in dringende gevallen|tijdens mijn afwezigheid|voor dringende zaken|"
     r"em caso de urgência|durante a minha ausência|para assuntos urgentes|"
     r"per urgenze|in caso di urgenza|durante la mia assenza|"
-    r"e-?mails? (?:will not|won't) be (?:read|forwarded)|not be (?:reading|checking) (?:my )?e-?mail)",
+    r"e-?mails? (?:will not|won't) be (?:read|forwarded)|not be (?:reading|checking) (?:my )?e-?mail|"
+    # deferring the answer to the return: "I will reply when I am back", in each language
+    r"(?:will|shall) (?:respond|reply|answer|get back to you|deal with (?:it|your)).{0,40}"
+    r"(?:return|back|then|possible|soon)|"
+    r"(?:werde|melde) (?:ich )?.{0,60}(?:beantworten|bearbeiten|zurückmelden|melden)|nach meiner rückkehr|"
+    r"je (?:vous )?(?:répondrai|traiterai|reviendrai vers vous)|dès (?:mon|que possible)|"
+    r"(?:le |les )?(?:responderé|contestaré|atenderé)|a mi regreso|a la mayor brevedad|"
+    r"(?:zal|ga) ik .{0,60}(?:beantwoorden|reageren|behandelen)|na mijn terugkomst|"
+    r"(?:responderei|tratarei)|(?:risponderò|ti risponderò|le risponderò)|al mio rientro)",
+    re.IGNORECASE,
+)
+_BACK_WORDS_RE = re.compile(
+    r"(?<!get )\bback\b(?! to you)|\breturn|\breopen|wieder|zurück|de retour|reprendr|de vuelta|regres|volver|incorpor|"
+    r"\bterug\b|weer (?:aanwezig|op kantoor|bereikbaar)|di ritorno|rientr|de volta|regress|retorn",
     re.IGNORECASE,
 )
 
 
 # First-person engagement with the bill: what people write, not what autoresponders write.
 _HUMAN_COMMITMENT_RE = re.compile(
+    # a person refers to *this* matter; autoresponders speak of "your message" in general
+    r"\b(?:look (?:at|into)|check|deal with|sort out|handle|take care of) (?:it|this|that)\b|"
+    r"\b(?:the|this|that) (?:invoice|statement|payment|bill|reminder)\b(?! (?:address|portal|department|team))|"
     r"\b(?:i|we)(?:'ll| will| shall| can| have| had|'ve)?\s+(?:already\s+)?(?:pay|paid|send|sent|transfer(?:red)?|"
     r"wire[d]?|settle[d]?|process(?:ed)?|dispute|disputing)\b|"
     r"\b(?:wir|ich)\s+(?:werden|haben|habe)?\s*.{0,30}(?:zahlen|überweisen|bezahlt|überwiesen)|"
@@ -312,7 +344,7 @@ def _text_signals(text: str) -> list[_Signal]:
     signals: list[_Signal] = []
     committed = bool(_HUMAN_COMMITMENT_RE.search(text))
     if committed:
-        signals.append(_Signal("text:human_payment_commitment", 0.0))
+        signals.append(_Signal("text:human_engagement", 0.0))
     if _AUTOMATED_SELF_RE.search(text):
         signals.append(_Signal("text:automated_self_statement", 0.8))
     tickets = {m.group(0).lower() for m in _TICKET_RE.finditer(text[:3000])}
@@ -331,11 +363,31 @@ def _text_signals(text: str) -> list[_Signal]:
             signals.append(_Signal(f"text:absence+{'+'.join(cues)}:{absence.group(0)[:40]}", weight, "vacation"))
         else:
             signals.append(_Signal(f"text:absence:{absence.group(0)[:40]}", 0.3, "vacation"))
+    else:
+        # no absence stated, but a dated return plus a deferral or stand-in contact:
+        # "Ich bin ab dem 14.04. wieder im Büro und werde Ihre Nachricht dann beantworten."
+        back = return_sentence(text)
+        if back and _BACK_WORDS_RE.search(back) and _CONTACT_RE.search(text):
+            weight = 0.75 * (0.5 if committed else 1.0)
+            signals.append(_Signal(f"text:return+contact:{back[:40]}", weight, "vacation"))
     return signals
 
 
+_DIGITS_OR_MONTH_RE = re.compile(
+    r"\b\d{1,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|mars|avr|mai|juin|juil|août|"
+    r"sept|déc|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
+    r"januar|februar|märz|april|juni|juli|oktober|dezember|maart|mei|augustus|gennaio|febbraio|aprile|"
+    r"maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|julho|setembro|"
+    r"outubro|novembro|dezembro)\w*",
+    re.IGNORECASE,
+)
 # Sentence ends, but not the dots of dates ("ab dem 07.04. bin ich") or abbreviations.
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[^\d\s.][.!?])\s+(?=[A-ZÀ-ÝÄÖÜ¿¡])|\n\s*\n|\n(?=[-*•])")
+_SENTENCE_SPLIT_RE = re.compile(
+    r"(?<=[^\d\s.][.!?])\s+(?=[A-ZÀ-ÝÄÖÜ¿¡])|"
+    # after a number only when no month follows: "am 13. April" is one sentence
+    r"(?<=\d[.!?])\s+(?=[A-ZÀ-ÝÄÖÜ])(?!(?:Jan|Feb|Mär|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)[a-zäz]*\b)|"
+    r"\n\s*\n|\n(?=[-*•])"
+)
 _DATEISH_RE = re.compile(
     r"\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
     r"august|september|october|november|december|tomorrow|next week|montag|dienstag|mittwoch|donnerstag|"
@@ -350,20 +402,36 @@ _DATEISH_RE = re.compile(
 )
 
 
+# "from 3 to 7 April", "vom 30.03. bis 06.04.": an absence period names its last day; used only
+# to pick the return sentence, never as evidence (people write periods too).
+_PERIOD_RE = re.compile(
+    r"\b(?:from|between|vom|von|du|del|van|dal|dall'|de)\b.{1,40}?\b(?:to|until|till|through|and|bis|au|al|"
+    r"tot|a|até|alle)\b",
+    re.IGNORECASE,
+)
+
+
 def return_sentence(text: str) -> str | None:
-    """The sentence that says when the person is back, as written (for the date reader)."""
+    """The sentence that says when the person is back, as written (for the date reader).
+
+    Preference: an explicit return ("back on", "wieder ab", "de retour le"), then an end
+    ("until", "bis", "jusqu'au"), then an absence period ("from 3 to 7 April").
+    """
     best: str | None = None
+    period: str | None = None
     for sentence in _SENTENCE_SPLIT_RE.split(text[:TEXT_CHARS]):
         sentence = " ".join(sentence.split())
         if not sentence or len(sentence) > 400:
             continue
+        if period is None and _PERIOD_RE.search(sentence) and len(_DIGITS_OR_MONTH_RE.findall(sentence)) >= 2:
+            period = sentence
         if _RETURN_RE.search(sentence) and _DATEISH_RE.search(sentence):
             # prefer an explicit "back/return/reopen" over a bare "until"
             if re.search(r"back|return|reopen|retour|wieder|zurück|regres|vuelta|volver|terug|aanwezig|volta|"
                          r"rientr|ritorno|incorpor|repren", sentence, re.IGNORECASE):
                 return sentence
             best = best or sentence
-    return best
+    return best or period
 
 
 # ----------------------------------------------------------------------------- verdicts

@@ -4,23 +4,29 @@ Contract of :func:`read_bounce`: pure, never raises, bounded (bodies are scanned
 ``SCAN_CHARS``); returns ``None`` for anything that is not a failed or delayed delivery.
 
 The rules run in the order of the ``RULES`` table, Mailman style: each is a tiny named
-predicate that either decides (``Verdict.not_bounce`` or a ``BounceReport``) or passes.
+predicate that either decides (``_NotBounce`` or a ``BounceReport``) or passes; the name of
+the deciding rule is the first item of ``BounceReport.evidence``.
 
-1. Look-alikes that are *not* bounces are ruled out first, by structure: abuse reports
-   (``feedback-report``), read receipts (``disposition-notification``), successful-delivery
-   DSNs, and auto-replies / challenge-response mail that carries no failure evidence.
-2. A standard DSN (``message/delivery-status``) is read field by field: per-recipient blocks,
-   ``Original-Recipient`` preferred over ``Final-Recipient`` (the address we sent to),
-   ``Action``, ``Status``, ``Diagnostic-Code``.
+1. Look-alikes that are *not* bounces are ruled out first: abuse reports
+   (``feedback-report``), read receipts (``disposition-notification``), challenge-response
+   screeners, delivery-success notices, provider JSON notifications other than "Bounce".
+2. A standard DSN (``message/delivery-status``, not one inside an attached message) is
+   read field by field: per-recipient blocks, ``Original-Recipient`` preferred over
+   ``Final-Recipient`` (the address we sent to), ``Action``, ``Status``, ``Diagnostic-Code``.
 3. ``X-Failed-Recipients`` (Exim and others).
-4. flufl.bounce (GNU Mailman's detectors: qmail, Exchange, Domino, Yahoo, SMTP32, ...) as a
+4. Vacation notices that carry no failure evidence are not bounces.
+5. flufl.bounce (GNU Mailman's detectors: qmail, Exchange, Domino, Yahoo, SMTP32, ...) as a
    second opinion, only when the message looks like a delivery report at all.
-5. A text reader of our own for the rest: a failure subject or a mailer-daemon sender,
-   plus an address beside a failure phrase or an SMTP status in the text.
+6. A text reader of our own: a failure subject or a mailer-daemon sender, plus addresses
+   beside a failure phrase or a 4.x.x/5.x.x status in the report's own words.
+7. Last resort: the ``To:`` of the returned original message.
+
+Heuristic rules never return the report's own addressee (our AR address) or a
+postmaster/mailer-daemon address; a person's "Fwd: Undeliverable ..." is not a bounce.
 
 Permanence: ``Action: failed`` or a 5.x.x status is permanent; ``Action: delayed``, a 4.x.x
-status without ``failed``, or delay wording ("will retry", "still being retried") is
-transient (``permanent=False``).
+status without ``failed``, or delay wording ("will retry", "still being retried", "warning
+only") is transient (``permanent=False``).
 """
 
 from __future__ import annotations
@@ -154,7 +160,11 @@ def _status_of(text: str) -> str | None:
     return ".".join(match.groups()) if match else None
 
 
-def _parts(msg: email.message.Message, limit: int = 200) -> list[email.message.Message]:
+def _parts(
+    msg: email.message.Message, limit: int = 200, *, into_attached: bool = True
+) -> list[email.message.Message]:
+    """The MIME parts depth-first; with ``into_attached=False`` attached messages are not
+    entered (a DSN forwarded inside someone's message is not our bounce)."""
     out: list[email.message.Message] = []
     stack = [msg]
     while stack and len(out) < limit:
@@ -162,10 +172,14 @@ def _parts(msg: email.message.Message, limit: int = 200) -> list[email.message.M
         out.append(part)
         try:
             payload = part.get_payload()
+            ctype = part.get_content_type()
         except Exception:  # noqa: BLE001, S112 - fail open
             continue
-        if isinstance(payload, list) and part.get_content_type() != "message/delivery-status":
-            stack.extend(p for p in reversed(payload) if isinstance(p, email.message.Message))
+        if not isinstance(payload, list) or ctype == "message/delivery-status":
+            continue
+        if not into_attached and part is not msg and ctype in ("message/rfc822", "message/global"):
+            continue
+        stack.extend(p for p in reversed(payload) if isinstance(p, email.message.Message))
     return out
 
 
@@ -343,7 +357,7 @@ def rule_read_receipt(msg: DecodedMessage) -> _NotBounce | None:
 
 def rule_dsn(msg: DecodedMessage) -> BounceReport | _NotBounce | None:
     """RFC 3464: read the per-recipient blocks of every message/delivery-status part."""
-    ds_parts = [p for p in _parts(msg.message) if p.get_content_type() in (
+    ds_parts = [p for p in _parts(msg.message, into_attached=False) if p.get_content_type() in (
         "message/delivery-status", "message/global-delivery-status")]
     if not ds_parts:
         return None
@@ -509,7 +523,7 @@ def rule_auto_reply_lookalike(msg: DecodedMessage) -> _NotBounce | None:
 
 def rule_flufl(msg: DecodedMessage) -> BounceReport | None:
     """GNU Mailman's detectors, for the legacy formats; only on what looks like a report."""
-    if not _looks_like_report(msg) or msg.size > FLUFL_MAX_BYTES:
+    if not _looks_like_report(msg) or msg.size > FLUFL_MAX_BYTES or _human_forward_or_reply(msg):
         return None
     try:
         from flufl.bounce import all_failures
@@ -704,6 +718,9 @@ RULES: tuple[tuple[str, Rule], ...] = (
 """The rules in order; the first that decides wins."""
 
 
+_AUTHORITATIVE = frozenset({"dsn", "x_failed_recipients", "provider_json"})
+
+
 def read_bounce(msg: DecodedMessage) -> BounceReport | None:
     """The bounce report in ``msg``, or None when it is not a failed/delayed delivery. Never raises."""
     for name, rule in RULES:
@@ -715,8 +732,11 @@ def read_bounce(msg: DecodedMessage) -> BounceReport | None:
             continue
         if isinstance(verdict, _NotBounce):
             return None
-        own = _own_addresses(msg) - set(verdict.recipients[:0])
-        recipients = tuple(r for r in verdict.recipients if r not in own or name == "dsn")
+        # Words and heuristics may pick up the report's own addressee (our AR address); the
+        # machine-readable fields (DSN, X-Failed-Recipients, provider JSON) are authoritative
+        # even when someone mailed themselves.
+        own = set() if name in _AUTHORITATIVE else _own_addresses(msg)
+        recipients = tuple(r for r in verdict.recipients if r not in own)
         if not recipients:
             continue
         return BounceReport(

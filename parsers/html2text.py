@@ -13,10 +13,12 @@ the standard library's ``html.parser``.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
-from html.parser import HTMLParser
 
-MAX_HTML_CHARS = 2_000_000
+MAX_HTML_CHARS = 300_000
+"""Markup fed to the (pure Python, ~0.5 us/char) parser after invisible blocks are removed."""
+MAX_RAW_HTML_CHARS = 2_000_000
 
 _BLOCK = frozenset(
     ["p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "table", "tr", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "address", "center", "form", "fieldset", "hr", "title"]
@@ -38,9 +40,13 @@ def _is_quote_container(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
     return tag == "blockquote"
 
 
-class _TextBuilder(HTMLParser):
+_TOKEN_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]*)[^>]*>|<![^>]*>|<\?[^>]*>|([^<]+|<)")
+
+
+class _TextBuilder:
+    """Collects text lines from tag and text events (see ``_feed``)."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self.current: list[str] = []
         self.quote_depth = 0
@@ -126,15 +132,74 @@ class _TextBuilder(HTMLParser):
         self.current.append(data)
 
 
+_INVISIBLE = ("style", "script", "head", "xml", "title", "template")
+
+
+def _drop_invisible(html: str) -> str:
+    """Remove comments and style/script/head blocks with plain string search (linear time).
+
+    Outlook HTML carries tens of kilobytes of styles and conditional comments; dropping them
+    before parsing keeps the slow part small. An unclosed block swallows the rest, as a
+    browser would.
+    """
+    lower = html.lower()
+    out: list[str] = []
+    pos = 0
+    n = len(html)
+    while pos < n:
+        starts = [(lower.find("<!--", pos), "<!--")] + [(lower.find("<" + tag, pos), tag) for tag in _INVISIBLE]
+        starts = [(i, t) for i, t in starts if i >= 0]
+        if not starts:
+            out.append(html[pos:])
+            break
+        start, tag = min(starts)
+        if tag != "<!--":
+            after = start + 1 + len(tag)
+            if after < n and (lower[after].isalnum() or lower[after] in "-_:"):
+                # "<header>", "<titlebar>": not the tag we are looking for
+                out.append(html[pos:after])
+                pos = after
+                continue
+        out.append(html[pos:start])
+        closing = "-->" if tag == "<!--" else "</" + tag
+        end = lower.find(closing, start + 4)
+        if end < 0:
+            break
+        gt = lower.find(">", end)
+        pos = (gt + 1) if gt >= 0 else n
+        out.append(" ")
+    return "".join(out)
+
+
+def _feed(builder: _TextBuilder, markup: str) -> None:
+    """Tokenise with one regular expression (the stdlib HTMLParser is ~5x slower) and replay
+    start tags, end tags and text into ``builder``. Entities are decoded in text only."""
+    for match in _TOKEN_RE.finditer(markup):
+        closing, tag, text = match.group(1), match.group(2), match.group(3)
+        if tag is not None:
+            tag = tag.lower()
+            if closing:
+                builder.handle_endtag(tag)
+            else:
+                builder.handle_starttag(tag, [])
+                if match.group(0).endswith("/>") and tag not in _VOID:
+                    builder.handle_endtag(tag)
+        elif text is not None:
+            builder.handle_data(html_lib.unescape(text) if "&" in text else text)
+
+
 def html_to_text(html: str, *, max_chars: int = MAX_HTML_CHARS) -> str:
     """Render ``html`` as plain text (see module docstring). Never raises."""
     if not html:
         return ""
+    try:
+        html = _drop_invisible(html[:MAX_RAW_HTML_CHARS])
+    except Exception:  # noqa: BLE001 - fail open: parse the markup as it is
+        html = html[:MAX_RAW_HTML_CHARS]
     html = html[:max_chars]
     builder = _TextBuilder()
     try:
-        builder.feed(html)
-        builder.close()
+        _feed(builder, html)
     except Exception:  # noqa: BLE001, S110 - html.parser is lenient, but fail open on anything odd
         pass
     try:

@@ -32,6 +32,7 @@ MAX_BYTES = 12 * 1024 * 1024
 """Raw input beyond this is cut off before parsing (noted as the defect ``truncated_input``)."""
 MAX_TEXT_CHARS = 100_000
 """The body text handed to the readers is capped; no customer types more than this."""
+MAX_HTML_BYTES = 2_000_000
 MAX_PARTS = 300
 MAX_DELIMITER_LINES = 3000
 MAX_BOUNDARIES = 120
@@ -218,9 +219,19 @@ def _collect_headers(msg: email.message.Message) -> Mapping[str, tuple[str, ...]
     return MappingProxyType({k: tuple(v) for k, v in grouped.items()})
 
 
-def _addresses(values: tuple[str, ...]) -> list[tuple[str, str]]:
+def _addresses(values: tuple[str, ...], raw: list[str] | None = None) -> list[tuple[str, str]]:
+    """(display name, lower-case address) pairs.
+
+    Parsed from the raw header when given, so that an encoded display name containing a
+    comma ("=?utf-8?q?M=C3=BCller=2C_J=C3=BCrgen?=") is not split; names are decoded after.
+    """
+    pairs: list[tuple[str, str]] = []
     try:
-        pairs = email.utils.getaddresses(list(values))
+        if raw:
+            pairs = [(decode_header_value(n), a) for n, a in email.utils.getaddresses(
+                [_fix_raw_header(str(v))[:MAX_HEADER_CHARS] for v in raw])]
+        if not any("@" in a for _, a in pairs):
+            pairs = email.utils.getaddresses(list(values))
     except Exception:  # noqa: BLE001 - fail open
         pairs = []
     out = []
@@ -323,13 +334,13 @@ def _payload_bytes(part: email.message.Message, defects: list[str]) -> bytes:
     return b""
 
 
-def _part_text(part: email.message.Message, defects: list[str]) -> str:
+def _part_text(part: email.message.Message, defects: list[str], limit: int = MAX_TEXT_CHARS * 4) -> str:
     data = _payload_bytes(part, defects)
     try:
         charset = part.get_content_charset()
     except Exception:  # noqa: BLE001 - fail open
         charset = None
-    return decode_bytes(data[: MAX_TEXT_CHARS * 4], charset, defects)
+    return decode_bytes(data[:limit], charset, defects)
 
 
 def _attached_message(part: email.message.Message) -> email.message.Message | None:
@@ -359,6 +370,22 @@ def _empty(raw_size: int, defects: list[str]) -> DecodedMessage:
     )
 
 
+MAX_HEADER_BYTES = 256 * 1024
+
+
+def _bound_header_section(raw: bytes, defects: list[str]) -> bytes:
+    """Cut an absurdly long header section (the stdlib parses headers line by line in Python)."""
+    end = raw.find(b"\n\n", 0, MAX_HEADER_BYTES)
+    end_crlf = raw.find(b"\r\n\r\n", 0, MAX_HEADER_BYTES)
+    if end >= 0 or end_crlf >= 0 or len(raw) <= MAX_HEADER_BYTES:
+        return raw
+    defects.append("oversized_header_section")
+    cut = raw.rfind(b"\n", 0, MAX_HEADER_BYTES) + 1 or MAX_HEADER_BYTES
+    body_start = raw.find(b"\n\n", cut)
+    body = raw[body_start + 2:] if body_start >= 0 else b""
+    return raw[:cut] + b"\n" + body
+
+
 def _flat_message(raw: bytes) -> email.message.Message:
     """Headers parsed, the whole body kept as one text/plain payload (no MIME recursion)."""
     head, sep, body = raw.partition(b"\r\n\r\n")
@@ -375,8 +402,8 @@ def _flat_message(raw: bytes) -> email.message.Message:
 def decode(raw: bytes, *, max_bytes: int = MAX_BYTES) -> DecodedMessage:
     """Decode ``raw`` RFC 5322 bytes. Never raises; bounded by ``max_bytes`` and the caps above.
 
-    ``text`` is the best body: the first non-attachment ``text/plain`` part outside attached
-    messages, else the first such ``text/html`` part rendered to text (``text_from_html``).
+    ``text`` is the best body: the non-attachment ``text/plain`` parts outside attached
+    messages, joined in order, else the first such ``text/html`` part rendered to text (``text_from_html``).
     Attached messages (``message/rfc822``, e.g. the original inside a bounce) never supply
     the body text.
     """
@@ -390,7 +417,7 @@ def decode(raw: bytes, *, max_bytes: int = MAX_BYTES) -> DecodedMessage:
     if size > max_bytes:
         defects.append("truncated_input")
         raw = bytes(raw[:max_bytes])
-    raw = bytes(raw)
+    raw = _bound_header_section(bytes(raw), defects)
     try:
         if (
             raw.count(b"oundary=") + raw.count(b"OUNDARY=") > MAX_BOUNDARIES
@@ -419,7 +446,7 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
         values = headers.get(name)
         return values[0] if values else None
 
-    plain: str | None = None
+    plains: list[str] = []
     html: str | None = None
     attachments: list[AttachmentInfo] = []
     for part, _depth, attached in _walk(msg, defects):
@@ -441,13 +468,22 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
         )
         if attached:
             continue
-        if not is_attachment and ctype == "text/plain" and plain is None and disposition != "attachment":
-            plain = _part_text(part, defects)
+        if not is_attachment and ctype == "text/plain" and disposition != "attachment" and filename is None:
+            # Apple Mail splits a body around inline images into several text/plain parts, and
+            # servers append footers as parts of their own: the body is all of them, in order.
+            if sum(map(len, plains)) < MAX_TEXT_CHARS:
+                plains.append(_part_text(part, defects))
             continue
         if not is_attachment and ctype == "text/html" and html is None and disposition != "attachment":
-            html = _part_text(part, defects)
+            html = _part_text(part, defects, MAX_HTML_BYTES)
             continue
         if ctype != "text/rfc822-headers" or filename is not None:
+            encoded = part.get_payload()
+            if isinstance(encoded, str) and len(encoded) > MAX_ATTACHMENT_BYTES * 3 // 2:
+                # too big to be read anyway: do not spend time decoding it; estimate its size
+                attachments.append(AttachmentInfo(filename, ctype, len(encoded) * 3 // 4, b"", True))
+                defects.append("attachment_too_large")
+                continue
             data = _payload_bytes(part, defects)
             truncated = len(data) > MAX_ATTACHMENT_BYTES
             attachments.append(
@@ -455,12 +491,18 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
             )
 
     text_from_html = False
-    text = _normalise_text(plain) if plain is not None else ""
+    text = _normalise_text("\n".join(p.rstrip("\n") for p in plains)) if plains else ""
     if not text.strip() and html:
         text = _normalise_text(html_to_text(html))
         text_from_html = True
 
-    from_pairs = _addresses(headers.get("from", ()))
+    def raw_values(name: str) -> list[str]:
+        try:
+            return [str(v) for v in (msg.get_all(name) or [])][:50]
+        except Exception:  # noqa: BLE001 - fail open: use the decoded values
+            return []
+
+    from_pairs = _addresses(headers.get("from", ()), raw_values("from"))
     from_name = from_pairs[0][0] or None if from_pairs else None
     references = tuple(_ID_RE.findall(first("references") or ""))[:100]
     in_reply_ids = _ID_RE.findall(first("in-reply-to") or "")
@@ -473,9 +515,9 @@ def _decode_message(msg: email.message.Message, size: int, defects: list[str]) -
         references=references,
         from_address=from_pairs[0][1] if from_pairs else None,
         from_name=from_name,
-        to_addresses=tuple(a for _, a in _addresses(headers.get("to", ()))),
-        cc_addresses=tuple(a for _, a in _addresses(headers.get("cc", ()))),
-        reply_to=tuple(a for _, a in _addresses(headers.get("reply-to", ()))),
+        to_addresses=tuple(a for _, a in _addresses(headers.get("to", ()), raw_values("to"))),
+        cc_addresses=tuple(a for _, a in _addresses(headers.get("cc", ()), raw_values("cc"))),
+        reply_to=tuple(a for _, a in _addresses(headers.get("reply-to", ()), raw_values("reply-to"))),
         subject=first("subject") or "",
         date=_parse_date(first("date"), defects),
         text=text,

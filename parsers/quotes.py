@@ -46,7 +46,8 @@ _OTHER_KEYS = (
     "verzonden", "verstuurd", "aan", "onderwerp", "assunto", "sendt", "til", "emne", "skickat", "till",
     "ämne", "wysłano", "wysłane", "temat", "do", "отправлено", "дата", "кому", "тема", "tárgy", "címzett",
     "elküldve", "lähetetty", "vastaanottaja", "aihe", "gönderildi", "kime", "konu", "odesláno", "komu",
-    "předmět", "cc", "kopie", "copie", "risposta", "reply to", "enviado el", "envoyé le", "sent at",
+    "předmět", "bcc", "cco", "kopie", "kopie an", "copie", "copie à", "copia", "risposta", "reply to",
+    "enviado el", "enviada el", "enviado em", "enviada em", "envoyé le", "sent at", "data de envio",
     "收件人", "主题", "主旨", "日期", "发送时间", "寄件日期", "送信日時", "宛先", "件名", "날짜", "받는 사람", "제목",
 )
 _KEY = r"[ \t]*\*{0,2}[ \t]*(?:{keys})[ \t]*\*{{0,2}}[ \t]*[:：][ \t]*\*{{0,2}}"
@@ -90,7 +91,6 @@ _FORWARD_INTRO_RE = re.compile(
     re.IGNORECASE,
 )
 _GENERIC_SEPARATOR_RE = re.compile(r"^[ \t>]*[-_=*]{3,}[ \t]*[^\W\d][\w'’ ]{2,40}?[ \t]*[-_=*]{3,}[ \t]*$")
-_RULE_RE = re.compile(r"^[ \t]*(?:_{8,}|-{8,}|={8,}|—{4,})[ \t]*$")
 
 _WROTE_VERBS = (
     "wrote", "writes", "has written", "sent", "a écrit", "écrit", "schrieb", "geschrieben", "escribió",
@@ -171,24 +171,45 @@ def _next_nonblank(lines: list[str], start: int, limit: int = 4) -> int | None:
     return None
 
 
+_SUBJECT_KEYS = (
+    "subject", "betreff", "objet", "sujet", "asunto", "oggetto", "onderwerp", "assunto", "temat", "ämne", "emne",
+    "aihe", "tárgy", "konu", "předmět", "тема", "主题", "主旨", "件名", "제목",
+)
+_SUBJECT_KEY_RE = re.compile(
+    r"^[ \t]*(?:>[ \t]*)*"
+    + _KEY.replace("{keys}", "|".join(map(re.escape, _SUBJECT_KEYS))).replace("{{", "{").replace("}}", "}"),
+    re.IGNORECASE,
+)
+
+
 def _header_block_at(lines: list[str], i: int) -> bool:
-    """An Outlook-style block: a From-like key, then another known key within a few lines."""
+    """An Outlook-style block: a From-like key, then other known keys within a few lines.
+
+    When the From line names no address, the block must also have a Subject-like key, so
+    that pasted transfer details ("From: ACME Ltd / To: account 1234 / Date: 3 March") stay
+    the customer's text.
+    """
     line = lines[i]
     if len(line) > _MAX_HEADER_LINE or not _FROM_RE.match(line):
         return False
+    has_address = "@" in line
     # a flattened block "From: X Sent: Y To: Z" needs at least two more keys
-    if ("@" in line or re.search(r"\d", line)) and len(_INLINE_OTHER_RE.findall(line[6:])) >= 2:
+    if (has_address or re.search(r"\d", line)) and len(_INLINE_OTHER_RE.findall(line[6:])) >= 2:
         return True
     seen = 0
+    subject = False
     for j in range(i + 1, min(len(lines), i + 8)):
         if not lines[j].strip():
             continue
-        if _OTHER_RE.match(lines[j]):
+        if _SUBJECT_KEY_RE.match(lines[j]):
+            subject = True
             seen += 1
-            if seen >= 1 and (j - i <= 3 or seen >= 2):
-                return True
-        elif _FROM_RE.match(lines[j]):
+        elif _OTHER_RE.match(lines[j]):
+            seen += 1
+        else:
             continue
+        if subject or has_address and (j - i <= 3 or seen >= 2):
+            return True
     return False
 
 
@@ -251,6 +272,11 @@ def _attribution_at(lines: list[str], i: int) -> int:
     first = lines[i]
     if not first.strip() or len(first) > _MAX_HEADER_LINE or _is_quoted(first):
         return 0
+    if _DATE_LED_RE.match(first):
+        # "2013/7/20 A. Name <a@example.com>" (Gmail in some locales: no verb, no colon)
+        nxt = _next_nonblank(lines, i + 1, 3)
+        if nxt is not None and lines[nxt].lstrip().startswith((">", "|")):
+            return 1
     joined = ""
     for span in range(1, 4):
         j = i + span - 1
@@ -304,6 +330,10 @@ def _is_wrapped_quote_tail(lines: list[str], i: int) -> bool:
     return first.islower() or first in "\"')]»”’,;:"
 
 
+_DATED_KEY_RE = re.compile(r"^[ \t]*[^\W\d][\w' ]{1,24}[ \t]?[:：][ \t].{0,40}\d{1,2}[:/.]\d{2}")
+_DATE_LED_RE = re.compile(r"^[ \t]*\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b.{0,160}(?:<[^<>\s@]+@[^<>\s@]+>|@)")
+
+
 def _hard_cut_at(lines: list[str], i: int) -> str | None:
     """The name of the hard-cut rule starting at line i, if any."""
     line = lines[i]
@@ -317,6 +347,8 @@ def _hard_cut_at(lines: list[str], i: int) -> str | None:
             return "separator_before_headers"
     if _header_block_at(lines, i):
         return "header_block"
+    if i + 1 < len(lines) and _DATED_KEY_RE.match(line) and _header_block_at(lines, i + 1):
+        return "header_block"  # "Message du : 12/12/2016 13:20" heading a webmail header block
     return None
 
 
@@ -354,11 +386,41 @@ def _strip_signature(lines: list[str]) -> tuple[list[str], list[str]]:
     return lines[:cut], lines[cut:]
 
 
+_BANNER_RE = re.compile(
+    r"^[ \t*\[]*(?:caution|warning|external|attention|notice|achtung|attention|precaución|atención|let op|attenzione)"
+    r"\b.{0,40}(?:external|outside|extern|extérieur|externe|externo|esterno|buiten)|"
+    r"^[ \t*\[]*\[?external\]?\s*(?:e-?mail|sender|message)?\s*[:\]]|"
+    r"this (?:e-?mail|message) (?:originated|came|was sent) from outside|"
+    r"do not click (?:on )?links or open attachments|"
+    r"diese (?:e-?mail|nachricht) stammt von (?:einem )?(?:externen|außerhalb)|"
+    r"ce (?:message|courriel|e-?mail) provient (?:de l'extérieur|d'un expéditeur externe)|"
+    r"este (?:correo|mensaje) (?:se originó|procede|proviene) (?:fuera|de un remitente externo)",
+    re.IGNORECASE,
+)
+
+
+def _strip_banner(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Split off an "external sender" warning that mail gateways put above the customer's text."""
+    first = next((k for k, line in enumerate(lines) if line.strip()), None)
+    if first is None or first > 2:
+        return [], lines
+    end = first
+    while end < len(lines) and lines[end].strip() and end - first < 6:
+        end += 1
+    paragraph = " ".join(line.strip() for line in lines[first:end])
+    if len(paragraph) > 600 or not _BANNER_RE.search(paragraph):
+        return [], lines
+    rest = lines[end:]
+    if not any(line.strip() for line in rest):
+        return [], lines  # the banner is all there is: keep it rather than nothing
+    return lines[first:end], rest
+
+
 def _trim(lines: list[str]) -> str:
     text = "\n".join(line.rstrip() for line in lines)
     text = text.strip("\n")
     # trailing separator rules that introduced the quote
-    text = re.sub(r"(?:\n[ \t]*(?:_{5,}|-{5,}|—{2,}|={5,})[ \t]*)+\s*$", "", text)
+    text = re.sub(r"(?:\n[ \t]*(?:_{3,}|-{3,}|—{2,}|={3,}|\*{3,}|~{3,})[ \t]*)+\s*$", "", text)
     return text.strip()
 
 
@@ -439,7 +501,10 @@ def _split(text: str) -> ReplySplit:
                 seen_quote_after_text = True
         i += 1
 
-    body, signature = _strip_signature(own)
+    banner, own_text = _strip_banner(own)
+    body, signature = _strip_signature(own_text)
+    if banner:
+        signature = [*banner, *([""] if signature else []), *signature]
     reply = _trim(body)
     if not reply:
         reply = _trim(own)  # the text was only a signature line: keep it rather than nothing

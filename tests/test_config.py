@@ -80,3 +80,13 @@ def test_config_path_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     p.write_text('[company]\nname = "Env Co"\nar_address = "ar@env.test"\n', encoding="utf-8")
     monkeypatch.setenv("ARBOT_CONFIG", str(p))
     assert load_config().company.name == "Env Co"
+
+
+def test_database_urls_map_to_sync_drivers_verbatim() -> None:
+    from bot.db import sync_url
+
+    assert sync_url("postgresql+asyncpg://u:p%40ss@db.internal:5432/ar") == \
+        "postgresql+psycopg://u:p%40ss@db.internal:5432/ar"
+    assert sync_url("postgresql://db/ar") == "postgresql+psycopg://db/ar"
+    assert sync_url("sqlite+aiosqlite:///x.db") == "sqlite:///x.db"
+    assert sync_url("sqlite:///:memory:") == "sqlite:///:memory:"

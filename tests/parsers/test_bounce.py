@@ -127,3 +127,15 @@ def test_replies_corpus_bounces() -> None:
             assert report.permanent == rec["bounce_permanent"], rec["file"]
         else:
             assert report is None, rec["file"]
+
+
+def test_forwarded_dsn_inside_a_persons_message_is_not_our_bounce() -> None:
+    inner = DSN % (b"jo@customer.example", b"", b"failed", b"5.1.1")
+    raw = (
+        b"From: Bob <bob@customer.example>\r\nTo: ar@seller.example\r\n"
+        b"Subject: Fwd: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/mixed; boundary=F\r\n\r\n--F\r\nContent-Type: text/plain\r\n\r\n"
+        b"FYI, our old address no longer works. Please use ap@customer.example.\r\n"
+        b"--F\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"\r\n--F--\r\n"
+    )
+    assert read_bounce(decode(raw)) is None

@@ -119,3 +119,22 @@ def test_deep_nesting_is_bounded() -> None:
 def test_truncates_beyond_max_bytes() -> None:
     msg = decode(HEAD + b"\r\n" + b"x" * 5000, max_bytes=1000)
     assert "truncated_input" in msg.defects
+
+
+def test_body_split_around_inline_image_is_joined() -> None:
+    raw = (
+        HEAD + b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n"
+        b"--a\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nHere is the remittance:\r\n"
+        b"--a\r\nContent-Type: image/png; name=shot.png\r\nContent-Disposition: inline; filename=shot.png\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n"
+        b"--a\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nPaid on 3 March.\r\n--a--\r\n"
+    )
+    msg = decode(raw)
+    assert msg.text == "Here is the remittance:\nPaid on 3 March."
+    assert [a.filename for a in msg.attachments] == ["shot.png"]
+
+
+def test_encoded_display_name_with_comma() -> None:
+    msg = decode(b"From: =?utf-8?q?M=C3=BCller=2C_J=C3=BCrgen?= <JM@x.example>\r\nTo: a@b.example\r\n\r\nx")
+    assert msg.from_address == "jm@x.example"
+    assert msg.from_name == "Müller, Jürgen"

@@ -151,3 +151,28 @@ def test_everything_quoted_falls_back() -> None:
 def test_empty() -> None:
     assert split_reply("").reply == ""
     assert split_reply("   \n").reply == ""
+
+
+def test_external_sender_banner_is_not_the_reply() -> None:
+    text = (
+        "CAUTION: This email originated from outside of the organization. Do not click links or open "
+        "attachments unless you recognize the sender.\n\nWe paid invoice 12 on Monday.\n\n"
+        "On Mon, 9 Mar 2026 Acme <ar@acme.example> wrote:\n> Invoice 12 is due.\n"
+    )
+    split = split_reply(text)
+    assert split.reply == "We paid invoice 12 on Monday."
+    assert split.signature.startswith("CAUTION:")
+
+
+def test_caution_written_by_the_customer_is_kept() -> None:
+    assert split_reply("Caution: the amount is wrong.\n\nJim").reply == "Caution: the amount is wrong.\n\nJim"
+
+
+def test_pasted_transfer_details_are_not_a_header_block() -> None:
+    text = "Payment sent.\nFrom: Acme Ltd\nTo: Your Company\nAmount: 1,250.00 EUR\nDate: 3 March 2026\n"
+    assert split_reply(text).reply == text.strip()
+
+
+def test_header_block_without_address_needs_a_subject() -> None:
+    text = "Paid.\n\nFrom: Acme Billing\nSent: Monday, March 9, 2026 9:00 AM\nTo: Bob\nSubject: Invoice\n\nold"
+    assert split_reply(text).reply == "Paid."
