@@ -106,6 +106,7 @@ _UNIT_DAYS = {
     "week": 7, "weeks": 7, "semaine": 7, "semaines": 7, "woche": 7, "wochen": 7, "semana": 7,
     "semanas": 7, "weken": 7, "settimana": 7, "settimane": 7,
     "business day": 1, "business days": 1, "working days": 1, "werktage": 1, "werktagen": 1,
+    "hours": 0, "hrs": 0, "heures": 0, "stunden": 0, "horas": 0, "uur": 0, "ore": 0,
 }
 _UNIT_MONTHS = {"month": 1, "months": 1, "mois": 1, "monat": 1, "monate": 1, "monaten": 1, "mes": 1,
                 "meses": 1, "maand": 1, "maanden": 1, "mês": 1, "mese": 1, "mesi": 1}
@@ -251,6 +252,8 @@ def _resolve(kind: str, m: re.Match[str], sent: dt.date, month_first: bool) -> t
         unit = g["unit"].lower()
         if unit in _UNIT_MONTHS:
             return _add_months(sent, n), "relative"
+        if _UNIT_DAYS.get(unit, 1) == 0:  # hours: the day they run out
+            return sent + dt.timedelta(days=-(-n // 24)), "relative"
         return sent + dt.timedelta(days=n * _UNIT_DAYS.get(unit, 1)), "relative"
     if kind == "today":
         return sent, "relative"

@@ -209,7 +209,7 @@ REMITTANCE = cues(
     # pt
     ("pt_foi_pago", 1.0, r"\b(?:já\s+)?(?:foi|foram|está|estão|temos|tenho|já)\s+(?:\S+\s+){0,2}?(?:pag[oa]s?"
      r"|liquidad[oa]s?|transferid[oa]s?|efetuad[oa]s?|realizad[oa]s?|saldad[oa]s?)\b"),
-    ("pt_pagamos", 0.6, r"\b(?:pagámos|transferimos|efetuámos|liquidámos)\b"),
+    ("pt_pagamos", 1.0, r"\b(?:pagámos|efetuámos|liquidámos|já pagamos|já transferimos|já liquidamos)\b"),
     ("pt_efetuamos_pagamento", 1.0, r"\b(?:efetuámos|efetuamos|fizemos|realizámos|realizamos|enviámos|enviamos|já pagámos"
      r"|já pagamos)\s+(?:\S+\s+)?(?:o pagamento|a transferência|o pagamento|a fatura|o valor)\b"),
     ("pt_comprovativo", 1.0, r"\b(?:comprovativo|comprovante|recibo)\s+(?:de|do|da)\s+(?:pagamento|transferência)\b"),
@@ -270,8 +270,10 @@ PROMISE = cues(
      r"|facture|solde|montant)"),
     ("fr_sera_reglee", 1.0, r"\b(?:sera|seront|va être|vont être)\s+(?:\w+\s+)?(?:réglée?s?|payée?s?|virée?s?"
      r"|versée?s?|effectuée?s?|soldée?s?|envoyée?s?|honorée?s?)"),
-    ("fr_virement_prevu", 1.0, r"\b(?:virement|paiement|règlement)\s+(?:\w+\s+)?(?:partira|sera|interviendra|est prévu"
-     r"|est programmé|part|est planifié)\b"),
+    ("fr_virement_prevu", 1.0, r"\b(?:virement|paiement|règlement|chèque)\b(?:\s+\S+){0,6}?\s+(?:partira|sera|interviendra"
+     r"|est prévu|est programmé|part|partent|est planifié)\b"),
+    ("fr_vous_recevrez", 1.0, r"\b(?:vous )?(?:recevrez|aurez) (?:le|votre|notre|un|les) (?:paiement|virement|règlement|chèque"
+     r"|fonds|montant)"),
     # de
     ("de_werden_begleichen", 1.0, r"\b(?:werden|werde|wird|möchten|wollen)\b[^!?]{0,70}?\b(?:begleichen|bezahlen|zahlen"
      r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen)\b"),
@@ -279,6 +281,8 @@ PROMISE = cues(
      r"|\b(?:wir|ich)\s+(?:\S+\s+)?(?:überweisen|überweise|zahlen|zahle|bezahlen|bezahle|begleichen|begleiche)\b"),
     ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung|betrag|geld)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt"
      r"|ist (?:für|am)|ist (?:eingeplant|vorgesehen|terminiert))\b"),
+    ("de_sie_erhalten", 1.0, r"\b(?:sie|ihr)\s+(?:erhalten|bekommen|haben)\s+(?:die|ihre|unsere|den|das)\s+(?:zahlung|überweisung"
+     r"|betrag|geld)"),
     ("de_zahlungslauf", 0.8, r"\b(?:im|mit dem|beim)\s+(?:nächsten\s+)?zahlungslauf\b"),
     # es
     ("es_futuro", 1.0, r"\b(?:pagaremos|pagaré|abonaremos|transferiremos|liquidaremos|realizaremos|efectuaremos"
@@ -288,6 +292,8 @@ PROMISE = cues(
     ("es_sera_pagada", 1.0, r"\b(?:será|serán|va a ser|van a ser) (?:pagad|abonad|transferid|liquidad)"),
     ("es_transferencia_saldra", 1.0, r"\b(?:transferencia|pago|ingreso)\b(?:\s+\S+){0,6}?\s+(?:saldrá|se hará|se realizará"
      r"|está programad[oa]|está previst[oa]|se efectuará)\b"),
+    ("es_recibiran", 1.0, r"\b(?:recibirá|recibirán|recibiréis|tendrá|tendrán|tendréis)\s+(?:el|su|vuestro|la)\s+(?:pago"
+     r"|transferencia|dinero|importe)"),
     ("es_os_pago", 1.0, r"\b(?:os|le|les|te) (?:lo |la )?(?:pago|pagamos|transfiero|transferimos|ingreso|ingresamos|hago|hacemos"
      r"|mando|mandamos|envío|enviamos|abono|abonamos)\b"),
     # nl
@@ -297,6 +303,7 @@ PROMISE = cues(
      r"|storten|stort)\b"),
     ("nl_betalen_wij", 1.0, r"\b(?:betalen|voldoen|maken|boeken)\s+(?:wij|we|ik)\b"),
     ("nl_betaling_gaat", 1.0, r"\b(?:betaling|overboeking|overschrijving)\b(?:\s+\S+){0,6}?\s+(?:gaat|wordt|volgt|staat gepland)\b"),
+    ("nl_u_ontvangt", 1.0, r"\b(?:u |je )?(?:ontvangt|krijgt)\s+(?:de|het|uw)\s+(?:betaling|bedrag|geld|overboeking)"),
     ("nl_wordt_betaald", 1.0, r"\bwordt\b[^!?]{0,50}?\b(?:betaald|overgemaakt|voldaan)\b"),
     # pt
     ("pt_futuro", 1.0, r"\b(?:pagaremos|pagarei|transferiremos|liquidaremos|efetuaremos|faremos|enviaremos"
@@ -306,12 +313,16 @@ PROMISE = cues(
      r"|está agendad[oa])\b"),
     ("pt_presente", 1.0, r"\b(?:faço|fazemos|pago|pagamos|transfiro|transferimos|envio|enviamos|liquido|liquidamos)\s+"
      r"(?:a|o|as|os)\s+(?:transferência|pagamento|fatura|faturas|valor|montante)\b"),
+    ("pt_recebera", 1.0, r"\b(?:receberá|receberão|vai receber|vão receber)\s+(?:o|a|os)\s+(?:pagamento|transferência"
+     r"|valor|montante)"),
     ("pt_sera_pago", 1.0, r"\b(?:será|serão|vai ser|vão ser) (?:pag|liquidad|transferid|efetuad|regularizad)"),
     # it
     ("it_futuro", 1.0, r"\b(?:pagheremo|pagherò|salderemo|effettueremo|provvederemo|faremo|invieremo|verseremo"
      r"|disporremo)\b"),
     ("it_presente", 1.0, r"\b(?:faccio|facciamo|pago|paghiamo|invio|inviamo|disponiamo|dispongo|saldo|saldiamo)\s+"
      r"(?:il|lo|la|le)\s+(?:bonifico|pagamento|saldo|fattura|fatture|importo)\b"),
+    ("it_riceverete", 1.0, r"\b(?:riceverete|riceverà|riceverai)\s+(?:il|la|lo)\s+(?:pagamento|bonifico|saldo|importo)"),
+    ("it_presente_nudo", 1.0, r"\b(?:paghiamo|saldiamo|bonifichiamo|versiamo|pagheremo)\b"),
     ("it_sara_pagata", 1.0, r"\b(?:sarà|saranno|verrà|verranno) (?:pagat|saldat|effettuat|bonificat|versat|dispost)"),
     ("it_pagamento_previsto", 1.0, r"\b(?:bonifico|pagamento|versamento)\b(?:\s+\S+){0,6}?\s+(?:partirà|sarà|verrà|è previsto"
      r"|è programmato|è pianificato)\b"),
@@ -507,35 +518,36 @@ PAYMENT_PLAN = cues(
      r"|reporter)\b"),
     ("fr_ne_pouvons_pas", 1.0, r"\b(?:ne (?:pouvons|pourrons|peux|pourrai)\s+pas|pas en mesure de|impossible de)\s+"
      r"(?:\S+\s+){0,2}?(?:payer|régler|honorer)"),
-    ("fr_difficultes", 0.8, r"\b(?:difficultés (?:financières|de trésorerie)|trésorerie (?:tendue|difficile)"
+    ("fr_difficultes", 1.0, r"\b(?:difficultés (?:financières|de trésorerie)|trésorerie (?:tendue|difficile)"
      r"|redressement judiciaire|liquidation judiciaire|procédure collective|sauvegarde)\b"),
     # de
     ("de_raten", 1.0, r"\b(?:ratenzahlung|raten|monatsraten|teilzahlung(?:en)?|zahlungsaufschub|stundung|aufschub"
      r"|mehr zeit|zahlungsziel (?:verlängern|verlängerung)|zahlungsplan|ratenplan)\b"),
     ("de_nicht_zahlen", 1.0, r"\b(?:können|kann|könnten)\s+(?:\S+\s+){0,5}?nicht\s+(?:\S+\s+){0,2}?(?:zahlen|bezahlen"
      r"|begleichen)\b"),
-    ("de_engpass", 0.8, r"\b(?:finanziellen? engpass|liquiditätsengpass|zahlungsschwierigkeiten|insolvenz"
+    ("de_engpass", 1.0, r"\b(?:finanziellen? engpass|liquiditätsengpass|zahlungsschwierigkeiten|insolvenz"
      r"|zahlungsausfall|engpass)\b"),
     # es
     ("es_plazos", 1.0, r"\b(?:a plazos|en plazos|plazos|fraccionar|fraccionado|aplazar|aplazamiento|más tiempo|prórroga"
      r"|en (?:dos|tres|varios) pagos|plan de pagos)\b"),
     ("es_no_podemos", 1.0, r"\bno (?:podemos|podremos|puedo|podré)\s+(?:\S+\s+){0,2}?(?:pagar|abonar|hacer frente)"),
-    ("es_dificultades", 0.8, r"\b(?:dificultades (?:económicas|financieras)|problemas de liquidez|concurso de acreedores"
-     r"|falta de liquidez)\b"),
+    ("es_dificultades", 1.0, r"\b(?:dificultades (?:económicas|financieras)|problemas de liquidez|concurso de acreedores"
+     r"|falta de liquidez|no tenemos liquidez|justos de liquidez|cortos de liquidez)\b"),
     # nl
     ("nl_termijnen", 1.0, r"\b(?:termijnen|betalingsregeling|gespreid betalen|uitstel|meer tijd|in (?:twee|drie|delen))\b"),
     ("nl_niet_betalen", 1.0, r"\b(?:kunnen|kan)\s+(?:\S+\s+){0,3}?niet\s+(?:\w+\s+)?(?:betalen|voldoen)\b"),
-    ("nl_krap", 0.8, r"\b(?:krap|liquiditeitsproblemen|faillissement|surseance)\b"),
+    ("nl_krap", 1.0, r"\b(?:krap|liquiditeitsproblemen|faillissement|surseance)\b"),
     # pt
     ("pt_prestacoes", 1.0, r"\b(?:prestações|parcelas|parcelar|plano de pagamento|prorrogação|adiar|mais tempo"
      r"|pagamento faseado)\b"),
     ("pt_nao_podemos", 1.0, r"\bnão (?:podemos|conseguimos|consigo|posso)\s+(?:\S+\s+){0,2}?pagar\b"),
-    ("pt_dificuldades", 0.8, r"\b(?:dificuldades (?:financeiras|de tesouraria)|insolvência)\b"),
+    ("pt_dificuldades", 1.0, r"\b(?:dificuldades (?:financeiras|de tesouraria)|insolvência|(?:não temos|sem|falta de) liquidez)\b"),
     # it
-    ("it_rate", 1.0, r"\b(?:a rate|in rate|rateizzare|rateizzazione|rateale|dilazione|dilazionare|più tempo|proroga"
+    ("it_rate", 1.0, r"\b(?:a rate|in rate|in (?:due|tre|quattro|sei) rate|rate mensili|rateizzare|rateizzazione|rateale|dilazione|dilazionare|più tempo|proroga"
      r"|rinviare il pagamento|piano di rientro)\b"),
     ("it_non_possiamo", 1.0, r"\bnon (?:possiamo|riusciamo a|posso|riesco a)\s+(?:\S+\s+){0,2}?pagare\b"),
-    ("it_difficolta", 0.8, r"\b(?:difficoltà (?:finanziarie|economiche)|problemi di liquidità|concordato|fallimento)\b"),
+    ("it_difficolta", 1.0, r"\b(?:difficoltà (?:finanziarie|economiche)|problemi di liquidità|concordato|fallimento"
+     r"|non abbiamo liquidità|mancanza di liquidità)\b"),
 )
 
 # --- redirect: wrong person, write to someone else ----------------------------------------------
