@@ -345,8 +345,8 @@ DISPUTE = cues(
      r"|\b(?:invoice|bill)\b[^!?]{0,30}\bshows\b[^!?]{0,30}[$€£]\d"),
     ("billed_but", 1.0, r"\b(?:billed|invoiced|charged|charges|bills|has)\b[^!?]{0,60}\b(?:but|whereas|while|however)\b"
      r"[^!?]{0,40}(?:\b(?:only|just|never|actually|we)\b|\d)"),
-    ("only_ordered", 1.0, r"\b(?:we|i)\s+only\s+(?:ordered|received|used|have|had|got|worked|booked|asked for|need"
-     r"|wanted)\b|\bonly\s+(?:worked|used|received|delivered|\d+\s+of\s+the)\b"),
+    ("only_ordered", 1.0, r"\b(?:we|i)\s+only\s+(?:ordered|received|used|worked|booked|asked for|got delivered"
+     r"|(?:have|had|got|need|needed|wanted) \d)\b|\bonly\s+(?:worked|used|received|delivered|\d+\s+of\s+the)\b"),
     ("not_received_goods", 1.0, r"\b(?:never|not|n't|haven'?t|didn'?t|did not|have not|has not|hasn'?t)\s+(?:\S+\s+){0,3}?"
      r"(?:received|got|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed"
      r"|provided|attend(?:ed)?|installed)\b(?![^!?]{0,25}\b(?:invoice|statement|copy|bill|pdf|email|e-mail|link)\b)"),
@@ -364,7 +364,8 @@ DISPUTE = cues(
     ("cancelled", 1.0, r"\b(?:we|i)\s+(?:had\s+)?(?:cancel(?:l)?ed|terminated)\b|\b(?:void|cancel)\s+(?:this\s+|the\s+"
      r"|that\s+|one of (?:them|these|the)\s+|invoice\s+)|\bshould(?:n'?t| not)\s+(?:have\s+)?been\s+"
      r"(?:billed|invoiced|charged)"),
-    ("not_ours", 1.0, r"\b(?:(?:don'?t|do not|doesn'?t|does not) owe|owe (?:you )?nothing|never ordered|did not order|didn'?t order|not our (?:order|po|purchase|invoice|company|account)"
+    ("not_ours", 1.0, r"\b(?:no record of (?:ordering|placing|buying|receiving|this order|any order|this purchase)"
+     r"|(?:don'?t|do not|doesn'?t|does not) owe|owe (?:you )?nothing|never ordered|did not order|didn'?t order|not our (?:order|po|purchase|invoice|company|account)"
      r"|isn'?t (?:us|ours)|not us|doesn'?t belong to us|not (?:a )?customer of|no account with|never (?:done|did) business"
      r"|have never (?:ordered|bought|used))\b"),
     ("missing_discount", 1.0, r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not)\s+(?:reflect|include|show|apply|honou?r)\s+"
@@ -498,7 +499,7 @@ PAYMENT_PLAN = cues(
     ("more_time", 1.0, r"\b(?:more time|extension|push (?:this|it|that|the payment|payment|them)\s+(?:out|back)"
      r"|delay (?:the )?payment|extend (?:the|our) (?:due date|deadline|terms)|(?:give|need|allow|grant|get|have|want"
      r"|ask for|request|take)\s+(?:\S+\s+){0,2}?(?:a few|another|a couple of|an extra|a|\d+|two|three|four|six)\s+"
-     r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|bit longer|little longer|some time to pay|additional time|defer|postpone)\b"),
+     r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|(?:need|give us|give me|have|take|allow us) a (?:little|bit) longer|some time to pay|additional time|defer|postpone)\b"),
     ("cannot_pay", 1.0, r"\b(?:can'?t|cannot|can not|unable to|not able to|not in a position to|won'?t be able to"
      r"|no way (?:we|i) can)\s+(?:\S+\s+){0,3}?(?:pay|make (?:any )?payments?|settle|cover|afford)\b"),
     ("insolvency", 1.0, r"\b(?:entered|in|into|under|gone into|filed for|filing for)\s+(?:\w+\s+)?(?:examinership"
@@ -592,6 +593,13 @@ REDIRECT = cues(
     ("it_non_sono", 1.0, r"\b(?:non sono la persona|non mi occupo|non lavora più|persona sbagliata)\b"),
     ("it_inviare_a", 1.0, r"\b(?:invi\w*|mand\w*|contatt\w*|rivolg\w*|scriv\w*|indirizz\w*)\b[^!?]{0,60}@"),
 )
+
+#: "wrong" is a complaint about a bill only near billing words ("the error happens in the app" is not).
+BILLING_CONTEXT = re.compile(
+    r"\b(?:invoice|bill|billed|billing|charge|charged|price|pricing|amount|total|quantity|qty|rate|fee|vat|tax|notice"
+    r"|statement|reminder|balance|order|item|items|goods|product|products|delivery|delivered|shipped|sent|size|colou?r"
+    r"|model|hours|units|seats|licen[cs]es|credit|discount|figure|sum|account|raised|po|contract|quote)\b"
+    r"|[$€£]\s?\d", re.IGNORECASE)
 
 #: a document, not goods: "the invoice never arrived" asks for a copy, it contests nothing.
 DOCUMENT_WORDS = re.compile(

@@ -179,6 +179,8 @@ def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_neg
                 continue
             if check_negation and _HYPOTHETICAL.search(_clause_before(s.text, m.start(), 30)):
                 continue  # "let me know if it hasn't arrived" is not a complaint
+            if cue.name == "wrong" and not lx.BILLING_CONTEXT.search(s.text):
+                continue  # "wrong" about something else than the bill
             if cue.name in _NOT_RECEIVED and lx.DOCUMENT_WORDS.search(
                     s.text[max(0, m.start() - 40):m.end() + 25]):
                 continue  # the invoice, not the goods, never arrived: a copy request
