@@ -194,7 +194,7 @@ REMITTANCE = cues(
     ("es_hemos_pagado", 1.0, r"\b(?:hemos|he|ha|han|habíamos|ya)\s+(?:\S+\s+){0,2}?(?:pagado|abonado|transferido"
      r"|ingresado|liquidado|saldado|realizado (?:el pago|la transferencia)|efectuado (?:el pago|la transferencia))\b"),
     ("es_hemos_hecho", 1.0, r"\b(?:hemos|he|ya)\s+(?:\S+\s+)?(?:hecho|realizado|efectuado|enviado|mandado|emitido|ordenado)\s+"
-     r"(?:el|la|un|una)\s+(?:pago|transferencia|ingreso|abono|bizum)\b"),
+     r"(?:\S+\s+)?(?:el|la|un|una)\s+(?:pago|transferencia|ingreso|abono|bizum)\b"),
     ("es_pagamos", 1.0, r"\b(?:ya\s+)?(?:os|le|les)\s+(?:pagamos|pagué|abonamos|transferimos|ingresamos)\b"),
     ("es_transferencia_realizada", 1.0, r"\b(?:transferencia|pago|ingreso|abono)\s+(?:\S+\s+){0,2}?"
      r"(?:fue\s+|ha sido\s+|se ha\s+|se\s+)?(?:realizad[oa]|efectuad[oa]|emitid[oa]|enviad[oa]|hech[oa]|hizo|realizó"

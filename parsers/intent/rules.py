@@ -115,8 +115,11 @@ def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int) -> dt.date | None:
     if not future:
         return None
     after = [d for d in future if d.start >= cue_start - 40] or future
-    specific = [d for d in after if d.kind in ("explicit", "weekday", "day_of_month")]
-    return (specific or after)[0].date
+    for kinds in (("explicit",), ("weekday", "day_of_month")):
+        specific = [d for d in after if d.kind in kinds]
+        if specific:
+            return specific[0].date
+    return after[0].date
 
 
 def _is_request(sentence: str, start: int, end: int) -> bool:
