@@ -156,19 +156,19 @@ def message2(body: str, date: str = "Tue, 12 May 2026 10:00:00 +0100", frm: str 
 
 Q = "\n\n-----Original Message-----\nFrom: Credit Control <credit.control@seller.co.uk>\nSent: 11 May 2026 09:00\nSubject: Statement\n\nYour account shows £2,400.00 overdue (INV/2026/00412, INV/2026/00431). Please pay or tell us if you dispute.\n"
 EXTRACTION = [
- (message2("We paid INV/2026/00412 (£1,200.00) on Friday by BACS. The other one, 431, will be paid on the 29th."+Q), ("INV/2026/00412","INV/2026/00431"), dict(intent="remittance_advice", amount="1200.00", currency="GBP", refs=["INV/2026/00412","INV/2026/00431"])),
- (message2("I'll settle both invoices, £2,400 in total, next Wednesday."+Q), ("INV/2026/00412","INV/2026/00431"), dict(intent="promise_to_pay", promise_date="2026-05-13", amount="2400.00", currency="GBP")),
- (message2("Invoice 00431 is for goods we sent back on 2 May. Please issue a credit note."+Q), ("INV/2026/00412","INV/2026/00431"), dict(intent="dispute", refs=["INV/2026/00431"])),
- (message2("Can we pay £600 a month for four months? Trade is very slow."+Q), ("INV/2026/00412","INV/2026/00431"), dict(intent="payment_plan", amount="600.00", currency="GBP")),
- (message2("Please send me a copy of INV-2026-00412, I can't find it."+Q), ("INV/2026/00412","INV/2026/00431"), dict(intent="request_copy", refs=["INV/2026/00412"])),
- (message2("I'm not the right person for this. I've copied in our bookkeeper who will sort it.", cc="Books <books@client.co.uk>"), ("INV/2026/00412",), dict(intent="redirect", redirect_to="books@client.co.uk")),
- (message2("Check #8812 for $3,150.75 was mailed 5/8.", date="Tue, 12 May 2026 10:00:00 -0500", frm="ap@client.com"), ("10442",), dict(intent="remittance_advice", amount="3150.75", currency="USD")),
- (message2("We'll have a check cut on 5/22 for invoice 10442.", date="Tue, 12 May 2026 10:00:00 -0500", frm="ap@client.com"), ("10442",), dict(intent="promise_to_pay", promise_date="2026-05-22", refs=["10442"])),
- (message2("Wir haben die Rechnung RE-2026-1187 am 08.05. überwiesen (Betrag 1.785,00 EUR).", frm="fibu@kunde.de"), ("RE-2026-1187",), dict(intent="remittance_advice", amount="1785.00", currency="EUR", refs=["RE-2026-1187"])),
- (message2("Nous réglerons la facture FC2026-0042 d'un montant de 2 310,00 € le 31 mai.", frm="compta@client.fr"), ("FC2026-0042",), dict(intent="promise_to_pay", promise_date="2026-05-31", amount="2310.00", currency="EUR", refs=["FC2026-0042"])),
- (message2("Hemos realizado hoy la transferencia de 845,50 € correspondiente a la factura 2026/118.", frm="admin@cliente.es"), ("2026/118",), dict(intent="remittance_advice", amount="845.50", currency="EUR", refs=["2026/118"])),
- (message2("Factuur 26-0311 is vandaag betaald, bedrag € 412,00.", frm="admin@klant.nl"), ("26-0311",), dict(intent="remittance_advice", amount="412.00", currency="EUR", refs=["26-0311"])),
- (message2("Paid today, thanks. Total was 1,250.00.", frm="ap@client.co.uk"), ("INV/2026/00412",), dict(intent="remittance_advice")),,
+ (message2("We paid INV/2026/00412 (£1,200.00) on Friday by BACS. The other one, 431, will be paid on the 29th."+Q), ("INV/2026/00412","INV/2026/00431"), {"intent": "remittance_advice", "amount": "1200.00", "currency": "GBP", "refs": ["INV/2026/00412","INV/2026/00431"]}),
+ (message2("I'll settle both invoices, £2,400 in total, next Wednesday."+Q), ("INV/2026/00412","INV/2026/00431"), {"intent": "promise_to_pay", "promise_date": "2026-05-13", "amount": "2400.00", "currency": "GBP"}),
+ (message2("Invoice 00431 is for goods we sent back on 2 May. Please issue a credit note."+Q), ("INV/2026/00412","INV/2026/00431"), {"intent": "dispute", "refs": ["INV/2026/00431"]}),
+ (message2("Can we pay £600 a month for four months? Trade is very slow."+Q), ("INV/2026/00412","INV/2026/00431"), {"intent": "payment_plan", "amount": "600.00", "currency": "GBP"}),
+ (message2("Please send me a copy of INV-2026-00412, I can't find it."+Q), ("INV/2026/00412","INV/2026/00431"), {"intent": "request_copy", "refs": ["INV/2026/00412"]}),
+ (message2("I'm not the right person for this. I've copied in our bookkeeper who will sort it.", cc="Books <books@client.co.uk>"), ("INV/2026/00412",), {"intent": "redirect", "redirect_to": "books@client.co.uk"}),
+ (message2("Check #8812 for $3,150.75 was mailed 5/8.", date="Tue, 12 May 2026 10:00:00 -0500", frm="ap@client.com"), ("10442",), {"intent": "remittance_advice", "amount": "3150.75", "currency": "USD"}),
+ (message2("We'll have a check cut on 5/22 for invoice 10442.", date="Tue, 12 May 2026 10:00:00 -0500", frm="ap@client.com"), ("10442",), {"intent": "promise_to_pay", "promise_date": "2026-05-22", "refs": ["10442"]}),
+ (message2("Wir haben die Rechnung RE-2026-1187 am 08.05. überwiesen (Betrag 1.785,00 EUR).", frm="fibu@kunde.de"), ("RE-2026-1187",), {"intent": "remittance_advice", "amount": "1785.00", "currency": "EUR", "refs": ["RE-2026-1187"]}),
+ (message2("Nous réglerons la facture FC2026-0042 d'un montant de 2 310,00 € le 31 mai.", frm="compta@client.fr"), ("FC2026-0042",), {"intent": "promise_to_pay", "promise_date": "2026-05-31", "amount": "2310.00", "currency": "EUR", "refs": ["FC2026-0042"]}),
+ (message2("Hemos realizado hoy la transferencia de 845,50 € correspondiente a la factura 2026/118.", frm="admin@cliente.es"), ("2026/118",), {"intent": "remittance_advice", "amount": "845.50", "currency": "EUR", "refs": ["2026/118"]}),
+ (message2("Factuur 26-0311 is vandaag betaald, bedrag € 412,00.", frm="admin@klant.nl"), ("26-0311",), {"intent": "remittance_advice", "amount": "412.00", "currency": "EUR", "refs": ["26-0311"]}),
+ (message2("Paid today, thanks. Total was 1,250.00.", frm="ap@client.co.uk"), ("INV/2026/00412",), {"intent": "remittance_advice"}),
 ]
 
 
