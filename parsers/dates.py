@@ -375,7 +375,9 @@ def parse_date_phrase(phrase: str, sent: dt.date, languages: list[str]) -> dt.da
 
 _BACK_CUE = re.compile(
     r"\b(?:back|return(?:ing)?|returns|me incorporo|me incorporaré|incorporaré|reincorporo|de regreso|estaré de vuelta"
-    r"|regresaré|a partir del|à partir du|dal|a partir de|reopen(?:s|ing)?|available again|in the office (?:on|from)|de retour|retour"
+    r"|regresaré|a partir del|à partir du|dal|a partir de|rientrerò|rientreremo|rientra|rientro|tornerò|sarò in ufficio"
+    r"|de regresso|regresso|volto a|estarei de volta|voltarei|weer op kantoor|weer bereikbaar|terug op|ben terug"
+    r"|reopen(?:s|ing)?|available again|in the office (?:on|from)|de retour|retour"
     r"|rentre|reviens|wieder|zurück|ab dem|ab|terug|weer aanwezig|weer op kantoor|vanaf|de vuelta|regreso|vuelvo"
     r"|volveré|estaré de nuevo|de volta|regresso|volto|rientro|di ritorno|sarò di nuovo|torno)\b", re.IGNORECASE)
 _UNTIL_CUE = re.compile(r"\b(?:until|till|through|jusqu'au|jusqu'à|bis|hasta|tot en met|tot|até|fino al|fino a)\b",

@@ -84,3 +84,19 @@ def test_return_dates() -> None:
     assert find_return_date("I'm back on Monday, April 6.", sent) == dt.date(2026, 4, 6)
     assert find_return_date("sono fuori ufficio fino al 10 aprile compreso", sent) == dt.date(2026, 4, 13)
     assert find_return_date("I am away.", sent) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I will return on 18 May.", "2026-05-18"),
+    ("Je serai de retour le 18 mai.", "2026-05-18"),
+    ("Ich bin ab dem 18.05. wieder im Büro.", "2026-05-18"),
+    ("Estaré de vuelta el 18 de mayo.", "2026-05-18"),
+    ("Ik ben vanaf 18 mei weer aanwezig.", "2026-05-18"),
+    ("Estarei de volta a 18 de maio.", "2026-05-18"),
+    ("Rientrerò in ufficio il 18 maggio.", "2026-05-18"),
+    ("I am on annual leave until Friday 15 May inclusive.", "2026-05-18"),
+    ("Je suis absente jusqu'au 15 mai inclus.", "2026-05-18"),
+    ("Ich bin bis 15.05. nicht erreichbar.", "2026-05-15"),
+])
+def test_return_dates_in_seven_languages(text: str, expected: str) -> None:
+    assert find_return_date(text, dt.date(2026, 5, 12)) == dt.date.fromisoformat(expected)
