@@ -157,7 +157,14 @@ REMITTANCE = cues(
     ("sent_payment", 1.0, r"\b(?:sent|wired|mailed|posted|transferred|remitted|initiated|released|issued|submitted"
      r"|processed|made|did)\s+(?:\S+\s+){0,3}?(?:payments?|transfer|wire|ach|eft|bacs|check|cheque|funds|money"
      r"|remittance|the balance)\b"),
-    ("went_out", 1.0, r"\b(?:went|gone)\s+out\b"),
+    ("went_out", 1.0, r"\b(?:went|gone)\s+(?:out|across|over|through)\b"),
+    ("payment_cleared", 1.0, r"\b(?:payment|transfer|funds|money|cheque|check|wire|ach|eft|bacs|remittance)\b(?:\s+\S+){0,4}?"
+     r"\s+(?:cleared|landed|arrived|hit|reached|went through|was received|were received)\b"),
+    ("terse_done", 1.0, r"^(?:(?:payment|transfer|wire|ach|eft|bacs|invoice|balance|it|this|both|all|amount)\s+(?:\S+\s+){0,2}?"
+     r"(?:processed|sent|made|paid|issued|released|submitted|settled|done|completed|transferred|wired|remitted)"
+     r"|(?:settled|paid|cleared|transferred|wired|remitted|sent))\b"),
+    ("included_in_payment", 1.0, r"\b(?:was|were|has been|have been)\s+included\s+in\s+(?:our|the|a)\s+(?:\S+\s+)?(?:payment"
+     r"|remittance|transfer|payment run|bacs|ach|eft|check run|cheque run|batch)"),
     ("released_in_run", 1.0, r"\b(?:released|included|processed|paid)\s+(?:\S+\s+){0,2}?(?:in|with|on)\s+(?:our|the)"
      r"\s+(?:last|latest|previous|recent|\w+'s)\s+(?:\w+\s+)?(?:payment|pay|check|cheque|ach|eft|bacs)?\s*(?:run|batch|cycle)"),
     ("cheque_in_mail", 1.0, r"\b(?:check|cheque)\b[^!?]{0,40}\b(?:in the (?:mail|post)|mailed|posted)\b"),
@@ -279,7 +286,7 @@ PROMISE = cues(
      r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen)\b"),
     ("de_ueberweisen_wir", 1.0, r"\b(?:überweisen|zahlen|begleichen|bezahlen|veranlassen)\s+wir\b"
      r"|\b(?:wir|ich)\s+(?:\S+\s+)?(?:überweisen|überweise|zahlen|zahle|bezahlen|bezahle|begleichen|begleiche)\b"),
-    ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung|betrag|geld)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt"
+    ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung|betrag|geld)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt|folgt"
      r"|ist (?:für|am)|ist (?:eingeplant|vorgesehen|terminiert))\b"),
     ("de_sie_erhalten", 1.0, r"\b(?:sie|ihr)\s+(?:erhalten|bekommen|haben)\s+(?:die|ihre|unsere|den|das)\s+(?:zahlung|überweisung"
      r"|betrag|geld)"),
@@ -332,10 +339,15 @@ PROMISE = cues(
 
 DISPUTE = cues(
     ("dispute_word", 1.0, r"\b(?:dispute|disputing|disputed|contest|contesting|contested|challenge the|object to"
-     r"|disagree)\b"),
+     r"|disagree|querying (?:this|the|your|these)|query (?:this|the) (?:invoice|charge|bill)|raising a query)\b"),
+    ("not_agreed", 1.0, r"\b(?:never agreed|did not agree|didn'?t agree|not agreed|wasn'?t agreed|weren'?t agreed"
+     r"|(?:did not|didn'?t|never) (?:authori[sz]e|approve|sign off)|not (?:authori[sz]ed|approved)|unauthori[sz]ed"
+     r"|(?:higher|more) than (?:agreed|quoted|our agreement|the agreement|the quote|our quote|the contract|contracted"
+     r"|the price list|our price list))\b"),
     ("not_paying", 1.0, r"\b(?:not|won'?t|will not|refuse to|not going to)\s+(?:be\s+)?(?:paying|pay)\s+(?:for|the|this"
      r"|that|it|\$|€|£)"),
-    ("withhold", 1.0, r"\b(?:withhold(?:ing)?|hold(?:ing)? back|on hold until)\b[^!?]{0,30}\bpayment\b"),
+    ("withhold", 1.0, r"\b(?:holding (?:the |our |any )?payments?|hold (?:the |our )?payments?|payment on hold"
+     r"|put (?:the )?payment on hold)\b|\b(?:withhold(?:ing)?|hold(?:ing)? back|on hold until)\b[^!?]{0,30}\bpayment\b"),
     ("wrong", 1.0, r"\b(?:wrong(?!\s+(?:person|contact|address|e-?mail|department|mailbox|company|recipient|inbox))"
      r"|incorrect|inaccurate|erroneous|in error|by mistake|overcharged|overbilled|over-?charged"
      r"|doesn'?t match|does not match|don'?t match|do not match|doesn'?t make sense|does not make sense"
@@ -348,7 +360,7 @@ DISPUTE = cues(
     ("only_ordered", 1.0, r"\b(?:we|i)\s+only\s+(?:ordered|received|used|worked|booked|asked for|got delivered"
      r"|(?:have|had|got|need|needed|wanted) \d)\b|\bonly\s+(?:worked|used|received|delivered|\d+\s+of\s+the)\b"),
     ("not_received_goods", 1.0, r"\b(?:never|not|n't|haven'?t|didn'?t|did not|have not|has not|hasn'?t)\s+(?:\S+\s+){0,3}?"
-     r"(?:received|got|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed"
+     r"(?:received|got|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed|finished"
      r"|provided|attend(?:ed)?|installed)\b(?![^!?]{0,25}\b(?:invoice|statement|copy|bill|pdf|email|e-mail|link)\b)"),
     ("never_arrived", 1.0, r"\b(?:never|not)\s+(?:arrived|showed up|turned up|delivered|came)\b"),
     ("damaged", 1.0, r"\b(?:damaged|broken|cracked|defective|faulty|already expired|(?:arrived|delivered|were|was|is|are)"
@@ -441,6 +453,9 @@ DISPUTE = cues(
 REQUEST_COPY = cues(
     ("resend", 1.0, r"\b(?:re-?send|send (?:it|them|this|that|me|us|through|over)?\s*(?:\S+\s+){0,4}?again"
      r"|send (?:me|us) (?:a |the )?(?:copy|copies|pdf|duplicate)|re-?issue|send (?:it|the invoice|them) (?:over|through))\b"),
+    ("itemised", 1.0, r"\b(?:itemi[sz]ed|detailed|updated) (?:invoice|statement|bill|breakdown)|\bbreakdown of\b"),
+    ("readdress", 1.0, r"\b(?:re-?address(?:ed)?|re-?issued? (?:to|in the name of|for)|made out to|addressed to our"
+     r"|in the name of our)\b"),
     ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:invoice|bill"
      r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato) pdf\b"),
     ("statement", 0.9, r"\b(?:send|need|provide|forward|want|like)\b[^!?]{0,40}\b(?:statement|statement of account"
@@ -486,6 +501,8 @@ PAYMENT_PLAN = cues(
     ("instalments", 1.0, r"\b(?:instal(?:l)?ments?|payment plan|payment schedule|payment arrangement|partial payments?"
      r"|part payments?|monthly payments|weekly payments|fortnightly payments|in (?:two|three|four|2|3|4) (?:payments"
      r"|parts|goes|tranches))\b"),
+    ("smaller_amounts", 1.0, r"\b(?:in|into) (?:smaller|monthly|weekly|fortnightly|regular) (?:amounts|payments|chunks|parts"
+     r"|instal)|\bover the (?:next|coming) (?:few|couple of|\d+|two|three|four|six) (?:weeks|months)\b"),
     ("split", 1.0, r"\b(?:split|spread|break up|stagger|divide)\s+(?:\S+\s+){0,4}?(?:into|over|across|in)\b"
      r"|\bsplit (?:it|this|the|that|them|these)\b"),
     ("when_we_can", 1.0, r"\b(?:as soon as (?:we|i) (?:can|are able|am able)|when (?:we|i) can|when funds allow"
@@ -499,7 +516,7 @@ PAYMENT_PLAN = cues(
     ("more_time", 1.0, r"\b(?:more time|extension|push (?:this|it|that|the payment|payment|them)\s+(?:out|back)"
      r"|delay (?:the )?payment|extend (?:the|our) (?:due date|deadline|terms)|(?:give|need|allow|grant|get|have|want"
      r"|ask for|request|take)\s+(?:\S+\s+){0,2}?(?:a few|another|a couple of|an extra|a|\d+|two|three|four|six)\s+"
-     r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|(?:need|give us|give me|have|take|allow us) a (?:little|bit) longer|some time to pay|additional time|defer|postpone)\b"),
+     r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|(?:need|give us|give me|have|take|allow us) a (?:little|bit) longer|need (?:until|till)|some time to pay|additional time|defer|postpone)\b"),
     ("cannot_pay", 1.0, r"\b(?:can'?t|cannot|can not|unable to|not able to|not in a position to|won'?t be able to"
      r"|no way (?:we|i) can)\s+(?:\S+\s+){0,3}?(?:pay|make (?:any )?payments?|settle|cover|afford)\b"),
     ("insolvency", 1.0, r"\b(?:entered|in|into|under|gone into|filed for|filing for)\s+(?:\w+\s+)?(?:examinership"

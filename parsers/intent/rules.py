@@ -37,6 +37,7 @@ class Hit:
     text: str
     sentence: int
     date: dt.date | None = None
+    hedged: bool = False
 
 
 def _clause_before(sentence: str, start: int, width: int = 45) -> str:
@@ -152,8 +153,9 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
             date = _promise_date(doc, s, m.start())
             if date is None:
                 continue
-            weight = cue.weight * (0.75 if lx.HEDGE.search(s.text) else 1.0)
-            hits.append(Hit(cue.name, Intent.PROMISE_TO_PAY, weight, s.text[m.start():m.end()], s.index, date))
+            hedged = bool(lx.HEDGE.search(s.text))  # "should be able to", "hopefully": still a promise, less sure
+            hits.append(Hit(cue.name, Intent.PROMISE_TO_PAY, cue.weight, s.text[m.start():m.end()], s.index, date,
+                            hedged))
     return hits
 
 
