@@ -153,7 +153,8 @@ REMITTANCE = cues(
     ("payment_made", 1.0, r"\b(?:payment|transfer|wire|ach|eft|bacs|chaps|sepa|remittance|funds|money|check|cheque"
      r"|transaction|deposit)s?\s+(?:\S+\s+){0,3}?(?:was|were|has been|have been|had been|went|got|is|are)\s+"
      r"(?:\S+\s+){0,2}?(?:made|sent|issued|released|initiated|processed|submitted|transferred|mailed|posted|wired"
-     r"|executed|completed|through|out|included|deposited|on (?:its|the) way)\b"),
+     r"|executed|completed|through|out|included|deposited|banked|cashed|presented|on (?:its|the) way)\b"),
+    ("cheque_banked", 1.0, r"\b(?:you|your bank|your team)\s+(?:have\s+|has\s+)?(?:already\s+)?(?:banked|cashed|deposited)\b"),
     ("sent_payment", 1.0, r"\b(?:sent|wired|mailed|posted|transferred|remitted|initiated|released|issued|submitted"
      r"|processed|made|did)\s+(?:\S+\s+){0,3}?(?:payments?|transfer|wire|ach|eft|bacs|check|cheque|funds|money"
      r"|remittance|the balance)\b"),
@@ -236,6 +237,7 @@ REMITTANCE = cues(
 
 _STRONG = (r"pay|paid|settle|settled|remit|remitted|wire|wired|transfer|transferred|clear|cleared|go out|be paid"
            r"|be credited|be deposited|reach you|hit your account|be with you|be in your account|be on (?:its|the) way"
+           r"|be paying|be making (?:the |a |full )?payment|be sending|be transferring|be settling|be wiring|be clearing"
            r"|be settled|be sent|be cleared|be processed|be issued|be released|be transferred|be wired|be mailed"
            r"|be remitted|be in the mail|be posted|be made|be done")
 _WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|have|do|schedule|arrange|deposit|post"
@@ -261,7 +263,9 @@ PROMISE = cues(
     ("payment_run", 1.0, r"\b(?:on|in|into|with|for)\s+(?:our|the|this|\w+'s)\s+(?:\S+\s+){0,2}?(?:payment|pay|check"
      r"|cheque|ach|eft|bacs|warrant|supplier)?\s*(?:run|batch|cycle)\b"),
     ("goes_out", 1.0, r"\b(?:checks?|cheques?|payments?|funds|money|it|they|these|this|both|transfer|wire)\s+"
-     r"(?:\S+\s+){0,2}?(?:go|goes|leave|leaves)\s+out\b"),
+     r"(?:\S+\s+){0,2}?(?:go|goes|leave|leaves)\s+out\b"
+     r"|\b(?:due|set|scheduled|planned|booked) to (?:go out|be paid|be sent|be made|leave|be released|be processed)\b"
+     r"|\b(?:is|are|will be) going out\b"),
     ("funds_land", 1.0, r"\b(?:funds|money|payment|transfer|wire|it)\s+(?:should|will|ought to|is going to)\s+"
      r"(?:land|arrive|reach|hit|be (?:with|in|there))\b"),
     ("can_get_you", 0.9, r"\bcan (?:get|send|transfer|wire|pay)\s+(?:you\s+)?(?:the\s+)?(?:[$€£]|\d|payment|it|the money"
@@ -351,7 +355,7 @@ DISPUTE = cues(
     ("wrong", 1.0, r"\b(?:wrong(?!\s+(?:person|contact|address|e-?mail|department|mailbox|company|recipient|inbox))"
      r"|incorrect|inaccurate|erroneous|in error|by mistake|overcharged|overbilled|over-?charged"
      r"|doesn'?t match|does not match|don'?t match|do not match|doesn'?t make sense|does not make sense"
-     r"|not what we (?:ordered|agreed)|not as (?:quoted|agreed))\b"),
+     r"|not what we (?:ordered|agreed|were (?:quoted|promised|told))|not as (?:quoted|agreed|ordered))\b"),
     ("quoted_vs_invoiced", 1.0, r"\b(?:quoted|agreed|contract(?:ed)?|agreement says|quote says)\b[^!?]{0,80}\b(?:but|whereas"
      r"|while|however|yet)\b[^!?]{0,60}\b(?:invoice|bill|charged|shows|billed)"
      r"|\b(?:invoice|bill)\b[^!?]{0,30}\bshows\b[^!?]{0,30}[$€£]\d"),
@@ -360,12 +364,16 @@ DISPUTE = cues(
     ("only_ordered", 1.0, r"\b(?:we|i)\s+only\s+(?:ordered|received|used|worked|booked|asked for|got delivered"
      r"|(?:have|had|got|need|needed|wanted) \d)\b|\bonly\s+(?:worked|used|received|delivered|\d+\s+of\s+the)\b"),
     ("not_received_goods", 1.0, r"\b(?:never|not|n't|haven'?t|didn'?t|did not|have not|has not|hasn'?t)\s+(?:\S+\s+){0,3}?"
-     r"(?:received|got|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed|finished"
+     r"(?:received|got|had|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed|finished"
      r"|provided|attend(?:ed)?|installed)\b(?![^!?]{0,25}\b(?:invoice|statement|copy|bill|pdf|email|e-mail|link)\b)"),
+    ("awaiting_goods", 1.0, r"\b(?:still (?:outstanding|missing|to come|waiting (?:for|on) (?:the )?(?:rest|remainder|goods"
+     r"|delivery|order|parts|items|balance of the order))|yet to (?:receive|arrive|be delivered|be shipped)"
+     r"|(?:rest|remainder|balance) of the (?:order|goods|delivery) (?:has not|hasn'?t|never))\b"),
     ("never_arrived", 1.0, r"\b(?:never|not)\s+(?:arrived|showed up|turned up|delivered|came)\b"),
+    ("not_working", 1.0, r"\b(?:not working|doesn'?t work|does not work|stopped working|won'?t work)\b"),
     ("damaged", 1.0, r"\b(?:damaged|broken|cracked|defective|faulty|already expired|(?:arrived|delivered|were|was|is|are)"
      r" (?:\w+ )?(?:expired|out of date|past (?:the|their) (?:expiry|use-by))|spoiled|spoilt|dented|torn|leaking|unusable"
-     r"|not working|doesn'?t work|stopped working|poor quality|substandard)\b"),
+     r"|poor quality|substandard)\b"),
     ("returned", 0.8, r"\b(?:returned|sent back|send back|rma|return authori[sz]ation|ra#)\b"),
     ("credit_note", 0.8, r"\b(?:credit note|credit memo|issue (?:us )?a credit|credit (?:us|it|for|the difference|that)"
      r"|please credit|a credit for|waiting (?:on|for) (?:the|a|our) credit|refund|corrected invoice|revised invoice|re-?issue (?:it )?(?:at|for|without)"
@@ -452,13 +460,13 @@ DISPUTE = cues(
 
 REQUEST_COPY = cues(
     ("resend", 1.0, r"\b(?:re-?send|send (?:it|them|this|that|me|us|through|over)?\s*(?:\S+\s+){0,4}?again"
-     r"|send (?:me|us) (?:a |the )?(?:copy|copies|pdf|duplicate)|re-?issue|send (?:it|the invoice|them) (?:over|through))\b"),
+     r"|send (?:me |us |over |through )?(?:a |the |an )?(?:copy|copies|pdf|duplicate)|re-?issue|send (?:it|the invoice|them) (?:over|through))\b"),
     ("itemised", 1.0, r"\b(?:itemi[sz]ed|detailed|updated) (?:invoice|statement|bill|breakdown)|\bbreakdown of\b"),
     ("readdress", 1.0, r"\b(?:re-?address(?:ed)?|re-?issued? (?:to|in the name of|for)|made out to|addressed to our"
      r"|in the name of our)\b"),
     ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:invoice|bill"
      r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato) pdf\b"),
-    ("statement", 0.9, r"\b(?:send|need|provide|forward|want|like)\b[^!?]{0,40}\b(?:statement|statement of account"
+    ("statement", 1.0, r"\b(?:send|need|provide|forward|want|like|have|get|receive|request)\b[^!?]{0,40}\b(?:statement|statement of account"
      r"|account statement|proof of delivery|pod|delivery note|timesheets?|backup|back-up|documentation|breakdown)\b"),
     ("tax_form", 1.0, r"\b(?:w-?9|w-?8(?:ben)?(?:-e)?|1099|tax id|vat certificate|certificate of insurance|coi)\b"),
     ("bank_details", 1.0, r"\b(?:bank(?:ing)? details|account details|remit-?to|wire instructions|payment instructions"
@@ -498,7 +506,8 @@ REQUEST_COPY = cues(
 # --- payment plan: instalments, more time, hardship ------------------------------------------------
 
 PAYMENT_PLAN = cues(
-    ("instalments", 1.0, r"\b(?:instal(?:l)?ments?|payment plan|payment schedule|payment arrangement|partial payments?"
+    ("instalments", 1.0, r"\b(?:(?:two|2) halves|in halves|in (?:two|three|four|2|3|4) (?:lots|stages|chunks)|in stages"
+     r"|instal(?:l)?ments?|payment plan|payment schedule|payment arrangement|partial payments?"
      r"|part payments?|monthly payments|weekly payments|fortnightly payments|in (?:two|three|four|2|3|4) (?:payments"
      r"|parts|goes|tranches))\b"),
     ("smaller_amounts", 1.0, r"\b(?:in|into) (?:smaller|monthly|weekly|fortnightly|regular) (?:amounts|payments|chunks|parts"
@@ -516,13 +525,13 @@ PAYMENT_PLAN = cues(
     ("more_time", 1.0, r"\b(?:more time|extension|push (?:this|it|that|the payment|payment|them)\s+(?:out|back)"
      r"|delay (?:the )?payment|extend (?:the|our) (?:due date|deadline|terms)|(?:give|need|allow|grant|get|have|want"
      r"|ask for|request|take)\s+(?:\S+\s+){0,2}?(?:a few|another|a couple of|an extra|a|\d+|two|three|four|six)\s+"
-     r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|(?:need|give us|give me|have|take|allow us) a (?:little|bit) longer|need (?:until|till)|some time to pay|additional time|defer|postpone)\b"),
+     r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|(?:need|give us|give me|have|take|allow us) a (?:little|bit) longer|need (?:until|till)|can (?:it|this|that|they|payment) wait|wait (?:until|till) (?:next|the end)|some time to pay|additional time|defer|postpone)\b"),
     ("cannot_pay", 1.0, r"\b(?:can'?t|cannot|can not|unable to|not able to|not in a position to|won'?t be able to"
      r"|no way (?:we|i) can)\s+(?:\S+\s+){0,3}?(?:pay|make (?:any )?payments?|settle|cover|afford)\b"),
     ("insolvency", 1.0, r"\b(?:entered|in|into|under|gone into|filed for|filing for)\s+(?:\w+\s+)?(?:examinership"
      r"|administration|liquidation|receivership|insolvency|bankruptcy|chapter 11|voluntary arrangement)\b"
      r"|\b(?:insolvent|bankrupt|the examiner|the liquidator|the administrator|the receiver)\b"),
-    ("hardship", 1.0, r"\b(?:cash ?flow|cash is tight|money'?s tight|money is tight|tight (?:right now|at the moment"
+    ("hardship", 1.0, r"\b(?:stretched|strapped for cash|squeezed|cash ?flow|cash is tight|money'?s tight|money is tight|tight (?:right now|at the moment"
      r"|this month)|hardship|struggling|difficult (?:time|period|month)|short on (?:cash|funds|money)"
      r"|(?:business|trade|sales|things|work|it|season)\s+(?:has been|have been|is|'s been|was)\s+(?:\S+\s+)?(?:slow|rough"
      r"|quiet|tough)|behind (?:on|with) (?:payments|bills|our)|lost (?:a|our) (?:major|big|large|biggest)|runway"

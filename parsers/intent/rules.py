@@ -165,7 +165,7 @@ _SELF_NEGATING = {"not_paying", "fr_pas_concerne", "es_no_pagaremos", "de_nicht_
                   "it_non_ricevuto", "cancelled", "nl_klopt_niet", "de_fehlerhaft", "fr_erreur", "wrong"}
 
 
-_NOT_RECEIVED = {"not_received_goods", "never_arrived", "fr_non_recu", "de_nicht_geliefert", "es_no_recibido",
+_NOT_RECEIVED = {"not_received_goods", "never_arrived", "not_working", "fr_non_recu", "de_nicht_geliefert", "es_no_recibido",
                  "nl_niet_ontvangen", "pt_nao_recebido", "it_non_ricevuto"}
 
 _HYPOTHETICAL = re.compile(r"\b(?:if|in case|should it|falls|wenn|si|s'il|als|indien|se|caso|qualora|whether|ob)\b",
