@@ -203,16 +203,18 @@ REMITTANCE = cues(
      r"|ingresado|liquidado|saldado|realizado (?:el pago|la transferencia)|efectuado (?:el pago|la transferencia))\b"),
     ("es_hemos_hecho", 1.0, r"\b(?:hemos|he|ya)\s+(?:\S+\s+)?(?:hecho|realizado|efectuado|enviado|mandado|emitido|ordenado)\s+"
      r"(?:\S+\s+)?(?:el|la|un|una)\s+(?:pago|transferencia|ingreso|abono|bizum)\b"),
-    ("es_pagamos", 1.0, r"\b(?:ya\s+)?(?:os|le|les)\s+(?:pagamos|pagué|abonamos|transferimos|ingresamos)\b"),
+    ("es_pagamos", 1.0, r"\b(?:ya\s+)?(?:os|le|les|te)\s+(?:lo\s+|la\s+|los\s+|las\s+)?(?:pagamos|pagué|abonamos"
+     r"|transferimos|ingresamos)\b"),
     ("es_transferencia_realizada", 1.0, r"\b(?:transferencia|pago|ingreso|abono)\s+(?:\S+\s+){0,2}?"
      r"(?:fue\s+|ha sido\s+|se ha\s+|se\s+)?(?:realizad[oa]|efectuad[oa]|emitid[oa]|enviad[oa]|hech[oa]|hizo|realizó"
      r"|efectuó|envió|mandó|hicimos|realizamos|efectuamos)\b"),
     ("es_justificante", 1.0, r"\b(?:justificante|comprobante|resguardo)\s+de(?:l)?\s+(?:la\s+)?(?:transferencia|pago)\b"),
     ("es_esta_pagada", 1.0, r"\b(?:está|están|fue|fueron|ha sido|han sido)\s+(?:ya\s+)?(?:pagad[oa]s?|abonad[oa]s?"
-     r"|liquidad[oa]s?|saldad[oa]s?|transferid[oa]s?)\b"),
+     r"|liquidad[oa]s?|saldad[oa]s?|transferid[oa]s?|hech[oa]s? (?:la|el) (?:transferencia|pago|ingreso))\b"),
     # nl
     ("nl_betaald", 1.0, r"\b(?:is|zijn|hebben|heb|heeft|werd|werden|al)\b[^!?]{0,60}?\b(?:betaald|voldaan|overgemaakt"
      r"|overgeboekt|gestort)\b"),
+    ("nl_deur_uit", 1.0, r"\b(?:de deur uit(?: gegaan)?|is (?:\S+\s+){0,3}?(?:uitgegaan|verstuurd|verzonden|overgeboekt))\b"),
     ("nl_betaalbewijs", 1.0, r"\b(?:betaalbewijs|betalingsbewijs|betalingsbevestiging|bewijs van betaling)\b"),
     # pt
     ("pt_foi_pago", 1.0, r"\b(?:já\s+)?(?:foi|foram|está|estão|temos|tenho|já)\s+(?:\S+\s+){0,2}?(?:pag[oa]s?"
@@ -272,6 +274,7 @@ PROMISE = cues(
      r"|funds|something|part)"),
     ("promise_word", 0.5, r"\b(?:promise|i promise|you have my word|guaranteed)\b"),
     # fr
+    ("fr_je_m_en_occupe", 1.0, r"\b(?:je m'en|nous nous en|on s'en) (?:occupe|occupons|charge|chargeons)\b"),
     ("fr_allons_payer", 1.0, r"\b(?:je|nous|on)\s+(?:vais|allons|va)\s+(?:\S+\s+){0,2}?(?:payer|régler|virer|verser"
      r"|procéder|faire (?:le|un) (?:virement|paiement|règlement)|effectuer|envoyer|solder)"),
     ("fr_futur", 1.0, r"\b(?:payerons|paierons|réglerons|virerons|verserons|procéderons|effectuerons|ferons"
@@ -288,6 +291,7 @@ PROMISE = cues(
     # de
     ("de_werden_begleichen", 1.0, r"\b(?:werden|werde|wird|möchten|wollen)\b[^!?]{0,70}?\b(?:begleichen|bezahlen|zahlen"
      r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen)\b"),
+    ("de_kuemmere_mich", 1.0, r"\b(?:ich kümmere mich|wir kümmern uns|ich erledige das|wir erledigen das)\b"),
     ("de_ueberweisen_wir", 1.0, r"\b(?:überweisen|zahlen|begleichen|bezahlen|veranlassen)\s+wir\b"
      r"|\b(?:wir|ich)\s+(?:\S+\s+)?(?:überweisen|überweise|zahlen|zahle|bezahlen|bezahle|begleichen|begleiche)\b"),
     ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung|betrag|geld)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt|folgt"
@@ -296,6 +300,7 @@ PROMISE = cues(
      r"|betrag|geld)"),
     ("de_zahlungslauf", 0.8, r"\b(?:im|mit dem|beim)\s+(?:nächsten\s+)?zahlungslauf\b"),
     # es
+    ("es_me_encargo", 1.0, r"\b(?:me encargo|nos encargamos|me ocupo|nos ocupamos|lo soluciono|lo solucionamos)\b"),
     ("es_futuro", 1.0, r"\b(?:pagaremos|pagaré|abonaremos|transferiremos|liquidaremos|realizaremos|efectuaremos"
      r"|haremos|enviaremos|ingresaremos|saldaremos)\b"),
     ("es_vamos_a_pagar", 1.0, r"\b(?:vamos|voy) a (?:pagar|abonar|transferir|realizar|hacer|liquidar|ingresar|enviar)"),
@@ -308,6 +313,7 @@ PROMISE = cues(
     ("es_os_pago", 1.0, r"\b(?:os|le|les|te) (?:lo |la )?(?:pago|pagamos|transfiero|transferimos|ingreso|ingresamos|hago|hacemos"
      r"|mando|mandamos|envío|enviamos|abono|abonamos)\b"),
     # nl
+    ("nl_ik_regel", 1.0, r"\b(?:ik regel het|wij regelen het|we regelen het|ik zorg ervoor|wij zorgen ervoor|ik pak het op)\b"),
     ("nl_zullen_betalen", 1.0, r"\b(?:zal|zullen|ga|gaan)\b[^!?]{0,50}?\b(?:betalen|overmaken|voldoen|overboeken"
      r"|betaald|overgemaakt|voldaan)\b"),
     ("nl_wij_betalen", 1.0, r"\b(?:wij|we|ik)\s+(?:\S+\s+){0,1}?(?:betalen|betaal|maken|maak|voldoen|voldoe|boeken|boek"
@@ -317,6 +323,7 @@ PROMISE = cues(
     ("nl_u_ontvangt", 1.0, r"\b(?:u |je )?(?:ontvangt|krijgt)\s+(?:de|het|uw)\s+(?:betaling|bedrag|geld|overboeking)"),
     ("nl_wordt_betaald", 1.0, r"\bwordt\b[^!?]{0,50}?\b(?:betaald|overgemaakt|voldaan)\b"),
     # pt
+    ("pt_trato_disso", 1.0, r"\b(?:eu trato disso|tratamos disso|vou tratar disso|vamos tratar disso)\b"),
     ("pt_futuro", 1.0, r"\b(?:pagaremos|pagarei|transferiremos|liquidaremos|efetuaremos|faremos|enviaremos"
      r"|regularizaremos)\b"),
     ("pt_vamos_pagar", 1.0, r"\b(?:vamos|vou) (?:pagar|transferir|liquidar|efetuar|fazer|regularizar|enviar)"),
@@ -328,6 +335,7 @@ PROMISE = cues(
      r"|valor|montante)"),
     ("pt_sera_pago", 1.0, r"\b(?:será|serão|vai ser|vão ser) (?:pag|liquidad|transferid|efetuad|regularizad)"),
     # it
+    ("it_me_ne_occupo", 1.0, r"\b(?:me ne occupo|ce ne occupiamo|ci penso io|provvedo)\b"),
     ("it_futuro", 1.0, r"\b(?:pagheremo|pagherò|salderemo|effettueremo|provvederemo|faremo|invieremo|verseremo"
      r"|disporremo)\b"),
     ("it_presente", 1.0, r"\b(?:faccio|facciamo|pago|paghiamo|invio|inviamo|disponiamo|dispongo|saldo|saldiamo)\s+"
@@ -403,18 +411,23 @@ DISPUTE = cues(
      r"(?:paierons|payerons|réglerons) pas|refusons de (?:payer|régler))\b"),
     ("fr_non_recu", 1.0, r"\b(?:pas|jamais|non|rien)\s+(?:été\s+)?(?:reçu|reçue|reçus|livré|livrée|livrés|effectué|réalisé"
      r"|commandé|commandée)s?\b(?![^!?]{0,20}\b(?:facture|relevé|copie)\b)"),
+    ("fr_attendons_livraison", 1.0, r"\battend(?:ons|s) (?:toujours|encore) (?:la|les|notre|nos) (?:livraison|marchandise"
+     r"|commande|pièces|produits)"),
+    ("fr_pas_correct", 1.0, r"\b(?:n'est pas (?:correct|juste|bon)|ne sont pas (?:correct|justes|bons)|trop élevé)"),
     ("fr_abime", 1.0, r"\b(?:incomplète?s?|manquante?s?|endommagée?s?|abîmée?s?|cassée?s?|défectueux|défectueuse|périmée?s?|détériorée?s?"
      r"|non conforme)\b"),
     ("fr_avoir", 0.8, r"\b(?:un avoir|d'avoir|l'avoir|note de crédit|annuler la facture|annulation de la facture)\b"),
     # de
     ("de_reklamation", 1.0, r"\b(?:reklamation|reklamieren|beanstanden|beanstandung|widerspruch|widersprechen"
      r"|bestreiten|einspruch)\b"),
-    ("de_fehlerhaft", 1.0, r"\b(?:fehlerhaft|falsch|nicht korrekt|inkorrekt|stimmt nicht|stimmen nicht|zu viel berechnet"
+    ("de_fehlerhaft", 1.0, r"\b(?:fehlerhaft|falsch\w*|nicht richtig|zu hoch|nicht korrekt|inkorrekt|stimmt nicht|stimmen nicht|zu viel berechnet"
      r"|doppelt (?:berechnet|fakturiert|gestellt)|irrtümlich)\b"),
     ("de_nicht_geliefert", 1.0, r"\b(?:nicht|nie|niemals|noch nicht)\s+(?:\w+\s+)?(?:geliefert|erhalten|bestellt"
      r"|erbracht|ausgeführt|angekommen)\b(?![^!?]{0,20}\b(?:rechnung|kopie)\b)"),
     ("de_nicht_zahlen_wollen", 1.0, r"\b(?:werden|wollen|werde)\s+(?:\S+\s+){0,4}?nicht\s+(?:\S+\s+)?(?:zahlen|bezahlen"
      r"|begleichen)\b|\bverweigern die zahlung\b"),
+    ("de_warten_auf", 1.0, r"\bwarten (?:noch immer|immer noch|noch) auf (?:die|unsere|den|das) (?:lieferung|ware|bestellung"
+     r"|teile|restlieferung)"),
     ("de_beschaedigt", 1.0, r"\b(?:unvollständig|fehlt|fehlen|beschädigt|defekt|kaputt|mangelhaft|unbrauchbar|abgelaufen|zerbrochen)\b"),
     ("de_gutschrift", 0.8, r"\b(?:gutschrift|korrigierte rechnung|rechnungskorrektur|stornieren|storno|stornierung)\b"),
     ("de_zurueckhalten", 1.0, r"\b(?:halten|behalten)\b[^!?]{0,30}\b(?:zahlung|betrag)\b[^!?]{0,20}\bzurück\b"),
@@ -426,15 +439,20 @@ DISPUTE = cues(
      r"|han llegado|hemos pedido|pedimos|se ha realizado)\b(?![^!?]{0,20}\b(?:factura|copia)\b)"),
     ("es_no_pagaremos", 1.0, r"\bno\s+(?:vamos a pagar|pagaremos|pensamos pagar|se (?:prestó|realizó|hizo|entregó))\b"
      r"|\bnos negamos a pagar\b"),
+    ("es_seguimos_esperando", 1.0, r"\b(?:seguimos esperando|todavía esperamos|aún esperamos) (?:el|la|los|las|nuestro"
+     r"|nuestra) (?:pedido|material|entrega|mercancía|género)"),
+    ("es_no_correcto", 1.0, r"\b(?:no es correct[oa]|no son correct[oa]s|no está bien|no cuadra|demasiado alt[oa])"),
     ("es_danado", 1.0, r"\b(?:dañad[oa]s?|rot[oa]s?|defectuos[oa]s?|caducad[oa]s?|en mal estado)\b"),
     ("es_abono", 0.8, r"\b(?:nota de abono|factura rectificativa|anuladla|anular la factura|anulad)\b"),
     # nl
-    ("nl_klopt_niet", 1.0, r"\b(?:klopt niet|kloppen niet|onvolledig|incompleet|niet compleet|ontbreekt|ontbreken"
+    ("nl_klopt_niet", 1.0, r"\b(?:klopt (?:\S+\s+)?niet|kloppen (?:\S+\s+)?niet|te hoog|niet correct|niet juist|onvolledig|incompleet|niet compleet|ontbreekt|ontbreken"
      r"|te weinig geleverd|onjuist|verkeerd|foutief|fout|te veel berekend|dubbel"
      r"|betwisten|bezwaar)\b"),
     ("nl_niet_ontvangen", 1.0, r"\b(?:niet|nooit|nog niet)\s+(?:\w+\s+)?(?:ontvangen|geleverd|besteld|uitgevoerd"
      r"|aangekomen)\b(?![^!?]{0,20}\b(?:factuur|kopie)\b)"),
     ("nl_niet_betalen_weigeren", 1.0, r"\b(?:gaan|zullen)\s+(?:\S+\s+){0,3}?niet\s+betalen\b|\bbetalen (?:we|wij) niet\b"),
+    ("nl_wachten_op", 1.0, r"\bwachten (?:nog steeds|nog altijd|nog) op (?:de|onze|het) (?:levering|bestelling|goederen"
+     r"|spullen|onderdelen)"),
     ("nl_beschadigd", 1.0, r"\b(?:beschadigd|kapot|defect|gebrekkig|over datum)\b"),
     ("nl_creditnota", 0.8, r"\b(?:creditnota|creditfactuur|gecorrigeerde factuur|crediteren)\b"),
     # pt
@@ -443,6 +461,9 @@ DISPUTE = cues(
     ("pt_nao_recebido", 1.0, r"\b(?:não|nunca)\s+(?:\w+\s+)?(?:recebemos|recebido|chegou|chegaram|entregue|encomendámos"
      r"|encomendamos)\b(?![^!?]{0,20}\b(?:fatura|cópia)\b)"),
     ("pt_nao_pagaremos", 1.0, r"\bnão\s+(?:vamos pagar|pagaremos|iremos pagar)\b"),
+    ("pt_aguardamos", 1.0, r"\b(?:ainda (?:estamos à espera|aguardamos|esperamos)) (?:da|a|pela|pelo|do|o) (?:entrega"
+     r"|encomenda|mercadoria)"),
+    ("pt_nao_correto", 1.0, r"\b(?:não está corret[oa]|não está cert[oa]|não são corret[oa]s)"),
     ("pt_danificado", 1.0, r"\b(?:incomplet[oa]s?|faltam|danificad[oa]s?|avariad[oa]s?|partid[oa]s?|defeituos[oa]s?|estragad[oa]s?)\b"),
     ("pt_nota_credito", 0.8, r"\b(?:nota de crédito|anular a fatura)\b"),
     # it
@@ -452,6 +473,9 @@ DISPUTE = cues(
     ("it_non_ricevuto", 1.0, r"\b(?:non|mai)\s+(?:\w+\s+)?(?:ricevuto|ricevut[aie]|arrivat[oaie]|consegnat[oaie]"
      r"|ordinat[oaie])\b(?![^!?]{0,20}\b(?:fattura|copia)\b)"),
     ("it_non_pagheremo", 1.0, r"\bnon\s+(?:pagheremo|intendiamo pagare|paghiamo)\b"),
+    ("it_aspettando", 1.0, r"\b(?:stiamo ancora aspettando|aspettiamo ancora|attendiamo ancora) (?:la|il|l'|i|le) ?(?:consegna"
+     r"|merce|ordine|materiale)"),
+    ("it_non_corretto", 1.0, r"\b(?:non è corrett[oa]|non sono corrett[ie]|troppo alt[oa])"),
     ("it_danneggiato", 1.0, r"\b(?:incomplet[oaie]|mancano|danneggiat[oaie]|rott[oaie]|difettos[oaie]|scadut[oaie])\b"),
     ("it_nota_credito", 0.8, r"\b(?:nota di credito|annullare la fattura|stornare)\b"),
 )
@@ -465,7 +489,7 @@ REQUEST_COPY = cues(
     ("readdress", 1.0, r"\b(?:re-?address(?:ed)?|re-?issued? (?:to|in the name of|for)|made out to|addressed to our"
      r"|in the name of our)\b"),
     ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:invoice|bill"
-     r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato) pdf\b"),
+     r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato|au format|format) pdf\b"),
     ("statement", 1.0, r"\b(?:send|need|provide|forward|want|like|have|get|receive|request)\b[^!?]{0,40}\b(?:statement|statement of account"
      r"|account statement|proof of delivery|pod|delivery note|timesheets?|backup|back-up|documentation|breakdown)\b"),
     ("tax_form", 1.0, r"\b(?:w-?9|w-?8(?:ben)?(?:-e)?|1099|tax id|vat certificate|certificate of insurance|coi)\b"),
@@ -480,7 +504,7 @@ REQUEST_COPY = cues(
     ("can_you_send", 0.8, r"\b(?:can|could|would|please)\s+(?:you\s+)?(?:please\s+)?(?:send|provide|email|forward|share)"
      r"\b(?![^!?]{0,40}@)"),
     # fr
-    ("fr_renvoyer", 1.0, r"\b(?:renvoyer|renvoyez|réexpédier|duplicata|copie de (?:la|les|votre) factures?"
+    ("fr_renvoyer", 1.0, r"\b(?:(?:m'|nous )?envoyer (?:\S+\s+)?(?:la|les|une|votre) (?:facture|copie|relevé)|renvoyer|renvoyez|réexpédier|duplicata|copie de (?:la|les|votre) factures?"
      r"|relevé de compte|rib|coordonnées bancaires|bon de commande|numéro de commande|attestation|kbis)\b"),
     # de
     ("de_erneut_senden", 1.0, r"\b(?:senden|schicken|übermitteln|mailen)\b(?:\s+\S+){0,5}?\s+(?:erneut|nochmals|noch einmal"
@@ -492,7 +516,9 @@ REQUEST_COPY = cues(
      r"facturas?|reenviar|reenviad|reenvíen|reenvíe|mandar de nuevo|enviar de nuevo|copia de (?:la|las)"
      r"|duplicado de (?:la|las)|extracto|datos bancarios|número de pedido|albarán|certificado)\b"),
     # nl
-    ("nl_opnieuw", 1.0, r"\b(?:opnieuw (?:toe)?sturen|nogmaals (?:toe)?sturen|opnieuw versturen|kopie|duplicaat"
+    ("nl_factuur_mailen", 1.0, r"\b(?:factuur|kopie|overzicht|facturen)\b(?:\s+\S+){0,4}?\s+(?:mailen|sturen|toesturen"
+     r"|versturen|toezenden|e-mailen)\b"),
+    ("nl_opnieuw", 1.0, r"\b(?:nog (?:een keer|eens)|opnieuw (?:toe)?sturen|nogmaals (?:toe)?sturen|opnieuw versturen|kopie|duplicaat"
      r"|rekeningoverzicht|overzicht|bankgegevens|ordernummer|inkoopnummer|inkoopordernummer)\b"),
     # pt
     ("pt_reenviar", 1.0, r"\b(?:reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
@@ -556,7 +582,7 @@ PAYMENT_PLAN = cues(
      r"|zahlungsausfall|engpass)\b"),
     # es
     ("es_plazos", 1.0, r"\b(?:a plazos|en plazos|plazos|fraccionar|fraccionado|aplazar|aplazamiento|más tiempo|prórroga"
-     r"|en (?:dos|tres|varios) pagos|plan de pagos)\b"),
+     r"|en (?:dos|tres|varios) pagos|en (?:dos|tres|varias) veces|plan de pagos)\b"),
     ("es_no_podemos", 1.0, r"\bno (?:podemos|podremos|puedo|podré)\s+(?:\S+\s+){0,2}?(?:pagar|abonar|hacer frente)"),
     ("es_dificultades", 1.0, r"\b(?:dificultades (?:económicas|financieras)|problemas de liquidez|concurso de acreedores"
      r"|falta de liquidez|no tenemos liquidez|justos de liquidez|cortos de liquidez)\b"),

@@ -90,6 +90,9 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
     return not (s.text.rstrip().endswith("?") and _QUESTION_START.search(s.text))
 
 
+_NEEDS_PAST_TIME = {"es_pagamos", "pt_pagamos"}
+
+
 def remittance_reported(doc: ReplyDoc) -> list[Hit]:
     """The customer reports a payment already made (past tense, not negated, not a question)."""
     hits: list[Hit] = []
@@ -97,6 +100,8 @@ def remittance_reported(doc: ReplyDoc) -> list[Hit]:
     cues = present(doc, lx.REMITTANCE)
     for s in doc.sentences if cues else ():
         for cue in cues:
+            if cue.name in _NEEDS_PAST_TIME and not lx.PAST_TIME.search(s.text):
+                continue  # "os lo pagamos" is present or past: only past with "ayer", "ya" ...
             if lure and cue.name == "remittance_attached":
                 continue  # a link to "view the remittance" is a phishing lure, not a payment
             m = cue.pattern.search(s.low)
