@@ -17,6 +17,7 @@ they are translated to the server's separator (``.`` on a default Dovecot) from 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import imaplib
 import shlex
@@ -192,10 +193,8 @@ class ImapConnection:
         try:
             client.logout()
         except Exception:  # noqa: BLE001 - closing a broken connection
-            try:
+            with contextlib.suppress(Exception):
                 client.shutdown()
-            except Exception:  # noqa: BLE001
-                pass
 
     @property
     def connected(self) -> bool:

@@ -56,6 +56,7 @@ from bot.models import InboundMessage, MailboxState, OutboxMessage
 log = logging.getLogger("arbot.mailbox")
 
 ProcessHook = Callable[[int], None]
+BatchHook = Callable[[Sequence[int]], None]     # all-or-nothing, one transaction
 AlertHook = Callable[[str, str], None]          # (kind, one-line summary)
 Clock = Callable[[], dt.datetime]
 
@@ -64,6 +65,7 @@ FINAL_STATUSES = ("processed", "review", "ignored", "own", "failed")
 TO_PROCESSED = ("processed", "ignored", "own")
 TO_REVIEW = ("review", "failed")
 MOVE_BATCH = 500
+PROCESS_CHUNK = 100
 IDLE_CHECK_SECONDS = 0.5           # short, so a stop request is seen promptly
 
 # Backoff policy per error class: (first wait, cap) in seconds.
@@ -85,7 +87,7 @@ class RunReport:
     processed: int = 0
     failed: int = 0
     moved: int = 0
-    errors: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)   # per phase: ingest, process, move
 
 
 class Backoff:
@@ -135,7 +137,10 @@ class MailboxWatcher:
     """Watches ``config.imap.folder``; see the module docstring for the lifecycle.
 
     ``process`` is the processing hook (None: store and do nothing else -- rows stay
-    ``new`` and are not moved). ``alert`` is called with ``(kind, summary)`` for
+    ``new`` and are not moved). ``process_batch``, optional, processes several fresh
+    rows in ONE transaction, all or nothing (one commit per batch instead of one per
+    message: the backlog throughput); when it raises, the batch is re-run message by
+    message through ``process`` so one poison message costs only itself. ``alert`` is called with ``(kind, summary)`` for
     problems staff must fix (bad credentials, bad configuration); a timeline event is
     recorded as well. ``connect`` builds an unconnected :class:`ImapConnection`
     (tests inject TLS contexts or timeouts through it).
@@ -147,6 +152,7 @@ class MailboxWatcher:
         config: Config,
         *,
         process: ProcessHook | None = None,
+        process_batch: BatchHook | None = None,
         clock: Clock = utcnow,
         alert: AlertHook | None = None,
         connect: Callable[[], ImapConnection] | None = None,
@@ -157,7 +163,10 @@ class MailboxWatcher:
         self.config = config
         self.imap = config.imap
         self.folder = config.imap.folder
+        if process_batch is not None and process is None:
+            raise ValueError("process_batch needs the per-message process hook as fallback")
         self.process = process
+        self.process_batch = process_batch
         self.clock = clock
         self.alert = alert
         self._connect = connect or (lambda: ImapConnection(config.imap))
@@ -166,10 +175,10 @@ class MailboxWatcher:
         self.lock = WatcherLock(db, f"arbot-mailbox:{self.folder}")
         self.conn: ImapConnection | None = None
         self._idle_conn: ImapConnection | None = None
-        self._uidvalidity: int | None = None
         self._stop = threading.Event()
         self._own_addresses = {_addr_key(config.company.ar_address), _addr_key(config.from_address)}
         self._alerted: set[str] = set()
+        self._wal_keeper: object | None = None
 
     # ================================================================== one cycle
     def run_once(self) -> RunReport:
@@ -183,22 +192,55 @@ class MailboxWatcher:
         if not self.lock.acquire():
             report.standby = True
             return report
+        self._keep_sqlite_open()
         try:
             conn = self._ensure_connection()
             uidvalidity = conn.select(self.folder)
             report.uidvalidity = uidvalidity
+            t0 = time.perf_counter()
             self._ingest(conn, uidvalidity, report)
-            self._process_pending(report)
+            t1 = time.perf_counter()
+            if not self._stop.is_set():
+                self._process_pending(report)
+            t2 = time.perf_counter()
             self._move_done(conn, uidvalidity, report)
-        except ImapTransientError:
-            self._drop_connection()
-            raise
+            report.seconds = {"ingest": t1 - t0, "process": t2 - t1, "move": time.perf_counter() - t2}
         except ImapError:
-            self._drop_connection()
+            self._drop_connection()     # the next pass starts from a fresh connection
             raise
         self._alerted.discard("auth")
         self._alerted.discard("config")
         return report
+
+    def baseline(self) -> int:
+        """Start watching from now: messages already in the folder are left alone.
+
+        Sets ``mailbox_state`` to the folder's current UIDVALIDITY and highest UID (for
+        a first start on a mailbox with years of history that staff already handled).
+        Returns the number of messages skipped.
+        """
+        if not self.lock.acquire():
+            raise ImapConfigError("another mailbox watcher is running; stop it first")
+        conn = self._ensure_connection()
+        uidvalidity = conn.select(self.folder)
+        uids = conn.uids_after(0)
+        with self.db.session() as s:
+            state = s.get(MailboxState, self.folder)
+            if state is None:
+                state = MailboxState(folder=self.folder, uidvalidity=uidvalidity, last_uid=0,
+                                     updated_at=self.clock())
+                s.add(state)
+            skipped = len([u for u in uids if u > (state.last_uid if state.uidvalidity == uidvalidity else 0)])
+            state.uidvalidity = uidvalidity
+            state.last_uid = max(uids, default=0)
+            state.updated_at = self.clock()
+            timeline.record(s, at=self.clock(), kind="mailbox_baseline", actor="staff",
+                            rule="mailbox.baseline",
+                            summary=f"watching {self.folder} from UID {state.last_uid + 1}; "
+                                    f"{skipped} earlier messages left alone",
+                            evidence={"folder": self.folder, "uidvalidity": uidvalidity,
+                                      "last_uid": state.last_uid})
+        return skipped
 
     def _ensure_connection(self) -> ImapConnection:
         if self.conn is not None:
@@ -221,8 +263,23 @@ class MailboxWatcher:
             self.conn.close()
         self.conn = None
 
+    def _keep_sqlite_open(self) -> None:
+        """Hold one idle SQLite connection while watching.
+
+        The engine opens a fresh connection per unit of work (NullPool); when the last
+        connection to a WAL database closes, SQLite checkpoints and removes the WAL --
+        an fsync-heavy step that, per message, tripled the ingest time. One idle
+        connection kept open (no transaction) avoids it; checkpoints still happen
+        automatically as the WAL grows.
+        """
+        if self._wal_keeper is None and self.db.dialect == "sqlite":
+            self._wal_keeper = self.db.engine.raw_connection()
+
     def close(self) -> None:
         """Close connections and release the lock."""
+        keeper, self._wal_keeper = self._wal_keeper, None
+        if keeper is not None:
+            keeper.close()  # type: ignore[attr-defined]
         self._drop_connection()
         if self._idle_conn is not None:
             self._idle_conn.close()
@@ -262,6 +319,8 @@ class MailboxWatcher:
         for batch in conn.fetch(uids, batch=self.fetch_batch):
             if batch:
                 self._store_batch(batch, uidvalidity, old_index, report)
+            if self._stop.is_set():      # a big backlog must not delay a stop: resume later
+                return
         if old_index is not None:
             self._retire_old_epoch(uidvalidity)
 
@@ -319,21 +378,39 @@ class MailboxWatcher:
         if self.process is None:
             return
         with self.db.session() as s:
-            ids = list(s.scalars(select(InboundMessage.id).where(
+            pending = s.execute(select(InboundMessage.id, InboundMessage.status).where(
                 InboundMessage.folder == self.folder,
                 or_(InboundMessage.status == "new",
                     (InboundMessage.status == "failed") & (InboundMessage.attempts < MAX_ATTEMPTS)),
-            ).order_by(InboundMessage.id)))
-        for mid in ids:
+            ).order_by(InboundMessage.id)).all()
+        ids = [rid for rid, _st in pending]
+        retries = {rid for rid, st in pending if st == "failed"}
+        for i in range(0, len(ids), PROCESS_CHUNK):
+            chunk = ids[i:i + PROCESS_CHUNK]
+            fresh = [m for m in chunk if m not in retries]
+            if self.process_batch is not None and len(fresh) > 1 and self._call_batch(fresh):
+                report.processed += len(fresh) - self._check_outcomes(fresh)
+                chunk = [m for m in chunk if m in retries]
+            ok = [mid for mid in chunk if not self._stop.is_set() and self._call_hook(mid)]
+            report.failed += len(chunk) - len(ok)
+            report.processed += len(ok) - self._check_outcomes(ok)
             if self._stop.is_set():
                 return
-            if self.process_one(mid):
-                report.processed += 1
-            else:
-                report.failed += 1
+
+    def _call_batch(self, ids: Sequence[int]) -> bool:
+        assert self.process_batch is not None
+        try:
+            self.process_batch(ids)
+        except Exception as exc:  # noqa: BLE001 - fall back to one by one
+            log.info("batch of %d failed (%s); processing one by one", len(ids), type(exc).__name__)
+            return False
+        return True
 
     def process_one(self, inbound_id: int) -> bool:
         """Run the hook for one stored row; on failure record it. True on success."""
+        return self._call_hook(inbound_id) and self._check_outcomes([inbound_id]) == 0
+
+    def _call_hook(self, inbound_id: int) -> bool:
         assert self.process is not None
         try:
             self.process(inbound_id)
@@ -341,12 +418,19 @@ class MailboxWatcher:
             self._record_failure(inbound_id, f"{type(exc).__name__}: {exc}")
             log.warning("inbound %s: processing failed: %s", inbound_id, exc)
             return False
-        with self.db.session() as s:
-            status = s.scalar(select(InboundMessage.status).where(InboundMessage.id == inbound_id))
-        if status in ("new", "failed"):
-            self._record_failure(inbound_id, "the processing hook returned without recording an outcome")
-            return False
         return True
+
+    def _check_outcomes(self, ids: Sequence[int]) -> int:
+        """Rows the hook returned for without recording an outcome count as failures
+        (one query per chunk, not per message)."""
+        if not ids:
+            return 0
+        with self.db.session() as s:
+            left = list(s.scalars(select(InboundMessage.id).where(
+                InboundMessage.id.in_(list(ids)), InboundMessage.status == "new")))
+        for mid in left:
+            self._record_failure(mid, "the processing hook returned without recording an outcome")
+        return len(left)
 
     def _record_failure(self, inbound_id: int, error: str) -> None:
         with self.db.session() as s:
@@ -394,6 +478,8 @@ class MailboxWatcher:
                     s.execute(update(InboundMessage).where(
                         InboundMessage.id.in_([r for r, _u in chunk])).values(mailbox_done=True))
                 report.moved += len(still_there)
+                if self._stop.is_set():
+                    return
 
     # ================================================================== the daemon task
     async def run(self, stop_event: asyncio.Event) -> None:
@@ -427,9 +513,9 @@ class MailboxWatcher:
                     delay = transient.next_delay()
                     log.warning("mailbox: %s; reconnecting in %.1f s", exc, delay)
                     await asyncio.to_thread(self._drop_idle)
-                except Exception as exc:  # noqa: BLE001 - the database may be away; keep going
+                except Exception as exc:
                     delay = transient.next_delay()
-                    log.exception("mailbox: unexpected error: %s; retry in %.1f s", exc, delay)
+                    log.exception("mailbox: unexpected error (%s); retry in %.1f s", type(exc).__name__, delay)
                 if stop_event.is_set():
                     break
                 if delay is not None:
@@ -508,12 +594,12 @@ class MailboxWatcher:
                                 summary=summary, evidence={"host": self.imap.host,
                                                            "user": self.imap.username,
                                                            "folder": self.folder})
-        except Exception:  # noqa: BLE001 - an alert must never take the watcher down
+        except Exception:
             log.exception("mailbox: could not record the alert")
         if self.alert is not None:
             try:
                 self.alert(kind, summary)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("mailbox: alert hook failed")
 
 
@@ -555,7 +641,7 @@ class _OldEpochIndex:
 async def _wait(stop_event: asyncio.Event, seconds: float) -> None:
     try:
         await asyncio.wait_for(stop_event.wait(), timeout=seconds)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
 
 
@@ -566,12 +652,36 @@ def default_process_hook(db: Database, config: Config, clock: Clock = utcnow) ->
     decides and applies in ONE transaction that also sets the row's final status.
     Returns None when the inbox module is not installed (store-only mode).
     """
+    import importlib
+
     try:
-        from bot.inbox import process_message  # type: ignore[attr-defined]
+        module = importlib.import_module("bot.inbox")
     except ImportError:
+        return None
+    process_message = getattr(module, "process_message", None)
+    if process_message is None:
         return None
 
     def hook(inbound_id: int) -> None:
         process_message(db, config, inbound_id, now=clock())
+
+    return hook
+
+
+def default_batch_hook(db: Database, config: Config, clock: Clock = utcnow) -> BatchHook | None:
+    """``bot.inbox.process_messages(db, config, ids, *, now)`` when it exists: several
+    fresh rows processed in ONE transaction, all or nothing (raise to roll back)."""
+    import importlib
+
+    try:
+        module = importlib.import_module("bot.inbox")
+    except ImportError:
+        return None
+    process_messages = getattr(module, "process_messages", None)
+    if process_messages is None:
+        return None
+
+    def hook(ids: Sequence[int]) -> None:
+        process_messages(db, config, list(ids), now=clock())
 
     return hook

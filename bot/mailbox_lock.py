@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -38,11 +39,27 @@ class WatcherLock:
         return self._conn is not None or self._fd is not None
 
     def acquire(self) -> bool:
+        """Take the lock without waiting (True), or report another holder (False).
+
+        On PostgreSQL a held lock is re-checked: if its session died (server restart,
+        network), the lock went with it and is taken again -- or lost to another watcher.
+        """
+        if self._conn is not None and not self._session_alive():
+            self.release()
         if self.held:
             return True
         if self.db.dialect == "postgresql":
             return self._acquire_pg()
         return self._acquire_file()
+
+    def _session_alive(self) -> bool:
+        assert self._conn is not None
+        try:
+            self._conn.execute(text("SELECT 1"))
+            self._conn.commit()
+            return True
+        except Exception:  # noqa: BLE001 - any failure means the session is gone
+            return False
 
     def _acquire_pg(self) -> bool:
         conn = self.db.engine.connect()
@@ -85,10 +102,10 @@ class WatcherLock:
         conn, self._conn = self._conn, None
         if conn is not None:
             try:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_key(self.name)})
-                conn.commit()
-            except Exception:  # noqa: BLE001 - closing the session releases it anyway
-                pass
+                # Closing the session releases the lock anyway; unlock first to be tidy.
+                with contextlib.suppress(Exception):
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_key(self.name)})
+                    conn.commit()
             finally:
                 conn.close()
         fd, self._fd = self._fd, None

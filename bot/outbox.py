@@ -216,17 +216,19 @@ def _guarded(ids: Iterable[int], worker_id: str | None) -> Any:
 
 
 def mark_handed_over(session: Session, ids: Sequence[int], now: dt.datetime,
-                     worker_id: str | None = None) -> int:
+                     worker_id: str | None = None) -> list[int]:
     """Set the hand-over mark (``sent_at``) on ``sending`` rows: DATA is about to be sent.
 
-    Must be committed before the message content is written to the server.
+    Must be committed before the message content is written to the server. Returns the
+    ids still claimed by ``worker_id`` (a fence: a row recovered by another worker in the
+    meantime is not in the list, and its content must not be sent).
     """
     if not ids:
-        return 0
+        return []
     res = session.execute(
         update(OutboxMessage).where(_guarded(ids, worker_id)).values(sent_at=now)
-        .execution_options(synchronize_session=False))
-    return int(res.rowcount or 0)
+        .returning(OutboxMessage.id).execution_options(synchronize_session=False))
+    return [r[0] for r in res]
 
 
 def mark_sent(session: Session, ids: Sequence[int], now: dt.datetime,
@@ -241,8 +243,21 @@ def mark_sent(session: Session, ids: Sequence[int], now: dt.datetime,
     return int(res.rowcount or 0)
 
 
+def mark_sent_returning(session: Session, ids: Sequence[int], now: dt.datetime,
+                        worker_id: str | None = None) -> list[int]:
+    """:func:`mark_sent` returning the ids actually changed (one statement)."""
+    if not ids:
+        return []
+    res = session.execute(
+        update(OutboxMessage).where(_guarded(ids, worker_id))
+        .values(status=SENT, sent_at=now, last_error=None).returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False))
+    return [r[0] for r in res]
+
+
 def mark_retry(session: Session, msg_id: int, next_attempt_at: dt.datetime, error: str,
-               worker_id: str | None = None, *, count_attempt: bool = True) -> bool:
+               worker_id: str | None = None, *, count_attempt: bool = True,
+               only_if_not_handed_over: bool = False) -> bool:
     """``sending`` -> ``pending``, due again at ``next_attempt_at`` (nothing was delivered).
 
     ``count_attempt=False`` gives back the attempt counted by the claim (used when the
@@ -254,8 +269,13 @@ def mark_retry(session: Session, msg_id: int, next_attempt_at: dt.datetime, erro
     }
     if not count_attempt:
         values["attempts"] = OutboxMessage.attempts - 1
+    cond = _guarded([msg_id], worker_id)
+    if only_if_not_handed_over:
+        # Recovery of another worker's row: re-checked at write time, so a hand-over mark
+        # committed meanwhile (PostgreSQL, READ COMMITTED) keeps the row out of the queue.
+        cond = and_(cond, OutboxMessage.sent_at.is_(None))
     res = session.execute(
-        update(OutboxMessage).where(_guarded([msg_id], worker_id)).values(**values)
+        update(OutboxMessage).where(cond).values(**values)
         .execution_options(synchronize_session=False))
     return bool(res.rowcount)
 

@@ -294,6 +294,45 @@ def apply_payment(session: Session, config: Config, facts: PaymentFacts, now: dt
                        + ("; paid in full" if closed else ""), customer.id, payment.id, closed)
 
 
+class PaymentError(ValueError):
+    """A staff action on a payment that cannot be done (one line, names the payment)."""
+
+
+def assign_payment(session: Session, config: Config, external_id: str, customer_external_id: str,
+                   now: dt.datetime, *, invoice_numbers: Sequence[str] = (), staff: str | None = None) -> ApplyResult:
+    """Staff resolves a payment in review: assign it to a customer, allocate and settle.
+
+    Raises :class:`PaymentError` when the payment or customer is unknown or the payment is not
+    in review.
+    """
+    payment = session.scalar(select(Payment).where(Payment.external_id == external_id).with_for_update())
+    if payment is None:
+        raise PaymentError(f"no payment {external_id!r}")
+    if payment.customer_id is not None or payment.status != "review":
+        raise PaymentError(f"payment {external_id} is not awaiting review (status {payment.status})")
+    customer = session.scalar(select(Customer).where(Customer.external_id == customer_external_id)
+                              .with_for_update())
+    if customer is None:
+        raise PaymentError(f"no customer {customer_external_id!r}")
+    payment.customer_id = customer.id
+    payment.status = "succeeded"
+    payment.details = {**payment.details, "match": "payments.match.staff", "assigned_by": staff}
+    session.flush()
+    available = payment.unallocated_minor
+    res = allocate(session, payment, now=now, invoice_numbers=invoice_numbers, amount_minor=available)
+    alloc_text = ", ".join(f"{n} {to_str(a, payment.currency)}" for n, a in res.allocated) or "nothing"
+    timeline.record(session, at=now, kind="payment_received", actor="staff", customer_id=customer.id,
+                    rule="payments.match.staff",
+                    summary=f"Payment {to_str(payment.amount_minor, payment.currency)} {payment.currency} "
+                            f"({payment.external_id}) assigned by staff; allocated to {alloc_text}",
+                    evidence={"payment": payment.external_id, "staff": staff,
+                              "allocated": [list(a) for a in res.allocated]})
+    if payment.unallocated_minor > 0:
+        _note_credit(session, customer, payment, payment.unallocated_minor, now)
+    closed = settle_account(session, config, customer, now, cause=payment)
+    return ApplyResult(f"assigned to {customer.external_id}: {alloc_text}", customer.id, payment.id, closed)
+
+
 def _enrich(payment: Payment, facts: PaymentFacts) -> None:
     """The same payment seen from its other event: remember every Stripe id, prefer the charge
     id as the reference (what ERPs and bank files usually record)."""
@@ -321,6 +360,12 @@ def apply_reversal(session: Session, config: Config, facts: ReversalFacts, now: 
         payment = find_existing_payment(session, pid, pid)
         if payment is not None:
             break
+    if payment is None and facts.payment is not None:
+        # Out of order: the payment's own event has not been applied yet; apply it from
+        # Stripe's current copy first (its own event will then find it already recorded).
+        apply_payment(session, config, facts.payment, now, event_id=event_id)
+        payment = find_existing_payment(session, facts.payment.external_id, facts.payment.reference,
+                                        aliases=facts.payment.aliases)
     if payment is None:
         return ApplyResult(f"{facts.kind}: unknown payment {', '.join(facts.payment_ids)}", status="ignored")
     customer = session.get(Customer, payment.customer_id, with_for_update=True) if payment.customer_id else None
@@ -335,8 +380,8 @@ def apply_reversal(session: Session, config: Config, facts: ReversalFacts, now: 
     elif facts.kind == "dispute_opened":
         if facts.key in disputes:
             return ApplyResult("dispute already applied", payment.customer_id, payment.id, status="unchanged")
-        delta = facts.amount_minor
-        disputes[facts.key] = {"amount_minor": delta, "status": "open", "reason": facts.reason}
+        delta = min(facts.amount_minor, payment.amount_minor - payment.refunded_minor)
+        disputes[facts.key] = {"amount_minor": max(delta, 0), "status": "open", "reason": facts.reason}
         what, rule = "Chargeback", "payments.chargeback"
     elif facts.kind == "dispute_won":
         d = disputes.get(facts.key)
@@ -620,11 +665,31 @@ class PaymentPoller:
 def resolve_facts(event: dict[str, Any], client: stripe.StripeClient | None) -> PaymentFacts | ReversalFacts | None:
     """Facts of an event, with the payer's email looked up in Stripe when needed (no DB)."""
     facts = facts_from_event(str(event.get("type")), (event.get("data") or {}).get("object") or {})
-    if isinstance(facts, PaymentFacts) and client is not None:
-        if facts.reference is None and facts.external_id.startswith("pi_"):
-            facts = _with_charge(client, facts)
-        if facts.needs_email_lookup:
-            facts = facts.with_email(_lookup_email(client, facts))
+    if client is None:
+        return facts
+    if isinstance(facts, PaymentFacts):
+        return _complete_payment(client, facts)
+    if isinstance(facts, ReversalFacts):
+        pi_id = next((p for p in facts.payment_ids if p.startswith("pi_")), None)
+        if pi_id:
+            try:
+                pi = client.v1.payment_intents.retrieve(pi_id).to_dict()
+            except stripe.StripeError as exc:
+                log.warning("cannot fetch payment intent %s: %s", pi_id, exc.__class__.__name__)
+                return facts
+            paid = facts_from_event("payment_intent.succeeded", pi) if pi.get("status") == "succeeded" else None
+            if isinstance(paid, PaymentFacts):
+                from dataclasses import replace
+
+                facts = replace(facts, payment=_complete_payment(client, paid))
+    return facts
+
+
+def _complete_payment(client: stripe.StripeClient, facts: PaymentFacts) -> PaymentFacts:
+    if facts.reference is None and facts.external_id.startswith("pi_"):
+        facts = _with_charge(client, facts)
+    if facts.needs_email_lookup:
+        facts = facts.with_email(_lookup_email(client, facts))
     return facts
 
 
@@ -714,8 +779,22 @@ def payments_of(session: Session, customer_ids: Iterable[int] | None = None) -> 
 
 
 __all__ = [
-    "ApplyResult", "Match", "PaymentPoller", "PollStats", "apply_event_once", "apply_payment",
-    "apply_reversal", "apply_stripe_event", "cancel_paid_dunning", "claimable_outbox_clause",
-    "customer_still_owes", "find_existing_payment", "match_customer", "owes_clause", "queue_receipt",
+    "ApplyResult",
+    "Match",
+    "PaymentError",
+    "PaymentPoller",
+    "PollStats",
+    "apply_event_once",
+    "apply_payment",
+    "apply_reversal",
+    "apply_stripe_event",
+    "assign_payment",
+    "cancel_paid_dunning",
+    "claimable_outbox_clause",
+    "customer_still_owes",
+    "find_existing_payment",
+    "match_customer",
+    "owes_clause",
+    "queue_receipt",
     "settle_account",
 ]

@@ -14,21 +14,26 @@ Contract:
   if configured (then always), else DejaVu Sans from the usual system path (Debian
   package ``fonts-dejavu-core``). Names like "Łódź" therefore render and extract.
 
-The canvas API is used instead of platypus tables: a statement costs about a third of
-the platypus version, which matters when thousands are attached in one tick.
+Layout is drawn with canvas-level calls (no platypus). With the standard fonts a small
+built-in PDF writer (:class:`_Base14Canvas`) replaces reportlab's object model: an
+invoice copy costs about 0.3 ms instead of 1.1 ms, which matters when thousands are
+attached in one tick. reportlab draws whenever a TrueType font is needed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import threading
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from reportlab.lib.colors import HexColor, black
+from reportlab.lib.colors import Color, HexColor, black
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -181,12 +186,114 @@ MARGIN = 48.0
 LINE = 13.0
 
 
+class _Base14Canvas:
+    """A minimal PDF writer for Helvetica text and lines: the subset of reportlab's Canvas
+    API that :class:`_Page` uses, about ten times cheaper than reportlab's object model.
+
+    Used only with the standard (not embedded) fonts; text must fit Windows-1252
+    (``UnicodeEncodeError`` otherwise: the caller then falls back to reportlab with a
+    TrueType font). Output is deterministic (fixed document id from the content).
+    """
+
+    _FONT_IDS: ClassVar[dict[str, bytes]] = {"Helvetica": b"/F1", "Helvetica-Bold": b"/F2"}
+
+    def __init__(self, buf: io.BytesIO) -> None:
+        self.buf = buf
+        self.pages: list[bytes] = []
+        self.ops: list[bytes] = []
+        self.title = ""
+        self.author = ""
+        self.font = "Helvetica"
+        self.size = 10.0
+
+    def setTitle(self, title: str) -> None:
+        self.title = title
+
+    def setAuthor(self, author: str) -> None:
+        self.author = author
+
+    def setFillColor(self, color: Color) -> None:
+        self.ops.append(b"%.3f %.3f %.3f rg" % (color.red, color.green, color.blue))
+
+    def setStrokeColor(self, color: Color) -> None:
+        self.ops.append(b"%.3f %.3f %.3f RG" % (color.red, color.green, color.blue))
+
+    def setLineWidth(self, width: float) -> None:
+        self.ops.append(b"%.2f w" % width)
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        self.ops.append(b"%.2f %.2f m %.2f %.2f l S" % (x1, y1, x2, y2))
+
+    def setFont(self, name: str, size: float) -> None:
+        self.font, self.size = name, size
+
+    def drawString(self, x: float, y: float, text: str) -> None:
+        data = text.translate(_TO_CP1252).encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        self.ops.append(b"BT %s %.1f Tf %.2f %.2f Td (%s) Tj ET" % (self._FONT_IDS[self.font], self.size, x, y,
+                                                                   data))
+
+    def drawRightString(self, x: float, y: float, text: str) -> None:
+        self.drawString(x - pdfmetrics.stringWidth(text, self.font, self.size), y, text)
+
+    def showPage(self) -> None:
+        self.pages.append(b"\n".join(self.ops))
+        self.ops = []
+
+    def save(self) -> None:
+        if self.ops:
+            self.showPage()
+        objects: list[bytes] = [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"",  # 2: the page tree, filled in below
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
+            b"<< /Title %s /Author %s /Producer (arbot) >>" % (_pdf_text(self.title), _pdf_text(self.author)),
+        ]
+        kids = []
+        for content in self.pages:
+            stream = zlib.compress(content, 6)
+            objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream))
+            objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.4f %.4f] "
+                           b"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>"
+                           % (PAGE_W, PAGE_H, len(objects)))
+            kids.append(b"%d 0 R" % len(objects))
+        objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
+        out = io.BytesIO()
+        out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        offsets = []
+        for n, body in enumerate(objects, start=1):
+            offsets.append(out.tell())
+            out.write(b"%d 0 obj\n%s\nendobj\n" % (n, body))
+        xref = out.tell()
+        out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+        out.write(b"".join(b"%010d 00000 n \n" % off for off in offsets))
+        doc_id = hashlib.md5(b"".join(self.pages), usedforsecurity=False).hexdigest().encode()
+        out.write(b"trailer\n<< /Size %d /Root 1 0 R /Info 5 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n"
+                  % (len(objects) + 1, doc_id, doc_id, xref))
+        self.buf.write(out.getvalue())
+
+
+# Characters CLDR uses in numbers and dates that Windows-1252 lacks, and their stand-ins
+# (French groups thousands with U+202F; some locales write minus as U+2212).
+_TO_CP1252 = str.maketrans({"\u202f": "\u00a0", "\u2009": " ", "\u2007": "\u00a0", "\u2212": "-",
+                            "\u2011": "-", "\u2010": "-"})
+
+
+def _pdf_text(value: str) -> bytes:
+    """A PDF text string (UTF-16BE with BOM, hex): safe for any character."""
+    return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode() + b">"
+
+
 class _Page:
     """Top-down text layout with page breaks and a repeated header."""
 
     def __init__(self, config: Config, fonts: Fonts, title: str, lab: dict[str, str]) -> None:
         self.buf = io.BytesIO()
-        self.c = Canvas(self.buf, pagesize=A4, invariant=True, pageCompression=1)
+        self.c: Canvas | _Base14Canvas
+        if fonts.embedded:
+            self.c = Canvas(self.buf, pagesize=A4, invariant=True, pageCompression=1)
+        else:
+            self.c = _Base14Canvas(self.buf)
         self.c.setTitle(title)
         self.c.setAuthor(config.company.name)
         self.config = config
@@ -316,10 +423,19 @@ def invoice_pdf(config: Config, customer: CustomerInfo, invoice: InvoiceInfo, *,
     ``generated_on`` defaults to the invoice's issue date so the bytes depend only on the
     invoice (which makes them cacheable across runs).
     """
-    lab = labels(locale)
     co = config.company
     fonts = fonts_for(config, [co.name, co.address, co.bank_details, customer.name, invoice.number,
                                invoice.po_number])
+    try:
+        return _invoice_pdf(config, fonts, customer, invoice, locale, generated_on)
+    except UnicodeEncodeError:   # e.g. a currency symbol or date outside Windows-1252
+        return _invoice_pdf(config, ttf_fonts(None), customer, invoice, locale, generated_on)
+
+
+def _invoice_pdf(config: Config, fonts: Fonts, customer: CustomerInfo, invoice: InvoiceInfo, locale: str,
+                 generated_on: dt.date | None) -> bytes:
+    lab = labels(locale)
+    co = config.company
     p = _Page(config, fonts, lab["invoice_copy"], lab)
     p.text(lab["bill_to"], bold=True, size=9)
     p.text(customer.name, size=11)
@@ -385,11 +501,20 @@ def statement_pdf(config: Config, customer: CustomerInfo, items: Sequence[Invoic
     ``items`` are the open items (invoices with a positive balance; credit notes or
     overpayments as negative balances, shown as credit on account).
     """
-    lab = labels(locale)
     co = config.company
     fonts = fonts_for(config, [co.name, co.address, co.bank_details, customer.name,
                                *(i.number for i in items), *(i.po_number for i in items),
                                *(p.reference for p in payments)])
+    try:
+        return _statement_pdf(config, fonts, customer, items, payments, now, locale)
+    except UnicodeEncodeError:   # e.g. a currency symbol or date outside Windows-1252
+        return _statement_pdf(config, ttf_fonts(None), customer, items, payments, now, locale)
+
+
+def _statement_pdf(config: Config, fonts: Fonts, customer: CustomerInfo, items: Sequence[InvoiceInfo],
+                   payments: Sequence[PaymentInfo], now: dt.datetime, locale: str) -> bytes:
+    lab = labels(locale)
+    co = config.company
     today = _local_day(now, config, customer)
     p = _Page(config, fonts, lab["statement"], lab)
     p.text(customer.name, size=11, bold=True)

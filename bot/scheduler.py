@@ -17,18 +17,20 @@ Contract of :func:`tick`:
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import secrets
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email.mime.text import MIMEText
-from email.utils import format_datetime
+from email.header import Header
+from email.utils import format_datetime, formataddr
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, bindparam, exists, false, or_, select, update
+from sqlalchemy import Date, Table, and_, bindparam, case, cast, false, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.config import Config, StepConfig
@@ -47,7 +49,7 @@ from bot.render_api import (
     reply_address,
     totals_by_currency,
 )
-from bot.timeline import record
+from bot.timeline import record_many
 from campaigns.actions import Action, ChangeState, Escalate, NoAction, SendStep
 from campaigns.dunning import Selection, apply_actions, due_actions, select_campaign, zone
 from campaigns.snapshot import WEEKDAYS, AccountView, CampaignSpec, InvoiceView, SendWindowSpec, StepSpec
@@ -58,10 +60,10 @@ BILLING_ROLES = frozenset({"billing", "ap", "accounts", "accounts_payable", "fin
 _PAUSED_STATES = (AccountState.PROMISED.value, AccountState.AWAITING_RECONCILIATION.value)
 _LIVE_STATES = (AccountState.ACTIVE.value, AccountState.CLOSED.value) + _PAUSED_STATES
 
-c_tbl = Customer.__table__
-i_tbl = Invoice.__table__
-k_tbl = Contact.__table__
-o_tbl = OutboxMessage.__table__
+c_tbl: Table = Customer.__table__  # type: ignore[assignment]
+i_tbl: Table = Invoice.__table__  # type: ignore[assignment]
+k_tbl: Table = Contact.__table__  # type: ignore[assignment]
+o_tbl: Table = OutboxMessage.__table__  # type: ignore[assignment]
 
 
 # --------------------------------------------------------------------------- config -> specs
@@ -150,7 +152,14 @@ class Candidate:
     customer: CustomerInfo
     state: str
     contacts: tuple[ContactInfo, ...]
-    invoices: Mapping[str, InvoiceInfo]      # open invoices by number (days_overdue relative to load)
+    rows: tuple[Any, ...]                    # the open invoice rows, turned into InvoiceInfo on demand
+    today: dt.date                           # the customer's local date at load time
+
+    def invoice_infos(self) -> dict[str, InvoiceInfo]:
+        """Open invoices by number; built only for accounts that get an email."""
+        return {i.number: InvoiceInfo(i.number, i.issue_date, i.due_date, int(i.total_minor),
+                                      int(i.balance_minor), i.currency, i.po_number, i.pdf_path,
+                                      (self.today - i.due_date).days, bool(i.disputed)) for i in self.rows}
 
 
 def _tz_name(name: str | None, fallback: str) -> str:
@@ -164,24 +173,24 @@ def _tz_name(name: str | None, fallback: str) -> str:
 
 
 def _candidate_query(config: Config, specs: Mapping[str, CampaignSpec], now: dt.datetime,
-                     until: dt.datetime, after_id: int, limit: int, dialect: str) -> Any:
-    """Customers possibly due between ``now`` and ``until``: set-based pre-filter only.
+                     until: dt.datetime, after_id: int, limit: int, dialect: str, *,
+                     narrow: bool = True) -> Any:
+    """Customers possibly due between ``now`` and ``until``: a set-based pre-filter only.
 
     Conservative: it may let through accounts the engine then declines (the engine is the
-    single source of truth), never the reverse. Calendar-day slack of one day either side
-    covers every time zone.
+    single source of truth), never the reverse. One calendar day of slack either side
+    covers every time zone. ``narrow`` (a single instant, ``until == now``) also drops
+    active accounts whose next step cannot be due yet, using the oldest chaseable due
+    date against the smallest next-step offset of any campaign: that removes most of the
+    ledger from a daily tick.
     """
+    # Oldest open, undisputed invoice with a balance: the driver of the sequence.
+    min_due = (select(func.min(i_tbl.c.due_date))
+               .where(i_tbl.c.customer_id == c_tbl.c.id, i_tbl.c.status == "open",
+                      i_tbl.c.disputed == false(), i_tbl.c.balance_minor > 0)
+               .correlate(c_tbl).scalar_subquery())
     # The latest due date that can be inside any campaign's window by ``until``.
     horizon = until.date() + dt.timedelta(days=1 - min(s.first_offset for s in specs.values()))
-    min_gap = min((max(s.min_days_between, 1) for s in specs.values()), default=1)
-    recent = now - dt.timedelta(days=min_gap - 1, hours=-2) if until == now else None
-    open_due = exists().where(
-        i_tbl.c.customer_id == c_tbl.c.id,
-        i_tbl.c.status == "open",
-        i_tbl.c.disputed == false(),
-        i_tbl.c.balance_minor > 0,
-        i_tbl.c.due_date <= horizon,
-    )
     conds = [
         c_tbl.c.id > after_id,
         c_tbl.c.excluded == false(),
@@ -190,10 +199,10 @@ def _candidate_query(config: Config, specs: Mapping[str, CampaignSpec], now: dt.
             and_(c_tbl.c.state_until.is_not(None), c_tbl.c.state_until <= until)),
         or_(c_tbl.c.hold_until.is_(None), c_tbl.c.hold_until <= until.date() + dt.timedelta(days=1)),
         or_(c_tbl.c.next_action_at.is_(None), c_tbl.c.next_action_at <= until),
-        open_due,
+        min_due <= horizon,
     ]
-    if recent is not None:
-        conds.append(or_(c_tbl.c.last_dunning_at.is_(None), c_tbl.c.last_dunning_at <= recent))
+    if narrow and until == now:
+        conds.append(_may_be_due(specs, now, dialect, min_due))
     q = (select(c_tbl.c.id, c_tbl.c.external_id, c_tbl.c.name, c_tbl.c.language, c_tbl.c.timezone,
                 c_tbl.c.currency, c_tbl.c.tags, c_tbl.c.campaign, c_tbl.c.excluded, c_tbl.c.hold_until,
                 c_tbl.c.state, c_tbl.c.state_until, c_tbl.c.dunning_step, c_tbl.c.dunning_cycle,
@@ -205,10 +214,43 @@ def _candidate_query(config: Config, specs: Mapping[str, CampaignSpec], now: dt.
     return q
 
 
+def _may_be_due(specs: Mapping[str, CampaignSpec], now: dt.datetime, dialect: str, min_due: Any) -> Any:
+    """SQL: an active account whose dunning position lets an email be due today (conservative)."""
+    today_lo = now.date() - dt.timedelta(days=1)
+    today_hi = now.date() + dt.timedelta(days=1)
+    min_gap = min(max(s.min_days_between, 1) for s in specs.values())
+    longest = max(len(s.steps) for s in specs.values())
+    # Next step i+1 is due once min_due + offset(i+1) <= today: min_due <= today - offset.
+    next_due: dict[int, dt.date] = {}
+    for i in range(longest - 1):
+        offsets = [s.steps[i + 1].offset_days for s in specs.values() if len(s.steps) > i + 1]
+        next_due[i] = today_hi - dt.timedelta(days=min(offsets))
+    repeat_from = min((s.last_index for s in specs.values() if s.after_last == "repeat"), default=None)
+    max_first = max(s.first_offset for s in specs.values())
+    if dialect == "sqlite":
+        fresh = func.julianday(min_due) + (max_first + 2) > func.julianday(c_tbl.c.last_dunning_at)
+    else:
+        fresh = min_due + (max_first + 2) > cast(c_tbl.c.last_dunning_at, Date)
+    step_due = [c_tbl.c.dunning_step.is_(None), c_tbl.c.last_dunning_at.is_(None),
+                min_due >= today_lo,            # nothing overdue yet: per-invoice reminders
+                fresh]                          # everything chased before is settled: new cycle
+    if next_due:
+        step_due.append(min_due <= case({i: literal(d, Date) for i, d in next_due.items()},
+                                        value=c_tbl.c.dunning_step, else_=None))
+    if repeat_from is not None:
+        step_due.append(c_tbl.c.dunning_step >= repeat_from)
+    # An email the day before (local) or within min_days_between cannot be followed today.
+    recent = now - dt.timedelta(days=min_gap - 1, hours=-2)
+    return or_(c_tbl.c.state != AccountState.ACTIVE.value,
+               and_(or_(c_tbl.c.last_dunning_at.is_(None), c_tbl.c.last_dunning_at <= recent),
+                    or_(*step_due)))
+
+
 def _load_chunk(session: Session, config: Config, specs: Mapping[str, CampaignSpec], now: dt.datetime,
-                until: dt.datetime, after_id: int, limit: int) -> list[Candidate]:
+                until: dt.datetime, after_id: int, limit: int, narrow: bool = True) -> list[Candidate]:
     dialect = session.get_bind().dialect.name
-    rows = session.execute(_candidate_query(config, specs, now, until, after_id, limit, dialect)).all()
+    rows = session.execute(_candidate_query(config, specs, now, until, after_id, limit, dialect,
+                                            narrow=narrow)).all()
     if not rows:
         return []
     ids = [r.id for r in rows]
@@ -228,22 +270,20 @@ def _load_chunk(session: Session, config: Config, specs: Mapping[str, CampaignSp
         {"ids": ids},
     ).all()
     invs: dict[int, list[Any]] = {}
-    for r in inv_rows:
-        invs.setdefault(r.customer_id, []).append(r)
+    for r in inv_rows:        # positional access: Row attribute lookups dominate this loop otherwise
+        invs.setdefault(r[0], []).append(r)
     contacts: dict[int, list[ContactInfo]] = {}
-    for r in contact_rows:
-        contacts.setdefault(r.customer_id, []).append(ContactInfo(r.email, r.name, r.role, bool(r.is_primary)))
+    for k in contact_rows:
+        contacts.setdefault(k.customer_id, []).append(ContactInfo(k.email, k.name, k.role, bool(k.is_primary)))
     company_tz = config.company.timezone
     out = []
     for r in rows:
         tz_name = _tz_name(r.timezone, company_tz)
         today = now.astimezone(zone(tz_name)).date()
         cust_invs = invs.get(r.id, [])
-        views = tuple(InvoiceView(i.number, i.due_date, int(i.balance_minor), i.currency, i.status,
-                                  bool(i.disputed)) for i in cust_invs)
-        infos = {i.number: InvoiceInfo(i.number, i.issue_date, i.due_date, int(i.total_minor),
-                                       int(i.balance_minor), i.currency, i.po_number, i.pdf_path,
-                                       (today - i.due_date).days, bool(i.disputed)) for i in cust_invs}
+        # columns: customer_id, number, issue_date, due_date, total, balance, currency, po, pdf,
+        # status, disputed
+        views = tuple(InvoiceView(i[1], i[3], int(i[5]), i[6], i[9], bool(i[10])) for i in cust_invs)
         recipients = _recipients(contacts.get(r.id, []))
         try:
             state = AccountState(r.state)
@@ -258,7 +298,7 @@ def _load_chunk(session: Session, config: Config, specs: Mapping[str, CampaignSp
             has_deliverable_contact=bool(recipients),
         )
         cust = CustomerInfo(r.id, r.external_id, r.name, r.language, r.timezone, r.currency)
-        out.append(Candidate(view, cust, r.state, recipients, infos))
+        out.append(Candidate(view, cust, r.state, recipients, tuple(cust_invs), today))
     return out
 
 
@@ -298,7 +338,8 @@ def new_reply_token() -> str:
 
 def fallback_render(ctx: StepRenderContext) -> RenderedEmail:
     """A minimal plain-text email with every header the sender and the mailbox rely on."""
-    from bot.money import display
+    def display(minor: int, currency: str) -> str:
+        return f"{currency} {to_str(minor, currency)}"   # babel formatting costs 0.2 ms a call
 
     lines = [f"Dear {ctx.customer.name},", ""]
     lines.append(f"Our records show the following open items on your account ({ctx.step.name}):")
@@ -322,31 +363,59 @@ def fallback_render(ctx: StepRenderContext) -> RenderedEmail:
     return RenderedEmail(subject=subject, text=text, html=None, raw=raw, attachments=[])
 
 
+def _header(name: str, value: str) -> bytes:
+    """One header line; RFC 2047-encoded (and folded) only when it is not plain ASCII or is long."""
+    if value.isascii() and len(name) + len(value) < 996 and "\n" not in value and "\r" not in value:
+        return f"{name}: {value}\r\n".encode("ascii")
+    return f"{name}: {Header(value, 'utf-8', header_name=name).encode()}\r\n".encode("ascii")
+
+
+def _address(name: str, addr: str) -> str:
+    if name.isascii():
+        return formataddr((name, addr))
+    return f"{Header(name, 'utf-8').encode()} <{addr}>"
+
+
 def _mime_text(config: Config, sender: str, to: Sequence[str], cc: Sequence[str], subject: str, text: str,
                now: dt.datetime, message_id: str, reply_to: str | None, token: str | None) -> bytes:
-    msg = MIMEText(text, "plain", "utf-8")
-    msg["From"] = f"{config.company.name} <{sender}>"
-    msg["To"] = ", ".join(to)
+    """A single-part text/plain message, serialised directly.
+
+    Equivalent to ``email.mime.text.MIMEText(...).as_bytes()`` with CRLF line ends, about
+    5x cheaper: the stdlib's header folding dominates the cost of a tick (see docs).
+    """
+    parts = [
+        _header("From", _address(config.company.name, sender)),
+        _header("To", ", ".join(to)),
+    ]
     if cc:
-        msg["Cc"] = ", ".join(cc)
+        parts.append(_header("Cc", ", ".join(cc)))
     if reply_to:
-        msg["Reply-To"] = reply_to
-    msg["Subject"] = subject
-    msg["Date"] = format_datetime(now.astimezone(dt.timezone.utc))
-    msg["Message-ID"] = message_id
-    msg["Auto-Submitted"] = "auto-generated"
+        parts.append(_header("Reply-To", reply_to))
+    parts += [
+        _header("Subject", subject),
+        _header("Date", format_datetime(now.astimezone(dt.UTC))),
+        _header("Message-ID", message_id),
+        _header("Auto-Submitted", "auto-generated"),
+    ]
     if token:
-        msg[HEADER_TOKEN] = token
-    return msg.as_bytes()
+        parts.append(_header(HEADER_TOKEN, token))
+    parts.append(b"MIME-Version: 1.0\r\n")
+    if text.isascii() and all(len(line) < 990 for line in text.splitlines()):
+        parts.append(b"Content-Type: text/plain; charset=\"us-ascii\"\r\nContent-Transfer-Encoding: 7bit\r\n\r\n")
+        parts.append(text.replace("\r\n", "\n").replace("\n", "\r\n").encode("ascii"))
+    else:
+        parts.append(b"Content-Type: text/plain; charset=\"utf-8\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+        parts.append(base64.encodebytes(text.encode("utf-8")).replace(b"\n", b"\r\n"))
+    return b"".join(parts)
 
 
 def default_renderer() -> RenderStep:
     """``bot.render.render_step`` when it is available, else :func:`fallback_render`."""
     try:
-        from bot.render import render_step  # type: ignore[attr-defined]
+        from bot.render import render_step
     except ImportError:
         return fallback_render
-    return render_step  # type: ignore[no-any-return]
+    return render_step
 
 
 # --------------------------------------------------------------------------- applying decisions
@@ -357,7 +426,8 @@ def _step_config(config: Config, campaign: str, index: int) -> StepConfig:
 
 
 def _planned(cand: Candidate, send: SendStep, at: dt.datetime) -> PlannedEmail:
-    chased = tuple(cand.invoices[n] for n in send.invoices if n in cand.invoices)
+    infos = cand.invoice_infos()
+    chased = tuple(infos[n] for n in send.invoices if n in infos)
     return PlannedEmail(
         date=at.astimezone(zone(cand.view.timezone)).date(), at=at, customer_id=cand.view.customer_id,
         external_id=cand.view.external_id, campaign=send.campaign, step=send.step,
@@ -369,7 +439,8 @@ def _planned(cand: Candidate, send: SendStep, at: dt.datetime) -> PlannedEmail:
 def _render_context(config: Config, cand: Candidate, send: SendStep, now: dt.datetime,
                     payment_link: PaymentLinkFn | None, session: Session) -> StepRenderContext:
     step = _step_config(config, send.campaign, send.step_index)
-    chased = tuple(cand.invoices[n] for n in send.invoices if n in cand.invoices)
+    infos = cand.invoice_infos()
+    chased = tuple(infos[n] for n in send.invoices if n in infos)
     totals = totals_by_currency(chased)
     token = new_reply_token()
     url = None
@@ -382,7 +453,7 @@ def _render_context(config: Config, cand: Candidate, send: SendStep, now: dt.dat
         totals=totals, now=now, message_id=new_message_id(config), reply_token=token,
         reply_to=reply_address(config.company.ar_address, token, config.company.plus_addressing),
         from_address=config.from_address, payment_link_url=url, cc=tuple(step.cc),
-        statement_items=tuple(cand.invoices.values()),
+        statement_items=tuple(infos.values()),
     )
 
 
@@ -402,7 +473,8 @@ def _alert_row(config: Config, cand: Candidate, send: SendStep, esc: Escalate,
         return None
     mid = new_message_id(config)
     subject = f"[arbot] {cand.customer.name} ({cand.customer.external_id}): {esc.summary}"
-    chased = [cand.invoices[n] for n in send.invoices if n in cand.invoices]
+    infos = cand.invoice_infos()
+    chased = [infos[n] for n in send.invoices if n in infos]
     body = "\n".join([esc.summary, "", f"Customer: {cand.customer.name} ({cand.customer.external_id})",
                       "Invoices: " + ", ".join(send.invoices),
                       *[f"Total {c}: {to_str(m, c)}" for c, m in totals_by_currency(tuple(chased)).items()],
@@ -486,8 +558,7 @@ def _apply_chunk(session: Session, config: Config, chunk: Sequence[Candidate],
                 dunning_step=bindparam("b_step"), dunning_cycle=bindparam("b_cycle"),
                 last_dunning_at=bindparam("b_last"), updated_at=bindparam("b_updated")),
             updates, execution_options={"synchronize_session": False})
-    for ev in pending_events:
-        record(session, at=now, actor="bot", **ev)
+    record_many(session, pending_events, at=now)
 
 
 # --------------------------------------------------------------------------- the tick
@@ -495,8 +566,12 @@ def _apply_chunk(session: Session, config: Config, chunk: Sequence[Candidate],
 
 def tick(db: Database, config: Config, now: dt.datetime, *, render: RenderStep | None = None,
          dry_run: bool = False, payment_link: PaymentLinkFn | None = None,
-         chunk_size: int = DEFAULT_CHUNK) -> TickResult:
-    """One pass of the campaigns at ``now`` (aware). See the module docstring for the contract."""
+         chunk_size: int = DEFAULT_CHUNK, prefilter: bool = True) -> TickResult:
+    """One pass of the campaigns at ``now`` (aware). See the module docstring for the contract.
+
+    ``prefilter=False`` skips the "next step cannot be due yet" SQL narrowing (same
+    decisions, more accounts examined): tests use it to prove the narrowing loses nothing.
+    """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     specs = campaign_specs(config)
@@ -504,10 +579,36 @@ def tick(db: Database, config: Config, now: dt.datetime, *, render: RenderStep |
     if not specs:
         return result
     renderer = render or default_renderer()
+    with _keep_open(db):
+        _tick_chunks(db, config, specs, now, result, renderer, dry_run, payment_link, chunk_size, prefilter)
+    if dry_run:
+        result.queued = len(result.planned)
+    return result
+
+
+@contextmanager
+def _keep_open(db: Database) -> Iterator[None]:
+    """Hold one idle SQLite connection for the whole tick.
+
+    The engine uses a fresh connection per transaction; when the last one closes, SQLite
+    checkpoints and removes the WAL, an fsync-heavy step that otherwise happens after
+    every chunk. One idle connection (no transaction, no lock) keeps that to SQLite's
+    ordinary automatic checkpoints.
+    """
+    if db.dialect != "sqlite":
+        yield
+        return
+    with db.engine.connect():
+        yield
+
+
+def _tick_chunks(db: Database, config: Config, specs: Mapping[str, CampaignSpec], now: dt.datetime,
+                 result: TickResult, renderer: RenderStep, dry_run: bool,
+                 payment_link: PaymentLinkFn | None, chunk_size: int, prefilter: bool) -> None:
     after = 0
     while True:
         with db.session() as s:
-            chunk = _load_chunk(s, config, specs, now, now, after, chunk_size)
+            chunk = _load_chunk(s, config, specs, now, now, after, chunk_size, prefilter)
             if not chunk:
                 break
             result.chunks += 1
@@ -519,7 +620,7 @@ def tick(db: Database, config: Config, now: dt.datetime, *, render: RenderStep |
                 for a in actions:
                     if isinstance(a, NoAction):
                         result.skipped[a.why.rule] += 1
-                    elif isinstance(a, SendStep):
+                    elif isinstance(a, SendStep) and dry_run:
                         result.planned.append(_planned(cand, a, now))
             if dry_run:
                 s.rollback()
@@ -530,9 +631,6 @@ def tick(db: Database, config: Config, now: dt.datetime, *, render: RenderStep |
                     raise TickError(f"chunk after customer id {after} rolled back: "
                                     f"{type(exc).__name__}: {exc}") from exc
         after = chunk[-1].view.customer_id
-    if dry_run:
-        result.queued = len(result.planned)
-    return result
 
 
 # --------------------------------------------------------------------------- plan (simulation)
@@ -569,9 +667,8 @@ def _simulate(cand: Candidate, specs: Mapping[str, CampaignSpec], now: dt.dateti
         day = today + dt.timedelta(days=k)
         sel = select_campaign(view, specs)
         start = sel.spec.send_window.start if isinstance(sel, Selection) else dt.time(9, 0)
-        at = dt.datetime.combine(day, start, tzinfo=tz).astimezone(dt.timezone.utc)
-        if at < now:
-            at = now
+        at = dt.datetime.combine(day, start, tzinfo=tz).astimezone(dt.UTC)
+        at = max(at, now)
         actions = due_actions(view, specs, at)
         for a in actions:
             if isinstance(a, SendStep):

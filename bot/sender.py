@@ -40,7 +40,7 @@ from typing import Any
 
 import aiosmtplib
 from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -95,7 +95,7 @@ class Refusal:
 class Outcome:
     """The SMTP verdict on one message (pure data; applied by the journal)."""
 
-    verdict: str                    # sent | retry | failed | uncertain
+    verdict: str                    # sent | retry | failed | uncertain | lost (claim taken over)
     error: str = ""
     refused: tuple[Refusal, ...] = ()   # permanent recipient refusals (flag contacts)
     soft_refused: tuple[Refusal, ...] = ()  # temporary refusals on a message sent to others
@@ -219,22 +219,29 @@ def worker_is_dead(worker_id: str) -> bool:
 
 
 _Op = Callable[[Session], Any]
+_BatchOp = Callable[[Session, list[Any]], list[Any]]
 
 
 class Journal:
     """The single database writer of a sender: runs queued operations in grouped transactions.
 
-    Operations arriving while a transaction runs are batched into the next one (group
-    commit). ``submit`` returns a future resolved after the commit holding the op.
+    Operations arriving while a transaction runs go into the next one (group commit).
+    ``submit(op)`` queues ``op(session)``; ``submit_batched(fn, item)`` queues an item for a
+    set-based ``fn(session, items) -> results`` run once per transaction for all items
+    queued with that ``fn`` (one UPDATE for hundreds of rows). Either returns a future
+    resolved after the commit holding the operation (or failed with its error).
     """
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self._ops: list[tuple[_Op, asyncio.Future[Any]]] = []
+        self._batched: dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]] = {}
+        self._urgent: set[_BatchOp] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self.transactions = 0
+        self._conn: Connection | None = None
 
     def start(self) -> None:
         if self._task is None:
@@ -246,34 +253,73 @@ class Journal:
         self._wake.set()
         return fut
 
+    def submit_batched(self, fn: _BatchOp, item: Any, *, urgent: bool = False) -> asyncio.Future[Any]:
+        """``urgent``: someone waits on it mid-SMTP-transaction; such batches are committed
+        on their own, ahead of the rest, which waits (within bounds) to be grouped larger."""
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._batched.setdefault(fn, []).append((item, fut))
+        if urgent:
+            self._urgent.add(fn)
+        self._wake.set()
+        return fut
+
     async def run(self, op: _Op) -> Any:
         return await self.submit(op)
 
-    def _commit(self, ops: list[tuple[_Op, asyncio.Future[Any]]]) -> list[Any]:
-        with self.db.session() as s:
-            return [op(s) for op, _ in ops]
+    def _commit(self, ops: list[tuple[_Op, asyncio.Future[Any]]],
+                batched: dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]]) -> list[Any]:
+        # One connection kept open for the journal's life: with SQLite, closing the last
+        # connection checkpoints the whole WAL, which would cost tens of ms per transaction.
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self.db.engine.connect()
+        try:
+            with Session(bind=self._conn, expire_on_commit=False) as s, s.begin():
+                results = [op(s) for op, _ in ops]
+                for fn, items in batched.items():
+                    results.extend(fn(s, [item for item, _ in items]))
+                return results
+        except Exception:
+            self._conn.close()
+            self._conn = None
+            raise
 
     async def _loop(self) -> None:
         while True:
-            if not self._ops:
+            if not self._ops and not self._batched:
                 if self._closing:
                     return
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            ops, self._ops = self._ops, []
+            ops, batched = self._take()
+            futs = [f for _, f in ops] + [f for items in batched.values() for _, f in items]
             try:
-                results = await asyncio.to_thread(self._commit, ops)
+                results = await asyncio.to_thread(self._commit, ops, batched)
             except Exception as exc:  # noqa: BLE001 - every waiter learns of the failure
-                log.error("outbox journal: transaction of %d ops failed: %s", len(ops), exc)
-                for _, fut in ops:
+                log.error("outbox journal: transaction of %d operations failed: %s", len(futs), exc)
+                for fut in futs:
                     if not fut.done():
                         fut.set_exception(exc)
                 continue
             self.transactions += 1
-            for (_, fut), res in zip(ops, results):
+            for fut, res in zip(futs, results):
                 if not fut.done():
                     fut.set_result(res)
+
+    #: non-urgent work waiting behind urgent batches is still committed once this large
+    GROUP_LIMIT = 256
+
+    def _take(self) -> tuple[list[tuple[_Op, asyncio.Future[Any]]],
+                             dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]]]:
+        urgent = {fn: items for fn, items in self._batched.items() if fn in self._urgent}
+        rest = len(self._ops) + sum(len(v) for f, v in self._batched.items() if f not in urgent)
+        if urgent and rest < self.GROUP_LIMIT and not self._closing:
+            for fn in urgent:
+                del self._batched[fn]
+            return [], urgent
+        ops, self._ops = self._ops, []
+        batched, self._batched = self._batched, {}
+        return ops, batched
 
     async def close(self) -> None:
         self._closing = True
@@ -282,9 +328,16 @@ class Journal:
             await self._task
             self._task = None
         self._closing = False
+        if self._conn is not None:
+            await asyncio.to_thread(self._conn.close)
+            self._conn = None
 
 
 # ---------------------------------------------------------------------------- SMTP
+
+
+class _ClaimLost(Exception):
+    """The row was taken over by crash recovery elsewhere; this worker must drop it."""
 
 
 class _Transport(Exception):
@@ -300,8 +353,14 @@ _TRANSPORT_ERRORS = (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutEr
 
 
 def _dot_stuffed(raw: bytes) -> bytes:
-    # Exactly what aiosmtplib's DATA does, on the stored bytes (no MIME parsing).
-    return PERIOD_REGEX.sub(b"..", normalize_message_line_endings(raw)) + b".\r\n"
+    """What aiosmtplib's DATA does to the stored bytes (no MIME parsing), with the regex
+    passes skipped when byte counts show they would change nothing (the usual case:
+    the outbox holds CRLF text)."""
+    if not (raw.endswith(b"\r\n") and raw.count(b"\n") == raw.count(b"\r\n") == raw.count(b"\r")):
+        raw = normalize_message_line_endings(raw)
+    if raw.startswith(b".") or b"\n." in raw:
+        raw = PERIOD_REGEX.sub(b"..", raw)
+    return raw + b".\r\n"
 
 
 class SmtpLink:
@@ -497,7 +556,7 @@ class Sender:
             why = f"worker {r.claimed_by} died or lost its lease while sending"
             if r.sent_at is None:
                 if outbox.mark_retry(s, r.id, now, why + " (before DATA: not delivered)",
-                                     r.claimed_by):
+                                     r.claimed_by, only_if_not_handed_over=True):
                     back += 1
             elif outbox.mark_uncertain(s, r.id, why + " after DATA was issued", r.claimed_by):
                 unsure += 1
@@ -563,6 +622,10 @@ class Sender:
         """One SMTP transaction for ``msg`` on ``link``; never raises for SMTP trouble."""
         try:
             return await self._smtp_transaction(link, msg, journal, drain)
+        except _ClaimLost as exc:
+            log.warning("sender: %s", exc)
+            link.close()          # abandons the open DATA: the server discards it
+            return Outcome("lost")
         except _Transport as exc:
             link.close()
             if exc.after_content:
@@ -609,17 +672,22 @@ class Sender:
             return Outcome("failed", text, refused=tuple(hard))
 
         # DATA: write the command, then commit the hand-over mark while the 354 travels.
-        mark = journal.submit(lambda s: outbox.mark_handed_over(
-            s, [msg.id], drain.now or self.clock(), self.worker_id))
+        mark = journal.submit_batched(self._hand_over_batch, (msg.id, drain.now or self.clock()),
+                                      urgent=True)
         try:
             start = await client.execute_command(b"DATA")
         except _TRANSPORT_ERRORS as exc:
             raise _Transport(f"{type(exc).__name__}: {exc}", after_content=False) from exc
         finally:
-            # The content must not be written before the mark is durable.
-            await asyncio.shield(mark)
+            # The content must not be written before the mark is durable. (The DATA command
+            # is written before the journal can run: submit only queues, and the command is
+            # written before execute_command first yields.)
+            still_ours = await asyncio.shield(mark)
         if start.code != 354:
             raise aiosmtplib.SMTPDataError(start.code, start.message)
+        if not still_ours:
+            # Another worker recovered this row (lease over): never send it from here.
+            raise _ClaimLost(f"outbox {msg.id} is no longer claimed by {self.worker_id}")
         reply = await self._write_content(client, msg.raw)
         link.dirty = False
         if reply.code // 100 == 2:
@@ -650,6 +718,10 @@ class Sender:
         now = drain.now or self.clock()
         st = drain.stats
         verdict = outcome.verdict
+        if verdict == "lost":
+            done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            done.set_result(None)
+            return done
         if verdict == "retry":
             at = next_retry_at(msg, now, self.smtp, self.rng)
             if at is None:
@@ -664,22 +736,36 @@ class Sender:
             st.sent += 1
             if outcome.refused or outcome.soft_refused:
                 st.partial += 1
-            return journal.submit(lambda s: self._apply_sent(s, msg, outcome, now))
+            if outcome.refused or outcome.soft_refused:
+                return journal.submit(lambda s: self._apply_sent(s, msg, outcome, now))
+            return journal.submit_batched(self._sent_batch, (msg, now))
         if verdict == "failed":
             st.failed += 1
             return journal.submit(lambda s: self._apply_failed(s, msg, outcome, now))
         st.uncertain += 1
         return journal.submit(lambda s: self._apply_uncertain(s, msg, outcome, now))
 
+    def _hand_over_batch(self, s: Session, items: list[tuple[int, dt.datetime]]) -> list[Any]:
+        kept = set(outbox.mark_handed_over(s, [i for i, _ in items], min(t for _, t in items),
+                                           self.worker_id))
+        return [i in kept for i, _ in items]
+
+    def _sent_batch(self, s: Session, items: list[tuple[ClaimedMessage, dt.datetime]]) -> list[Any]:
+        """Mark many rows sent in one statement; their ``step_sent`` events in one insert."""
+        now = max(t for _, t in items)
+        done = set(outbox.mark_sent_returning(s, [m.id for m, _ in items], now, self.worker_id))
+        evs = [_step_sent_event(m, t) for m, t in items
+               if m.id in done and m.kind in outbox.DUNNING_KINDS and m.customer_id is not None]
+        if evs:
+            s.execute(insert(Event), evs)
+        return [m.id in done for m, _ in items]
+
     def _apply_sent(self, s: Session, msg: ClaimedMessage, outcome: Outcome,
                     now: dt.datetime) -> None:
         if not outbox.mark_sent(s, [msg.id], now, self.worker_id):
             return
         if msg.kind in outbox.DUNNING_KINDS and msg.customer_id is not None:
-            _event(s, now, msg.customer_id, "step_sent", "campaign_step",
-                   f"Sent {msg.campaign or 'campaign'} step {msg.step or '?'}",
-                   {"outbox_id": msg.id, "message_id": msg.message_id,
-                    "recipients": list(msg.rcpt_to), "attempts": msg.attempts})
+            s.execute(insert(Event), [_step_sent_event(msg, now)])
         if outcome.refused or outcome.soft_refused:
             _flag_contacts(s, msg, outcome.refused, now)
             _event(s, now, msg.customer_id, "escalation", "smtp_partial_refusal",
@@ -710,6 +796,14 @@ def _event(s: Session, now: dt.datetime, customer_id: int | None, kind: str, rul
     # Core insert: the journal may apply hundreds of outcomes per transaction.
     s.execute(insert(Event).values(customer_id=customer_id, invoice_id=None, at=now, kind=kind,
                                    actor="bot", rule=rule, summary=summary, evidence=evidence))
+
+
+def _step_sent_event(msg: ClaimedMessage, now: dt.datetime) -> dict[str, Any]:
+    return {"customer_id": msg.customer_id, "invoice_id": None, "at": now, "kind": "step_sent",
+            "actor": "bot", "rule": "campaign_step",
+            "summary": f"Sent {msg.campaign or 'campaign'} step {msg.step or '?'}",
+            "evidence": {"outbox_id": msg.id, "message_id": msg.message_id,
+                         "recipients": list(msg.rcpt_to), "attempts": msg.attempts}}
 
 
 def _record_uncertain(s: Session, now: dt.datetime, outbox_id: int, customer_id: int | None,

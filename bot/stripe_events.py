@@ -75,6 +75,9 @@ class ReversalFacts:
     currency: str
     key: str                          # charge id (refund) or dispute id
     reason: str | None = None
+    # The payment itself, fetched from Stripe before applying: events are not delivered in
+    # order, so a refund may arrive before the payment it reverses.
+    payment: PaymentFacts | None = None
 
 
 Facts = PaymentFacts | ReversalFacts
@@ -91,7 +94,7 @@ def _invoices(md: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def _date(ts: Any) -> dt.date:
-    return dt.datetime.fromtimestamp(int(ts or 0), tz=dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(int(ts or 0), tz=dt.UTC).date()
 
 
 def _email(value: Any) -> str | None:

@@ -194,3 +194,23 @@ def _create(session: Session, config: Config, client: stripe.StripeClient, custo
     log.info("payment link %s created for customer %s (%s %s)", link.id, customer.external_id,
              plan.balance_minor, plan.currency)
     return row
+
+
+def payment_link_or_none(
+    session: Session,
+    config: Config,
+    customer: Customer,
+    open_invoices: Sequence[Invoice],
+    now: dt.datetime,
+    *,
+    client: stripe.StripeClient | None = None,
+) -> str | None:
+    """:func:`ensure_payment_link`, but a Stripe failure (network, API error) means no link this
+    time (logged without the key) instead of an exception: the reminder goes out without a
+    "pay now" button rather than not at all. The next tick tries again."""
+    try:
+        return ensure_payment_link(session, config, customer, open_invoices, now, client=client)
+    except stripe.StripeError as exc:
+        log.warning("no payment link for customer %s this time: %s %s", customer.external_id,
+                    type(exc).__name__, getattr(exc, "code", None) or "")
+        return None

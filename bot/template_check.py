@@ -18,24 +18,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from bot.config import Config, StepConfig
+from bot.money import Money
 from bot.render import (
     PARTS,
     AlertView,
     MessageOptions,
     PaymentView,
-    RenderError,
     Renderer,
+    RenderError,
     language_chain,
     shipped_templates_dir,
     template_error_line,
     user_templates_dir,
 )
-from bot.money import Money
 from bot.render_api import (
     ContactInfo,
     CustomerInfo,
@@ -48,7 +49,7 @@ from bot.render_api import (
 
 # Templates that are not campaign steps but are sent by arbot (answers, alerts, receipts).
 SERVICE_TEMPLATES = ("copy", "alert", "receipt")
-SAMPLE_NOW = dt.datetime(2026, 3, 16, 9, 30, tzinfo=dt.timezone.utc)
+SAMPLE_NOW = dt.datetime(2026, 3, 16, 9, 30, tzinfo=dt.UTC)
 
 
 def template_roots(config: Config) -> list[Path]:
@@ -105,21 +106,21 @@ def sample_contexts(config: Config, step: StepConfig, step_index: int = 0) -> li
     customer = CustomerInfo(id=0, external_id="SAMPLE", name="Sample Customer & Co <Ltd>",
                             language=None, timezone=None, currency=cur)
     token = "sampletoken"
-    base = dict(config=config, customer=customer, step=step, step_index=step_index, campaign="default",
-                cycle=0, now=SAMPLE_NOW, message_id=f"<arbot.sample@{config.company.ar_address.split('@')[1]}>",
-                reply_token=token,
-                reply_to=reply_address(config.company.ar_address, token, config.company.plus_addressing),
-                from_address=config.from_address)
-    return [
-        StepRenderContext(contacts=(ContactInfo("ap@sample.invalid", "Alex Sample", "billing", True),),
-                          invoices=many, totals=totals_by_currency(many), statement_items=many,
-                          payment_link_url="https://pay.example/sample", cc=tuple(step.cc),
-                          recent_payments=(PaymentInfo(today - dt.timedelta(days=5), 70000, cur, "REF-1"),),
-                          **base),  # type: ignore[arg-type]
-        StepRenderContext(contacts=(ContactInfo("ap@sample.invalid", None, None, True),),
-                          invoices=one, totals=totals_by_currency(one), statement_items=one,
-                          payment_link_url=None, **base),  # type: ignore[arg-type]
-    ]
+    full = StepRenderContext(
+        config=config, customer=customer,
+        contacts=(ContactInfo("ap@sample.invalid", "Alex Sample", "billing", True),),
+        step=step, step_index=step_index, campaign="default", cycle=0, invoices=many,
+        totals=totals_by_currency(many), now=SAMPLE_NOW,
+        message_id=f"<arbot.sample@{config.company.ar_address.rpartition('@')[2]}>", reply_token=token,
+        reply_to=reply_address(config.company.ar_address, token, config.company.plus_addressing),
+        from_address=config.from_address, payment_link_url="https://pay.example/sample", cc=tuple(step.cc),
+        statement_items=many,
+        recent_payments=(PaymentInfo(today - dt.timedelta(days=5), 70000, cur, "REF-1"),),
+    )
+    minimal = replace(full, contacts=(ContactInfo("ap@sample.invalid", None, None, True),), invoices=one,
+                      totals=totals_by_currency(one), statement_items=one, payment_link_url=None, cc=(),
+                      recent_payments=())
+    return [full, minimal]
 
 
 def _step_templates(config: Config) -> list[tuple[StepConfig, int, str]]:

@@ -71,7 +71,7 @@ def make_server(hook: StripeWebhook, host: str = "127.0.0.1", port: int = 0) -> 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             log.debug("webhook: " + format, *args)
 
         def _answer(self, status: int, body: dict[str, Any]) -> None:
@@ -82,7 +82,7 @@ def make_server(hook: StripeWebhook, host: str = "127.0.0.1", port: int = 0) -> 
             self.end_headers()
             self.wfile.write(data)
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             if self.path.split("?", 1)[0] != PATH:
                 self._answer(404, {"error": "not found"})
                 return
@@ -93,12 +93,12 @@ def make_server(hook: StripeWebhook, host: str = "127.0.0.1", port: int = 0) -> 
             raw = self.rfile.read(length)
             try:
                 status, body = hook.handle(raw, self.headers.get("Stripe-Signature"))
-            except Exception:  # noqa: BLE001 - Stripe retries on 5xx
+            except Exception:
                 log.exception("webhook: cannot apply event")
                 status, body = 500, {"error": "internal error"}
             self._answer(status, body)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self._answer(405, {"error": "POST only"})
 
     server = ThreadingHTTPServer((host, port), Handler)
@@ -107,6 +107,7 @@ def make_server(hook: StripeWebhook, host: str = "127.0.0.1", port: int = 0) -> 
 
 
 def serve_in_thread(server: ThreadingHTTPServer) -> threading.Thread:
-    t = threading.Thread(target=server.serve_forever, name="stripe-webhook", daemon=True)
+    t = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="stripe-webhook",
+                         daemon=True)
     t.start()
     return t

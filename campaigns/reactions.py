@@ -94,7 +94,7 @@ def _targets(reading: Reading, ctx: ReplyContext) -> tuple[str, ...]:
 def _local_midnight_after(day: dt.date, tz: str) -> dt.datetime:
     """The end of ``day`` in the customer's zone, as UTC: a pause lasts the whole day."""
     local = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=ZoneInfo(tz))
-    return local.astimezone(dt.timezone.utc)
+    return local.astimezone(dt.UTC)
 
 
 def add_business_days(start: dt.date, days: int) -> dt.date:
@@ -221,7 +221,7 @@ def on_auto_reply(reading: Reading, ctx: ReplyContext, policy: ReactionPolicy) -
         return [NoAction(ctx.customer_id, _why("auto_reply_ignored", "automatic reply, no return date", reading,
                                                ctx))]
     back = dt.datetime.combine(reading.return_date, dt.time(9, 0), tzinfo=ZoneInfo(ctx.timezone))
-    back_utc = back.astimezone(dt.timezone.utc)
+    back_utc = back.astimezone(dt.UTC)
     if ctx.next_send_at is not None and back_utc <= ctx.next_send_at:
         return [NoAction(ctx.customer_id, _why("auto_reply_ignored", "back before the next email anyway",
                                                reading, ctx, return_date=reading.return_date.isoformat()))]

@@ -112,7 +112,7 @@ class CampaignSpec:
     min_days_between: int = 3
     send_window: SendWindowSpec = field(default_factory=SendWindowSpec)
     holidays: frozenset[dt.date] = frozenset()
-    min_balance: Decimal = Decimal("0")
+    min_balance: Decimal = Decimal(0)
     after_last: str = "stop"    # stop | repeat
     repeat_every_days: int = 14
     promise_grace_days: int = 3

@@ -320,7 +320,7 @@ def _is_system_address(addr: str) -> bool:
 
 def _normal_addr(addr: str) -> str:
     """Trim what text bounces glue to an address: quotes, brackets, an SMTP code ("550-")."""
-    addr = addr.lower().strip(".\"'<>()[]")
+    addr = addr.lower().replace('"', "").strip(".'<>()[]")
     return re.sub(r"^\d{3}[-\s]", "", addr)
 
 

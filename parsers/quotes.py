@@ -330,6 +330,13 @@ def _is_wrapped_quote_tail(lines: list[str], i: int) -> bool:
     return first.islower() or first in "\"')]»”’,;:"
 
 
+# Helpdesk and notification systems: "##- Please type your reply above this line -##".
+_REPLY_ABOVE_RE = re.compile(
+    r"(?:reply|write|type|respond)[\w\s]{0,30}above this line|above this line[\w\s]{0,30}(?:reply|response)|"
+    r"oberhalb dieser (?:zeile|linie)|au-dessus de cette ligne|encima de esta línea|por encima de esta línea|"
+    r"boven deze (?:regel|lijn)|sopra questa (?:riga|linea)|acima desta linha",
+    re.IGNORECASE,
+)
 _DATED_KEY_RE = re.compile(r"^[ \t]*[^\W\d][\w' ]{1,24}[ \t]?[:：][ \t].{0,40}\d{1,2}[:/.]\d{2}")
 _DATE_LED_RE = re.compile(r"^[ \t]*\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b.{0,160}(?:<[^<>\s@]+@[^<>\s@]+>|@)")
 
@@ -462,6 +469,14 @@ def _split(text: str) -> ReplySplit:
     while i < n:
         line = lines[i]
         if not _is_quoted(line):
+            if _REPLY_ABOVE_RE.search(line) and len(line) < 160:
+                if any(x.strip() for x in own):
+                    quoted.extend(orig[i:])
+                    cut_rule = "reply_above_marker"
+                    break
+                quoted.append(orig[i])  # a helpdesk's marker at the top: what follows is its text
+                i += 1
+                continue
             rule = _hard_cut_at(lines, i)
             if rule is None:
                 span = _attribution_at(lines, i)

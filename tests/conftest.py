@@ -105,3 +105,7 @@ def config_factory(tmp_path: Path) -> Callable[..., Config]:
         return load_config(path)
 
     return make
+
+# Shared fixture modules: the local Stripe server and its config (stripe_server, stripe_env,
+# pay_config, pay_db); IMAP servers for the mailbox tests (embedded pymap; Dovecot when enabled).
+pytest_plugins = ["tests.stripe_support", "tests.imap_fixtures"]

@@ -8,28 +8,23 @@
   internal users are ``dovenull`` and the mail user runs as dovenull's uid.
 
 Both are session-scoped; each test watches its own fresh folder, so tests never see each
-other's mail. Import the fixtures in a test module with
-``from tests.imap_fixtures import imap_server  # noqa: F401``.
+other's mail. tests/conftest.py registers this module as a plugin, so the fixtures
+(``imap_server`` parametrised over both, ``pymap_server``, ``dovecot_server``) are
+available everywhere.
 """
 
 from __future__ import annotations
 
 import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from imapclient import IMAPClient
 
-from bot.devtools.imap_local import LocalImapServer, free_port
+from bot.devtools.dovecot_local import LocalDovecot, dovecot_binary
+from bot.devtools.imap_local import LocalImapServer
 
 DOVECOT_ENV = "ARBOT_TEST_DOVECOT"
 PASSWORD_ENV = "ARBOT_TEST_IMAP_PASSWORD"
@@ -108,109 +103,19 @@ def start_pymap() -> ImapServer:
 
 
 # ---------------------------------------------------------------------------- dovecot
-DOVECOT_CONF = """\
-protocols = imap
-listen = 127.0.0.1
-base_dir = {base}/run
-state_dir = {base}/state
-instance_name = arbot-test-{port}
-default_login_user = {login_user}
-default_internal_user = {login_user}
-first_valid_uid = {uid}
-last_valid_uid = 0
-disable_plaintext_auth = no
-ssl = no
-auth_mechanisms = plain login
-auth_failure_delay = 0
-log_path = {base}/dovecot.log
-mail_location = maildir:~/Maildir
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {base}/passwd
-}}
-userdb {{
-  driver = passwd-file
-  args = username_format=%u {base}/passwd
-}}
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-service anvil {{
-  chroot =
-}}
-service stats {{
-  chroot =
-}}
-"""
-
-
 def dovecot_unavailable() -> str | None:
     """Why the Dovecot variant is skipped, or None when it can run."""
     if os.environ.get(DOVECOT_ENV) != "1":
         return f"real-Dovecot tests need {DOVECOT_ENV}=1 (CI sets it; install dovecot-imapd)"
-    if not shutil.which("dovecot") and not Path("/usr/sbin/dovecot").exists():
+    if dovecot_binary() is None:
         return "dovecot is not installed (apt-get install dovecot-imapd)"
     return None
 
 
 def start_dovecot() -> ImapServer:
-    exe = shutil.which("dovecot") or "/usr/sbin/dovecot"
-    base = Path(tempfile.mkdtemp(prefix="arbot-dovecot-"))
-    os.chmod(base, 0o755)
-    if os.getuid() == 0:
-        try:
-            nobody = pwd.getpwnam("dovenull")
-        except KeyError:
-            nobody = pwd.getpwnam("nobody")
-        login_user, uid, gid = nobody.pw_name, nobody.pw_uid, nobody.pw_gid
-    else:
-        me = pwd.getpwuid(os.getuid())
-        login_user, uid, gid = me.pw_name, me.pw_uid, me.pw_gid
-    mail = base / "mail"
-    mail.mkdir()
-    (base / "run").mkdir()
-    (base / "state").mkdir()
-    if os.getuid() == 0:
-        os.chown(mail, uid, gid)
-    port = free_port()
-    (base / "passwd").write_text(f"ar:{{PLAIN}}secret:{uid}:{gid}::{mail}/ar::\n")
-    conf = base / "dovecot.conf"
-    conf.write_text(DOVECOT_CONF.format(base=base, port=port, login_user=login_user, uid=uid))
-    proc = subprocess.Popen([exe, "-c", str(conf), "-F"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode() if proc.stderr else ""
-            log = (base / "dovecot.log").read_text() if (base / "dovecot.log").exists() else ""
-            raise RuntimeError(f"dovecot exited: {err} {log}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        proc.kill()
-        raise RuntimeError("dovecot did not start listening")
-
-    def stop() -> None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        shutil.rmtree(base, ignore_errors=True)
-
-    s = ImapServer("dovecot", "127.0.0.1", port, "ar", "secret", ".")
-    s._stop.append(stop)
-    s._stop.append(base)   # kept for tests that look at the maildir
+    d = LocalDovecot().start()
+    s = ImapServer("dovecot", d.host, d.port, d.user, d.password, ".")
+    s._stop.append(d.stop)
     return s
 
 

@@ -62,7 +62,7 @@ class RecordingHook:
 
     def __init__(self, db: Database, now: Callable[[], dt.datetime] | None = None) -> None:
         self.db = db
-        self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.now = now or (lambda: dt.datetime.now(dt.UTC))
         self.calls: list[int] = []
         self.done = threading.Condition()
 
@@ -99,3 +99,24 @@ def status_counts(db: Database) -> dict[str, int]:
     with db.session() as s:
         return dict(s.execute(select(InboundMessage.status, func.count())
                               .group_by(InboundMessage.status)).all())
+
+
+class RecordingBatchHook:
+    """The batch form of :class:`RecordingHook`: all rows in ONE transaction, all or nothing."""
+
+    def __init__(self, single: RecordingHook) -> None:
+        self.single = single
+        self.batches: list[list[int]] = []
+
+    def __call__(self, ids: list[int]) -> None:
+        self.batches.append(list(ids))
+        with self.single.db.session() as s:
+            for inbound_id in ids:
+                row = s.get(InboundMessage, inbound_id)
+                assert row is not None
+                if POISON_HEADER in row.raw[:2000]:
+                    raise ValueError("cannot read this message")
+                row.status = "processed"
+                row.processed_at = self.single.now()
+                timeline.record(s, at=self.single.now(), kind="test_processed", summary="processed",
+                                evidence={"inbound": inbound_id})

@@ -130,3 +130,46 @@ def start_sink(rec: Recorder | None = None, port: int | None = None) -> SinkCont
     with ctl.recorder.lock:
         ctl.recorder.connections = 0      # forget the controller's own readiness probe
     return ctl
+
+
+def main() -> None:
+    """``python -m tests.smtp_server --port P [--record FILE]``: a sink process.
+
+    Prints ``ready PORT`` once listening; with ``--record`` appends the Message-ID of every
+    message it accepts (one per line, flushed) and, on lines ``DATA <envelope sender>``,
+    each DATA command it sees, so another process can count what arrived.
+    """
+    import argparse
+    import signal
+    import sys
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--record")
+    args = ap.parse_args()
+    rec = Recorder(keep_content=False)
+    if args.record:
+        out = open(args.record, "a", buffering=1, encoding="utf-8")
+
+        class _Log(list):  # type: ignore[type-arg]
+            def __init__(self, prefix: str, key: Callable[[Any], str]) -> None:
+                super().__init__()
+                self.prefix, self.key = prefix, key
+
+            def append(self, item: Any) -> None:
+                out.write(f"{self.prefix}{self.key(item)}\n")
+
+        rec.messages = _Log("MSG ", lambda m: m.message_id)
+        rec.data_commands = _Log("DATA ", lambda s: s)
+    ctl = start_sink(rec, args.port or None)
+    print(f"ready {ctl.port}", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    ctl.stop()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

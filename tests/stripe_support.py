@@ -15,7 +15,7 @@ KEY_ENV = "ARBOT_TEST_STRIPE_KEY"
 SECRET_ENV = "ARBOT_TEST_STRIPE_WHSEC"
 WEBHOOK_SECRET = "whsec_test_arbot_local"
 
-T0 = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
 
 
 def stripe_toml(api_base: str, *, receipts: bool = False) -> str:
@@ -73,12 +73,12 @@ def customer_state(db: Database, ext: str) -> str:
 
 # --- fixtures (import them into a test module to use them) ---------------------------------
 
-from collections.abc import Callable, Iterator  # noqa: E402
+from collections.abc import Callable, Iterator
 
-import pytest  # noqa: E402
+import pytest
 
-from bot.config import Config  # noqa: E402
-from bot.devtools.stripe_local import LocalStripe  # noqa: E402
+from bot.config import Config
+from bot.devtools.stripe_local import LocalStripe
 
 
 @pytest.fixture

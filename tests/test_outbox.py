@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing as mp
 from collections import Counter
+from typing import Any
 
 from sqlalchemy import select
 
@@ -59,9 +60,10 @@ def test_claim_moves_due_rows_and_marks(db_url: str) -> None:
     db.close()
 
 
-def _claimer(url: str, worker: str, out: "mp.Queue[list[int]]") -> None:
+def _claimer(url: str, worker: str, out: "mp.Queue[list[int]]", start: Any) -> None:
     db = Database(url, migrate=False)
     mine: list[int] = []
+    start.wait(60)                     # all processes begin claiming together
     while True:
         batch = outbox.claim(db, worker, 7, NOW)
         if not batch:
@@ -80,7 +82,8 @@ def test_concurrent_claimers_never_share_a_row(db_url: str) -> None:
     db.close()
     ctx = mp.get_context("spawn")
     q: "mp.Queue[list[int]]" = ctx.Queue()
-    procs = [ctx.Process(target=_claimer, args=(db_url, f"w{k}", q)) for k in range(4)]
+    start = ctx.Barrier(4)
+    procs = [ctx.Process(target=_claimer, args=(db_url, f"w{k}", q, start)) for k in range(4)]
     for p in procs:
         p.start()
     claimed = [q.get(timeout=60) for _ in procs]

@@ -12,8 +12,8 @@ from bot.db import Database, utcnow
 from bot.devtools.stripe_local import LocalStripe
 from bot.models import (
     Allocation,
-    Customer,
     Cursor,
+    Customer,
     Event,
     Note,
     OutboxMessage,
@@ -24,18 +24,7 @@ from bot.models import (
 from bot.payments import PaymentPoller, apply_payment, customer_still_owes, find_existing_payment
 from bot.stripe_events import PaymentFacts
 from bot.stripe_gateway import ensure_payment_link
-from tests.stripe_support import (  # noqa: F401 - fixtures
-    T0,
-    add_customer,
-    balances,
-    customer_state,
-    open_invoices,
-    pay_config,
-    pay_db,
-    queue_dunning,
-    stripe_env,
-    stripe_server,
-)
+from tests.stripe_support import T0, add_customer, balances, customer_state, open_invoices, queue_dunning
 
 
 def link_for(db: Database, cfg: Config, ext: str) -> str:
@@ -273,3 +262,42 @@ def test_receipt_queued_when_enabled(config_factory, db_url: str, stripe_env: Lo
         assert len(rows) == 1 and rows[0].kind == "receipt" and rows[0].status == "pending"
         assert b"Auto-Submitted: auto-generated" in rows[0].raw and rows[0].rcpt_to == ["ap@c1.test"]
     db.close()
+
+
+def test_reconciliation_wait_and_amount_promise_satisfied(pay_db: Database, pay_config: Config) -> None:
+    with pay_db.session() as s:
+        a = add_customer(s, "A1", [("INV-A", 5000)], state="awaiting_reconciliation")
+        b = add_customer(s, "B1", [("INV-B1", 5000), ("INV-B2", 5000)], state="promised")
+        s.add(Promise(customer_id=b.id, promised_date=dt.date(2026, 11, 20), amount_minor=6000, currency="GBP",
+                      invoice_numbers=[], status="open", created_at=T0))
+        s.add(Promise(customer_id=b.id, promised_date=dt.date(2026, 11, 21), amount_minor=None,
+                      invoice_numbers=["INV-B2"], status="open", created_at=T0))
+    with pay_db.session() as s:
+        apply_payment(s, pay_config, PaymentFacts("pi_a", 5000, "GBP", T0.date(), customer_external_id="A1"), T0)
+        apply_payment(s, pay_config, PaymentFacts("pi_b", 6000, "GBP", T0.date(), customer_external_id="B1"), T0)
+    assert customer_state(pay_db, "A1") == "closed"
+    assert customer_state(pay_db, "B1") == "promised"       # 4000 still owed on INV-B2
+    with pay_db.session() as s:
+        st = {p.promised_date.day: p.status for p in s.scalars(select(Promise).where(Promise.customer_id == b.id))}
+        assert st == {20: "kept", 21: "open"}
+        assert a.id is not None
+
+
+def test_staff_assigns_review_payment(pay_db: Database, pay_config: Config) -> None:
+    from bot.payments import PaymentError, assign_payment
+
+    with pay_db.session() as s:
+        add_customer(s, "C1", [("INV-1", 1000), ("INV-2", 2000)])
+        queue_dunning(s, 1, "polite")
+        apply_payment(s, pay_config, PaymentFacts("pi_r", 3000, "GBP", T0.date(), email="x@unknown.test"), T0)
+    with pay_db.session() as s:
+        res = assign_payment(s, pay_config, "pi_r", "C1", T0, staff="controller")
+    assert res.closed
+    assert customer_state(pay_db, "C1") == "closed"
+    with pay_db.session() as s:
+        assert s.scalar(select(OutboxMessage.status)) == "cancelled"
+        try:
+            assign_payment(s, pay_config, "pi_r", "C1", T0)
+            raise AssertionError("assigned twice")
+        except PaymentError as exc:
+            assert "not awaiting review" in str(exc)

@@ -25,12 +25,12 @@ from bot.scheduler import TickError, fallback_render, plan, tick
 
 REPO = Path(__file__).resolve().parent.parent
 LONDON = ZoneInfo("Europe/London")
-T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:
     """``day`` at ``hour``:00 London time, as aware UTC."""
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=LONDON).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=LONDON).astimezone(dt.UTC)
 
 
 def add_customer(s: Any, ext: str, *, emails: tuple[str, ...] = (), bounced: tuple[str, ...] = (),
@@ -252,3 +252,64 @@ def test_tick_cli_prints_counts(setup: tuple[Database, Config]) -> None:
     out = json.loads(proc.stdout)
     assert out["queued"] == 1 and out["dry_run"] is False
     assert len(outbox(db)) == 1
+
+
+def test_sql_prefilter_never_drops_a_due_account(setup: tuple[Database, Config]) -> None:
+    """The "next step cannot be due yet" SQL narrowing gives exactly the engine's decisions."""
+    import random
+
+    db, cfg = setup
+    rnd = random.Random(7)
+    steps = [s.offset_days for s in cfg.campaigns["default"].steps]
+    with db.session() as s:
+        for n in range(120):
+            c = add_customer(s, f"R{n}", emails=(f"ap@r{n}.test",),
+                             timezone=rnd.choice([None, "America/New_York", "Asia/Tokyo", "Pacific/Auckland"]))
+            dues = []
+            for k in range(rnd.randint(1, 4)):
+                due = dt.date(2026, 3, 1) + dt.timedelta(days=rnd.randint(-70, 20))
+                status = rnd.choice(["open", "open", "paid"])
+                add_invoice(s, c, f"R{n}-{k}", due.isoformat(), rnd.randint(100, 90000), status=status,
+                            balance=0 if status == "paid" else None, disputed=rnd.random() < 0.1)
+                dues.append(due)
+            if rnd.random() < 0.8:
+                i = rnd.randrange(len(steps))
+                c.dunning_step = i
+                c.dunning_cycle = rnd.randint(0, 2)
+                c.last_dunning_at = at((min(dues) + dt.timedelta(days=steps[i] + rnd.randint(-5, 5))).isoformat())
+    key = lambda e: (e.customer_id, e.step, e.cycle, e.invoices, e.rule)
+    seen = 0
+    for day in range(0, 40, 3):
+        for hour in (1, 10, 15, 22):
+            now = at((dt.date(2026, 2, 20) + dt.timedelta(days=day)).isoformat(), hour)
+            wide = tick(db, cfg, now, dry_run=True, prefilter=False)
+            narrow = tick(db, cfg, now, dry_run=True)
+            assert sorted(map(key, narrow.planned)) == sorted(map(key, wide.planned)), now
+            assert narrow.examined <= wide.examined
+            seen += len(wide.planned)
+        tick(db, cfg, now.replace(hour=11), render=fallback_render)
+    assert seen > 50
+
+
+def test_fallback_message_with_non_ascii_names_parses_back(setup: tuple[Database, Config]) -> None:
+    db, cfg = setup
+    with db.session() as s:
+        c = add_customer(s, "U1", emails=("compta@societe.test",))
+        c.name = "Société Générale d'Électricité Ñandú GmbH & Co. KG — Zürich"
+        add_invoice(s, c, "FA-2026-001", "2026-03-02", 123456, currency="EUR")
+    tick(db, cfg, at("2026-03-05"), render=fallback_render)
+    (row,) = outbox(db)
+    msg = email.message_from_bytes(row.raw, policy=email.policy.default)
+    assert "\r\n" in row.raw.decode("ascii") and row.raw.isascii()
+    body = msg.get_content()
+    assert "Société Générale d'Électricité Ñandú" in body and "FA-2026-001" in body and "1234.56" in body
+    assert msg["Message-ID"] == row.message_id and msg["X-Arbot-Token"] == row.reply_token
+
+
+def test_plan_table_output(setup: tuple[Database, Config]) -> None:
+    db, cfg = setup
+    month_ledger(db)
+    proc = _run_cli(cfg, "plan", "--days", "7", "--now", "2026-02-27T08:00")
+    assert proc.returncode == 0, proc.stderr
+    assert "reminder" in proc.stdout and "due_today" in proc.stdout and "nothing was sent" in proc.stdout
+    assert counts(db) == (0, 0)

@@ -245,3 +245,47 @@ def test_outbox_release_rules(db: Database) -> None:
             outbox.release(s, 2, resend=True, now=NOW, actor="staff")
     st = rows(db)
     assert (st[1].status, st[1].next_attempt_at) == ("pending", NOW) and st[2].status == "sent"
+
+
+def test_a_row_taken_over_by_recovery_is_not_sent_by_the_old_worker(db: Database, sink: SinkController) -> None:
+    """Fencing: the hand-over mark is only set while the row is still this worker's claim."""
+    [oid] = seed(db, 1)
+    sender = Sender(db, smtp_cfg(sink), clock=lambda: NOW)
+
+    def steal(address: str) -> None:
+        with db.session() as s:     # another worker recovered the row meanwhile (before DATA)
+            s.execute(update(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+                      .values(status="pending", claimed_by=None))
+        return None
+
+    sink.recorder.on_rcpt = steal
+    st = drain(sender, NOW)
+    assert st.sent == 0 and st.uncertain == 0 and sink.recorder.messages == []
+    assert rows(db)[oid].status == "pending"
+
+
+def test_run_loop_sends_wakes_and_stops_gracefully(db: Database, sink: SinkController) -> None:
+    seed(db, 5)
+    sender = Sender(db, smtp_cfg(sink), clock=lambda: NOW + dt.timedelta(minutes=1))
+
+    async def scenario() -> Any:
+        stop = asyncio.Event()
+        task = asyncio.create_task(sender.run(stop, idle_seconds=30))
+        await _until(lambda: len(sink.recorder.messages) == 5)
+        await asyncio.to_thread(seed, db, 3, start=5)
+        sender.wake()
+        await _until(lambda: len(sink.recorder.messages) == 8)
+        stop.set()
+        return await asyncio.wait_for(task, 10)
+
+    total = asyncio.run(scenario())
+    assert total.sent == 8
+    assert all(link.client is None for link in sender.links)          # connections closed
+
+
+async def _until(cond: Any, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not cond():
+        assert loop.time() < end, "condition not reached"
+        await asyncio.sleep(0.01)

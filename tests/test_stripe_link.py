@@ -15,17 +15,7 @@ from bot.devtools.stripe_local import LocalStripe
 from bot.models import Customer, Invoice, PaymentLink
 from bot.stripe_gateway import ensure_payment_link, invoices_metadata, plan_link
 from tests.conftest import SHARED
-from tests.stripe_support import (  # noqa: F401 - fixtures
-    KEY_ENV,
-    T0,
-    add_customer,
-    open_invoices,
-    pay_config,
-    pay_db,
-    stripe_env,
-    stripe_server,
-    stripe_toml,
-)
+from tests.stripe_support import KEY_ENV, T0, add_customer, open_invoices, stripe_toml
 
 
 def _link(db: Database, cfg: Config, ext: str) -> str | None:
@@ -97,12 +87,11 @@ def test_crash_before_commit_gets_the_same_link_back(pay_db: Database, pay_confi
     class Crash(Exception):
         pass
 
-    with pytest.raises(Crash):
-        with pay_db.session() as s:
-            c = s.scalar(select(Customer))
-            assert c is not None
-            ensure_payment_link(s, pay_config, c, open_invoices(s, c.id), T0)
-            raise Crash
+    with pytest.raises(Crash), pay_db.session() as s:
+        c = s.scalar(select(Customer))
+        assert c is not None
+        ensure_payment_link(s, pay_config, c, open_invoices(s, c.id), T0)
+        raise Crash
     url = _link(pay_db, pay_config, "C1")
     links = [o for o in stripe_env.objects.values() if o["object"] == "payment_link"]
     prices = [o for o in stripe_env.objects.values() if o["object"] == "price"]
@@ -194,3 +183,19 @@ def test_builders_follow_stripes_published_shapes(stripe_server: LocalStripe) ->
             ex = example[key]
             if value is not None and ex is not None and key != "data":
                 assert type(value) is type(ex) or {type(value), type(ex)} <= {int, float}, (kind, key)
+
+
+def test_stripe_down_means_no_link_not_a_crash(pay_db: Database, pay_config: Config,
+                                               stripe_env: LocalStripe) -> None:
+    from bot.stripe_gateway import payment_link_or_none
+
+    with pay_db.session() as s:
+        add_customer(s, "C1", [("INV-1", 10000)])
+    stripe_env.stop()
+    with pay_db.session() as s:
+        c = s.scalar(select(Customer))
+        assert c is not None
+        client = stripe.StripeClient(stripe_env.api_key, base_addresses={"api": stripe_env.url},
+                                     max_network_retries=0)
+        assert payment_link_or_none(s, pay_config, c, open_invoices(s, c.id), T0, client=client) is None
+        assert s.scalar(select(PaymentLink)) is None

@@ -6,18 +6,19 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli_common import NOW_HELP, parse_now, print_json, state
+from bot.cli_common import NOW_HELP, fail, parse_now, print_json, state
 from bot.importer import ImportRejected, ImportSummary, import_customers, import_invoices, import_payments
 from bot.importer.common import ProgressFn
 from bot.money import to_str
 
 FileArg = Annotated[Path, typer.Argument(help="CSV (UTF-8 or Windows-1252, , or ;) or XLSX file.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
-Now = Annotated[Optional[str], typer.Option("--now", help=NOW_HELP)]
+Now = Annotated[str | None, typer.Option("--now", help=NOW_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")]
 
 
@@ -75,6 +76,11 @@ def _run(ctx: typer.Context, file: Path, now: str | None, as_json: bool,
             n = len(exc.problems)
             typer.echo(f"error: {file}: {n} problem{'s' if n != 1 else ''}; nothing imported", err=True)
             raise typer.Exit(1) from None
+        except SQLAlchemyError as exc:
+            # e.g. a concurrent import of the same invoice numbers: the transaction was
+            # rolled back; one line, not a traceback.
+            first = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            fail(f"{file}: database error, nothing imported (retry): {type(exc).__name__}: {first}", code=1)
     _report(summary, as_json)
 
 
@@ -98,9 +104,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import invoices and credit notes (upsert by invoice_number)."""
         cfg = state(ctx).config()
+        pdf_folder = cfg.source_dir / cfg.imports.pdf_folder if cfg.imports.pdf_folder else None
         _run(ctx, file, now, as_json, lambda db, path, **kw: import_invoices(
             db, path, options=cfg.imports.invoices, default_currency=cfg.company.currency,
-            snapshot=snapshot, dry_run=dry_run, **kw))
+            snapshot=snapshot, dry_run=dry_run, pdf_folder=pdf_folder, **kw))
 
     @imp.command("payments")
     def payments_cmd(ctx: typer.Context, file: FileArg, dry_run: DryRun = False, now: Now = None,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from typing import Annotated, Optional
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import func, select
 
 from bot.cli_common import fail, print_json, state
 from bot.imap_client import ImapError
-from bot.mailbox import MailboxWatcher, default_process_hook, header_facts
+from bot.mailbox import MailboxWatcher, default_batch_hook, default_process_hook, header_facts
 from bot.models import InboundMessage
 
 STATUSES = ("new", "processed", "review", "failed", "ignored", "own")
@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
     @inbox.command("list")
     def list_cmd(
         ctx: typer.Context,
-        status: Annotated[Optional[str], typer.Option("--status", help=f"One of {', '.join(STATUSES)}.")] = None,
+        status: Annotated[str | None, typer.Option("--status", help=f"One of {', '.join(STATUSES)}.")] = None,
         limit: Annotated[int, typer.Option("--limit", help="At most N rows (newest first).")] = 50,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
             rows = list(s.scalars(q))
             counts = dict(s.execute(select(InboundMessage.status, func.count())
                                     .group_by(InboundMessage.status)).all())
-        items = []
+        items: list[dict[str, Any]] = []
         for r in rows:
             _mid, frm = header_facts(r.raw)
             items.append({"id": r.id, "status": r.status, "attempts": r.attempts,
@@ -114,7 +114,9 @@ def register(app: typer.Typer) -> None:
         """Read the AR mailbox: store new mail, process it, move it. Without --once, watch."""
         st = state(ctx)
         db, cfg = st.db(), st.config()
-        watcher = MailboxWatcher(db, cfg, process=default_process_hook(db, cfg))
+        hook = default_process_hook(db, cfg)
+        watcher = MailboxWatcher(db, cfg, process=hook,
+                                 process_batch=default_batch_hook(db, cfg) if hook else None)
         if once:
             try:
                 rep = watcher.run_once()
@@ -129,6 +131,19 @@ def register(app: typer.Typer) -> None:
                        f"processed {rep.processed}, failed {rep.failed}, moved {rep.moved}")
             return
         asyncio.run(_watch(watcher))
+
+    @inbox.command("baseline")
+    def baseline_cmd(ctx: typer.Context) -> None:
+        """Start watching from now: leave the messages already in the folder alone."""
+        st = state(ctx)
+        watcher = MailboxWatcher(st.db(), st.config())
+        try:
+            skipped = watcher.baseline()
+        except ImapError as exc:
+            fail(f"{type(exc).__name__}: {exc}")
+        finally:
+            watcher.close()
+        typer.echo(f"{skipped} existing messages left alone; new mail from now on is read")
 
     app.add_typer(inbox, name="inbox")
 

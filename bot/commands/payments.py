@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import select
@@ -65,6 +65,22 @@ def _poll(ctx: typer.Context, now: str | None, as_json: bool) -> None:
         typer.echo(f"  {o}")
 
 
+def _assign(ctx: typer.Context, args: list[str], now: str | None) -> None:
+    from bot.payments import PaymentError, assign_payment
+
+    if len(args) < 2:
+        fail("usage: arbot payments assign PAYMENT CUSTOMER [INVOICE ...]")
+    st = state(ctx)
+    cfg = st.config()
+    at = parse_now(now, cfg.company.tz)
+    try:
+        with st.db().session() as s:
+            result = assign_payment(s, cfg, args[0], args[1], at, invoice_numbers=args[2:], staff="cli")
+    except PaymentError as exc:
+        fail(str(exc))
+    typer.echo(result.outcome + ("; account paid in full" if result.closed else ""))
+
+
 def _zero(amount: str) -> bool:
     return amount.strip("0.") == ""
 
@@ -73,15 +89,22 @@ def register(app: typer.Typer) -> None:
     @app.command("payments")
     def payments_cmd(
         ctx: typer.Context,
-        customer: Annotated[Optional[str], typer.Argument(
-            help="Customer id (ledger external id); or `poll` to poll Stripe's events once.")] = None,
+        customer: Annotated[str | None, typer.Argument(
+            help="Customer id (ledger external id); `poll` to poll Stripe's events once; "
+                 "`assign PAYMENT CUSTOMER [INVOICE ...]` to resolve a payment in review.")] = None,
+        more: Annotated[list[str] | None, typer.Argument(hidden=True)] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-        now: Annotated[Optional[str], typer.Option("--now", help=NOW_HELP + " (poll only)")] = None,
+        now: Annotated[str | None, typer.Option("--now", help=NOW_HELP + " (poll, assign)")] = None,
     ) -> None:
         """List payments with their allocations (newest first); `payments poll` polls Stripe."""
         if customer == "poll":
             _poll(ctx, now, as_json)
             return
+        if customer == "assign":
+            _assign(ctx, more or [], now)
+            return
+        if more:
+            fail(f"unexpected arguments: {' '.join(more)}")
         with state(ctx).db().session() as s:
             rows = _rows(s, customer)
         if as_json:

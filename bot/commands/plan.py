@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
     def plan_cmd(
         ctx: typer.Context,
         days: Annotated[int, typer.Option("--days", help="How many days to simulate (today included).")] = 14,
-        now: Annotated[Optional[str], typer.Option("--now", help=NOW_HELP)] = None,
+        now: Annotated[str | None, typer.Option("--now", help=NOW_HELP)] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")] = False,
     ) -> None:
         """Show, day by day, every email the campaigns would send; writes nothing.
@@ -45,5 +45,7 @@ def register(app: typer.Typer) -> None:
                           ", ".join(e.to) or "-",
                           " + ".join(f"{to_str(m, c)} {c}" for c, m in sorted(e.totals.items())), e.rule)
         console = Console()
+        if not console.is_terminal:   # piped or captured: never truncate cells
+            console = Console(width=220)
         console.print(table)
         console.print(f"{len(emails)} email(s) over {days} day(s); nothing was sent or written.")

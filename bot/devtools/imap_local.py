@@ -19,6 +19,7 @@ import threading
 from argparse import Namespace
 from contextlib import AsyncExitStack
 from types import TracebackType
+from typing import Self
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -32,7 +33,11 @@ class LocalImapServer:
     """pymap with one user and an empty INBOX, plaintext on ``host:port``."""
 
     def __init__(self, *, user: str = "ar", password: str = "secret",
-                 host: str = "127.0.0.1", port: int | None = None) -> None:
+                 host: str = "127.0.0.1", port: int | None = None,
+                 cert_file: str | None = None, key_file: str | None = None) -> None:
+        """With ``cert_file``/``key_file`` the server offers STARTTLS (and then
+        accepts logins only after it); without, plaintext logins are allowed."""
+        self.cert_file, self.key_file = cert_file, key_file
         self.user = user
         self.password = password
         self.host = host
@@ -44,7 +49,7 @@ class LocalImapServer:
         self._error: BaseException | None = None
 
     # -- lifecycle -------------------------------------------------------------------
-    def start(self, timeout: float = 10.0) -> LocalImapServer:
+    def start(self, timeout: float = 10.0) -> Self:
         self._thread = threading.Thread(target=self._main, name="pymap", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):
@@ -60,7 +65,7 @@ class LocalImapServer:
             self._thread.join(10)
         self._thread = None
 
-    def __enter__(self) -> LocalImapServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
@@ -81,13 +86,18 @@ class LocalImapServer:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         args = Namespace(
-            debug=False, host=[self.host], port=str(self.port), cert=None, key=None,
-            tls=False, inherited_sockets=None, proxy_protocol=None, passlib_cfg=None,
+            debug=False, host=[self.host], port=str(self.port), cert=self.cert_file,
+            key=self.key_file, tls=self.cert_file is not None, inherited_sockets=None, proxy_protocol=None, passlib_cfg=None,
             demo_data=False, demo_user=self.user, demo_password=self.password,
             skip_services=[],
         )
-        # invalid_user_sleep: pymap sleeps after a failed login; keep tests quick.
-        backend, config = await DictBackend.init(args, invalid_user_sleep=0.0)
+        from pysasl.hashing import BuiltinHash
+
+        # A loopback server for tests and the demo: cheap password hashing (pymap's
+        # default, 500,000 PBKDF2 rounds, costs ~0.5 s per login) and no sleep after a
+        # failed login.
+        backend, config = await DictBackend.init(
+            args, invalid_user_sleep=0.0, hash_context=BuiltinHash(rounds=1000))
         config.apply_context()
         async with AsyncExitStack() as stack:
             await backend.start(stack)

@@ -78,7 +78,8 @@ def parse_form(pairs: list[tuple[str, str]]) -> Obj:
                 node[part] = value
             else:
                 node = node.setdefault(part, {})
-    return _listify(root)
+    out: Obj = _listify(root)
+    return out
 
 
 def _listify(node: Any) -> Any:
@@ -295,7 +296,8 @@ class LocalStripe:
         self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="local-stripe",
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="local-stripe",
                                         daemon=True)
         self._thread.start()
         return self
@@ -306,7 +308,7 @@ class LocalStripe:
             self._httpd.server_close()
             self._httpd = None
 
-    def __enter__(self) -> LocalStripe:
+    def __enter__(self) -> LocalStripe:  # noqa: PYI034
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -369,11 +371,10 @@ class LocalStripe:
                              created: int | None = None) -> Obj:
         """A payment made outside arbot's links (no metadata); returns the payment intent."""
         ts = self.now() if created is None else created
-        cus = self._put(build_customer(self.new_id("customer"), ts, email, None)) if email else None
+        cus_id = self._put(build_customer(self.new_id("customer"), ts, email, None))["id"] if email else None
         pi_id, ch_id = self.new_id("payment_intent"), self.new_id("charge")
-        ch = self._put(build_charge(ch_id, ts, amount, currency.lower(), cus and cus["id"], pi_id, {}, email))
-        pi = self._put(build_payment_intent(pi_id, ts, amount, currency.lower(), cus and cus["id"], {},
-                                            ch_id, None))
+        ch = self._put(build_charge(ch_id, ts, amount, currency.lower(), cus_id, pi_id, {}, email))
+        pi = self._put(build_payment_intent(pi_id, ts, amount, currency.lower(), cus_id, {}, ch_id, None))
         self.emit("charge.succeeded", ch, created=ts)
         self.emit("payment_intent.succeeded", pi, created=ts)
         return pi
@@ -511,7 +512,7 @@ class LocalStripe:
                 items = [e for e in items if e["type"] in types]
         else:
             items = sorted((o for o in self.objects.values() if o["object"] == kind),
-                           key=lambda o: -o.get("created", o.get("_created", 0)))
+                           key=lambda o: -int(o.get("created") or o.get("_created") or 0))
             if kind == "checkout.session" and params.get("payment_intent"):
                 items = [o for o in items if o["payment_intent"] == params["payment_intent"]]
             if kind == "checkout.session" and params.get("payment_link"):
@@ -519,14 +520,14 @@ class LocalStripe:
         created = params.get("created")
         if isinstance(created, dict):
             ops = {"gt": int.__gt__, "gte": int.__ge__, "lt": int.__lt__, "lte": int.__le__}
-            for op, value in created.items():
+            for op in created:
                 if op not in ops:
                     raise StripeHTTPError(400, f"Invalid created[{op}]", param=f"created[{op}]")
-                bound = _int(created, op, where=f"created[{op}]")
+                bound = _int(created, op, required=True, where=f"created[{op}]") or 0
                 items = [o for o in items if ops[op](o["created"], bound)]
         elif created not in (None, ""):
-            bound = _int(params, "created")
-            items = [o for o in items if o["created"] == bound]
+            exact = _int(params, "created")
+            items = [o for o in items if o["created"] == exact]
         limit = _int(params, "limit") or 10
         if not 1 <= limit <= 100:
             raise StripeHTTPError(400, "Invalid limit: must be between 1 and 100", param="limit")
@@ -635,7 +636,7 @@ def _make_handler(server: LocalStripe) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
         def _serve(self, method: str) -> None:
@@ -660,13 +661,35 @@ def _make_handler(server: LocalStripe) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self._serve("GET")
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self._serve("POST")
 
-        def do_DELETE(self) -> None:  # noqa: N802
+        def do_DELETE(self) -> None:
             self._serve("DELETE")
 
     return Handler
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m bot.devtools.stripe_local [--port P] [--key K]``: serve until interrupted."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description="A local server speaking Stripe's wire format (offline demo).")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=12111)
+    ap.add_argument("--key", default=DEFAULT_KEY, help="the API key clients must present")
+    args = ap.parse_args(argv)
+    server = LocalStripe(args.key, host=args.host, port=args.port).start()
+    print(f"local Stripe on {server.url} (key {args.key})", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

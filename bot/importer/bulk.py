@@ -11,7 +11,8 @@ only the placeholder differs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -54,21 +55,57 @@ class _Processors:
 
 
 class BulkInsert:
-    """``INSERT INTO table (columns) VALUES (...)`` for many plain tuples at once."""
+    """``INSERT INTO table (columns) VALUES (...)`` for many plain tuples at once.
+
+    On PostgreSQL with psycopg 3 the rows go through ``COPY ... FROM STDIN`` on the same
+    connection (same transaction), several times faster than an INSERT per row.
+    """
 
     def __init__(self, conn: Connection, table: Table, columns: Sequence[str],
-                 memo: Sequence[str] = ()) -> None:
+                 memo: Sequence[str] = (), constants: Mapping[str, Any] | None = None) -> None:
+        """``columns``: one value per row each; ``constants``: the same value for every row
+        (``created_at = now``), written as SQL literals instead of a million binds."""
         ph = _placeholder(conn)
         self.conn = conn
-        self.sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-                    f"VALUES ({', '.join([ph] * len(columns))})")
+        consts = dict(constants or {})
+        fixed = _Processors(conn, table, list(consts), ())(tuple(consts.values()))
+        all_columns = ", ".join([*columns, *consts])
+        values = ", ".join([ph] * len(columns) + [_literal(v) for v in fixed])
+        self.sql = f"INSERT INTO {table.name} ({all_columns}) VALUES ({values})"
+        self.copy_sql = f"COPY {table.name} ({all_columns}) FROM STDIN"
+        self.copy_tail = fixed
+        self.use_copy = conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
         self.process = _Processors(conn, table, columns, memo)
 
     def __call__(self, rows: Iterable[Sequence[Any]]) -> int:
         batch = [self.process(r) for r in rows]
-        if batch:
+        if not batch:
+            return 0
+        if self.use_copy:
+            raw = self.conn.connection.driver_connection
+            assert raw is not None
+            tail = self.copy_tail
+            with raw.cursor() as cur, cur.copy(self.copy_sql) as copy:
+                for row in batch:
+                    copy.write_row(row + tail)
+        else:
             self.conn.exec_driver_sql(self.sql, batch)
         return len(batch)
+
+
+def _literal(value: Any) -> str:
+    """A bound-processed constant as an SQL literal (our own values, never user text
+    unescaped: strings are quoted with quotes doubled)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        value = value.isoformat()
+    text = str(value).replace("'", "''")
+    return f"'{text}'"
 
 
 class BulkUpdate:

@@ -270,8 +270,7 @@ class _CustomerRun:
                 customer.updated_at = self.now
                 events.append((customer.id, None, self.now, "customer_updated", "import",
                                "import.erp_is_source_of_truth",
-                               f"customer {customer.external_id} changed per {self.table.label}: "
-                               f"{', '.join(changes)}",
+                               f"customer {customer.external_id} changed per {self.table.label}: {', '.join(changes)}",
                                {"file": self.table.label, "changes": changes}))
         self.session.flush()
         event_writer(self.conn)(events)
@@ -305,12 +304,13 @@ class _CustomerRun:
                     customer.contacts.remove(c)
                     self.session.delete(c)
             for i, email in enumerate(wanted):
-                c = by_email.get(email)
-                if c is None:
-                    c = Contact(email=email, source="import", is_primary=False, bounced=False, proposed=False,
-                                created_at=self.now)
-                    customer.contacts.append(c)
-                    by_email[email] = c
+                found = by_email.get(email)
+                if found is None:
+                    found = Contact(email=email, source="import", is_primary=False, bounced=False,
+                                    proposed=False, created_at=self.now)
+                    customer.contacts.append(found)
+                    by_email[email] = found
+                c = found
                 if c.source == "import" and c.is_primary != (i == 0):
                     c.is_primary = i == 0
             after = [e for e in wanted if by_email[e].source == "import"]

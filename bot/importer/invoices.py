@@ -28,13 +28,14 @@ writing and the whole transaction is rolled back at the end.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Index, func, select
 
 from bot.config import ImportFileConfig
 from bot.db import Database
@@ -68,7 +69,7 @@ SPEC = ColumnSpec(
 DOC_FIELDS = ("number", "customer_id", "kind", "issue_date", "due_date", "total_minor",
               "balance_minor", "currency", "po_number", "pdf_path", "status")
 _F = {name: i for i, name in enumerate(DOC_FIELDS)}
-_INSERT_COLUMNS = (*DOC_FIELDS, "disputed", "closed_at", "created_at", "updated_at")
+_INSERT_COLUMNS = (*DOC_FIELDS, "closed_at")
 _UPDATE_COLUMNS = ("customer_id", "kind", "issue_date", "due_date", "total_minor", "balance_minor",
                    "currency", "po_number", "pdf_path", "status", "closed_at", "updated_at")
 _MEMO = ("issue_date", "due_date", "created_at", "updated_at", "closed_at")
@@ -80,6 +81,7 @@ _STATUSES = {"open": "open", "unpaid": "open", "paid": "paid", "closed": "paid",
              "voided": "void", "cancelled": "void", "canceled": "void", "written_off": "written_off",
              "written off": "written_off", "write off": "written_off", "write-off": "written_off"}
 _MAX_NUMBER = 64
+BULK_BYTES = 8 << 20     # files above ~100,000 rows load with secondary indexes suspended (SQLite)
 
 
 def import_invoices(
@@ -93,11 +95,14 @@ def import_invoices(
     dry_run: bool = False,
     progress: ProgressFn | None = None,
     label: str | None = None,
+    pdf_folder: Path | None = None,
 ) -> ImportSummary:
     """Import an invoices export; see the module docstring for the contract.
 
-    ``now`` (aware UTC) stamps ``created_at``/``updated_at``/events. Raises
-    :class:`ImportRejected` with every problem when any row is bad (nothing written).
+    ``now`` (aware UTC) stamps ``created_at``/``updated_at``/events. ``pdf_folder``: ERP
+    invoice PDFs named ``<invoice number>.pdf``; a row without ``pdf_path`` gets the one
+    found there. Raises :class:`ImportRejected` with every problem when any row is bad
+    (nothing written).
     """
     opts = options or ImportFileConfig()
     started = time.perf_counter()
@@ -105,8 +110,10 @@ def import_invoices(
                        encoding=opts.encoding, label=label)
     summary = ImportSummary("invoices", table.label, dry_run=dry_run)
     try:
+        pdfs = _pdf_names(pdf_folder, table.label)
         with unit_of_work(db, dry_run) as session:
-            run = _InvoiceRun(session.connection(), table, opts, now, default_currency, summary, progress)
+            run = _InvoiceRun(session.connection(), table, opts, now, default_currency, summary, progress,
+                              pdf_folder, pdfs)
             run.read_and_insert()
             run.apply_updates()
             if snapshot:
@@ -118,17 +125,31 @@ def import_invoices(
     return summary
 
 
+def _pdf_names(folder: Path | None, label: str) -> frozenset[str] | None:
+    """The PDF file names in ``folder``, listed once (not one stat per row)."""
+    if folder is None:
+        return None
+    try:
+        return frozenset(n for n in os.listdir(folder) if n.lower().endswith(".pdf"))
+    except OSError as exc:
+        raise ImportRejected([Problem(label, 0, "pdf_path",
+                                      f"import.pdf_folder {folder}: {exc.strerror or exc}")]) from None
+
+
 class _InvoiceRun:
     """One import: state shared by the passes (kept as attributes, not module globals)."""
 
     def __init__(self, conn: Connection, table: Table, opts: ImportFileConfig, now: dt.datetime,
-                 default_currency: str | None, summary: ImportSummary, progress: ProgressFn | None) -> None:
+                 default_currency: str | None, summary: ImportSummary, progress: ProgressFn | None,
+                 pdf_folder: Path | None = None, pdfs: frozenset[str] | None = None) -> None:
         self.conn = conn
         self.table = table
         self.now = now
         self.default_currency = default_currency
         self.summary = summary
         self.progress = progress
+        self.pdf_folder = pdf_folder
+        self.pdfs = pdfs
         self.dates = DateReader(day_first=opts.day_first, fmt=opts.date_format)
         self.currencies = Currencies()
         self.problems: list[Problem] = []
@@ -137,6 +158,8 @@ class _InvoiceRun:
         self.new_by_customer: dict[int, list[str]] = {}
         cols = table.columns
         self.width = max(cols.values()) + 1
+        self.at = {name: cols.get(name, -1) for name in SPEC.known}   # -1: column absent
+        self.date_memo = self.dates.memo
         # Which ledger fields this file controls (absent columns are left alone).
         controlled = ["customer_id", "kind", "issue_date", "due_date", "total_minor"]
         if "currency" in cols:
@@ -144,7 +167,7 @@ class _InvoiceRun:
         if "balance" in cols:
             controlled.append("balance_minor")
         for col, field in (("po_number", "po_number"), ("pdf_path", "pdf_path"), ("status", "status")):
-            if col in cols:
+            if col in cols or (col == "pdf_path" and pdfs is not None):
                 controlled.append(field)
         self.controlled = tuple(controlled)
         self.fingerprint = itemgetter(*(_F[f] for f in self.controlled))
@@ -154,7 +177,9 @@ class _InvoiceRun:
     def read_and_insert(self) -> None:
         customers = load_customers(self.conn)
         existing = self._existing_fingerprints()
-        insert = BulkInsert(self.conn, Invoice.__table__, _INSERT_COLUMNS, memo=_MEMO)  # type: ignore[arg-type]
+        insert = BulkInsert(self.conn, Invoice.__table__, _INSERT_COLUMNS, memo=_MEMO,  # type: ignore[arg-type]
+                            constants={"disputed": False, "created_at": self.now, "updated_at": self.now})
+        rebuilt = self._suspend_indexes(len(existing))
         batch: list[tuple[Any, ...]] = []
         now = self.now
         fingerprint = self.fingerprint
@@ -174,7 +199,7 @@ class _InvoiceRun:
                 if self.problems:
                     continue
                 closed_at = now if doc[10] != "open" else None
-                batch.append((*doc, False, closed_at, now, now))
+                batch.append((*doc, closed_at))
                 self.new_by_customer.setdefault(doc[1], []).append(number)
                 if len(batch) >= INSERT_BATCH:
                     insert(batch)
@@ -190,26 +215,58 @@ class _InvoiceRun:
         if self.problems:
             raise ImportRejected(self.problems)
         insert(batch)
+        for index in rebuilt:
+            index.create(self.conn)
+
+    def _suspend_indexes(self, existing: int) -> list[Index]:
+        """On SQLite, for a large file into a small table, drop the secondary indexes
+        for the duration of the load and rebuild them after (one sort instead of a million
+        random B-tree inserts: 2x faster). DDL is transactional in SQLite, so a rejected
+        file rolls the indexes back too. Not on PostgreSQL: DROP INDEX would lock the
+        table against the running daemon's readers for the whole import."""
+        if self.conn.dialect.name != "sqlite" or self.table.size < BULK_BYTES:
+            return []
+        if existing > self.table.size // 70:     # ~70 bytes a row: the table is the larger part
+            return []
+        indexes = sorted(Invoice.__table__.indexes, key=lambda i: str(i.name))  # type: ignore[attr-defined]
+        for index in indexes:
+            index.drop(self.conn)
+        return indexes
 
     def _existing_fingerprints(self) -> dict[str, int]:
-        cols = [Invoice.__table__.c[name] for name in DOC_FIELDS]  # type: ignore[attr-defined]
+        cols = [Invoice.__table__.c[name] for name in DOC_FIELDS]
         fingerprint = self.fingerprint
-        result = self.conn.execution_options(yield_per=50_000).execute(select(*cols))
+        result = self.conn.execute(select(*cols).execution_options(yield_per=50_000))
         return {row[0]: hash(fingerprint(row)) for row in result}
 
     def _bad(self, line: int, column: str, message: str) -> None:
         self.problems.append(Problem(self.table.label, line, column, message))
 
+    def _date(self, line: int, column: str, raw: Any, get: Any) -> dt.date | None:
+        if get(raw) == "":
+            self._bad(line, column, "required value is empty")
+            return None
+        try:
+            return self.dates(raw)
+        except ValueError as exc:
+            self._bad(line, column, str(exc))
+            return None
+
     def _parse(self, line: int, cells: Sequence[Any], customers: dict[str, KnownCustomer]
                ) -> tuple[Any, ...] | None:
-        """The row as a doc tuple (``DOC_FIELDS``), or None after recording its problems."""
-        cols = self.table.columns
+        """The row as a doc tuple (``DOC_FIELDS``), or None after recording its problems.
+
+        The hot loop of a million-row import: column positions are precomputed
+        attributes, CSV cells take ``str.strip``, dates hit the reader's memo directly.
+        """
         if len(cells) < self.width:
             cells = padded(cells, self.width)
         before = len(self.problems)
         bad = self._bad
+        get = str.strip if self.table.text_cells else text
+        at = self.at
 
-        number = text(cells[cols["invoice_number"]])
+        number = get(cells[at["invoice_number"]])
         if not number:
             bad(line, "invoice_number", "required value is empty")
         elif len(number) > _MAX_NUMBER:
@@ -219,14 +276,14 @@ class _InvoiceRun:
             if first != line:
                 bad(line, "invoice_number", f"duplicate invoice number {number!r} (first at line {first})")
 
-        ext = text(cells[cols["customer_id"]])
+        ext = get(cells[at["customer_id"]])
         customer = customers.get(ext)
-        if not ext:
-            bad(line, "customer_id", "required value is empty")
-        elif customer is None:
-            bad(line, "customer_id", f"unknown customer {ext!r} (import customers first)")
+        if customer is None:
+            bad(line, "customer_id", f"unknown customer {ext!r} (import customers first)" if ext
+                else "required value is empty")
 
-        code = text(cells[cols["currency"]]) if "currency" in cols else ""
+        i = at["currency"]
+        code = get(cells[i]) if i >= 0 else ""
         if not code:
             code = (customer.currency if customer else None) or self.default_currency or ""
         currency, exp = "", 2
@@ -239,41 +296,32 @@ class _InvoiceRun:
                 bad(line, "currency", str(exc))
 
         total = balance = 0
-        raw_amount = cells[cols["amount"]]
+        raw_amount = cells[at["amount"]]
         try:
             total = parse_amount(raw_amount, exp)
         except ValueError as exc:
-            bad(line, "amount", "required value is empty" if text(raw_amount) == "" else str(exc))
-        raw_balance = cells[cols["balance"]] if "balance" in cols else None
-        has_balance = raw_balance is not None and text(raw_balance) != ""
+            bad(line, "amount", "required value is empty" if get(raw_amount) == "" else str(exc))
+        i = at["balance"]
+        raw_balance = cells[i] if i >= 0 else None
+        has_balance = raw_balance is not None and get(raw_balance) != ""
         if has_balance:
             try:
                 balance = parse_amount(raw_balance, exp)
             except ValueError as exc:
                 bad(line, "balance", str(exc))
 
-        issue = due = None
-        dates = self.dates
-        for col in ("issue_date", "due_date"):
-            raw = cells[cols[col]]
-            if text(raw) == "":
-                bad(line, col, "required value is empty")
-                continue
-            try:
-                value = dates(raw)
-            except ValueError as exc:
-                bad(line, col, str(exc))
-                continue
-            if col == "issue_date":
-                issue = value
-            else:
-                due = value
+        memo = self.date_memo
+        raw = cells[at["issue_date"]]
+        issue = memo.get(raw) or self._date(line, "issue_date", raw, get)
+        raw = cells[at["due_date"]]
+        due = memo.get(raw) or self._date(line, "due_date", raw, get)
         if issue is not None and due is not None and due < issue:
             bad(line, "due_date", f"due date {due.isoformat()} is before issue date {issue.isoformat()}")
 
         kind = "invoice"
-        if "type" in cols:
-            word = text(cells[cols["type"]]).lower()
+        i = at["type"]
+        if i >= 0:
+            word = get(cells[i]).lower()
             if word in _CREDIT_TYPES:
                 kind = "credit_note"
             elif word not in _INVOICE_TYPES:
@@ -285,15 +333,17 @@ class _InvoiceRun:
         balance = (-abs(balance) if kind == "credit_note" else abs(balance)) if has_balance else total
 
         status = None
-        if "status" in cols:
-            word = text(cells[cols["status"]]).lower()
+        i = at["status"]
+        if i >= 0:
+            word = get(cells[i]).lower()
             if word:
                 status = _STATUSES.get(word)
                 if status is None:
                     bad(line, "status", f"unknown status {word!r} (open, paid, void or written_off)")
                 elif status == "paid":
                     if has_balance and balance != 0:
-                        bad(line, "status", f"status is paid but the balance is {money_text(balance, currency or 'EUR')}")
+                        bad(line, "status", f"status is paid but the balance is "
+                                            f"{money_text(balance, currency or 'EUR')}")
                     balance = 0
         if abs(balance) > abs(total) and currency:
             bad(line, "balance", f"balance {money_text(abs(balance), currency)} is greater than amount "
@@ -301,11 +351,14 @@ class _InvoiceRun:
         if status is None or status == "open":
             status = "paid" if balance == 0 else "open"
 
-        if len(self.problems) != before:
+        if len(self.problems) != before or customer is None:
             return None
-        po = text(cells[cols["po_number"]]) or None if "po_number" in cols else None
-        pdf = text(cells[cols["pdf_path"]]) or None if "pdf_path" in cols else None
-        assert customer is not None
+        i = at["po_number"]
+        po = (get(cells[i]) or None) if i >= 0 else None
+        i = at["pdf_path"]
+        pdf = (get(cells[i]) or None) if i >= 0 else None
+        if pdf is None and self.pdfs is not None and f"{number}.pdf" in self.pdfs:
+            pdf = str(Path(self.pdf_folder or ".") / f"{number}.pdf")
         return (number, customer.id, kind, issue, due, total, balance, currency, po, pdf, status)
 
     # --- pass 2: rows that differ from the ledger -----------------------------------
@@ -314,13 +367,13 @@ class _InvoiceRun:
         if not self.changed:
             return
         table = Invoice.__table__
-        cols = [table.c[name] for name in ("id", *DOC_FIELDS, "closed_at")]  # type: ignore[attr-defined]
+        cols = [table.c[name] for name in ("id", *DOC_FIELDS, "closed_at")]
         update = BulkUpdate(self.conn, table, _UPDATE_COLUMNS, "id", memo=_MEMO)  # type: ignore[arg-type]
         events = event_writer(self.conn)
         for start in range(0, len(self.changed), 500):
             chunk = self.changed[start:start + 500]
             current = {row[1]: row for row in self.conn.execute(
-                select(*cols).where(table.c.number.in_([doc[0] for _, doc in chunk]))  # type: ignore[attr-defined]
+                select(*cols).where(table.c.number.in_([doc[0] for _, doc in chunk]))
             )}
             known_paid = self._allocated(current.values(), {doc[0]: doc for _, doc in chunk})
             updates, evs = [], []
@@ -344,7 +397,7 @@ class _InvoiceRun:
         ids = [row[0] for row in rows if docs[row[1]][bi - 1] > row[bi] >= 0]
         if not ids:
             return {}
-        a = Allocation.__table__.c  # type: ignore[attr-defined]
+        a = Allocation.__table__.c
         return {inv_id: int(total) for inv_id, total in self.conn.execute(
             select(a.invoice_id, func.sum(a.amount_minor)).where(a.invoice_id.in_(ids)).group_by(a.invoice_id)
         )}
@@ -398,7 +451,7 @@ class _InvoiceRun:
 
     def close_missing(self) -> None:
         table = Invoice.__table__
-        c = table.c  # type: ignore[attr-defined]
+        c = table.c
         missing = [row for row in self.conn.execute(
             select(c.id, c.number, c.customer_id, c.balance_minor, c.currency).where(c.status == "open")
         ) if row[1] not in self.seen]
@@ -411,8 +464,8 @@ class _InvoiceRun:
         update((0, "paid", now, now, inv_id) for inv_id, *_ in missing)
         events(
             (customer_id, inv_id, now, "closed_by_snapshot", "import", "import.snapshot_missing_is_paid",
-             f"{number} closed as paid: not among the open items of {label} "
-             f"(balance was {money_text(balance, currency)})",
+             (f"{number} closed as paid: not among the open items of {label} "
+              f"(balance was {money_text(balance, currency)})"),
              {"file": label, "previous_balance": money_text(balance, currency)})
             for inv_id, number, customer_id, balance, currency in missing
         )

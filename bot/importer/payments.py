@@ -286,7 +286,7 @@ def _apply(session: Session, v: _Valid, now: dt.datetime, label: str, summary: I
     if result.closed:
         for inv_id, num in session.execute(
             select(Invoice.id, Invoice.number).where(Invoice.number.in_(result.closed))
-        ).tuples():
+        ).all():
             record(session, at=now, kind="invoice_paid", actor="import", rule="import.allocate_named_then_oldest",
                    customer_id=v.customer_id, invoice_id=inv_id,
                    summary=f"{num} paid by payment {v.payment_id} ({label})",

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from campaigns.snapshot import CampaignSpec, SendWindowSpec, StepSpec
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 DEFAULT_STEPS = (
     StepSpec("reminder", -3), StepSpec("due_today", 0), StepSpec("polite", 3), StepSpec("why_delay", 10),
@@ -18,7 +18,7 @@ ALWAYS = SendWindowSpec(frozenset(range(7)), dt.time(0, 0), dt.time(23, 59, 59))
 
 def campaign(name: str = "default", **kw: object) -> CampaignSpec:
     fields: dict[str, object] = {"steps": DEFAULT_STEPS, "default": name == "default", "send_window": ALWAYS,
-                                 "min_balance": Decimal("0"), **kw}
+                                 "min_balance": Decimal(0), **kw}
     return CampaignSpec(name=name, **fields)  # type: ignore[arg-type]
 
 

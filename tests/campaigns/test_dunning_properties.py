@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from campaigns.actions import SendStep
-from campaigns.dunning import apply_actions, due_actions, send_of, zone
+from campaigns.dunning import apply_actions, due_actions, zone
 from campaigns.snapshot import AccountView, CampaignSpec, InvoiceView, SendWindowSpec
 from campaigns.state import AccountState
 
 from .helpers import ALWAYS, DEFAULT_STEPS
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 BASE = dt.date(2026, 3, 1)
 ZONES = ("UTC", "Europe/London", "America/New_York", "Asia/Tokyo", "Pacific/Auckland")
 STATUSES = ("open", "open", "open", "paid", "void", "written_off")

@@ -47,8 +47,8 @@ def run(account: AccountView, start: dt.datetime, days: int, campaigns=CAMPAIGNS
 
 def test_selection_override_tags_balance_default() -> None:
     camps = {"default": campaign(), "vip": campaign("vip", applies_tags=("vip",)),
-             "big": campaign("big", applies_min_balance=Decimal("1000")),
-             "bigvip": campaign("bigvip", applies_tags=("vip",), applies_min_balance=Decimal("1000"))}
+             "big": campaign("big", applies_min_balance=Decimal(1000)),
+             "bigvip": campaign("bigvip", applies_tags=("vip",), applies_min_balance=Decimal(1000))}
     base = acct(inv("A", D(2026, 3, 1), 5000))
     now = utc(2026, 3, 5)
     assert send_of(due_actions(base, camps, now)).campaign == "default"
@@ -83,7 +83,7 @@ def test_credit_note_covering_the_balance_stops_chasing() -> None:
 
 
 def test_min_balance() -> None:
-    camps = {"default": campaign(min_balance=Decimal("50"))}
+    camps = {"default": campaign(min_balance=Decimal(50))}
     a = acct(inv("A", D(2026, 1, 1), 4999))
     assert rule(due_actions(a, camps, utc(2026, 2, 1))) == "ledger.below_min_balance"
     assert send_of(due_actions(acct(inv("A", D(2026, 1, 1), 5000)), camps, utc(2026, 2, 1)))

@@ -22,7 +22,7 @@ from campaigns.actions import (
 from campaigns.reactions import ReactionPolicy, ReplyContext, add_business_days, react
 from parsers.types import Evidence, Intent, Reading
 
-NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc)   # a Monday
+NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)   # a Monday
 POLICY = ReactionPolicy()
 
 
@@ -53,7 +53,7 @@ def test_promise_pauses_until_date_plus_grace_and_records_evidence() -> None:
     assert isinstance(promise, RecordPromise) and promise.invoices == ("INV-2",) and promise.amount == "250.00"
     assert isinstance(pause, ChangeState) and pause.event == "promise_made"
     # 27 Nov + 3 days grace = 30 Nov, paused through the end of that day in London
-    assert pause.until == dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.timezone.utc)
+    assert pause.until == dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
     ev = dict(pause.why.evidence)
     assert ev["words"] == "We will pay INV-2 on Friday" and ev["confidence"] == "0.90"
     assert ev["message"] == "inbound:1" and ev["rules"] == "test_rule"
@@ -87,7 +87,7 @@ def test_remittance_waits_business_days() -> None:
     st = acts[0]
     assert isinstance(st, ChangeState) and st.event == "remittance_claimed"
     assert add_business_days(dt.date(2026, 11, 23), 5) == dt.date(2026, 11, 30)
-    assert st.until == dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.timezone.utc)
+    assert st.until == dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
 
 
 def test_copy_request_answers_unless_automated_or_rate_limited() -> None:
@@ -113,7 +113,7 @@ def test_auto_reply_postpones_only_past_next_email() -> None:
     later = reading(Intent.AUTO_REPLY, "out of office", return_date=dt.date(2026, 12, 7))
     acts = react(later, ctx(), POLICY)
     assert isinstance(acts[0], Postpone)
-    assert acts[0].until == dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.timezone.utc)
+    assert acts[0].until == dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
     sooner = reading(Intent.AUTO_REPLY, "out of office", return_date=dt.date(2026, 11, 24))
     assert isinstance(react(sooner, ctx(), POLICY)[0], NoAction)
     assert isinstance(react(reading(Intent.AUTO_REPLY, "ooo"), ctx(), POLICY)[0], NoAction)

@@ -103,6 +103,10 @@ CASES = {
         "FYI, please handle.",
     ),
     "apple_forward": ("See below.\n\nBegin forwarded message:\n\nFrom: Acme <ar@acme.example>\nSubject: x\n", "See below."),
+    "helpdesk_reply_above_marker": (
+        "We paid it yesterday.\n\n##- Please type your reply above this line -##\n\nYour request (#123) was updated.",
+        "We paid it yesterday.",
+    ),
     "no_quote": ("Just a short note: paid.", "Just a short note: paid."),
     "colon_line_is_not_attribution": (
         "Here is what we paid on 3 March:\nINV-1 100.00\nINV-2 50.00\n",

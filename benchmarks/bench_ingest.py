@@ -1,0 +1,62 @@
+"""Backlog ingest: APPEND N realistic replies, then time one watcher pass over them.
+
+    python benchmarks/bench_ingest.py [N] [--batch]
+
+Fetch (batches of 200), store (one transaction per batch), process hook (the real one
+when ``bot.inbox.process_message`` exists, else a pass-through), commit, UID MOVE in
+batches. Prints replies/s end to end. Bar: >= 300 replies/s with the real pipeline.
+Uses Dovecot when installed, else the embedded pymap server; SQLite unless
+``ARBOT_BENCH_DB_URL`` names another database.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from _imap_bench import bench_setup, passthrough_batch, real_or_passthrough
+from imapclient import IMAPClient
+
+from bot.mailbox import MailboxWatcher
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent / "tests"))
+from mailbox_helpers import reply
+
+
+def main(n: int, batch: bool) -> None:
+    with bench_setup("Replies") as b:
+        msgs = [reply(i) for i in range(n)]
+        t = time.perf_counter()
+        with IMAPClient(b.host, port=b.port, ssl=False) as c:
+            c.login(b.user, b.password)
+            c.create_folder("Replies")
+            for i in range(0, n, 100):
+                c.multiappend("Replies", msgs[i:i + 100])
+        t_append = time.perf_counter() - t
+        hook, which = real_or_passthrough(b.db, b.config)
+        from bot.mailbox import default_batch_hook
+
+        batch_hook = default_batch_hook(b.db, b.config) if batch else None
+        if batch and batch_hook is not None:
+            which += ", batched (bot.inbox.process_messages)"
+        elif batch and which.startswith("pass-through"):
+            batch_hook = passthrough_batch(b.db)
+            which += ", batched (one transaction per 100 messages)"
+        w = MailboxWatcher(b.db, b.config, process=hook, process_batch=batch_hook)
+        try:
+            t0 = time.perf_counter()
+            rep = w.run_once()
+            elapsed = time.perf_counter() - t0
+        finally:
+            w.close()
+        assert rep.stored == n and rep.moved == n, rep
+        print(f"server: {b.kind}; database: {b.db.dialect}; hook: {which}")
+        print(f"appended {n} replies in {t_append:.1f} s (setup, not measured)")
+        print(f"ingested {n} replies in {elapsed:.2f} s: {n / elapsed:.0f} replies/s end to end "
+              f"(stored {rep.stored}, processed {rep.processed}, moved {rep.moved}); bar >= 300/s")
+        print("phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in rep.seconds.items()))
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(int(args[0]) if args else 2000, batch="--batch" in sys.argv)

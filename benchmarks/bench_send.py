@@ -1,0 +1,159 @@
+"""Sending benchmark: arbot's outbox Sender against bare aiosmtplib, side by side, one run.
+
+    python benchmarks/bench_send.py [--messages 5000] [--connections 32] [--size 20000]
+                                    [--sink process|thread|both] [--db URL]
+
+N pre-rendered ~20 KB dunning emails are queued in an outbox (SQLite in a temp dir unless
+--db names a database). A local aiosmtpd sink receives them: by default in a separate
+process, so the sink does not share the sender's event loop and GIL (``thread`` runs it in a
+thread of this process, ``both`` measures both ways). Measured, in this order:
+
+  bare-1   aiosmtplib alone: N workers, one persistent connection each, ``sendmail`` of the
+           same bytes (read from the outbox beforehand);
+  arbot    ``Sender.run_once``: claim in batches, per-domain limiter, hand-over marks and
+           outcomes grouped into few transactions, timeline events, over the same number
+           of persistent connections;
+  bare-2   bare again (the figure used is the mean of both bare runs, to damp drift).
+
+Prints the rates and the ratio arbot / bare (bar: >= 0.70).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import subprocess
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import aiosmtplib  # noqa: E402
+from sqlalchemy import select, update  # noqa: E402
+
+from bot.config import SmtpConfig  # noqa: E402
+from bot.db import Database  # noqa: E402
+from bot.models import OutboxMessage  # noqa: E402
+from bot.sender import Sender  # noqa: E402
+from tests.outbox_factory import NOW, seed  # noqa: E402
+from tests.smtp_server import Recorder, start_sink  # noqa: E402
+
+
+class Sink:
+    """The aiosmtpd sink, in a child process or a thread of this one."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        if mode == "process":
+            env = dict(os.environ, PYTHONPATH=str(REPO))
+            self._proc = subprocess.Popen([sys.executable, "-m", "tests.smtp_server"],
+                                          stdout=subprocess.PIPE, text=True, cwd=REPO, env=env)
+            assert self._proc.stdout is not None
+            line = self._proc.stdout.readline().split()
+            if not line or line[0] != "ready":
+                raise RuntimeError("sink process did not start")
+            self.port = int(line[1])
+        else:
+            self._ctl = start_sink(Recorder(keep_content=False))
+            self.port = self._ctl.port
+
+    def close(self) -> None:
+        if self.mode == "process":
+            self._proc.terminate()
+            self._proc.wait(10)
+        else:
+            self._ctl.stop()
+
+
+async def bare(port: int, conns: int, jobs: list[tuple[str, list[str], bytes]]) -> float:
+    queue: asyncio.Queue[tuple[str, list[str], bytes]] = asyncio.Queue()
+    for j in jobs:
+        queue.put_nowait(j)
+
+    async def worker() -> None:
+        smtp = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False, timeout=30)
+        await smtp.connect()
+        while not queue.empty():
+            sender, rcpts, raw = queue.get_nowait()
+            await smtp.sendmail(sender, rcpts, raw)
+        await smtp.quit()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(conns)))
+    return len(jobs) / (time.perf_counter() - t0)
+
+
+async def arbot(db: Database, port: int, conns: int, n: int) -> tuple[float, int]:
+    cfg = SmtpConfig(host="127.0.0.1", port=port, connections=conns, timeout_seconds=30,
+                     per_domain_per_minute=1_000_000)
+    sender = Sender(db, cfg, clock=lambda: NOW)
+    t0 = time.perf_counter()
+    stats = await sender.run_once(NOW)
+    elapsed = time.perf_counter() - t0
+    await sender.aclose()
+    if stats.sent != n:
+        raise SystemExit(f"arbot sent {stats.sent} of {n}: {stats.as_dict()}")
+    return n / elapsed, sender.connections_opened
+
+
+def reset(db: Database) -> None:
+    with db.session() as s:
+        s.execute(update(OutboxMessage).values(status="pending", attempts=0, sent_at=None,
+                                               claimed_by=None, claimed_at=None))
+
+
+def measure(db: Database, mode: str, conns: int, n: int) -> dict[str, float]:
+    with db.session() as s:
+        jobs = [(r.mail_from, list(r.rcpt_to), bytes(r.raw))
+                for r in s.execute(select(OutboxMessage.mail_from, OutboxMessage.rcpt_to,
+                                          OutboxMessage.raw))]
+    sink = Sink(mode)
+    try:
+        bare1 = asyncio.run(bare(sink.port, conns, jobs))
+        reset(db)
+        rate, opened = asyncio.run(arbot(db, sink.port, conns, n))
+        bare2 = asyncio.run(bare(sink.port, conns, jobs))
+    finally:
+        sink.close()
+    base = (bare1 + bare2) / 2
+    print(f"[sink in a {mode:7}] bare aiosmtplib {bare1:7.0f} / {bare2:7.0f} msg/s | "
+          f"arbot Sender {rate:7.0f} msg/s ({opened} connections) | ratio {rate / base:.2f}")
+    return {"bare": base, "arbot": rate, "ratio": rate / base}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--messages", type=int, default=5000)
+    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--size", type=int, default=20_000)
+    ap.add_argument("--sink", choices=["process", "thread", "both"], default="both")
+    ap.add_argument("--db", help="database URL (default: a temporary SQLite file)")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.db or f"sqlite:///{os.path.join(tmp, 'bench.db')}"
+        db = Database(url)
+        t0 = time.perf_counter()
+        seed(db, args.messages, domains=50, size=args.size, now=NOW - dt.timedelta(minutes=1))
+        print(f"queued {args.messages} messages of ~{args.size // 1000} KB in "
+              f"{time.perf_counter() - t0:.1f} s ({db.dialect}); {args.connections} connections")
+        modes = ["process", "thread"] if args.sink == "both" else [args.sink]
+        results = {}
+        for i, mode in enumerate(modes):
+            if i:
+                reset(db)
+            results[mode] = measure(db, mode, args.connections, args.messages)
+        db.close()
+    main_mode = "process" if "process" in results else modes[0]
+    r = results[main_mode]
+    print(f"RESULT sink={main_mode}: bare {r['bare']:.0f} msg/s, arbot {r['arbot']:.0f} msg/s, "
+          f"ratio {r['ratio']:.2f} (bar 0.70)")
+
+
+if __name__ == "__main__":
+    main()
