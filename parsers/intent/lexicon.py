@@ -161,7 +161,7 @@ REMITTANCE = cues(
     ("went_out", 1.0, r"\b(?:went|gone)\s+(?:out|across|over|through)\b"),
     ("payment_cleared", 1.0, r"\b(?:payment|transfer|funds|money|cheque|check|wire|ach|eft|bacs|remittance)\b(?:\s+\S+){0,4}?"
      r"\s+(?:cleared|landed|arrived|hit|reached|went through|was received|were received)\b"),
-    ("terse_done", 1.0, r"^(?:(?:payment|transfer|wire|ach|eft|bacs|invoice|balance|it|this|both|all|amount)\s+(?:\S+\s+){0,2}?"
+    ("terse_done", 1.0, r"(?:^|[-–—,;:(]\s*)(?:(?:payment|transfer|wire|ach|eft|bacs|invoice|balance|it|this|both|all|amount)\s+(?:\S+\s+){0,2}?"
      r"(?:processed|sent|made|paid|issued|released|submitted|settled|done|completed|transferred|wired|remitted)"
      r"|(?:settled|paid|cleared|transferred|wired|remitted|sent))\b"),
     ("included_in_payment", 1.0, r"\b(?:was|were|has been|have been)\s+included\s+in\s+(?:our|the|a)\s+(?:\S+\s+)?(?:payment"
@@ -256,7 +256,7 @@ PROMISE = cues(
     ("will_send_delegated", 1.0, r"\b(?:asked|told|instructed|authori[sz]ed|approved)\s+(?:\S+\s+){0,3}?to\s+(?:pay|release"
      r"|process|send|transfer|wire|settle|remit|issue|cut)\b"),
     ("paying_now", 1.0, r"\b(?:paying|sending|transferring|wiring|settling|clearing|remitting)\s+(?:it|this|that|these|them|you"
-     r"|the (?:invoice|invoices|balance|payment|amount|bill|money|rest))\b"),
+     r"|the (?:invoice|invoices|balance|payment|amount|bill|money|rest))\b|^(?:paying|settling|transferring|wiring)\b"),
     ("will_send_elliptic", 1.0, r"\b(?:but|and)\s+(?:\S+\s+)?(?:will|shall)\b(?!\s+not)|\b(?:but|and)\s+(?:we|i)'ll\b"),
     ("expect_payment", 1.0, r"\b(?:expect|you(?:'ll| will| should)\s+(?:receive|get|see|have))\s+(?:\S+\s+){0,2}?(?:payment"
      r"|the money|funds|it|a check|a cheque|the transfer|the wire|the balance)\b"),

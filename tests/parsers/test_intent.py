@@ -437,6 +437,24 @@ MORE = [
 ("redirect","Facturen graag naar facturen@acme.nl sturen.", None),
 ("redirect","As faturas devem ser enviadas para faturas@acme.pt.", None),
 ("redirect","Le fatture vanno inviate a fatture@acme.it.", None),
+# several things in one reply (precedence) and terse replies
+
+("dispute","Hi,\nThe first invoice is fine and we'll pay it on Friday.\nThe second one charges for 40 units but we only received 32, so please correct it.", None),
+("remittance_advice","We paid 1187 last week. Could you send us a statement so we can reconcile?", None),
+("promise_to_pay","We're waiting on a customer payment, but we will definitely pay you by the 29th.", "2026-05-29"),
+("payment_plan","I'm not the right person for billing but I know we can't pay the full amount now - can we do it in three payments?", None),
+("promise_to_pay","Thanks for your patience. I can confirm the invoice has been approved and payment will be released on 22 May.", "2026-05-22"),
+("redirect","Please can you send future invoices to accounts@farm.co.uk and copy me in? Thanks.", None),
+("request_copy","Before we can pay we need a copy of the delivery note signed by our staff.", None),
+("other","We have a new finance system, so there may be a slight delay in processing.", None),
+("promise_to_pay","Paying Friday.", "2026-05-15"),
+("remittance_advice","All sorted - payment sent.", None),
+("dispute","We're not paying the late fee; the invoice was paid on time.", None),
+("promise_to_pay","Sorry! Will pay tomorrow.", "2026-05-13"),
+("payment_plan","Struggling at the moment. Will pay when I can.", None),
+("other","Which invoice are you referring to?", None),
+("promise_to_pay","We'll settle up at the end of next week.", "2026-05-22"),
+("remittance_advice","Paid in full on 30/04.", None),
 ]
 
 NEUTRAL = ["Thanks, noted.","Got it, thank you!","Who should I speak to about our account?","Please call me on 0161 555 0199.",
