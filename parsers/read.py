@@ -263,13 +263,13 @@ def _amount_for(decision: IntentDecision, doc: ReplyDoc, msg: DecodedMessage,
         if len({m.amount for m in everywhere}) == 1:
             mentions = everywhere[:1]
     if decision.intent is Intent.PAYMENT_PLAN:
+        # A plan's amount is the proposed instalment or first payment; a total owed is not one.
         everywhere = [m for s in doc.sentences for m in s.amounts]
         instalment = _instalment(doc, everywhere)
-        if instalment is not None:
-            mentions = [instalment]
+        mentions = [instalment] if instalment is not None else []
     if not mentions:
         bare = [m for s in doc.sentences if s.index in sentence_ids for m in find_bare_amounts(s.text)]
-        if not bare or decision.intent is Intent.DISPUTE:
+        if not bare or decision.intent in (Intent.DISPUTE, Intent.PAYMENT_PLAN):
             return None, None
         return bare[0].amount, _thread_currency(split) or None
     chosen = mentions[0]

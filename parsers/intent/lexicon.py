@@ -532,7 +532,8 @@ REQUEST_COPY = cues(
 # --- payment plan: instalments, more time, hardship ------------------------------------------------
 
 PAYMENT_PLAN = cues(
-    ("instalments", 1.0, r"\b(?:(?:two|2) halves|in halves|in (?:two|three|four|2|3|4) (?:lots|stages|chunks)|in stages"
+    ("instalments", 1.0, r"\b(?:(?:\d{1,2}|two|three|four|five|six|twelve) (?:monthly |weekly |equal |smaller )?(?:payments"
+     r"|instal(?:l)?ments|parts|tranches)|payments of [$€£]?\s?\d|(?:two|2) halves|in halves|in (?:two|three|four|2|3|4) (?:lots|stages|chunks)|in stages"
      r"|instal(?:l)?ments?|payment plan|payment schedule|payment arrangement|partial payments?"
      r"|part payments?|monthly payments|weekly payments|fortnightly payments|in (?:two|three|four|2|3|4) (?:payments"
      r"|parts|goes|tranches))\b"),

@@ -181,3 +181,15 @@ def test_extraction(raw: bytes, invoices: tuple[str, ...], expected: dict[str, o
             assert sorted(have) == sorted(want)  # type: ignore[arg-type]
         else:
             assert have == want, (key, got["reply_text"])
+
+
+@pytest.mark.parametrize(("body", "amount"), [
+    ("Can we pay the $4,800 in instalments? Cash is tight.", None),        # a total owed is not an instalment
+    ("Could we pay $500 a month until the $3,000 is cleared?", "500.00"),
+    ("Can I pay $200 now and the rest next month?", "200.00"),
+    ("Would you accept 3 payments of $1,000?", "1000.00"),
+])
+def test_payment_plan_amount_is_the_instalment(body: str, amount: str | None) -> None:
+    reading = read_reply(message(body))
+    assert reading.intent is Intent.PAYMENT_PLAN
+    assert (str(reading.amount) if reading.amount is not None else None) == amount
