@@ -144,7 +144,7 @@ _p("mid_named_month", r"\b(?:mid-?|middle of |mi-|mitte |mediados de |half |mead
 _p("end_month", r"(?:\b(?:the )?end of (?:the |this |the current )?month\b|\bmonth[- ]end\b|\bEOM\b"
    r"|\bfin (?:de |du |de ce )?mois\b|\bmonatsende\b|\bende (?:des |dieses )?monats\b"
    r"|\bfinal(?:es)? de(?:l)? mes\b|\bfin de(?:l)? mes\b|\beind(?:e)? van (?:de|deze) maand\b"
-   r"|\beinde (?:van )?de maand\b|\beind van de maand\b|\bfi[nm] do mês\b|\bfinal do mês\b"
+   r"|\beinde (?:van )?de maand\b|\beind(?:e)? (?:deze|de) maand\b|\beind van de maand\b|\bfi[nm] do mês\b|\bfinal do mês\b"
    r"|\bfine (?:del )?mese\b)")
 _p("next_month", r"\b(?:next month|le mois prochain|nächsten monat|nächster monat|el (?:mes que viene|próximo mes)"
    r"|volgende maand|(?:o )?próximo mês|il mese prossimo|il prossimo mese)\b")
@@ -158,6 +158,8 @@ _p("this_week", r"\b(?:(?:the )?end of (?:the |this )?week|this week|later this 
    r"|questa settimana|fine settimana)\b")
 _p("in_period", r"\b(?:in|within|dans|sous|d'ici|innerhalb(?: von)?|binnen|en|dentro de|over|em|daqui a"
    r"|entro|tra|fra)\s+(?:(?:the )?next\s+)?(?P<n>\d{1,3}|" + _NUMW + r")\s+(?P<unit>" + _UNITS + r")\b")
+_p("fixed_period", r"\b(?:sous (?P<fr>huitaine|quinzaine)|(?:in|within) a (?P<en>fortnight|week)|binnen een week"
+   r"|innerhalb einer woche|en una semana|dentro de una semana|entro una settimana|dentro de uma semana)\b")
 _p("day_after_tomorrow", r"\b(?:(?:the )?day after tomorrow|après-demain|apres-demain|übermorgen"
    r"|pasado mañana|overmorgen|depois de amanhã|dopodomani)\b")
 _p("tomorrow", r"(?<!guten )(?<!gute )(?<!goede )\b(?:tomorrow|tmrw|demain|morgen|mañana|amanhã|amanha|domani)\b(?!\s*(?:morning )?(?:meeting))")
@@ -255,6 +257,9 @@ def _resolve(kind: str, m: re.Match[str], sent: dt.date, month_first: bool) -> t
         if _UNIT_DAYS.get(unit, 1) == 0:  # hours: the day they run out
             return sent + dt.timedelta(days=-(-n // 24)), "relative"
         return sent + dt.timedelta(days=n * _UNIT_DAYS.get(unit, 1)), "relative"
+    if kind == "fixed_period":
+        word = (g.get("fr") or g.get("en") or "week").lower()
+        return sent + dt.timedelta(days={"huitaine": 8, "quinzaine": 15, "fortnight": 14}.get(word, 7)), "relative"
     if kind == "today":
         return sent, "relative"
     if kind == "tomorrow":

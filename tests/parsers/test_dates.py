@@ -55,6 +55,14 @@ def first(text: str, sent: dt.date = TUE, month_first: bool = False) -> str | No
     ("a finales de junio", "2026-06-30"),
     ("mid-June", "2026-06-15"),
     ("COB Friday", "2026-04-17"),
+    ("eind deze maand", "2026-04-30"),
+    ("sous huitaine", "2026-04-22"),
+    ("in a fortnight", "2026-04-28"),
+    ("até ao final do mês", "2026-04-30"),
+    ("entro fine mese", "2026-04-30"),
+    ("dentro de dos semanas", "2026-04-28"),
+    ("the 20th of May", "2026-05-20"),
+    ("übermorgen", "2026-04-16"),
 ])
 def test_phrases(text: str, expected: str) -> None:
     assert first(text) == expected
