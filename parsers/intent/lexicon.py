@@ -161,8 +161,10 @@ REMITTANCE = cues(
     ("went_out", 1.0, r"\b(?:went|gone)\s+(?:out|across|over|through)\b"),
     ("payment_cleared", 1.0, r"\b(?:payment|transfer|funds|money|cheque|check|wire|ach|eft|bacs|remittance)\b(?:\s+\S+){0,4}?"
      r"\s+(?:cleared|landed|arrived|hit|reached|went through|was received|were received)\b"),
-    ("terse_done", 1.0, r"(?:^|[-–—,;:(]\s*)(?:(?:payment|transfer|wire|ach|eft|bacs|invoice|balance|it|this|both|all|amount)\s+(?:\S+\s+){0,2}?"
-     r"(?:processed|sent|made|paid|issued|released|submitted|settled|done|completed|transferred|wired|remitted)"
+    ("terse_done", 1.0, r"(?:^|[-–—,;:(]\s*)(?:(?:\S+\s+){0,2}?(?:payment|transfer|wire|ach|eft|bacs|invoice|balance|it|this|both"
+     r"|all|amount)\s+(?:\S+\s+){0,2}?(?:processed|sent|made|paid|issued|released|submitted|settled|done|completed"
+     r"|transferred|wired|remitted|initiated|posted|executed|disbursed|mailed)(?!\s+(?:on|by|for) (?:next|the next|monday"
+     r"|tuesday|wednesday|thursday|friday))"
      r"|(?:settled|paid|cleared|transferred|wired|remitted|sent))\b"),
     ("included_in_payment", 1.0, r"\b(?:was|were|has been|have been)\s+included\s+in\s+(?:our|the|a)\s+(?:\S+\s+)?(?:payment"
      r"|remittance|transfer|payment run|bacs|ach|eft|check run|cheque run|batch)"),
@@ -173,8 +175,8 @@ REMITTANCE = cues(
      r"|payment receipt|transfer confirmation|bank confirmation)\b[^!?]{0,30}\b(?:attached|enclosed|below)\b"
      r"|\b(?:attached|enclosed|find)\b[^!?]{0,30}\b(?:remittance|payment advice|proof of payment|payment confirmation"
      r"|confirmation of payment|transfer confirmation)\b"),
-    ("settled_passive", 1.0, r"\b(?:was|were|has been|have been|had been|is|are)\s+(?:already\s+|fully\s+|now\s+)?"
-     r"(?:settled|cleared|remitted|transferred|wired|paid off)\b"),
+    ("settled_passive", 1.0, r"\b(?:was|were|has been|have been|had been|is|are|'s been)\s+(?:already\s+|fully\s+|now\s+)?"
+     r"(?:settled|cleared|remitted|transferred|wired|paid off|taken care of|dealt with)\b"),
     ("settled_past", 1.0, r"\b(?:we|i)(?:'ve| have)?\s+(?:already\s+|just\s+)?(?:settled|cleared|transferred|wired"
      r"|remitted)\b"),
     # fr
@@ -239,7 +241,7 @@ REMITTANCE = cues(
 
 _STRONG = (r"pay|paid|settle|settled|remit|remitted|wire|wired|transfer|transferred|clear|cleared|go out|be paid"
            r"|be credited|be deposited|reach you|hit your account|be with you|be in your account|be on (?:its|the) way"
-           r"|be paying|be making (?:the |a |full )?payment|be sending|be transferring|be settling|be wiring|be clearing"
+           r"|be initiated|be executed|be disbursed|be cut|be paying|be making (?:the |a |full )?payment|be sending|be transferring|be settling|be wiring|be clearing"
            r"|be settled|be sent|be cleared|be processed|be issued|be released|be transferred|be wired|be mailed"
            r"|be remitted|be in the mail|be posted|be made|be done")
 _WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|have|do|schedule|arrange|deposit|post"
@@ -260,6 +262,10 @@ PROMISE = cues(
     ("will_send_elliptic", 1.0, r"\b(?:but|and)\s+(?:\S+\s+)?(?:will|shall)\b(?!\s+not)|\b(?:but|and)\s+(?:we|i)'ll\b"),
     ("expect_payment", 1.0, r"\b(?:expect|you(?:'ll| will| should)\s+(?:receive|get|see|have))\s+(?:\S+\s+){0,2}?(?:payment"
      r"|the money|funds|it|a check|a cheque|the transfer|the wire|the balance)\b"),
+    ("payment_to_be", 1.0, r"\b(?:payments?|checks?|cheques?|transfer|wire|funds)\s+(?:is |are )?(?:to be|will be|going to be"
+     r"|due to be)\s+(?:issued|paid|sent|made|released|processed|initiated|mailed|wired|remitted)\b"),
+    ("let_me_pay", 1.0, r"\b(?:let me|let us|let's)\s+(?:\S+\s+)?(?:pay|transfer|settle|wire|send (?:the |a )?(?:payment|money"
+     r"|check|cheque))\b"),
     ("scheduled", 1.0, r"\b(?:scheduled|booked|queued|set up|lined up|earmarked|approved)\s+(?:\S+\s+){0,2}?"
      r"(?:for|in|on|with)\b"),
     ("payment_run", 1.0, r"\b(?:on|in|into|with|for)\s+(?:our|the|this|\w+'s)\s+(?:\S+\s+){0,2}?(?:payment|pay|check"
@@ -400,6 +406,10 @@ DISPUTE = cues(
      r"(?:the|our|any)\s+(?:\S+\s+)?(?:discount|agreed|rate|price|credit|terms|rebate)"),
     ("incomplete", 1.0, r"\b(?:incomplete (?:delivery|order|shipment)|short[- ]shipped|short[- ]delivered|partial delivery"
      r"|missing (?:items|parts|boxes|cases|pieces|units)|(?:items|parts|boxes|cases|pieces) (?:were |are )?missing)\b"),
+    ("should_be_free", 1.0, r"\b(?:covered (?:under|by) (?:the |our |your )?(?:warranty|guarantee|contract|agreement|service plan)"
+     r"|under warranty|(?:supposed|meant) to be (?:free|included|complimentary|waived)|free of charge|no charge"
+     r"|included in (?:the|our) (?:contract|price|package|subscription|quote)|never signed up|did(?: not|n'?t) sign up"
+     r"|never subscribed|did(?: not|n'?t) subscribe)\b"),
     ("tax_exempt", 0.8, r"\b(?:tax[- ]exempt|exempt from|exemption)\b"),
     ("remove_fee", 0.8, r"\b(?:remove|waive|drop|reverse)\s+(?:the|this|that|it|these)\b[^!?]{0,20}\b(?:fee|charge|interest"
      r"|penalty|line)?"),
@@ -492,8 +502,9 @@ REQUEST_COPY = cues(
      r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato|au format|format) pdf\b"),
     ("statement", 1.0, r"\b(?:send|need|provide|forward|want|like|have|get|receive|request)\b[^!?]{0,40}\b(?:statement|statement of account"
      r"|account statement|proof of delivery|pod|delivery note|timesheets?|backup|back-up|documentation|breakdown)\b"),
-    ("tax_form", 1.0, r"\b(?:w-?9|w-?8(?:ben)?(?:-e)?|1099|tax id|vat certificate|certificate of insurance|coi)\b"),
-    ("bank_details", 1.0, r"\b(?:bank(?:ing)? details|account details|remit-?to|wire instructions|payment instructions"
+    ("tax_form", 1.0, r"\b(?:vendor (?:setup|set-up|registration|onboarding|information) form|supplier (?:setup|set-up|registration"
+     r"|onboarding) form|new vendor form|vendor packet|w-?9|w-?8(?:ben)?(?:-e)?|1099|tax id|vat certificate|certificate of insurance|coi)\b"),
+    ("bank_details", 1.0, r"\b(?:(?:ach|wire|banking|bank|remittance) (?:information|info|instructions)|bank(?:ing)? details|account details|remit-?to|wire instructions|payment instructions"
      r"|iban|swift|bic|sort code|routing number)\b"),
     ("add_po", 1.0, r"\b(?:po|p\.o\.|purchase order|vat|tax|reference|order)\s*(?:number|no\.?|#)?\s*(?:\S+\s+){0,2}?"
      r"(?:on it|added|to be added|on the invoice|referenc)|\b(?:add|include|show|quote|reference|referencing|with)"
@@ -615,7 +626,7 @@ REDIRECT = cues(
      r"|no longer (?:handle|work|with|responsible|in charge|at|deal)|(?:have|has) left (?:the (?:company|business|firm|practice|organi[sz]ation))"
      r"|i left (?!a |an |you |it |them |the (?:message|voicemail|note))|sold (?:the|our|my) (?:business|company|store|shop)|new owner|retired)\b"),
     ("send_to", 1.0, r"\b(?:send|direct|forward|address|submit|email|e-mail|write|contact|reach out to|try|route"
-     r"|redirect|cc)\b[^!?]{0,80}@"),
+     r"|redirect|cc|you want|you need|you're looking for|you are looking for)\b[^!?]{0,80}@"),
     ("should_go_to", 1.0, r"\b(?:should|must|need to|needs to|have to|has to|can)\s+(?:now\s+|from now on\s+|in future\s+)?"
      r"(?:go|be sent|be addressed|be emailed|be directed|be forwarded|be submitted)\s+to\b[^!?]{0,60}@"),
     ("handles", 0.8, r"\b(?:handles|looks after|is responsible for|takes care of|deals with|goes through|go through)\b"

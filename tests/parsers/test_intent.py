@@ -455,6 +455,36 @@ MORE = [
 ("other","Which invoice are you referring to?", None),
 ("promise_to_pay","We'll settle up at the end of next week.", "2026-05-22"),
 ("remittance_advice","Paid in full on 30/04.", None),
+# US accounts-payable style
+
+("remittance_advice","Invoice was paid with check number 30112 dated 05/01/2026."),
+("remittance_advice","ACH initiated 5/11, should settle in 1-2 business days."),
+("remittance_advice","Vendor payment issued - see below for details."),
+("remittance_advice","We've made a part payment of $500 today."),
+("remittance_advice","That was taken care of on the 5th."),
+("remittance_advice","Payment was submitted through Bill.com yesterday."),
+("remittance_advice","Your invoice has been paid in our latest payment cycle."),
+("promise_to_pay","Invoice approved, payment to be issued Net 30 from receipt, so around June 11."),
+("promise_to_pay","I will get a check out to you this week."),
+("promise_to_pay","We're putting it through on Thursday's run."),
+("promise_to_pay","It's been approved and will be in the mail by Friday."),
+("promise_to_pay","Payment will be initiated on 5/18 via ACH."),
+("promise_to_pay","Let me pay it this afternoon."),
+("dispute","We were told this would be covered under warranty."),
+("dispute","The service call was a no-show, so we won't pay the call-out fee."),
+("dispute","Please void this invoice, it was billed to the wrong customer."),
+("dispute","This was supposed to be free of charge per our agreement."),
+("dispute","We never signed up for the premium plan."),
+("request_copy","Please provide an updated invoice with our new billing address."),
+("request_copy","We need a completed vendor setup form from you before we can pay."),
+("request_copy","Can you provide your ACH remittance information?"),
+("payment_plan","Is there any way we can extend the terms to 60 days?"),
+("payment_plan","We have a temporary cash crunch; can we defer payment by two weeks?"),
+("payment_plan","We'd like to set up a payment schedule."),
+("redirect","I'm no longer the contact for this account, please reach out to billing@acme.io."),
+("redirect","Wrong Kim - you want kim.lee@acme.io."),
+("other","Is the invoice total inclusive of sales tax?"),
+("other","Can you also send the reminder emails to my personal address?"),
 ]
 
 NEUTRAL = ["Thanks, noted.","Got it, thank you!","Who should I speak to about our account?","Please call me on 0161 555 0199.",
@@ -482,9 +512,10 @@ DISCLAIMERS = ["Thanks for the reminder, I'll look into it.\n\nCONFIDENTIALITY: 
 ]
 
 
-def classify(text: str) -> Intent:
+def classify(text: str, month_first: bool = True) -> Intent:
     doc = build_doc(text, SENT, language=detect_language(text), from_address="me@customer.example",
-                    seller_addresses=("ar@seller.example",), cc_addresses=("tom@customer.example",))
+                    seller_addresses=("ar@seller.example",), cc_addresses=("tom@customer.example",),
+                    month_first=month_first)
     return classify_doc(doc).intent
 
 
