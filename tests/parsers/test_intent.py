@@ -493,7 +493,18 @@ NEUTRAL = ["Thanks, noted.","Got it, thank you!","Who should I speak to about ou
 "Please remove me from your mailing list.","We have changed our address to 12 High Street.","Merci, bien noté.","Danke für die Erinnerung.",
 "Gracias por el aviso.","Bedankt voor uw bericht.","Obrigado pelo aviso.","Grazie, ricevuto.","Can you confirm you received our order for next month?",
 "Our office will be closed on Friday for the bank holiday.","Sounds good.","Please see my previous email.","Let me check and I'll come back to you next week.",
-"The new price list looks fine to us.","We would like to order 20 more boxes."]
+"The new price list looks fine to us.","We would like to order 20 more boxes.",
+    "Thank you for the reminder, much appreciated.","Can we set up a call next week to go through the account?","Please note our new VAT number is GB123456789.",
+"We've moved offices; the new address is on our website.","Our finance manager is on holiday until next week.","Could you confirm what payment methods you accept?",
+"I'm checking with the team and will revert.","Is it possible to get a discount for paying early next time?","Please stop sending these, we are dealing with it.",
+"Who authorised this order on our side?","We have received the goods, thank you.","The delivery arrived today, all fine.","Everything looks correct, thanks.",
+"Merci pour votre message, nous revenons vers vous.","Pouvez-vous me rappeler demain ?","Nous avons bien reçu la marchandise.",
+"Vielen Dank, wir prüfen das intern.","Bitte rufen Sie mich morgen an.","Die Lieferung ist heute angekommen, danke.",
+"Gracias, lo revisamos y os decimos algo.","¿Me podéis llamar mañana?","Hemos recibido el pedido, todo correcto.",
+"Bedankt, we komen erop terug.","Kunt u mij morgen bellen?","De levering is goed aangekomen.",
+"Obrigado, vamos analisar.","Pode ligar-me amanhã?","Recebemos a encomenda, obrigado.",
+"Grazie, verifichiamo internamente.","Potete chiamarmi domani?","Abbiamo ricevuto la merce, grazie.",
+"We will review the statement and come back to you next week.","Our payment terms are 30 days from invoice date.","Will you be at the trade show next month?"]
 
 
 # Short replies followed by legal boilerplate the signature cutter may let through.
