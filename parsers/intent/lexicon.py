@@ -246,15 +246,15 @@ _STRONG = (r"pay|paid|settle|settled|remit|remitted|wire|wired|transfer|transfer
            r"|be remitted|be in the mail|be posted|be made|be done")
 _WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|have|do|schedule|arrange|deposit|post"
          r"|sort|square|take care of|cover|handle|top up|drop|pop|stick|run|pay over|follow")
+#: the modal or intention before a paying verb ("will", "'ll", "going to", "aim to", "we can").
+_MODAL = (r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
+          r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can)|'ll|’ll)")
 #: "I'll get back to you about the payment" promises an answer, not a payment.
 _NOT_PAYING_VERB = r"(?!\s+(?:back|in touch|round|up|to you|you know)\b)"
 
 PROMISE = cues(
-    ("will_pay", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
-     r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can)"
-     r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _STRONG + r")\b"),
-    ("will_send_payment", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan to|intend to|expect to|able to|can)"
-     r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _WEAK + r")\b" + _NOT_PAYING_VERB),
+    ("will_pay", 1.0, _MODAL + r"\s+(?:\S+\s+){0,3}?(?:" + _STRONG + r")\b"),
+    ("will_send_payment", 1.0, _MODAL + r"\s+(?:\S+\s+){0,3}?(?:" + _WEAK + r")\b" + _NOT_PAYING_VERB),
     ("will_send_delegated", 1.0, r"\b(?:asked|told|instructed|authori[sz]ed|approved)\s+(?:\S+\s+){0,3}?to\s+(?:pay|release"
      r"|process|send|transfer|wire|settle|remit|issue|cut)\b"),
     ("paying_now", 1.0, r"\b(?:paying|sending|transferring|wiring|settling|clearing|remitting)\s+(?:it|this|that|these|them|you"
@@ -358,7 +358,7 @@ PROMISE = cues(
 DISPUTE = cues(
     ("dispute_word", 1.0, r"\b(?:dispute|disputing|disputed|contest|contesting|contested|challenge the|object to"
      r"|disagree|querying (?:this|the|your|these)|query (?:this|the) (?:invoice|charge|bill)|raising a query)\b"),
-    ("not_agreed", 1.0, r"\b(?:never agreed|did not agree|didn'?t agree|not agreed|wasn'?t agreed|weren'?t agreed"
+    ("not_agreed", 1.0, r"\b(?:(?:never|not|weren'?t|wasn'?t) (?:told|informed|notified|advised) (?:about|of)|never agreed|did not agree|didn'?t agree|not agreed|wasn'?t agreed|weren'?t agreed"
      r"|(?:did not|didn'?t|never) (?:authori[sz]e|approve|sign off)|not (?:authori[sz]ed|approved)|unauthori[sz]ed"
      r"|(?:higher|more) than (?:agreed|quoted|our agreement|the agreement|the quote|our quote|the contract|contracted"
      r"|the price list|our price list))\b"),
@@ -398,7 +398,7 @@ DISPUTE = cues(
     ("cancelled", 1.0, r"\b(?:we|i)\s+(?:had\s+)?(?:cancel(?:l)?ed|terminated)\b|\b(?:void|cancel)\s+(?:this\s+|the\s+"
      r"|that\s+|one of (?:them|these|the)\s+|invoice\s+)|\bshould(?:n'?t| not)\s+(?:have\s+)?been\s+"
      r"(?:billed|invoiced|charged)"),
-    ("not_ours", 1.0, r"\b(?:no record of (?:ordering|placing|buying|receiving|this order|any order|this purchase)"
+    ("not_ours", 1.0, r"\b(?:(?:don'?t|do not|can'?t|cannot) recogni[sz]e (?:this|the|these|that|your)|no record of (?:ordering|placing|buying|receiving|this order|any order|this purchase)"
      r"|(?:don'?t|do not|doesn'?t|does not) owe|owe (?:you )?nothing|never ordered|did not order|didn'?t order|not our (?:order|po|purchase|invoice|company|account)"
      r"|isn'?t (?:us|ours)|not us|doesn'?t belong to us|not (?:a )?customer of|no account with|never (?:done|did) business"
      r"|have never (?:ordered|bought|used))\b"),
@@ -410,6 +410,15 @@ DISPUTE = cues(
      r"|under warranty|(?:supposed|meant) to be (?:free|included|complimentary|waived)|free of charge|no charge"
      r"|included in (?:the|our) (?:contract|price|package|subscription|quote)|never signed up|did(?: not|n'?t) sign up"
      r"|never subscribed|did(?: not|n'?t) subscribe)\b"),
+    ("goods_returned", 1.0, r"\b(?:goods|items|products|order|parts|pallets|boxes|stock|equipment|units|it|they|them)\s+"
+     r"(?:were|was|have been|has been|had been)\s+(?:\S+\s+)?returned|\bwe (?:have |had )?(?:already )?returned\b"
+     r"|\bsent (?:them|it|everything|the \S+) back\b"),
+    ("service_failed", 1.0, r"\b(?:didn'?t|did not|never|failed to|wasn'?t able to|couldn'?t) (?:fix|repair|resolve|solve"
+     r"|complete|finish|turn up|show up|attend|deliver|do the job)\b|\bno-?show\b"),
+    ("credit_on_account", 1.0, r"\b(?:credit (?:of|for) (?:\S+\s+){0,3}?(?:on|in) (?:our|the) account|should be deducted"
+     r"|(?:deduct|offset|net off|apply) (?:the|our|this|that) credit|unapplied credit|credit balance)\b"),
+    ("old_rate", 1.0, r"\b(?:old|wrong|incorrect|previous|outdated|last year'?s) (?:rate|rates|price|prices|pricing|price list"
+     r"|tariff|fee)\b"),
     ("tax_exempt", 0.8, r"\b(?:tax[- ]exempt|exempt from|exemption)\b"),
     ("remove_fee", 0.8, r"\b(?:remove|waive|drop|reverse)\s+(?:the|this|that|it|these)\b[^!?]{0,20}\b(?:fee|charge|interest"
      r"|penalty|line)?"),
@@ -498,7 +507,11 @@ REQUEST_COPY = cues(
     ("itemised", 1.0, r"\b(?:itemi[sz]ed|detailed|updated) (?:invoice|statement|bill|breakdown)|\bbreakdown of\b"),
     ("readdress", 1.0, r"\b(?:re-?address(?:ed)?|re-?issued? (?:to|in the name of|for)|made out to|addressed to our"
      r"|in the name of our)\b"),
-    ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:invoice|bill"
+    ("send_us_invoice", 1.0, r"\b(?:send|email|e-mail|forward|mail)\s+(?:us|me)\s+(?:the|a|an|your|this|that)\s+(?:\S+\s+)?"
+     r"(?:invoice|invoices|statement|copy|pdf|bill|receipt)\b"
+     r"|\b(?:upload|submit|send|resubmit|post)\b(?:\s+\S+){0,3}?\s+(?:invoice|invoices)\b(?:\s+\S+){0,4}?\s+(?:portal"
+     r"|e-?invoicing|coupa|ariba|tungsten|basware|tradeshift)\b"),
+    ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:\S+\s+)?(?:invoice|bill"
      r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato|au format|format) pdf\b"),
     ("statement", 1.0, r"\b(?:send|need|provide|forward|want|like|have|get|receive|request)\b[^!?]{0,40}\b(?:statement|statement of account"
      r"|account statement|proof of delivery|pod|delivery note|timesheets?|backup|back-up|documentation|breakdown)\b"),
@@ -507,7 +520,8 @@ REQUEST_COPY = cues(
     ("bank_details", 1.0, r"\b(?:(?:ach|wire|banking|bank|remittance) (?:information|info|instructions)|bank(?:ing)? details|account details|remit-?to|wire instructions|payment instructions"
      r"|iban|swift|bic|sort code|routing number)\b"),
     ("add_po", 1.0, r"\b(?:po|p\.o\.|purchase order|vat|tax|reference|order)\s*(?:number|no\.?|#)?\s*(?:\S+\s+){0,2}?"
-     r"(?:on it|added|to be added|on the invoice|referenc)|\b(?:add|include|show|quote|reference|referencing|with)"
+     r"(?:on it|added|to be added|on the invoice|referenc)|\b(?:add|include|show|showing|stating|quote|quoting|bearing"
+     r"|reference|referencing|with)"
      r"\s+(?:our\s+|the\s+)?(?:po|p\.o\.|purchase order|vat|tax id)\b"),
     ("not_got_invoice", 1.0, r"\b(?:never|not|n'?t|didn'?t|haven'?t|can'?t|cannot|unable to)\s+(?:\S+\s+){0,3}?"
      r"(?:got|get|received|receive|find|locate|open|see)\s+(?:\S+\s+){0,3}?(?:the |an |any |this |that |your )?"
@@ -626,9 +640,11 @@ REDIRECT = cues(
      r"|no longer (?:handle|work|with|responsible|in charge|at|deal)|(?:have|has) left (?:the (?:company|business|firm|practice|organi[sz]ation))"
      r"|i left (?!a |an |you |it |them |the (?:message|voicemail|note))|sold (?:the|our|my) (?:business|company|store|shop)|new owner|retired)\b"),
     ("send_to", 1.0, r"\b(?:send|direct|forward|address|submit|email|e-mail|write|contact|reach out to|try|route"
-     r"|redirect|cc|you want|you need|you're looking for|you are looking for)\b[^!?]{0,80}@"),
+     r"|redirect|cc|use|you want|you need|you're looking for|you are looking for)\b[^!?]{0,80}@"),
     ("should_go_to", 1.0, r"\b(?:should|must|need to|needs to|have to|has to|can)\s+(?:now\s+|from now on\s+|in future\s+)?"
      r"(?:go|be sent|be addressed|be emailed|be directed|be forwarded|be submitted)\s+to\b[^!?]{0,60}@"),
+    ("handler_with_address", 1.0, r"\b(?:handles|handling|looks after|looking after|is responsible for|takes care of|deals with"
+     r"|in charge of)\b[^!?]{0,60}@"),
     ("handles", 0.8, r"\b(?:handles|looks after|is responsible for|takes care of|deals with|goes through|go through)\b"
      r"[^!?]{0,40}\b(?:bills|billing|payments|invoices|accounts|payables|finance|vendor)"),
     ("contact_person", 0.8, r"\b(?:please (?:contact|call|speak to|talk to|reach)|contact (?:our|my|the))\b"),

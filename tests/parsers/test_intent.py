@@ -355,6 +355,33 @@ CASES = [
 ("request_copy","Kunt u de factuur nog een keer mailen?"),
 ("payment_plan","Kunnen we in twee keer betalen?"),
 ("other","Bedankt, ik kijk er even naar."),
+# dispute, copy and redirect phrasing variety
+
+("dispute","The goods were returned unopened on 28 April - tracking attached."),
+("dispute","We only received 3 of the 5 pallets."),
+("dispute","The technician didn't fix the problem, we had to call someone else."),
+("dispute","We have a credit of £250 on our account which should be deducted."),
+("dispute","This invoice should have been sent to our insurer, not us."),
+("dispute","You billed us at the old rate; the new contract rate applies from April."),
+("dispute","The quantity on the invoice doesn't match the delivery note."),
+("dispute","We were never told about this surcharge."),
+("dispute","The invoice is for a job we cancelled in writing."),
+("dispute","We don't recognise this invoice at all."),
+("request_copy","Please could you send through proof of delivery for these items."),
+("request_copy","We require an invoice showing our purchase order number 88213 before payment can be made."),
+("request_copy","Can we get a copy of the signed contract?"),
+("request_copy","Please email us the invoice; we don't accept paper invoices."),
+("request_copy","Could you send the invoice to our e-invoicing portal?"),
+("redirect","Jenny is now handling all supplier payments - jenny@corp.com."),
+("redirect","For billing matters please use billing@corp.com, this address is for sales only."),
+("redirect","Please remove me from the distribution and use accounts@corp.com instead."),
+("redirect","I have passed your email to our AP department, their address is ap@corp.com for future reference."),
+("remittance_advice","Payment for this was made as part of a larger transfer on 2 May."),
+("remittance_advice","It was paid together with invoice 4471 on the 30th."),
+("remittance_advice","We settled this on the 28th, ref ACME-4471."),
+("promise_to_pay","We aim to have it with you by mid-May."),
+("promise_to_pay","You should receive it by the 20th."),
+("promise_to_pay","It will go in our payment run this Friday."),
 ]
 
 # (intent, text, promise date or None)
