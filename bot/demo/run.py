@@ -345,7 +345,7 @@ class Demo:
                 (self.out / "digest.html").write_text(html.get_content(), encoding="utf-8")
         self.say(f"\n  files in {self.out}: digest.html (the last staff digest), timeline.txt (every "
                  f"decision with its rule), arbot.db, bot.toml")
-        self.say(f"  look around: arbot --config {self.out / 'bot.toml'} show C-1002")
+        self.say(f"  look around: arbot --config {self.out / 'bot.toml'} show C-1010")
 
 
 def run_demo(out: Path, *, days: int = 60, start: dt.date = dt.date(2026, 11, 23),
