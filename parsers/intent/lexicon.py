@@ -433,6 +433,10 @@ DISPUTE = cues(
     ("fr_attendons_livraison", 1.0, r"\battend(?:ons|s) (?:toujours|encore) (?:la|les|notre|nos) (?:livraison|marchandise"
      r"|commande|pièces|produits)"),
     ("fr_pas_correct", 1.0, r"\b(?:n'est pas (?:correct|juste|bon)|ne sont pas (?:correct|justes|bons)|trop élevé)"),
+    ("fr_retour", 1.0, r"\b(?:(?:avons|ai) (?:\S+\s+)?(?:retourné|renvoyé|rendu)|(?:marchandise|produits?|articles?|colis|pièces)"
+     r"\s+(?:a|ont) été (?:retourné|renvoyé)e?s?|jamais venue?s?|n'est (?:jamais |pas )venue?|ne sont (?:jamais |pas )venus"
+     r"|déjà fait l'objet d'un avoir|avoir (?:a déjà été|a été|déjà) émis|déjà été créditée?|ancien (?:tarif|prix)"
+     r"|mauvais (?:tarif|prix)|tarif erroné)\b"),
     ("fr_abime", 1.0, r"\b(?:incomplète?s?|manquante?s?|endommagée?s?|abîmée?s?|cassée?s?|défectueux|défectueuse|périmée?s?|détériorée?s?"
      r"|non conforme)\b"),
     ("fr_avoir", 0.8, r"\b(?:un avoir|d'avoir|l'avoir|note de crédit|annuler la facture|annulation de la facture)\b"),
@@ -447,6 +451,9 @@ DISPUTE = cues(
      r"|begleichen)\b|\bverweigern die zahlung\b"),
     ("de_warten_auf", 1.0, r"\bwarten (?:noch immer|immer noch|noch) auf (?:die|unsere|den|das) (?:lieferung|ware|bestellung"
      r"|teile|restlieferung)"),
+    ("de_zurueck", 1.0, r"\b(?:zurückgeschickt|zurückgesandt|zurückgegeben|retourniert|nie erschienen|nicht erschienen"
+     r"|nie gekommen|nicht gekommen|bereits (?:eine )?gutschrift|gutschrift (?:erhalten|bekommen)|bereits gutgeschrieben"
+     r"|alte[nr]? (?:preis|preisliste|tarif|konditionen))\b"),
     ("de_beschaedigt", 1.0, r"\b(?:unvollständig|fehlt|fehlen|beschädigt|defekt|kaputt|mangelhaft|unbrauchbar|abgelaufen|zerbrochen)\b"),
     ("de_gutschrift", 0.8, r"\b(?:gutschrift|korrigierte rechnung|rechnungskorrektur|stornieren|storno|stornierung)\b"),
     ("de_zurueckhalten", 1.0, r"\b(?:halten|behalten)\b[^!?]{0,30}\b(?:zahlung|betrag)\b[^!?]{0,20}\bzurück\b"),
@@ -461,8 +468,10 @@ DISPUTE = cues(
     ("es_seguimos_esperando", 1.0, r"\b(?:seguimos esperando|todavía esperamos|aún esperamos) (?:el|la|los|las|nuestro"
      r"|nuestra) (?:pedido|material|entrega|mercancía|género)"),
     ("es_no_correcto", 1.0, r"\b(?:no es correct[oa]|no son correct[oa]s|no está bien|no cuadra|demasiado alt[oa])"),
+    ("es_devolucion", 1.0, r"\b(?:devolvimos|hemos devuelto|devuelto (?:la|el|los|las) (?:mercancía|material|pedido|género)"
+     r"|nunca vino|no vino|no se presentó|nunca se presentó|nota de crédito|tarifa antigua|precio antiguo|precio anterior)\b"),
     ("es_danado", 1.0, r"\b(?:dañad[oa]s?|rot[oa]s?|defectuos[oa]s?|caducad[oa]s?|en mal estado)\b"),
-    ("es_abono", 0.8, r"\b(?:nota de abono|factura rectificativa|anuladla|anular la factura|anulad)\b"),
+    ("es_abono", 1.0, r"\b(?:nota de abono|factura rectificativa|anuladla|anular la factura|anulad)\b"),
     # nl
     ("nl_klopt_niet", 1.0, r"\b(?:klopt (?:\S+\s+)?niet|kloppen (?:\S+\s+)?niet|te hoog|niet correct|niet juist|onvolledig|incompleet|niet compleet|ontbreekt|ontbreken"
      r"|te weinig geleverd|onjuist|verkeerd|foutief|fout|te veel berekend|dubbel"
@@ -472,6 +481,8 @@ DISPUTE = cues(
     ("nl_niet_betalen_weigeren", 1.0, r"\b(?:gaan|zullen)\s+(?:\S+\s+){0,3}?niet\s+betalen\b|\bbetalen (?:we|wij) niet\b"),
     ("nl_wachten_op", 1.0, r"\bwachten (?:nog steeds|nog altijd|nog) op (?:de|onze|het) (?:levering|bestelling|goederen"
      r"|spullen|onderdelen)"),
+    ("nl_retour", 1.0, r"\b(?:teruggestuurd|geretourneerd|retour gestuurd|nooit gekomen|niet gekomen|niet verschenen"
+     r"|oude (?:prijs|prijzen|tarief|tarieven)|oud tarief|al gecrediteerd|creditnota ontvangen)\b"),
     ("nl_beschadigd", 1.0, r"\b(?:beschadigd|kapot|defect|gebrekkig|over datum)\b"),
     ("nl_creditnota", 0.8, r"\b(?:creditnota|creditfactuur|gecorrigeerde factuur|crediteren)\b"),
     # pt
@@ -483,6 +494,8 @@ DISPUTE = cues(
     ("pt_aguardamos", 1.0, r"\b(?:ainda (?:estamos à espera|aguardamos|esperamos)) (?:da|a|pela|pelo|do|o) (?:entrega"
      r"|encomenda|mercadoria)"),
     ("pt_nao_correto", 1.0, r"\b(?:não está corret[oa]|não está cert[oa]|não são corret[oa]s)"),
+    ("pt_devolucao", 1.0, r"\b(?:devolvemos|devolvida|devolvido|nunca apareceu|não apareceu|nunca veio|não veio"
+     r"|preço antigo|tabela antiga|tarifa antiga)\b"),
     ("pt_danificado", 1.0, r"\b(?:incomplet[oa]s?|faltam|danificad[oa]s?|avariad[oa]s?|partid[oa]s?|defeituos[oa]s?|estragad[oa]s?)\b"),
     ("pt_nota_credito", 0.8, r"\b(?:nota de crédito|anular a fatura)\b"),
     # it
@@ -495,6 +508,8 @@ DISPUTE = cues(
     ("it_aspettando", 1.0, r"\b(?:stiamo ancora aspettando|aspettiamo ancora|attendiamo ancora) (?:la|il|l'|i|le) ?(?:consegna"
      r"|merce|ordine|materiale)"),
     ("it_non_corretto", 1.0, r"\b(?:non è corrett[oa]|non sono corrett[ie]|troppo alt[oa])"),
+    ("it_reso", 1.0, r"\b(?:restituit[oaie]|abbiamo reso|reso la merce|non si è (?:mai )?presentat[oa]|non è (?:mai )?venut[oa]"
+     r"|mai venut[oa]|vecchio prezzo|vecchia tariffa|prezzo vecchio)\b"),
     ("it_danneggiato", 1.0, r"\b(?:incomplet[oaie]|mancano|danneggiat[oaie]|rott[oaie]|difettos[oaie]|scadut[oaie])\b"),
     ("it_nota_credito", 0.8, r"\b(?:nota di credito|annullare la fattura|stornare)\b"),
 )
@@ -655,6 +670,7 @@ REDIRECT = cues(
     # de
     ("de_nicht_zustaendig", 1.0, r"\b(?:nicht (?:zuständig|der richtige|die richtige|die richtigen)|falsche(?:r|n)? "
      r"(?:ansprechpartner|adresse|empfänger)|nicht mehr (?:im unternehmen|bei uns|zuständig|für))\b"),
+    ("de_bitte_an", 1.0, r"\b(?:bitte|künftig|ab sofort|zukünftig)\b[^!?]{0,60}\ban\s+\S+@"),
     ("de_wenden_an", 1.0, r"\b(?:wenden sie sich|senden sie|schicken sie|richten sie)\b[^!?]{0,80}(?:@|an\b)"),
     # es
     ("es_no_soy", 1.0, r"\b(?:no soy la persona|no me encargo|no llevo|ya no trabaja|no es la dirección|persona"
@@ -663,6 +679,7 @@ REDIRECT = cues(
     # nl
     ("nl_niet_juiste", 1.0, r"\b(?:niet de juiste (?:persoon|contactpersoon)|verkeerde (?:persoon|adres)|werkt hier niet"
      r" meer|niet (?:meer )?verantwoordelijk)\b"),
+    ("nl_graag_naar", 1.0, r"\b(?:graag|voortaan|svp|gelieve)\b[^!?]{0,60}\bnaar\s+\S+@"),
     ("nl_sturen_naar", 1.0, r"\b(?:sturen|versturen|mailen|richten|zenden)\b[^!?]{0,20}\bnaar\b[^!?]{0,60}@"
      r"|\bnaar\s+\S+@\S+\s+(?:\S+\s+){0,2}?(?:sturen|versturen|mailen|zenden)\b"),
     # pt
