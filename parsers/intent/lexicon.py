@@ -283,6 +283,7 @@ PROMISE = cues(
     ("fr_je_m_en_occupe", 1.0, r"\b(?:je m'en|nous nous en|on s'en) (?:occupe|occupons|charge|chargeons)\b"),
     ("fr_allons_payer", 1.0, r"\b(?:je|nous|on)\s+(?:vais|allons|va)\s+(?:\S+\s+){0,2}?(?:payer|régler|virer|verser"
      r"|procéder|faire (?:le|un) (?:virement|paiement|règlement)|effectuer|envoyer|solder)"),
+    ("fr_vous_paie", 1.0, r"\b(?:on|je|nous) vous (?:paie|paye|payons|règle|réglons|vire|virons)\b"),
     ("fr_futur", 1.0, r"\b(?:payerons|paierons|réglerons|virerons|verserons|procéderons|effectuerons|ferons"
      r"|enverrons|solderons|paierai|payerai|réglerai|ferai|enverrai|procéderai|effectuerai)\b"),
     ("fr_je_fais_virement", 1.0, r"\b(?:je|nous|on)\s+(?:vous\s+|te\s+)?(?:fais|faisons|fait|lance|lançons|passe|passons"
@@ -316,6 +317,7 @@ PROMISE = cues(
      r"|está programad[oa]|está previst[oa]|se efectuará)\b"),
     ("es_recibiran", 1.0, r"\b(?:recibirá|recibirán|recibiréis|tendrá|tendrán|tendréis)\s+(?:el|su|vuestro|la)\s+(?:pago"
      r"|transferencia|dinero|importe)"),
+    ("es_lo_pagamos", 1.0, r"\b(?:lo|la|los|las) (?:pagamos|pagaremos|pago|abonamos|transferimos|ingresamos)\b"),
     ("es_os_pago", 1.0, r"\b(?:os|le|les|te) (?:lo |la )?(?:pago|pagamos|transfiero|transferimos|ingreso|ingresamos|hago|hacemos"
      r"|mando|mandamos|envío|enviamos|abono|abonamos)\b"),
     # nl
@@ -339,6 +341,7 @@ PROMISE = cues(
      r"(?:a|o|as|os)\s+(?:transferência|pagamento|fatura|faturas|valor|montante)\b"),
     ("pt_recebera", 1.0, r"\b(?:receberá|receberão|vai receber|vão receber)\s+(?:o|a|os)\s+(?:pagamento|transferência"
      r"|valor|montante)"),
+    ("pt_presente_nudo", 1.0, r"\b(?:pagamos|liquidamos|pagaremos|transferimos)\b"),
     ("pt_sera_pago", 1.0, r"\b(?:será|serão|vai ser|vão ser) (?:pag|liquidad|transferid|efetuad|regularizad)"),
     # it
     ("it_me_ne_occupo", 1.0, r"\b(?:me ne occupo|ce ne occupiamo|ci penso io|provvedo)\b"),
@@ -615,29 +618,30 @@ PAYMENT_PLAN = cues(
     ("fr_difficultes", 1.0, r"\b(?:difficultés (?:financières|de trésorerie)|trésorerie (?:tendue|difficile)"
      r"|redressement judiciaire|liquidation judiciaire|procédure collective|sauvegarde)\b"),
     # de
-    ("de_raten", 1.0, r"\b(?:ratenzahlung|raten|monatsraten|teilzahlung(?:en)?|zahlungsaufschub|stundung|aufschub"
+    ("de_raten", 1.0, r"\b(?:verschieben|aufschieben|später (?:zahlen|bezahlen)|ratenzahlung|raten|monatsraten|teilzahlung(?:en)?|zahlungsaufschub|stundung|aufschub"
      r"|mehr zeit|zahlungsziel (?:verlängern|verlängerung)|zahlungsplan|ratenplan)\b"),
     ("de_nicht_zahlen", 1.0, r"\b(?:können|kann|könnten)\s+(?:\S+\s+){0,5}?nicht\s+(?:\S+\s+){0,2}?(?:zahlen|bezahlen"
      r"|begleichen)\b"),
-    ("de_engpass", 1.0, r"\b(?:finanziellen? engpass|liquiditätsengpass|zahlungsschwierigkeiten|insolvenz"
+    ("de_engpass", 1.0, r"\b(?:knapp bei kasse|finanziell (?:eng|schwierig|angespannt)|klamm|finanziellen? engpass|liquiditätsengpass|zahlungsschwierigkeiten|insolvenz"
      r"|zahlungsausfall|engpass)\b"),
     # es
-    ("es_plazos", 1.0, r"\b(?:a plazos|en plazos|plazos|fraccionar|fraccionado|aplazar|aplazamiento|más tiempo|prórroga"
+    ("es_plazos", 1.0, r"\b(?:más margen|(?:un poco|algo) más de (?:tiempo|margen)|retrasar el pago|posponer|a plazos|en plazos|plazos|fraccionar|fraccionado|aplazar|aplazamiento|más tiempo|prórroga"
      r"|en (?:dos|tres|varios) pagos|en (?:dos|tres|varias) veces|plan de pagos)\b"),
-    ("es_no_podemos", 1.0, r"\bno (?:podemos|podremos|puedo|podré)\s+(?:\S+\s+){0,2}?(?:pagar|abonar|hacer frente)"),
+    ("es_no_podemos", 1.0, r"\bno (?:podemos|podremos|puedo|podré)\s+(?:\S+\s+){0,2}?(?:pagar|abonar|hacer frente)"
+     r"|\b(?:no nos es posible|no es posible|nos es imposible|no estamos en condiciones de) (?:pagar|abonar)"),
     ("es_dificultades", 1.0, r"\b(?:dificultades (?:económicas|financieras)|problemas de liquidez|concurso de acreedores"
      r"|falta de liquidez|no tenemos liquidez|justos de liquidez|cortos de liquidez)\b"),
     # nl
-    ("nl_termijnen", 1.0, r"\b(?:termijnen|betalingsregeling|gespreid betalen|uitstel|meer tijd|in (?:twee|drie|delen))\b"),
+    ("nl_termijnen", 1.0, r"\b(?:uitstellen|later betalen|opschuiven|termijnen|betalingsregeling|gespreid betalen|uitstel|meer tijd|in (?:twee|drie|delen))\b"),
     ("nl_niet_betalen", 1.0, r"\b(?:kunnen|kan)\s+(?:\S+\s+){0,3}?niet\s+(?:\w+\s+)?(?:betalen|voldoen)\b"),
-    ("nl_krap", 1.0, r"\b(?:krap|liquiditeitsproblemen|faillissement|surseance)\b"),
+    ("nl_krap", 1.0, r"\b(?:financieel (?:lastig|moeilijk|krap|zwaar)|lastig voor ons|krap|liquiditeitsproblemen|faillissement|surseance)\b"),
     # pt
     ("pt_prestacoes", 1.0, r"\b(?:prestações|parcelas|parcelar|plano de pagamento|prorrogação|adiar|mais tempo"
      r"|pagamento faseado)\b"),
     ("pt_nao_podemos", 1.0, r"\bnão (?:podemos|conseguimos|consigo|posso)\s+(?:\S+\s+){0,2}?pagar\b"),
     ("pt_dificuldades", 1.0, r"\b(?:dificuldades (?:financeiras|de tesouraria)|insolvência|(?:não temos|sem|falta de) liquidez)\b"),
     # it
-    ("it_rate", 1.0, r"\b(?:a rate|in rate|in (?:due|tre|quattro|sei) rate|rate mensili|rateizzare|rateizzazione|rateale|dilazione|dilazionare|più tempo|proroga"
+    ("it_rate", 1.0, r"\b(?:posticipare|rimandare il pagamento|spostare il pagamento|a rate|in rate|in (?:due|tre|quattro|sei) rate|rate mensili|rateizzare|rateizzazione|rateale|dilazione|dilazionare|più tempo|proroga"
      r"|rinviare il pagamento|piano di rientro)\b"),
     ("it_non_possiamo", 1.0, r"\bnon (?:possiamo|riusciamo a|posso|riesco a)\s+(?:\S+\s+){0,2}?pagare\b"),
     ("it_difficolta", 1.0, r"\b(?:difficoltà (?:finanziarie|economiche)|problemi di liquidità|concordato|fallimento"

@@ -412,6 +412,32 @@ CASES = [
 ("dispute","Il tecnico non si è mai presentato."),
 ("request_copy","Ci serve la fattura con il nostro numero d'ordine."),
 ("redirect","Le fatture vanno inviate a amministrazione@cliente.it."),
+# asking for time, bare present-tense commitments and past payments in six languages
+
+("payment_plan","Est-ce qu'on pourrait étaler le paiement sur deux mois ?"),
+("payment_plan","Nous ne sommes pas en mesure de payer ce mois-ci."),
+("payment_plan","Können wir die Zahlung um einen Monat verschieben?"),
+("payment_plan","Wir sind momentan knapp bei Kasse."),
+("payment_plan","¿Nos podéis dar un poco más de margen?"),
+("payment_plan","Ahora mismo no nos es posible pagar."),
+("payment_plan","Kunnen we de betaling een maand uitstellen?"),
+("payment_plan","Het is momenteel financieel lastig voor ons."),
+("payment_plan","Podemos adiar o pagamento por um mês?"),
+("payment_plan","Neste momento não conseguimos pagar."),
+("payment_plan","Possiamo posticipare il pagamento di un mese?"),
+("payment_plan","Al momento non riusciamo a pagare."),
+("promise_to_pay","On vous paie la semaine prochaine."),
+("promise_to_pay","Wir zahlen Ende des Monats."),
+("promise_to_pay","Lo pagamos la semana que viene."),
+("promise_to_pay","We betalen volgende week."),
+("promise_to_pay","Pagamos na próxima semana."),
+("promise_to_pay","Paghiamo la settimana prossima."),
+("remittance_advice","On vous a payé hier."),
+("remittance_advice","Wir haben gestern gezahlt."),
+("remittance_advice","Os pagamos ayer."),
+("remittance_advice","We hebben gisteren betaald."),
+("remittance_advice","Pagámos ontem."),
+("remittance_advice","Vi abbiamo pagato ieri."),
 ]
 
 # (intent, text, promise date or None)
