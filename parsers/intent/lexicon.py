@@ -176,7 +176,8 @@ REMITTANCE = cues(
      r"|\b(?:attached|enclosed|find)\b[^!?]{0,30}\b(?:remittance|payment advice|proof of payment|payment confirmation"
      r"|confirmation of payment|transfer confirmation)\b"),
     ("settled_passive", 1.0, r"\b(?:was|were|has been|have been|had been|is|are|'s been)\s+(?:already\s+|fully\s+|now\s+)?"
-     r"(?:settled|cleared|remitted|transferred|wired|paid off|taken care of|dealt with)\b"),
+     r"(?:settled|cleared|remitted|transferred|wired|paid off|taken care of|dealt with)\b(?!\s+by\b)"),
+    ("did_pay", 1.0, r"\b(?:we|i) (?:did|definitely|certainly|already) (?:pay|paid)\b"),
     ("settled_past", 1.0, r"\b(?:we|i)(?:'ve| have)?\s+(?:already\s+|just\s+)?(?:settled|cleared|transferred|wired"
      r"|remitted)\b"),
     # fr
@@ -241,14 +242,14 @@ REMITTANCE = cues(
 
 _STRONG = (r"pay|paid|settle|settled|remit|remitted|wire|wired|transfer|transferred|clear|cleared|go out|be paid"
            r"|be credited|be deposited|reach you|hit your account|be with you|be in your account|be on (?:its|the) way"
-           r"|be initiated|be executed|be disbursed|be cut|be paying|be making (?:the |a |full )?payment|be sending|be transferring|be settling|be wiring|be clearing"
+           r"|be sorted|be taken care of|be dealt with|be actioned|be initiated|be executed|be disbursed|be cut|be paying|be making (?:the |a |full )?payment|be sending|be transferring|be settling|be wiring|be clearing"
            r"|be settled|be sent|be cleared|be processed|be issued|be released|be transferred|be wired|be mailed"
            r"|be remitted|be in the mail|be posted|be made|be done")
 _WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|have|do|schedule|arrange|deposit|post"
          r"|sort|square|take care of|cover|handle|top up|drop|pop|stick|run|pay over|follow")
 #: the modal or intention before a paying verb ("will", "'ll", "going to", "aim to", "we can").
 _MODAL = (r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
-          r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can)|'ll|’ll)")
+          r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can|should)|'ll|’ll)")
 #: "I'll get back to you about the payment" promises an answer, not a payment.
 _NOT_PAYING_VERB = r"(?!\s+(?:back|in touch|round|up|to you|you know)\b)"
 
@@ -257,6 +258,9 @@ PROMISE = cues(
     ("will_send_payment", 1.0, _MODAL + r"\s+(?:\S+\s+){0,3}?(?:" + _WEAK + r")\b" + _NOT_PAYING_VERB),
     ("will_send_delegated", 1.0, r"\b(?:asked|told|instructed|authori[sz]ed|approved)\s+(?:\S+\s+){0,3}?to\s+(?:pay|release"
      r"|process|send|transfer|wire|settle|remit|issue|cut)\b"),
+    ("being_paid", 1.0, r"\b(?:is|are)\s+being\s+(?:paid|transferred|sent|processed|released|wired|issued|settled)\b"
+     r"|\b(?:arranging|organi[sz]ing|processing|preparing|setting up|sorting) (?:the |a |your )?(?:payment|transfer|wire"
+     r"|cheque|check|bacs)\b"),
     ("paying_now", 1.0, r"\b(?:paying|sending|transferring|wiring|settling|clearing|remitting)\s+(?:it|this|that|these|them|you"
      r"|the (?:invoice|invoices|balance|payment|amount|bill|money|rest))\b|^(?:paying|settling|transferring|wiring)\b"),
     ("will_send_elliptic", 1.0, r"\b(?:but|and)\s+(?:\S+\s+)?(?:will|shall)\b(?!\s+not)|\b(?:but|and)\s+(?:we|i)'ll\b"),
@@ -365,8 +369,9 @@ DISPUTE = cues(
      r"|(?:did not|didn'?t|never) (?:authori[sz]e|approve|sign off)|not (?:authori[sz]ed|approved)|unauthori[sz]ed"
      r"|(?:higher|more) than (?:agreed|quoted|our agreement|the agreement|the quote|our quote|the contract|contracted"
      r"|the price list|our price list))\b"),
-    ("not_paying", 1.0, r"\b(?:not|won'?t|will not|refuse to|not going to)\s+(?:be\s+)?(?:paying|pay)\s+(?:for|the|this"
-     r"|that|it|\$|€|£)"),
+    ("not_paying", 1.0, r"\b(?:not|won'?t|will not|refuse to|not going to)\s+(?:be\s+)?(?:paying|pay)(?:\s+(?:for|the|this"
+     r"|that|it|\$|€|£)|\s*[.!,;]|$)"),
+    ("late_delivery", 0.8, r"\b(?:arrived|delivered|came|shipped) (?:very |too |far too )?late\b|\blate delivery\b"),
     ("withhold", 1.0, r"\b(?:holding (?:the |our |any )?payments?|hold (?:the |our )?payments?|payment on hold"
      r"|put (?:the )?payment on hold)\b|\b(?:withhold(?:ing)?|hold(?:ing)? back|on hold until)\b[^!?]{0,30}\bpayment\b"),
     ("wrong", 1.0, r"\b(?:wrong(?!\s+(?:person|contact|address|e-?mail|department|mailbox|company|recipient|inbox))"
@@ -607,7 +612,7 @@ PAYMENT_PLAN = cues(
      r"|quiet|tough)|behind (?:on|with) (?:payments|bills|our)|lost (?:a|our) (?:major|big|large|biggest)|runway"
      r"|pre-revenue)\b"),
     ("waiting_on_funds", 1.0, r"\b(?:once|when|until|after)\s+(?:our|the|we)\s+(?:\S+\s+){0,2}?(?:client|customer|funding"
-     r"|grant|insurance|payout|loan|reimbursement|funds|money|sponsor)\b|\bwaiting (?:on|for) (?:the |our |a )?"
+     r"|grant|insurance|payout|loan|reimbursement|funds|money|sponsor)\b|\bwaiting (?:on|for) (?:the |our |a |an )?(?:\S+\s+)?"
      r"(?:insurance|funding|grant|payout|client|customer|reimbursement|funds|payment from)"),
     # fr
     ("fr_echeancier", 1.0, r"\b(?:échéancier|paiement échelonné|en plusieurs fois|en (?:deux|trois|quatre) fois"
@@ -664,6 +669,8 @@ REDIRECT = cues(
      r"(?:go|be sent|be addressed|be emailed|be directed|be forwarded|be submitted)\s+to\b[^!?]{0,60}@"),
     ("handler_with_address", 1.0, r"\b(?:handles|handling|looks after|looking after|is responsible for|takes care of|deals with"
      r"|in charge of)\b[^!?]{0,60}@"),
+    ("handled_by", 1.0, r"\b(?:dealt with|handled|looked after|managed|processed|taken care of) by (?:our|the|my) (?:\S+\s+)?"
+     r"(?:head office|accounts|finance|ap|accounting|bookkeeper|accountant|parent|payables|office manager|colleague)"),
     ("handles", 0.8, r"\b(?:handles|looks after|is responsible for|takes care of|deals with|goes through|go through)\b"
      r"[^!?]{0,40}\b(?:bills|billing|payments|invoices|accounts|payables|finance|vendor)"),
     ("contact_person", 0.8, r"\b(?:please (?:contact|call|speak to|talk to|reach)|contact (?:our|my|the))\b"),

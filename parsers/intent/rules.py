@@ -80,7 +80,7 @@ def present(doc: ReplyDoc, cues: tuple[lx.Cue, ...]) -> tuple[lx.Cue, ...]:
 
 def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
     before = _clause_before(s.text, m.start())
-    if lx.FUTURE.search(before) or lx.FUTURE.search(m.group(0)):
+    if lx.FUTURE.search(before) or lx.FUTURE.search(m.group(0)) or " being " in m.group(0):
         return False
     if lx.NEGATION.search(before[-25:]) or lx.NEGATION.search(m.group(0)):
         return False
