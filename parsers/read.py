@@ -93,7 +93,9 @@ def _read(raw: bytes, context: ReadContext) -> Reading:
                     cc_addresses=tuple(msg.cc_addresses), month_first=month_first)
     decision = classify_doc(doc)
     reading = _human_reading(base, msg, split, doc, decision, context)
-    if msg.attachments and reading.intent in (Intent.REMITTANCE_ADVICE, Intent.OTHER):
+    if msg.attachments and (reading.intent is Intent.OTHER or (
+            reading.intent is Intent.REMITTANCE_ADVICE and (reading.amount is None or not reading.invoice_refs))):
+        # Reading a PDF costs tens of milliseconds: only when the words left something to find.
         reading = _with_attachments(reading, msg, context)
     return reading
 
