@@ -301,7 +301,8 @@ PROMISE = cues(
      r"|fonds|montant)"),
     # de
     ("de_werden_begleichen", 1.0, r"\b(?:werden|werde|wird|möchten|wollen)\b[^!?]{0,70}?\b(?:begleichen|bezahlen|zahlen"
-     r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen)\b"),
+     r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen"
+     r"|erledigen)\b"),
     ("de_kuemmere_mich", 1.0, r"\b(?:ich kümmere mich|wir kümmern uns|ich erledige das|wir erledigen das)\b"),
     ("de_ueberweisen_wir", 1.0, r"\b(?:überweisen|zahlen|begleichen|bezahlen|veranlassen)\s+wir\b"
      r"|\b(?:wir|ich)\s+(?:\S+\s+)?(?:überweisen|überweise|zahlen|zahle|bezahlen|bezahle|begleichen|begleiche)\b"),
@@ -333,6 +334,7 @@ PROMISE = cues(
     ("nl_betalen_wij", 1.0, r"\b(?:betalen|voldoen|maken|boeken)\s+(?:wij|we|ik)\b"),
     ("nl_betaling_gaat", 1.0, r"\b(?:betaling|overboeking|overschrijving)\b(?:\s+\S+){0,6}?\s+(?:gaat|wordt|volgt|staat gepland)\b"),
     ("nl_u_ontvangt", 1.0, r"\b(?:u |je )?(?:ontvangt|krijgt)\s+(?:de|het|uw)\s+(?:betaling|bedrag|geld|overboeking)"),
+    ("nl_doen_dat", 1.0, r"\b(?:doen|regelen) (?:dat|we|wij|het)\b|\b(?:doe|regel) ik\b"),
     ("nl_wordt_betaald", 1.0, r"\bwordt\b[^!?]{0,50}?\b(?:betaald|overgemaakt|voldaan)\b"),
     # pt
     ("pt_trato_disso", 1.0, r"\b(?:eu trato disso|tratamos disso|vou tratar disso|vamos tratar disso)\b"),
@@ -386,9 +388,10 @@ DISPUTE = cues(
     ("only_ordered", 1.0, r"\b(?:we|i)\s+only\s+(?:ordered|received|used|worked|booked|asked for|got delivered"
      r"|(?:have|had|got|need|needed|wanted) \d)\b|\bonly\s+(?:worked|used|received|delivered|\d+\s+of\s+the)\b"),
     ("not_received_goods", 1.0, r"\b(?:never|not|n't|haven'?t|didn'?t|did not|have not|has not|hasn'?t)\s+(?:\S+\s+){0,3}?"
-     r"(?:received|got|had|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed|finished"
+     r"(?:received|got|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed|finished"
      r"|provided|attend(?:ed)?|installed)\b(?![^!?]{0,25}\b(?:invoice|statement|copy|bill|pdf|email|e-mail|link)\b)"),
-    ("awaiting_goods", 1.0, r"\b(?:still (?:outstanding|missing|to come|waiting (?:for|on) (?:the )?(?:rest|remainder|goods"
+    ("awaiting_goods", 1.0, r"\b(?:(?:haven'?t|have not|hasn'?t|has not|never) had (?:the|any|our) (?:goods|delivery|order|items"
+     r"|parts|stock|shipment|product|products)|still (?:outstanding|missing|to come|waiting (?:for|on) (?:the )?(?:rest|remainder|goods"
      r"|delivery|order|parts|items|balance of the order))|yet to (?:receive|arrive|be delivered|be shipped)"
      r"|(?:rest|remainder|balance) of the (?:order|goods|delivery) (?:has not|hasn'?t|never))\b"),
     ("never_arrived", 1.0, r"\b(?:never|not)\s+(?:arrived|showed up|turned up|delivered|came)\b"),

@@ -438,6 +438,33 @@ CASES = [
 ("remittance_advice","We hebben gisteren betaald."),
 ("remittance_advice","Pagámos ontem."),
 ("remittance_advice","Vi abbiamo pagato ieri."),
+# negation in seven languages: not paid yet but will, not received, before we pay, no problem
+
+("promise_to_pay","Nous n'avons pas encore payé mais nous le ferons vendredi."),
+("promise_to_pay","Wir haben noch nicht bezahlt, werden das aber bis Freitag erledigen."),
+("promise_to_pay","Todavía no hemos pagado, pero lo haremos el viernes."),
+("promise_to_pay","We hebben nog niet betaald, maar doen dat vrijdag."),
+("promise_to_pay","Ainda não pagámos, mas vamos pagar na sexta-feira."),
+("promise_to_pay","Non abbiamo ancora pagato, ma lo faremo venerdì."),
+("dispute","Nous n'avons pas reçu la marchandise."),
+("dispute","Wir haben die Ware nicht erhalten."),
+("dispute","No hemos recibido la mercancía."),
+("dispute","Wij hebben de goederen niet ontvangen."),
+("dispute","Não recebemos a mercadoria."),
+("dispute","Non abbiamo ricevuto la merce."),
+("request_copy","Avant de payer, pouvez-vous nous envoyer une copie de la facture ?"),
+("request_copy","Bevor wir zahlen, benötigen wir eine Rechnungskopie."),
+("request_copy","Antes de pagar necesitamos una copia de la factura."),
+("request_copy","Voordat we betalen hebben we een kopie van de factuur nodig."),
+("request_copy","Antes de pagar precisamos de uma cópia da fatura."),
+("request_copy","Prima di pagare ci serve una copia della fattura."),
+("other","Nous ne contestons pas la facture, merci."),
+("other","Kein Problem mit der Rechnung, danke."),
+("other","No hay ningún problema con la factura."),
+("remittance_advice","Wir haben nicht vergessen - die Zahlung ist bereits erfolgt."),
+("promise_to_pay","We haven't forgotten - payment goes out Friday."),
+("other","I haven't had a chance to look at this yet."),
+("request_copy","We haven't received your statement yet, no rush."),
 ]
 
 # (intent, text, promise date or None)
