@@ -640,7 +640,13 @@ NEUTRAL = ["Thanks, noted.","Got it, thank you!","Who should I speak to about ou
 "Bedankt, we komen erop terug.","Kunt u mij morgen bellen?","De levering is goed aangekomen.",
 "Obrigado, vamos analisar.","Pode ligar-me amanhã?","Recebemos a encomenda, obrigado.",
 "Grazie, verifichiamo internamente.","Potete chiamarmi domani?","Abbiamo ricevuto la merce, grazie.",
-"We will review the statement and come back to you next week.","Our payment terms are 30 days from invoice date.","Will you be at the trade show next month?"]
+"We will review the statement and come back to you next week.","Our payment terms are 30 days from invoice date.","Will you be at the trade show next month?",
+    "Should we use the new portal from now on?","Sorry for the late reply, I'll look at it tomorrow.","Is there a charge for late payment?",
+"We use Xero for our accounts, can you connect?","The team is being restructured, bear with us.","It's sorted on our end, thanks for asking about the delivery.",
+"Will the new prices apply from June?","Our office will be closed on Friday.","We are a charity, are we VAT exempt?","Do you have a credit application form?",
+"Please use my mobile if urgent: 07700 900123.","Just checking: is the invoice amount including delivery?","We will discuss it at the board meeting on Thursday.",
+"I'll let you know by Friday whether we need more stock.","Our new accountant starts next week.","The order arrived yesterday, thanks.",
+"We'll be in touch next week regarding the new order.","Can we order another 10 units at the same price?","Thanks, all good.","Who should we address the purchase order to?"]
 
 
 # Short replies followed by legal boilerplate the signature cutter may let through.
