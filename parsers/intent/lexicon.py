@@ -221,15 +221,16 @@ REMITTANCE = cues(
     ("nl_betaalbewijs", 1.0, r"\b(?:betaalbewijs|betalingsbewijs|betalingsbevestiging|bewijs van betaling)\b"),
     # pt
     ("pt_foi_pago", 1.0, r"\b(?:já\s+)?(?:foi|foram|está|estão|temos|tenho|já)\s+(?:\S+\s+){0,2}?(?:pag[oa]s?"
-     r"|liquidad[oa]s?|transferid[oa]s?|efetuad[oa]s?|realizad[oa]s?|saldad[oa]s?)\b"),
-    ("pt_pagamos", 1.0, r"\b(?:pagámos|efetuámos|liquidámos|já pagamos|já transferimos|já liquidamos)\b"),
+     r"|liquidad[oa]s?|transferid[oa]s?|efetuad[oa]s?|realizad[oa]s?|saldad[oa]s?|regularizad[oa]s?)\b"),
+    ("pt_pagamos", 1.0, r"\b(?:pagámos|efetuámos|liquidámos|regularizámos|já pagamos|já transferimos|já liquidamos"
+     r"|já regularizamos)\b"),
     ("pt_efetuamos_pagamento", 1.0, r"\b(?:efetuámos|efetuamos|fizemos|realizámos|realizamos|enviámos|enviamos|já pagámos"
      r"|já pagamos)\s+(?:\S+\s+)?(?:o pagamento|a transferência|o pagamento|a fatura|o valor)\b"),
     ("pt_comprovativo", 1.0, r"\b(?:comprovativo|comprovante|recibo)\s+(?:de|do|da)\s+(?:pagamento|transferência)\b"),
     # it
     ("it_abbiamo_pagato", 1.0, r"\b(?:abbiamo|ho|è stat[oa]|sono stat[ie]|è|sono|già)\s+(?:\S+\s+){0,2}?(?:pagat[oaie]"
      r"|saldat[oaie]|versat[oaie]|bonificat[oaie]|effettuato il (?:bonifico|pagamento)|disposto il (?:bonifico"
-     r"|pagamento))\b"),
+     r"|pagamento)|provveduto al (?:pagamento|saldo|bonifico|versamento))\b"),
     ("it_abbiamo_inviato", 1.0, r"\b(?:abbiamo|ho|già)\s+(?:\S+\s+)?(?:inviato|fatto|effettuato|eseguito|disposto|mandato"
      r"|ordinato)\s+(?:il|un|lo)\s+(?:bonifico|pagamento|versamento|saldo)\b"),
     ("it_bonifico_effettuato", 1.0, r"\b(?:bonifico|pagamento|versamento)\s+(?:\S+\s+){0,2}?(?:è stato\s+)?"
@@ -470,7 +471,7 @@ DISPUTE = cues(
     ("de_zurueckhalten", 1.0, r"\b(?:halten|behalten)\b[^!?]{0,30}\b(?:zahlung|betrag)\b[^!?]{0,20}\bzurück\b"),
     # es
     ("es_reclamacion", 1.0, r"\b(?:reclamación|reclamamos|impugnamos|disconformidad|no estamos de acuerdo)\b"),
-    ("es_error", 1.0, r"\b(?:error|errónea|erróneo|incorrecta|incorrecto|no corresponde|no coincide|duplicada|duplicado"
+    ("es_error", 1.0, r"\b(?:error|errónea|erróneo|incorrecta|incorrecto|no correspond\w*|no coincid\w*|duplicada|duplicado"
      r"|cobrado de más|facturado de más|por duplicado|(?:cobrado|facturado) dos veces|mismo pedido|incomplet[oa]|faltan|falta)\b(?![^!?]{0,15}\bde la factura\b)"),
     ("es_no_recibido", 1.0, r"\b(?:no|nunca)\s+(?:\w+\s+)?(?:hemos recibido|recibimos|llegó|llegaron|ha llegado"
      r"|han llegado|hemos pedido|pedimos|se ha realizado)\b(?![^!?]{0,20}\b(?:factura|copia)\b)"),
@@ -497,7 +498,7 @@ DISPUTE = cues(
     ("nl_beschadigd", 1.0, r"\b(?:beschadigd|kapot|defect|gebrekkig|over datum)\b"),
     ("nl_creditnota", 0.8, r"\b(?:creditnota|creditfactuur|gecorrigeerde factuur|crediteren)\b"),
     # pt
-    ("pt_erro", 1.0, r"\b(?:erro|errad[oa]|incorret[oa]|não corresponde|duplicad[oa]|cobrado a mais|em duplicado"
+    ("pt_erro", 1.0, r"\b(?:erro|errad[oa]|incorret[oa]|não correspond\w*|duplicad[oa]|cobrado a mais|em duplicado"
      r"|contestamos|reclamação)\b"),
     ("pt_nao_recebido", 1.0, r"\b(?:não|nunca)\s+(?:\w+\s+)?(?:recebemos|recebido|chegou|chegaram|entregue|encomendámos"
      r"|encomendamos)\b(?![^!?]{0,20}\b(?:fatura|cópia)\b)"),
@@ -510,7 +511,7 @@ DISPUTE = cues(
     ("pt_danificado", 1.0, r"\b(?:incomplet[oa]s?|faltam|danificad[oa]s?|avariad[oa]s?|partid[oa]s?|defeituos[oa]s?|estragad[oa]s?)\b"),
     ("pt_nota_credito", 0.8, r"\b(?:nota de crédito|anular a fatura)\b"),
     # it
-    ("it_errore", 1.0, r"\b(?:errore|errat[oa]|sbagliat[oa]|non corrisponde|fattura duplicata|fatture duplicate"
+    ("it_errore", 1.0, r"\b(?:errore|errat[oa]|sbagliat[oa]|non corrispond\w*|fattura duplicata|fatture duplicate"
      r"|emessa due volte|doppia fatturazione|contestiamo|contestazione"
      r"|addebitato in eccesso)\b"),
     ("it_non_ricevuto", 1.0, r"\b(?:non|mai)\s+(?:\w+\s+)?(?:ricevuto|ricevut[aie]|arrivat[oaie]|consegnat[oaie]"

@@ -621,6 +621,28 @@ MORE = [
 ("redirect","I've left the business; the new owner is Paul - paul@newco.co.uk.",None),
 ("redirect","Accounts are now dealt with by our head office, contact hq.accounts@group.co.uk.",None),
 ("other","Hi - just to let you know I've received this and will pass it on.",None),
+# Portuguese and Italian business phrasing
+
+("promise_to_pay","Boa tarde, a fatura será liquidada até ao dia 25.","2026-05-25"),
+("promise_to_pay","Vamos regularizar a situação na próxima semana.","2026-05-22"),
+("promise_to_pay","O pagamento segue amanhã por transferência.","2026-05-13"),
+("remittance_advice","A fatura foi paga no dia 8 por transferência bancária.",None),
+("remittance_advice","Já regularizámos o valor em dívida.",None),
+("dispute","Os valores faturados não correspondem ao orçamento.",None),
+("dispute","A encomenda chegou incompleta, faltam duas caixas.",None),
+("payment_plan","Seria possível pagar em prestações mensais?",None),
+("request_copy","Podem enviar-nos o extrato de conta atualizado?",None),
+("redirect","Não sou eu que trato dos pagamentos; por favor contacte financeiro@empresa.pt.",None),
+("promise_to_pay","Buongiorno, provvederemo al saldo entro il 25 maggio.","2026-05-25"),
+("promise_to_pay","Il bonifico sarà disposto lunedì.","2026-05-18"),
+("promise_to_pay","Salderemo la fattura la prossima settimana.","2026-05-22"),
+("remittance_advice","La fattura è stata saldata l'8 maggio.",None),
+("remittance_advice","Abbiamo provveduto al pagamento in data odierna.",None),
+("dispute","Gli importi fatturati non corrispondono al preventivo.",None),
+("dispute","La consegna è arrivata incompleta.",None),
+("payment_plan","Sarebbe possibile una dilazione di 30 giorni?",None),
+("request_copy","Potreste inviarci l'estratto conto aggiornato?",None),
+("redirect","Non mi occupo dei pagamenti, vi prego di contattare amministrazione@ditta.it.",None),
 ]
 
 NEUTRAL = ["Thanks, noted.","Got it, thank you!","Who should I speak to about our account?","Please call me on 0161 555 0199.",
