@@ -178,6 +178,8 @@ REMITTANCE = cues(
     ("settled_passive", 1.0, r"\b(?:was|were|has been|have been|had been|is|are|'s been)\s+(?:already\s+|fully\s+|now\s+)?"
      r"(?:settled|cleared|remitted|transferred|wired|paid off|taken care of|dealt with)\b(?!\s+by\b)"),
     ("did_pay", 1.0, r"\b(?:we|i) (?:did|definitely|certainly|already) (?:pay|paid)\b"),
+    ("sent_it", 1.0, r"\b(?:i|we)(?:'ve| have)? (?:just |already |now )?(?:sent|paid|transferred|wired|done) (?:it|this|them|that|both)"
+     r"\b(?!\s+(?:on\s+)?(?:to|over to|across to|along)\b)"),
     ("settled_past", 1.0, r"\b(?:we|i)(?:'ve| have)?\s+(?:already\s+|just\s+)?(?:settled|cleared|transferred|wired"
      r"|remitted)\b"),
     # fr
@@ -378,7 +380,7 @@ DISPUTE = cues(
     ("withhold", 1.0, r"\b(?:holding (?:the |our |any )?payments?|hold (?:the |our )?payments?|payment on hold"
      r"|put (?:the )?payment on hold)\b|\b(?:withhold(?:ing)?|hold(?:ing)? back|on hold until)\b[^!?]{0,30}\bpayment\b"),
     ("wrong", 1.0, r"\b(?:wrong(?!\s+(?:person|contact|address|e-?mail|department|mailbox|company|recipient|inbox))"
-     r"|incorrect|inaccurate|erroneous|in error|by mistake|overcharged|overbilled|over-?charged"
+     r"|(?:not|isn'?t|is not) right|incorrect|inaccurate|erroneous|in error|by mistake|overcharged|overbilled|over-?charged"
      r"|doesn'?t match|does not match|don'?t match|do not match|doesn'?t make sense|does not make sense"
      r"|not what we (?:ordered|agreed|were (?:quoted|promised|told))|not as (?:quoted|agreed|ordered))\b"),
     ("quoted_vs_invoiced", 1.0, r"\b(?:quoted|agreed|contract(?:ed)?|agreement says|quote says)\b[^!?]{0,80}\b(?:but|whereas"
@@ -410,7 +412,7 @@ DISPUTE = cues(
     ("cancelled", 1.0, r"\b(?:we|i)\s+(?:had\s+)?(?:cancel(?:l)?ed|terminated)\b|\b(?:void|cancel)\s+(?:this\s+|the\s+"
      r"|that\s+|one of (?:them|these|the)\s+|invoice\s+)|\bshould(?:n'?t| not)\s+(?:have\s+)?been\s+"
      r"(?:billed|invoiced|charged)"),
-    ("not_ours", 1.0, r"\b(?:(?:don'?t|do not|can'?t|cannot) recogni[sz]e (?:this|the|these|that|your)|no record of (?:ordering|placing|buying|receiving|this order|any order|this purchase)"
+    ("not_ours", 1.0, r"\b(?:not ours|not our (?:invoice|bill|order)|not for us|(?:don'?t|do not|can'?t|cannot) recogni[sz]e (?:this|the|these|that|your)|no record of (?:ordering|placing|buying|receiving|this order|any order|this purchase)"
      r"|(?:don'?t|do not|doesn'?t|does not) owe|owe (?:you )?nothing|never ordered|did not order|didn'?t order|not our (?:order|po|purchase|invoice|company|account)"
      r"|isn'?t (?:us|ours)|not us|doesn'?t belong to us|not (?:a )?customer of|no account with|never (?:done|did) business"
      r"|have never (?:ordered|bought|used))\b"),
@@ -605,6 +607,8 @@ PAYMENT_PLAN = cues(
      r"|delay (?:the )?payment|extend (?:the|our) (?:due date|deadline|terms)|(?:give|need|allow|grant|get|have|want"
      r"|ask for|request|take)\s+(?:\S+\s+){0,2}?(?:a few|another|a couple of|an extra|a|\d+|two|three|four|six)\s+"
      r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|(?:need|give us|give me|have|take|allow us) a (?:little|bit) longer|need (?:until|till)|can (?:it|this|that|they|payment) wait|wait (?:until|till) (?:next|the end)|some time to pay|additional time|defer|postpone)\b"),
+    ("not_at_once", 1.0, r"\b(?:can'?t|cannot|unable to|not able to|won'?t be able to)\s+(?:pay |do |settle |clear )?(?:it |this |that "
+     r"|the (?:full|whole) (?:amount|balance) |everything |the lot )?(?:all )?(?:at once|in one go|in one payment|in one lump)"),
     ("cannot_pay", 1.0, r"\b(?:can'?t|cannot|can not|unable to|not able to|not in a position to|won'?t be able to"
      r"|no way (?:we|i) can)\s+(?:\S+\s+){0,3}?(?:pay|make (?:any )?payments?|settle|cover|afford)\b"),
     ("insolvency", 1.0, r"\b(?:entered|in|into|under|gone into|filed for|filing for)\s+(?:\w+\s+)?(?:examinership"
