@@ -543,7 +543,8 @@ REQUEST_COPY = cues(
     ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:\S+\s+)?(?:invoice|bill"
      r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato|au format|format) pdf\b"),
     ("statement", 1.0, r"\b(?:send|need|provide|forward|want|like|request|(?:can|could|may) (?:i|we) (?:have|get|receive))\b[^!?]{0,40}\b(?:statement|statement of account"
-     r"|account statement|proof of delivery|pod|delivery note|timesheets?|backup|back-up|documentation|breakdown)\b"),
+     r"|account statement|proof of delivery|pod|delivery note|timesheets?|backup|back-up|documentation|breakdown|cop(?:y|ies)"
+     r"|receipt|payment confirmation)\b"),
     ("tax_form", 1.0, r"\b(?:vendor (?:setup|set-up|registration|onboarding|information) form|supplier (?:setup|set-up|registration"
      r"|onboarding) form|new vendor form|vendor packet|w-?9|w-?8(?:ben)?(?:-e)?|1099|tax id|vat certificate|certificate of insurance|coi)\b"),
     ("bank_details", 1.0, r"\b(?:(?:ach|wire|banking|bank|remittance) (?:information|info|instructions)|bank(?:ing)? details|account details|remit-?to|wire instructions|payment instructions"
@@ -555,10 +556,14 @@ REQUEST_COPY = cues(
     ("not_got_invoice", 1.0, r"\b(?:never|not|n'?t|didn'?t|haven'?t|can'?t|cannot|unable to)\s+(?:\S+\s+){0,3}?"
      r"(?:got|get|received|receive|find|locate|open|see)\s+(?:\S+\s+){0,3}?(?:the |an |any |this |that |your )?"
      r"(?:invoice|bill|statement|copy|paperwork|it in our system|them in our system|in our system)"),
+    ("dont_have_docs", 1.0, r"\b(?:don'?t|do not|haven'?t got|have not got) (?:have )?(?:the|them|these|this|that|a copy|copies|the invoices?"
+     r"|these invoices|any invoices?)\b(?:\s+(?:invoices?|on file|on record|in our system))?"),
+    ("forward_invoices", 1.0, r"\b(?:send|forward|email|mail|e-mail)\s+(?:me |us )?(?:the |all |these |those |your |our )?(?:outstanding"
+     r" |open |unpaid |missing )?(?:invoices?|statements?|bills?)\b(?!\s+to\s+\S+@)"),
     ("can_you_send", 0.8, r"\b(?:can|could|would|please)\s+(?:you\s+)?(?:please\s+)?(?:send|provide|email|forward|share)"
      r"\b(?![^!?]{0,40}@)"),
     # fr
-    ("fr_renvoyer", 1.0, r"\b(?:(?:m'|nous )?envoyer (?:\S+\s+)?(?:la|les|une|votre) (?:facture|copie|relevé)|renvoyer|renvoyez|réexpédier|duplicata|copie de (?:la|les|votre) factures?"
+    ("fr_renvoyer", 1.0, r"\b(?:faire parvenir (?:une |la |les )?(?:copie|facture|relevé)|copie des factures|(?:m'|nous )?envoyer (?:\S+\s+)?(?:la|les|une|votre) (?:facture|copie|relevé)|renvoyer|renvoyez|réexpédier|duplicata|copie de (?:la|les|votre) factures?"
      r"|relevé de compte|rib|coordonnées bancaires|bon de commande|numéro de commande|attestation|kbis)\b"),
     # de
     ("de_erneut_senden", 1.0, r"\b(?:senden|schicken|übermitteln|mailen)\b(?:\s+\S+){0,5}?\s+(?:erneut|nochmals|noch einmal"
@@ -575,10 +580,10 @@ REQUEST_COPY = cues(
     ("nl_opnieuw", 1.0, r"\b(?:nog (?:een keer|eens)|opnieuw (?:toe)?sturen|nogmaals (?:toe)?sturen|opnieuw versturen|kopie|duplicaat"
      r"|rekeningoverzicht|overzicht|bankgegevens|ordernummer|inkoopnummer|inkoopordernummer)\b"),
     # pt
-    ("pt_reenviar", 1.0, r"\b(?:reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
+    ("pt_reenviar", 1.0, r"\b(?:cópias? d[ao]s? faturas?|reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
      r"|número de encomenda|nota de encomenda)\b"),
     # it
-    ("it_reinviare", 1.0, r"\b(?:rimandare|rimandarci|rimandatemi|rimandate|rispedire|reinviarci|inviarci (?:nuovamente|di nuovo)"
+    ("it_reinviare", 1.0, r"\b(?:copi[ae] dell[ae] fattur[ae]|rimandare|rimandarci|rimandatemi|rimandate|rispedire|reinviarci|inviarci (?:nuovamente|di nuovo)"
      r"|reinviare|inviare di nuovo|rinviare la fattura|copia della fattura|estratto conto"
      r"|coordinate bancarie|numero d'ordine|numero ordine)\b"),
 )

@@ -465,6 +465,29 @@ CASES = [
 ("promise_to_pay","We haven't forgotten - payment goes out Friday."),
 ("other","I haven't had a chance to look at this yet."),
 ("request_copy","We haven't received your statement yet, no rush."),
+# asking for copies and pointing elsewhere, formal and informal, seven languages
+
+("request_copy","Could you please let me have copies of the outstanding invoices?"),
+("request_copy","Please forward the invoices to me as I don't have them."),
+("request_copy","I need the invoice number and a copy for our records."),
+("request_copy","We haven't got these invoices on file, please send."),
+("request_copy","Can I get a receipt for the payment I made last month?"),
+("redirect","Please send all correspondence to our accounts department at accounts@store.co.uk from now on."),
+("redirect","This email address is no longer in use. Please use office@store.co.uk."),
+("redirect","I'm the wrong contact - our finance manager is Sue Black (sue.black@store.co.uk)."),
+("redirect","Kindly address future reminders to creditors@store.co.uk."),
+("request_copy","Merci de me faire parvenir une copie des factures impayées."),
+("request_copy","Bitte lassen Sie uns eine Kopie der Rechnung zukommen."),
+("request_copy","¿Nos podría facilitar una copia de las facturas pendientes?"),
+("request_copy","Zou u ons een kopie van de openstaande facturen kunnen sturen?"),
+("request_copy","Poderiam enviar-nos cópia das faturas em aberto?"),
+("request_copy","Potreste farci avere copia delle fatture insolute?"),
+("redirect","Veuillez désormais envoyer les factures à compta@magasin.fr."),
+("redirect","Bitte schicken Sie die Rechnungen künftig an buchhaltung@laden.de."),
+("redirect","A partir de ahora enviad las facturas a contabilidad@tienda.es."),
+("redirect","Stuur de facturen voortaan naar administratie@winkel.nl."),
+("redirect","A partir de agora enviem as faturas para contabilidade@loja.pt."),
+("redirect","D'ora in poi inviate le fatture a contabilita@negozio.it."),
 ]
 
 # (intent, text, promise date or None)
