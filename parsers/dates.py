@@ -10,7 +10,10 @@ never to a clock. Policies (shared with the labelled corpus):
   month": the last day of the following month; "next month": the last day of the following month;
 * "this week" / "end of the week": the Friday of ``sent``'s week (next Friday at weekends);
   "next week" / "end of next week" / "Ende nächster Woche": the Friday of the following week;
-* "in two weeks" / "dans 10 jours" / "binnen 14 dagen": ``sent`` plus that period;
+* "in two weeks" / "dans 10 jours" / "binnen 14 dagen": ``sent`` plus that period; "in the next few
+  days": plus three days;
+* "early next month" / "beginning of June" / "Anfang Juni": the 7th (the end of that month's first
+  week); "mid next month" / "mid-June": the 15th; "end of June" / "fin juin": the last day;
 * "today", "tomorrow", "the day after tomorrow" in seven languages;
 * a bare day of month ("the 15th", "le 15", "am 15.") rolls forward: this month if the day is
   still ahead (or today), otherwise next month;
@@ -141,6 +144,17 @@ _p("end_named_month", r"\b(?:(?:the )?end of|fin(?: de| du mois de| d')?|ende|fi
    r"|fim de|final de|fine|a fine)\s+(?P<mon>" + _MON + r")\b(?:\s+(?P<y>20\d\d))?")
 _p("mid_named_month", r"\b(?:mid-?|middle of |mi-|mitte |mediados de |half |meados de |metà )(?P<mon>" + _MON + r")\b"
    r"(?:\s+(?P<y>20\d\d))?")
+_p("early_next_month", r"\b(?:(?:the )?(?:beginning|start) of next month|early next month|first week of next month"
+   r"|début du mois prochain|au début du mois prochain|début (?:de )?mois prochain|anfang nächsten monats|anfang des nächsten monats"
+   r"|(?:a )?principios del (?:mes que viene|próximo mes)|begin volgende maand|(?:no )?início do próximo mês"
+   r"|(?:ai )?primi del (?:mese prossimo|prossimo mese)|inizio del prossimo mese)\b")
+_p("early_named_month", r"\b(?:(?:the )?(?:beginning|start) of|early|first week of|début|au début de|anfang|principios de"
+   r"|begin|início de|inizio|primi di)\s+(?P<mon>" + _MON + r")\b(?:\s+(?P<y>20\d\d))?")
+_p("mid_next_month", r"\b(?:mid[- ]next month|the middle of next month|mi-mois prochain|mitte nächsten monats"
+   r"|mediados del (?:mes que viene|próximo mes)|half volgende maand|meados do próximo mês|metà del prossimo mese)\b")
+_p("few_days", r"\b(?:in the (?:next|coming) (?:few|couple of) days|in a (?:few|couple of) days|within (?:a few|the next few) days"
+   r"|dans les (?:prochains|tout prochains) jours|in den nächsten tagen|en los próximos días|in de komende dagen"
+   r"|nos próximos dias|nei prossimi giorni)\b")
 _p("end_month", r"(?:\b(?:the )?end of (?:the |this |the current )?month\b|\bmonth[- ]end\b|\bEOM\b"
    r"|\bfin (?:de |du |de ce )?mois\b|\bmonatsende\b|\bende (?:des |dieses )?monats\b"
    r"|\bfinal(?:es)? de(?:l)? mes\b|\bfin de(?:l)? mes\b|\beind(?:e)? van (?:de|deze) maand\b"
@@ -238,6 +252,18 @@ def _resolve(kind: str, m: re.Match[str], sent: dt.date, month_first: bool) -> t
         year, explicit = _year(g.get("y"), sent)
         day = last_day_of_month(year, month).day if kind == "end_named_month" else 15
         return _roll_year(_safe_date(year, month, day), sent, explicit), "period"
+    if kind in ("early_next_month", "mid_next_month"):
+        nxt = _add_months(sent.replace(day=1), 1)
+        return nxt.replace(day=7 if kind == "early_next_month" else 15), "period"
+    if kind == "early_named_month":
+        word = g["mon"]
+        month = _MONTHS.get(word) or _MONTHS.get(word.lower())
+        if month is None:
+            return None, ""
+        year, explicit = _year(g.get("y"), sent)
+        return _roll_year(_safe_date(year, month, 7), sent, explicit), "period"
+    if kind == "few_days":
+        return sent + dt.timedelta(days=3), "relative"
     if kind == "end_month":
         return last_day_of_month(sent.year, sent.month), "period"
     if kind == "end_next_month" or kind == "next_month":

@@ -176,7 +176,10 @@ REMITTANCE = cues(
      r"|\b(?:attached|enclosed|find)\b[^!?]{0,30}\b(?:remittance|payment advice|proof of payment|payment confirmation"
      r"|confirmation of payment|transfer confirmation)\b"),
     ("settled_passive", 1.0, r"\b(?:was|were|has been|have been|had been|is|are|'s been)\s+(?:already\s+|fully\s+|now\s+)?"
-     r"(?:settled|cleared|remitted|transferred|wired|paid off|taken care of|dealt with)\b"),
+     r"(?:settled|cleared|remitted|transferred|wired|paid off|taken care of|dealt with)\b(?!\s+by\b)"),
+    ("did_pay", 1.0, r"\b(?:we|i) (?:did|definitely|certainly|already) (?:pay|paid)\b"),
+    ("sent_it", 1.0, r"\b(?:i|we)(?:'ve| have)? (?:just |already |now )?(?:sent|paid|transferred|wired|done) (?:it|this|them|that|both)"
+     r"\b(?!\s+(?:on\s+)?(?:to|over to|across to|along)\b)"),
     ("settled_past", 1.0, r"\b(?:we|i)(?:'ve| have)?\s+(?:already\s+|just\s+)?(?:settled|cleared|transferred|wired"
      r"|remitted)\b"),
     # fr
@@ -220,15 +223,16 @@ REMITTANCE = cues(
     ("nl_betaalbewijs", 1.0, r"\b(?:betaalbewijs|betalingsbewijs|betalingsbevestiging|bewijs van betaling)\b"),
     # pt
     ("pt_foi_pago", 1.0, r"\b(?:já\s+)?(?:foi|foram|está|estão|temos|tenho|já)\s+(?:\S+\s+){0,2}?(?:pag[oa]s?"
-     r"|liquidad[oa]s?|transferid[oa]s?|efetuad[oa]s?|realizad[oa]s?|saldad[oa]s?)\b"),
-    ("pt_pagamos", 1.0, r"\b(?:pagámos|efetuámos|liquidámos|já pagamos|já transferimos|já liquidamos)\b"),
+     r"|liquidad[oa]s?|transferid[oa]s?|efetuad[oa]s?|realizad[oa]s?|saldad[oa]s?|regularizad[oa]s?)\b"),
+    ("pt_pagamos", 1.0, r"\b(?:pagámos|efetuámos|liquidámos|regularizámos|já pagamos|já transferimos|já liquidamos"
+     r"|já regularizamos)\b"),
     ("pt_efetuamos_pagamento", 1.0, r"\b(?:efetuámos|efetuamos|fizemos|realizámos|realizamos|enviámos|enviamos|já pagámos"
      r"|já pagamos)\s+(?:\S+\s+)?(?:o pagamento|a transferência|o pagamento|a fatura|o valor)\b"),
     ("pt_comprovativo", 1.0, r"\b(?:comprovativo|comprovante|recibo)\s+(?:de|do|da)\s+(?:pagamento|transferência)\b"),
     # it
     ("it_abbiamo_pagato", 1.0, r"\b(?:abbiamo|ho|è stat[oa]|sono stat[ie]|è|sono|già)\s+(?:\S+\s+){0,2}?(?:pagat[oaie]"
      r"|saldat[oaie]|versat[oaie]|bonificat[oaie]|effettuato il (?:bonifico|pagamento)|disposto il (?:bonifico"
-     r"|pagamento))\b"),
+     r"|pagamento)|provveduto al (?:pagamento|saldo|bonifico|versamento))\b"),
     ("it_abbiamo_inviato", 1.0, r"\b(?:abbiamo|ho|già)\s+(?:\S+\s+)?(?:inviato|fatto|effettuato|eseguito|disposto|mandato"
      r"|ordinato)\s+(?:il|un|lo)\s+(?:bonifico|pagamento|versamento|saldo)\b"),
     ("it_bonifico_effettuato", 1.0, r"\b(?:bonifico|pagamento|versamento)\s+(?:\S+\s+){0,2}?(?:è stato\s+)?"
@@ -241,14 +245,14 @@ REMITTANCE = cues(
 
 _STRONG = (r"pay|paid|settle|settled|remit|remitted|wire|wired|transfer|transferred|clear|cleared|go out|be paid"
            r"|be credited|be deposited|reach you|hit your account|be with you|be in your account|be on (?:its|the) way"
-           r"|be initiated|be executed|be disbursed|be cut|be paying|be making (?:the |a |full )?payment|be sending|be transferring|be settling|be wiring|be clearing"
+           r"|be sorted|be taken care of|be dealt with|be actioned|be initiated|be executed|be disbursed|be cut|be paying|be making (?:the |a |full )?payment|be sending|be transferring|be settling|be wiring|be clearing"
            r"|be settled|be sent|be cleared|be processed|be issued|be released|be transferred|be wired|be mailed"
            r"|be remitted|be in the mail|be posted|be made|be done")
 _WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|have|do|schedule|arrange|deposit|post"
          r"|sort|square|take care of|cover|handle|top up|drop|pop|stick|run|pay over|follow")
 #: the modal or intention before a paying verb ("will", "'ll", "going to", "aim to", "we can").
 _MODAL = (r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
-          r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can)|'ll|’ll)")
+          r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can|should)|'ll|’ll)")
 #: "I'll get back to you about the payment" promises an answer, not a payment.
 _NOT_PAYING_VERB = r"(?!\s+(?:back|in touch|round|up|to you|you know)\b)"
 
@@ -257,6 +261,9 @@ PROMISE = cues(
     ("will_send_payment", 1.0, _MODAL + r"\s+(?:\S+\s+){0,3}?(?:" + _WEAK + r")\b" + _NOT_PAYING_VERB),
     ("will_send_delegated", 1.0, r"\b(?:asked|told|instructed|authori[sz]ed|approved)\s+(?:\S+\s+){0,3}?to\s+(?:pay|release"
      r"|process|send|transfer|wire|settle|remit|issue|cut)\b"),
+    ("being_paid", 1.0, r"\b(?:is|are)\s+being\s+(?:paid|transferred|sent|processed|released|wired|issued|settled)\b"
+     r"|\b(?:arranging|organi[sz]ing|processing|preparing|setting up|sorting) (?:the |a |your )?(?:payment|transfer|wire"
+     r"|cheque|check|bacs)\b"),
     ("paying_now", 1.0, r"\b(?:paying|sending|transferring|wiring|settling|clearing|remitting)\s+(?:it|this|that|these|them|you"
      r"|the (?:invoice|invoices|balance|payment|amount|bill|money|rest))\b|^(?:paying|settling|transferring|wiring)\b"),
     ("will_send_elliptic", 1.0, r"\b(?:but|and)\s+(?:\S+\s+)?(?:will|shall)\b(?!\s+not)|\b(?:but|and)\s+(?:we|i)'ll\b"),
@@ -283,6 +290,7 @@ PROMISE = cues(
     ("fr_je_m_en_occupe", 1.0, r"\b(?:je m'en|nous nous en|on s'en) (?:occupe|occupons|charge|chargeons)\b"),
     ("fr_allons_payer", 1.0, r"\b(?:je|nous|on)\s+(?:vais|allons|va)\s+(?:\S+\s+){0,2}?(?:payer|régler|virer|verser"
      r"|procéder|faire (?:le|un) (?:virement|paiement|règlement)|effectuer|envoyer|solder)"),
+    ("fr_vous_paie", 1.0, r"\b(?:on|je|nous) vous (?:paie|paye|payons|règle|réglons|vire|virons)\b"),
     ("fr_futur", 1.0, r"\b(?:payerons|paierons|réglerons|virerons|verserons|procéderons|effectuerons|ferons"
      r"|enverrons|solderons|paierai|payerai|réglerai|ferai|enverrai|procéderai|effectuerai)\b"),
     ("fr_je_fais_virement", 1.0, r"\b(?:je|nous|on)\s+(?:vous\s+|te\s+)?(?:fais|faisons|fait|lance|lançons|passe|passons"
@@ -296,7 +304,8 @@ PROMISE = cues(
      r"|fonds|montant)"),
     # de
     ("de_werden_begleichen", 1.0, r"\b(?:werden|werde|wird|möchten|wollen)\b[^!?]{0,70}?\b(?:begleichen|bezahlen|zahlen"
-     r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen)\b"),
+     r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen"
+     r"|erledigen)\b"),
     ("de_kuemmere_mich", 1.0, r"\b(?:ich kümmere mich|wir kümmern uns|ich erledige das|wir erledigen das)\b"),
     ("de_ueberweisen_wir", 1.0, r"\b(?:überweisen|zahlen|begleichen|bezahlen|veranlassen)\s+wir\b"
      r"|\b(?:wir|ich)\s+(?:\S+\s+)?(?:überweisen|überweise|zahlen|zahle|bezahlen|bezahle|begleichen|begleiche)\b"),
@@ -316,6 +325,7 @@ PROMISE = cues(
      r"|está programad[oa]|está previst[oa]|se efectuará)\b"),
     ("es_recibiran", 1.0, r"\b(?:recibirá|recibirán|recibiréis|tendrá|tendrán|tendréis)\s+(?:el|su|vuestro|la)\s+(?:pago"
      r"|transferencia|dinero|importe)"),
+    ("es_lo_pagamos", 1.0, r"\b(?:lo|la|los|las) (?:pagamos|pagaremos|pago|abonamos|transferimos|ingresamos)\b"),
     ("es_os_pago", 1.0, r"\b(?:os|le|les|te) (?:lo |la )?(?:pago|pagamos|transfiero|transferimos|ingreso|ingresamos|hago|hacemos"
      r"|mando|mandamos|envío|enviamos|abono|abonamos)\b"),
     # nl
@@ -327,6 +337,7 @@ PROMISE = cues(
     ("nl_betalen_wij", 1.0, r"\b(?:betalen|voldoen|maken|boeken)\s+(?:wij|we|ik)\b"),
     ("nl_betaling_gaat", 1.0, r"\b(?:betaling|overboeking|overschrijving)\b(?:\s+\S+){0,6}?\s+(?:gaat|wordt|volgt|staat gepland)\b"),
     ("nl_u_ontvangt", 1.0, r"\b(?:u |je )?(?:ontvangt|krijgt)\s+(?:de|het|uw)\s+(?:betaling|bedrag|geld|overboeking)"),
+    ("nl_doen_dat", 1.0, r"\b(?:doen|regelen) (?:dat|we|wij|het)\b|\b(?:doe|regel) ik\b"),
     ("nl_wordt_betaald", 1.0, r"\bwordt\b[^!?]{0,50}?\b(?:betaald|overgemaakt|voldaan)\b"),
     # pt
     ("pt_trato_disso", 1.0, r"\b(?:eu trato disso|tratamos disso|vou tratar disso|vamos tratar disso)\b"),
@@ -339,6 +350,7 @@ PROMISE = cues(
      r"(?:a|o|as|os)\s+(?:transferência|pagamento|fatura|faturas|valor|montante)\b"),
     ("pt_recebera", 1.0, r"\b(?:receberá|receberão|vai receber|vão receber)\s+(?:o|a|os)\s+(?:pagamento|transferência"
      r"|valor|montante)"),
+    ("pt_presente_nudo", 1.0, r"\b(?:pagamos|liquidamos|pagaremos|transferimos)\b"),
     ("pt_sera_pago", 1.0, r"\b(?:será|serão|vai ser|vão ser) (?:pag|liquidad|transferid|efetuad|regularizad)"),
     # it
     ("it_me_ne_occupo", 1.0, r"\b(?:me ne occupo|ce ne occupiamo|ci penso io|provvedo)\b"),
@@ -362,12 +374,13 @@ DISPUTE = cues(
      r"|(?:did not|didn'?t|never) (?:authori[sz]e|approve|sign off)|not (?:authori[sz]ed|approved)|unauthori[sz]ed"
      r"|(?:higher|more) than (?:agreed|quoted|our agreement|the agreement|the quote|our quote|the contract|contracted"
      r"|the price list|our price list))\b"),
-    ("not_paying", 1.0, r"\b(?:not|won'?t|will not|refuse to|not going to)\s+(?:be\s+)?(?:paying|pay)\s+(?:for|the|this"
-     r"|that|it|\$|€|£)"),
+    ("not_paying", 1.0, r"\b(?:not|won'?t|will not|refuse to|not going to)\s+(?:be\s+)?(?:paying|pay)(?:\s+(?:for|the|this"
+     r"|that|it|\$|€|£)|\s*[.!,;]|$)"),
+    ("late_delivery", 0.8, r"\b(?:arrived|delivered|came|shipped) (?:very |too |far too )?late\b|\blate delivery\b"),
     ("withhold", 1.0, r"\b(?:holding (?:the |our |any )?payments?|hold (?:the |our )?payments?|payment on hold"
      r"|put (?:the )?payment on hold)\b|\b(?:withhold(?:ing)?|hold(?:ing)? back|on hold until)\b[^!?]{0,30}\bpayment\b"),
     ("wrong", 1.0, r"\b(?:wrong(?!\s+(?:person|contact|address|e-?mail|department|mailbox|company|recipient|inbox))"
-     r"|incorrect|inaccurate|erroneous|in error|by mistake|overcharged|overbilled|over-?charged"
+     r"|(?:not|isn'?t|is not) right|incorrect|inaccurate|erroneous|in error|by mistake|overcharged|overbilled|over-?charged"
      r"|doesn'?t match|does not match|don'?t match|do not match|doesn'?t make sense|does not make sense"
      r"|not what we (?:ordered|agreed|were (?:quoted|promised|told))|not as (?:quoted|agreed|ordered))\b"),
     ("quoted_vs_invoiced", 1.0, r"\b(?:quoted|agreed|contract(?:ed)?|agreement says|quote says)\b[^!?]{0,80}\b(?:but|whereas"
@@ -378,9 +391,10 @@ DISPUTE = cues(
     ("only_ordered", 1.0, r"\b(?:we|i)\s+only\s+(?:ordered|received|used|worked|booked|asked for|got delivered"
      r"|(?:have|had|got|need|needed|wanted) \d)\b|\bonly\s+(?:worked|used|received|delivered|\d+\s+of\s+the)\b"),
     ("not_received_goods", 1.0, r"\b(?:never|not|n't|haven'?t|didn'?t|did not|have not|has not|hasn'?t)\s+(?:\S+\s+){0,3}?"
-     r"(?:received|got|had|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed|finished"
+     r"(?:received|got|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed|finished"
      r"|provided|attend(?:ed)?|installed)\b(?![^!?]{0,25}\b(?:invoice|statement|copy|bill|pdf|email|e-mail|link)\b)"),
-    ("awaiting_goods", 1.0, r"\b(?:still (?:outstanding|missing|to come|waiting (?:for|on) (?:the )?(?:rest|remainder|goods"
+    ("awaiting_goods", 1.0, r"\b(?:(?:haven'?t|have not|hasn'?t|has not|never) had (?:the|any|our) (?:goods|delivery|order|items"
+     r"|parts|stock|shipment|product|products)|still (?:outstanding|missing|to come|waiting (?:for|on) (?:the )?(?:rest|remainder|goods"
      r"|delivery|order|parts|items|balance of the order))|yet to (?:receive|arrive|be delivered|be shipped)"
      r"|(?:rest|remainder|balance) of the (?:order|goods|delivery) (?:has not|hasn'?t|never))\b"),
     ("never_arrived", 1.0, r"\b(?:never|not)\s+(?:arrived|showed up|turned up|delivered|came)\b"),
@@ -398,7 +412,7 @@ DISPUTE = cues(
     ("cancelled", 1.0, r"\b(?:we|i)\s+(?:had\s+)?(?:cancel(?:l)?ed|terminated)\b|\b(?:void|cancel)\s+(?:this\s+|the\s+"
      r"|that\s+|one of (?:them|these|the)\s+|invoice\s+)|\bshould(?:n'?t| not)\s+(?:have\s+)?been\s+"
      r"(?:billed|invoiced|charged)"),
-    ("not_ours", 1.0, r"\b(?:(?:don'?t|do not|can'?t|cannot) recogni[sz]e (?:this|the|these|that|your)|no record of (?:ordering|placing|buying|receiving|this order|any order|this purchase)"
+    ("not_ours", 1.0, r"\b(?:not ours|not our (?:invoice|bill|order)|not for us|(?:don'?t|do not|can'?t|cannot) recogni[sz]e (?:this|the|these|that|your)|no record of (?:ordering|placing|buying|receiving|this order|any order|this purchase)"
      r"|(?:don'?t|do not|doesn'?t|does not) owe|owe (?:you )?nothing|never ordered|did not order|didn'?t order|not our (?:order|po|purchase|invoice|company|account)"
      r"|isn'?t (?:us|ours)|not us|doesn'?t belong to us|not (?:a )?customer of|no account with|never (?:done|did) business"
      r"|have never (?:ordered|bought|used))\b"),
@@ -433,6 +447,10 @@ DISPUTE = cues(
     ("fr_attendons_livraison", 1.0, r"\battend(?:ons|s) (?:toujours|encore) (?:la|les|notre|nos) (?:livraison|marchandise"
      r"|commande|pièces|produits)"),
     ("fr_pas_correct", 1.0, r"\b(?:n'est pas (?:correct|juste|bon)|ne sont pas (?:correct|justes|bons)|trop élevé)"),
+    ("fr_retour", 1.0, r"\b(?:(?:avons|ai) (?:\S+\s+)?(?:retourné|renvoyé|rendu)|(?:marchandise|produits?|articles?|colis|pièces)"
+     r"\s+(?:a|ont) été (?:retourné|renvoyé)e?s?|jamais venue?s?|n'est (?:jamais |pas )venue?|ne sont (?:jamais |pas )venus"
+     r"|déjà fait l'objet d'un avoir|avoir (?:a déjà été|a été|déjà) émis|déjà été créditée?|ancien (?:tarif|prix)"
+     r"|mauvais (?:tarif|prix)|tarif erroné)\b"),
     ("fr_abime", 1.0, r"\b(?:incomplète?s?|manquante?s?|endommagée?s?|abîmée?s?|cassée?s?|défectueux|défectueuse|périmée?s?|détériorée?s?"
      r"|non conforme)\b"),
     ("fr_avoir", 0.8, r"\b(?:un avoir|d'avoir|l'avoir|note de crédit|annuler la facture|annulation de la facture)\b"),
@@ -447,12 +465,15 @@ DISPUTE = cues(
      r"|begleichen)\b|\bverweigern die zahlung\b"),
     ("de_warten_auf", 1.0, r"\bwarten (?:noch immer|immer noch|noch) auf (?:die|unsere|den|das) (?:lieferung|ware|bestellung"
      r"|teile|restlieferung)"),
+    ("de_zurueck", 1.0, r"\b(?:zurückgeschickt|zurückgesandt|zurückgegeben|retourniert|nie erschienen|nicht erschienen"
+     r"|nie gekommen|nicht gekommen|bereits (?:eine )?gutschrift|gutschrift (?:erhalten|bekommen)|bereits gutgeschrieben"
+     r"|alte[nr]? (?:preis|preisliste|tarif|konditionen))\b"),
     ("de_beschaedigt", 1.0, r"\b(?:unvollständig|fehlt|fehlen|beschädigt|defekt|kaputt|mangelhaft|unbrauchbar|abgelaufen|zerbrochen)\b"),
     ("de_gutschrift", 0.8, r"\b(?:gutschrift|korrigierte rechnung|rechnungskorrektur|stornieren|storno|stornierung)\b"),
     ("de_zurueckhalten", 1.0, r"\b(?:halten|behalten)\b[^!?]{0,30}\b(?:zahlung|betrag)\b[^!?]{0,20}\bzurück\b"),
     # es
     ("es_reclamacion", 1.0, r"\b(?:reclamación|reclamamos|impugnamos|disconformidad|no estamos de acuerdo)\b"),
-    ("es_error", 1.0, r"\b(?:error|errónea|erróneo|incorrecta|incorrecto|no corresponde|no coincide|duplicada|duplicado"
+    ("es_error", 1.0, r"\b(?:error|errónea|erróneo|incorrecta|incorrecto|no correspond\w*|no coincid\w*|duplicada|duplicado"
      r"|cobrado de más|facturado de más|por duplicado|(?:cobrado|facturado) dos veces|mismo pedido|incomplet[oa]|faltan|falta)\b(?![^!?]{0,15}\bde la factura\b)"),
     ("es_no_recibido", 1.0, r"\b(?:no|nunca)\s+(?:\w+\s+)?(?:hemos recibido|recibimos|llegó|llegaron|ha llegado"
      r"|han llegado|hemos pedido|pedimos|se ha realizado)\b(?![^!?]{0,20}\b(?:factura|copia)\b)"),
@@ -461,8 +482,10 @@ DISPUTE = cues(
     ("es_seguimos_esperando", 1.0, r"\b(?:seguimos esperando|todavía esperamos|aún esperamos) (?:el|la|los|las|nuestro"
      r"|nuestra) (?:pedido|material|entrega|mercancía|género)"),
     ("es_no_correcto", 1.0, r"\b(?:no es correct[oa]|no son correct[oa]s|no está bien|no cuadra|demasiado alt[oa])"),
+    ("es_devolucion", 1.0, r"\b(?:devolvimos|hemos devuelto|devuelto (?:la|el|los|las) (?:mercancía|material|pedido|género)"
+     r"|nunca vino|no vino|no se presentó|nunca se presentó|nota de crédito|tarifa antigua|precio antiguo|precio anterior)\b"),
     ("es_danado", 1.0, r"\b(?:dañad[oa]s?|rot[oa]s?|defectuos[oa]s?|caducad[oa]s?|en mal estado)\b"),
-    ("es_abono", 0.8, r"\b(?:nota de abono|factura rectificativa|anuladla|anular la factura|anulad)\b"),
+    ("es_abono", 1.0, r"\b(?:nota de abono|factura rectificativa|anuladla|anular la factura|anulad)\b"),
     # nl
     ("nl_klopt_niet", 1.0, r"\b(?:klopt (?:\S+\s+)?niet|kloppen (?:\S+\s+)?niet|te hoog|niet correct|niet juist|onvolledig|incompleet|niet compleet|ontbreekt|ontbreken"
      r"|te weinig geleverd|onjuist|verkeerd|foutief|fout|te veel berekend|dubbel"
@@ -472,10 +495,12 @@ DISPUTE = cues(
     ("nl_niet_betalen_weigeren", 1.0, r"\b(?:gaan|zullen)\s+(?:\S+\s+){0,3}?niet\s+betalen\b|\bbetalen (?:we|wij) niet\b"),
     ("nl_wachten_op", 1.0, r"\bwachten (?:nog steeds|nog altijd|nog) op (?:de|onze|het) (?:levering|bestelling|goederen"
      r"|spullen|onderdelen)"),
+    ("nl_retour", 1.0, r"\b(?:teruggestuurd|geretourneerd|retour gestuurd|nooit gekomen|niet gekomen|niet verschenen"
+     r"|oude (?:prijs|prijzen|tarief|tarieven)|oud tarief|al gecrediteerd|creditnota ontvangen)\b"),
     ("nl_beschadigd", 1.0, r"\b(?:beschadigd|kapot|defect|gebrekkig|over datum)\b"),
     ("nl_creditnota", 0.8, r"\b(?:creditnota|creditfactuur|gecorrigeerde factuur|crediteren)\b"),
     # pt
-    ("pt_erro", 1.0, r"\b(?:erro|errad[oa]|incorret[oa]|não corresponde|duplicad[oa]|cobrado a mais|em duplicado"
+    ("pt_erro", 1.0, r"\b(?:erro|errad[oa]|incorret[oa]|não correspond\w*|duplicad[oa]|cobrado a mais|em duplicado"
      r"|contestamos|reclamação)\b"),
     ("pt_nao_recebido", 1.0, r"\b(?:não|nunca)\s+(?:\w+\s+)?(?:recebemos|recebido|chegou|chegaram|entregue|encomendámos"
      r"|encomendamos)\b(?![^!?]{0,20}\b(?:fatura|cópia)\b)"),
@@ -483,10 +508,12 @@ DISPUTE = cues(
     ("pt_aguardamos", 1.0, r"\b(?:ainda (?:estamos à espera|aguardamos|esperamos)) (?:da|a|pela|pelo|do|o) (?:entrega"
      r"|encomenda|mercadoria)"),
     ("pt_nao_correto", 1.0, r"\b(?:não está corret[oa]|não está cert[oa]|não são corret[oa]s)"),
+    ("pt_devolucao", 1.0, r"\b(?:devolvemos|devolvida|devolvido|nunca apareceu|não apareceu|nunca veio|não veio"
+     r"|preço antigo|tabela antiga|tarifa antiga)\b"),
     ("pt_danificado", 1.0, r"\b(?:incomplet[oa]s?|faltam|danificad[oa]s?|avariad[oa]s?|partid[oa]s?|defeituos[oa]s?|estragad[oa]s?)\b"),
     ("pt_nota_credito", 0.8, r"\b(?:nota de crédito|anular a fatura)\b"),
     # it
-    ("it_errore", 1.0, r"\b(?:errore|errat[oa]|sbagliat[oa]|non corrisponde|fattura duplicata|fatture duplicate"
+    ("it_errore", 1.0, r"\b(?:errore|errat[oa]|sbagliat[oa]|non corrispond\w*|fattura duplicata|fatture duplicate"
      r"|emessa due volte|doppia fatturazione|contestiamo|contestazione"
      r"|addebitato in eccesso)\b"),
     ("it_non_ricevuto", 1.0, r"\b(?:non|mai)\s+(?:\w+\s+)?(?:ricevuto|ricevut[aie]|arrivat[oaie]|consegnat[oaie]"
@@ -495,6 +522,8 @@ DISPUTE = cues(
     ("it_aspettando", 1.0, r"\b(?:stiamo ancora aspettando|aspettiamo ancora|attendiamo ancora) (?:la|il|l'|i|le) ?(?:consegna"
      r"|merce|ordine|materiale)"),
     ("it_non_corretto", 1.0, r"\b(?:non è corrett[oa]|non sono corrett[ie]|troppo alt[oa])"),
+    ("it_reso", 1.0, r"\b(?:restituit[oaie]|abbiamo reso|reso la merce|non si è (?:mai )?presentat[oa]|non è (?:mai )?venut[oa]"
+     r"|mai venut[oa]|vecchio prezzo|vecchia tariffa|prezzo vecchio)\b"),
     ("it_danneggiato", 1.0, r"\b(?:incomplet[oaie]|mancano|danneggiat[oaie]|rott[oaie]|difettos[oaie]|scadut[oaie])\b"),
     ("it_nota_credito", 0.8, r"\b(?:nota di credito|annullare la fattura|stornare)\b"),
 )
@@ -513,8 +542,9 @@ REQUEST_COPY = cues(
      r"|e-?invoicing|coupa|ariba|tungsten|basware|tradeshift)\b"),
     ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:\S+\s+)?(?:invoice|bill"
      r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato|au format|format) pdf\b"),
-    ("statement", 1.0, r"\b(?:send|need|provide|forward|want|like|have|get|receive|request)\b[^!?]{0,40}\b(?:statement|statement of account"
-     r"|account statement|proof of delivery|pod|delivery note|timesheets?|backup|back-up|documentation|breakdown)\b"),
+    ("statement", 1.0, r"\b(?:send|need|provide|forward|want|like|request|(?:can|could|may) (?:i|we) (?:have|get|receive))\b[^!?]{0,40}\b(?:statement|statement of account"
+     r"|account statement|proof of delivery|pod|delivery note|timesheets?|backup|back-up|documentation|breakdown|cop(?:y|ies)"
+     r"|receipt|payment confirmation)\b"),
     ("tax_form", 1.0, r"\b(?:vendor (?:setup|set-up|registration|onboarding|information) form|supplier (?:setup|set-up|registration"
      r"|onboarding) form|new vendor form|vendor packet|w-?9|w-?8(?:ben)?(?:-e)?|1099|tax id|vat certificate|certificate of insurance|coi)\b"),
     ("bank_details", 1.0, r"\b(?:(?:ach|wire|banking|bank|remittance) (?:information|info|instructions)|bank(?:ing)? details|account details|remit-?to|wire instructions|payment instructions"
@@ -526,10 +556,14 @@ REQUEST_COPY = cues(
     ("not_got_invoice", 1.0, r"\b(?:never|not|n'?t|didn'?t|haven'?t|can'?t|cannot|unable to)\s+(?:\S+\s+){0,3}?"
      r"(?:got|get|received|receive|find|locate|open|see)\s+(?:\S+\s+){0,3}?(?:the |an |any |this |that |your )?"
      r"(?:invoice|bill|statement|copy|paperwork|it in our system|them in our system|in our system)"),
+    ("dont_have_docs", 1.0, r"\b(?:don'?t|do not|haven'?t got|have not got) (?:have )?(?:the|them|these|this|that|a copy|copies|the invoices?"
+     r"|these invoices|any invoices?)\b(?:\s+(?:invoices?|on file|on record|in our system))?"),
+    ("forward_invoices", 1.0, r"\b(?:send|forward|email|mail|e-mail)\s+(?:me |us )?(?:the |all |these |those |your |our )?(?:outstanding"
+     r" |open |unpaid |missing )?(?:invoices?|statements?|bills?)\b(?!\s+to\s+\S+@)"),
     ("can_you_send", 0.8, r"\b(?:can|could|would|please)\s+(?:you\s+)?(?:please\s+)?(?:send|provide|email|forward|share)"
      r"\b(?![^!?]{0,40}@)"),
     # fr
-    ("fr_renvoyer", 1.0, r"\b(?:(?:m'|nous )?envoyer (?:\S+\s+)?(?:la|les|une|votre) (?:facture|copie|relevé)|renvoyer|renvoyez|réexpédier|duplicata|copie de (?:la|les|votre) factures?"
+    ("fr_renvoyer", 1.0, r"\b(?:faire parvenir (?:une |la |les )?(?:copie|facture|relevé)|copie des factures|(?:m'|nous )?envoyer (?:\S+\s+)?(?:la|les|une|votre) (?:facture|copie|relevé)|renvoyer|renvoyez|réexpédier|duplicata|copie de (?:la|les|votre) factures?"
      r"|relevé de compte|rib|coordonnées bancaires|bon de commande|numéro de commande|attestation|kbis)\b"),
     # de
     ("de_erneut_senden", 1.0, r"\b(?:senden|schicken|übermitteln|mailen)\b(?:\s+\S+){0,5}?\s+(?:erneut|nochmals|noch einmal"
@@ -546,10 +580,10 @@ REQUEST_COPY = cues(
     ("nl_opnieuw", 1.0, r"\b(?:nog (?:een keer|eens)|opnieuw (?:toe)?sturen|nogmaals (?:toe)?sturen|opnieuw versturen|kopie|duplicaat"
      r"|rekeningoverzicht|overzicht|bankgegevens|ordernummer|inkoopnummer|inkoopordernummer)\b"),
     # pt
-    ("pt_reenviar", 1.0, r"\b(?:reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
+    ("pt_reenviar", 1.0, r"\b(?:cópias? d[ao]s? faturas?|reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
      r"|número de encomenda|nota de encomenda)\b"),
     # it
-    ("it_reinviare", 1.0, r"\b(?:rimandare|rimandarci|rimandatemi|rimandate|rispedire|reinviarci|inviarci (?:nuovamente|di nuovo)"
+    ("it_reinviare", 1.0, r"\b(?:copi[ae] dell[ae] fattur[ae]|rimandare|rimandarci|rimandatemi|rimandate|rispedire|reinviarci|inviarci (?:nuovamente|di nuovo)"
      r"|reinviare|inviare di nuovo|rinviare la fattura|copia della fattura|estratto conto"
      r"|coordinate bancarie|numero d'ordine|numero ordine)\b"),
 )
@@ -578,6 +612,8 @@ PAYMENT_PLAN = cues(
      r"|delay (?:the )?payment|extend (?:the|our) (?:due date|deadline|terms)|(?:give|need|allow|grant|get|have|want"
      r"|ask for|request|take)\s+(?:\S+\s+){0,2}?(?:a few|another|a couple of|an extra|a|\d+|two|three|four|six)\s+"
      r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|(?:need|give us|give me|have|take|allow us) a (?:little|bit) longer|need (?:until|till)|can (?:it|this|that|they|payment) wait|wait (?:until|till) (?:next|the end)|some time to pay|additional time|defer|postpone)\b"),
+    ("not_at_once", 1.0, r"\b(?:can'?t|cannot|unable to|not able to|won'?t be able to)\s+(?:pay |do |settle |clear )?(?:it |this |that "
+     r"|the (?:full|whole) (?:amount|balance) |everything |the lot )?(?:all )?(?:at once|in one go|in one payment|in one lump)"),
     ("cannot_pay", 1.0, r"\b(?:can'?t|cannot|can not|unable to|not able to|not in a position to|won'?t be able to"
      r"|no way (?:we|i) can)\s+(?:\S+\s+){0,3}?(?:pay|make (?:any )?payments?|settle|cover|afford)\b"),
     ("insolvency", 1.0, r"\b(?:entered|in|into|under|gone into|filed for|filing for)\s+(?:\w+\s+)?(?:examinership"
@@ -589,7 +625,7 @@ PAYMENT_PLAN = cues(
      r"|quiet|tough)|behind (?:on|with) (?:payments|bills|our)|lost (?:a|our) (?:major|big|large|biggest)|runway"
      r"|pre-revenue)\b"),
     ("waiting_on_funds", 1.0, r"\b(?:once|when|until|after)\s+(?:our|the|we)\s+(?:\S+\s+){0,2}?(?:client|customer|funding"
-     r"|grant|insurance|payout|loan|reimbursement|funds|money|sponsor)\b|\bwaiting (?:on|for) (?:the |our |a )?"
+     r"|grant|insurance|payout|loan|reimbursement|funds|money|sponsor)\b|\bwaiting (?:on|for) (?:the |our |a |an )?(?:\S+\s+)?"
      r"(?:insurance|funding|grant|payout|client|customer|reimbursement|funds|payment from)"),
     # fr
     ("fr_echeancier", 1.0, r"\b(?:échéancier|paiement échelonné|en plusieurs fois|en (?:deux|trois|quatre) fois"
@@ -600,29 +636,30 @@ PAYMENT_PLAN = cues(
     ("fr_difficultes", 1.0, r"\b(?:difficultés (?:financières|de trésorerie)|trésorerie (?:tendue|difficile)"
      r"|redressement judiciaire|liquidation judiciaire|procédure collective|sauvegarde)\b"),
     # de
-    ("de_raten", 1.0, r"\b(?:ratenzahlung|raten|monatsraten|teilzahlung(?:en)?|zahlungsaufschub|stundung|aufschub"
+    ("de_raten", 1.0, r"\b(?:verschieben|aufschieben|später (?:zahlen|bezahlen)|ratenzahlung|raten|monatsraten|teilzahlung(?:en)?|zahlungsaufschub|stundung|aufschub"
      r"|mehr zeit|zahlungsziel (?:verlängern|verlängerung)|zahlungsplan|ratenplan)\b"),
     ("de_nicht_zahlen", 1.0, r"\b(?:können|kann|könnten)\s+(?:\S+\s+){0,5}?nicht\s+(?:\S+\s+){0,2}?(?:zahlen|bezahlen"
      r"|begleichen)\b"),
-    ("de_engpass", 1.0, r"\b(?:finanziellen? engpass|liquiditätsengpass|zahlungsschwierigkeiten|insolvenz"
+    ("de_engpass", 1.0, r"\b(?:knapp bei kasse|finanziell (?:eng|schwierig|angespannt)|klamm|finanziellen? engpass|liquiditätsengpass|zahlungsschwierigkeiten|insolvenz"
      r"|zahlungsausfall|engpass)\b"),
     # es
-    ("es_plazos", 1.0, r"\b(?:a plazos|en plazos|plazos|fraccionar|fraccionado|aplazar|aplazamiento|más tiempo|prórroga"
+    ("es_plazos", 1.0, r"\b(?:más margen|(?:un poco|algo) más de (?:tiempo|margen)|retrasar el pago|posponer|a plazos|en plazos|plazos|fraccionar|fraccionado|aplazar|aplazamiento|más tiempo|prórroga"
      r"|en (?:dos|tres|varios) pagos|en (?:dos|tres|varias) veces|plan de pagos)\b"),
-    ("es_no_podemos", 1.0, r"\bno (?:podemos|podremos|puedo|podré)\s+(?:\S+\s+){0,2}?(?:pagar|abonar|hacer frente)"),
+    ("es_no_podemos", 1.0, r"\bno (?:podemos|podremos|puedo|podré)\s+(?:\S+\s+){0,2}?(?:pagar|abonar|hacer frente)"
+     r"|\b(?:no nos es posible|no es posible|nos es imposible|no estamos en condiciones de) (?:pagar|abonar)"),
     ("es_dificultades", 1.0, r"\b(?:dificultades (?:económicas|financieras)|problemas de liquidez|concurso de acreedores"
      r"|falta de liquidez|no tenemos liquidez|justos de liquidez|cortos de liquidez)\b"),
     # nl
-    ("nl_termijnen", 1.0, r"\b(?:termijnen|betalingsregeling|gespreid betalen|uitstel|meer tijd|in (?:twee|drie|delen))\b"),
+    ("nl_termijnen", 1.0, r"\b(?:uitstellen|later betalen|opschuiven|termijnen|betalingsregeling|gespreid betalen|uitstel|meer tijd|in (?:twee|drie|delen))\b"),
     ("nl_niet_betalen", 1.0, r"\b(?:kunnen|kan)\s+(?:\S+\s+){0,3}?niet\s+(?:\w+\s+)?(?:betalen|voldoen)\b"),
-    ("nl_krap", 1.0, r"\b(?:krap|liquiditeitsproblemen|faillissement|surseance)\b"),
+    ("nl_krap", 1.0, r"\b(?:financieel (?:lastig|moeilijk|krap|zwaar)|lastig voor ons|krap|liquiditeitsproblemen|faillissement|surseance)\b"),
     # pt
     ("pt_prestacoes", 1.0, r"\b(?:prestações|parcelas|parcelar|plano de pagamento|prorrogação|adiar|mais tempo"
      r"|pagamento faseado)\b"),
     ("pt_nao_podemos", 1.0, r"\bnão (?:podemos|conseguimos|consigo|posso)\s+(?:\S+\s+){0,2}?pagar\b"),
     ("pt_dificuldades", 1.0, r"\b(?:dificuldades (?:financeiras|de tesouraria)|insolvência|(?:não temos|sem|falta de) liquidez)\b"),
     # it
-    ("it_rate", 1.0, r"\b(?:a rate|in rate|in (?:due|tre|quattro|sei) rate|rate mensili|rateizzare|rateizzazione|rateale|dilazione|dilazionare|più tempo|proroga"
+    ("it_rate", 1.0, r"\b(?:posticipare|rimandare il pagamento|spostare il pagamento|a rate|in rate|in (?:due|tre|quattro|sei) rate|rate mensili|rateizzare|rateizzazione|rateale|dilazione|dilazionare|più tempo|proroga"
      r"|rinviare il pagamento|piano di rientro)\b"),
     ("it_non_possiamo", 1.0, r"\bnon (?:possiamo|riusciamo a|posso|riesco a)\s+(?:\S+\s+){0,2}?pagare\b"),
     ("it_difficolta", 1.0, r"\b(?:difficoltà (?:finanziarie|economiche)|problemi di liquidità|concordato|fallimento"
@@ -645,6 +682,8 @@ REDIRECT = cues(
      r"(?:go|be sent|be addressed|be emailed|be directed|be forwarded|be submitted)\s+to\b[^!?]{0,60}@"),
     ("handler_with_address", 1.0, r"\b(?:handles|handling|looks after|looking after|is responsible for|takes care of|deals with"
      r"|in charge of)\b[^!?]{0,60}@"),
+    ("handled_by", 1.0, r"\b(?:dealt with|handled|looked after|managed|processed|taken care of) by (?:our|the|my) (?:\S+\s+)?"
+     r"(?:head office|accounts|finance|ap|accounting|bookkeeper|accountant|parent|payables|office manager|colleague)"),
     ("handles", 0.8, r"\b(?:handles|looks after|is responsible for|takes care of|deals with|goes through|go through)\b"
      r"[^!?]{0,40}\b(?:bills|billing|payments|invoices|accounts|payables|finance|vendor)"),
     ("contact_person", 0.8, r"\b(?:please (?:contact|call|speak to|talk to|reach)|contact (?:our|my|the))\b"),
@@ -655,6 +694,7 @@ REDIRECT = cues(
     # de
     ("de_nicht_zustaendig", 1.0, r"\b(?:nicht (?:zuständig|der richtige|die richtige|die richtigen)|falsche(?:r|n)? "
      r"(?:ansprechpartner|adresse|empfänger)|nicht mehr (?:im unternehmen|bei uns|zuständig|für))\b"),
+    ("de_bitte_an", 1.0, r"\b(?:bitte|künftig|ab sofort|zukünftig)\b[^!?]{0,60}\ban\s+\S+@"),
     ("de_wenden_an", 1.0, r"\b(?:wenden sie sich|senden sie|schicken sie|richten sie)\b[^!?]{0,80}(?:@|an\b)"),
     # es
     ("es_no_soy", 1.0, r"\b(?:no soy la persona|no me encargo|no llevo|ya no trabaja|no es la dirección|persona"
@@ -663,6 +703,7 @@ REDIRECT = cues(
     # nl
     ("nl_niet_juiste", 1.0, r"\b(?:niet de juiste (?:persoon|contactpersoon)|verkeerde (?:persoon|adres)|werkt hier niet"
      r" meer|niet (?:meer )?verantwoordelijk)\b"),
+    ("nl_graag_naar", 1.0, r"\b(?:graag|voortaan|svp|gelieve)\b[^!?]{0,60}\bnaar\s+\S+@"),
     ("nl_sturen_naar", 1.0, r"\b(?:sturen|versturen|mailen|richten|zenden)\b[^!?]{0,20}\bnaar\b[^!?]{0,60}@"
      r"|\bnaar\s+\S+@\S+\s+(?:\S+\s+){0,2}?(?:sturen|versturen|mailen|zenden)\b"),
     # pt

@@ -55,6 +55,8 @@ def _negated(sentence: str, start: int, width: int = 22) -> bool:
 
 _GET_IT_PAID = re.compile(r"\b(?:get|getting|have|having|had)\s+(?:it|this|these|them|that|both|everything|\w+)\s+$",
                           re.IGNORECASE)
+_THEY_GET_PAID = re.compile(r"\b(?:i|we|they)\s+(?:get|gets|got|am|are|'m|'re|will be|'ll be|have been|get)\s+$",
+                            re.IGNORECASE)
 _QUESTION_START = re.compile(r"^\s*(?:has|have|did|was|were|is|are|can|could|do|does)\b", re.IGNORECASE)
 
 
@@ -80,12 +82,14 @@ def present(doc: ReplyDoc, cues: tuple[lx.Cue, ...]) -> tuple[lx.Cue, ...]:
 
 def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
     before = _clause_before(s.text, m.start())
-    if lx.FUTURE.search(before) or lx.FUTURE.search(m.group(0)):
+    if lx.FUTURE.search(before) or lx.FUTURE.search(m.group(0)) or " being " in m.group(0):
         return False
     if lx.NEGATION.search(before[-25:]) or lx.NEGATION.search(m.group(0)):
         return False
     if _GET_IT_PAID.search(s.text[max(0, m.start() - 30):m.start()]):
         return False  # "get these paid" is a promise
+    if _THEY_GET_PAID.search(s.text[max(0, m.start() - 30):m.start()]):
+        return False  # "when I get paid on the 28th": their own income, not our invoice
     # "has it been paid?" asks, it does not report
     return not (s.text.rstrip().endswith("?") and _QUESTION_START.search(s.text))
 

@@ -63,6 +63,10 @@ def first(text: str, sent: dt.date = TUE, month_first: bool = False) -> str | No
     ("dentro de dos semanas", "2026-04-28"),
     ("the 20th of May", "2026-05-20"),
     ("übermorgen", "2026-04-16"),
+    ("early next month", "2026-05-07"),
+    ("Anfang Mai", "2026-05-07"),
+    ("mid next month", "2026-05-15"),
+    ("in the next few days", "2026-04-17"),
 ])
 def test_phrases(text: str, expected: str) -> None:
     assert first(text) == expected

@@ -193,3 +193,33 @@ def test_payment_plan_amount_is_the_instalment(body: str, amount: str | None) ->
     reading = read_reply(message(body))
     assert reading.intent is Intent.PAYMENT_PLAN
     assert (str(reading.amount) if reading.amount is not None else None) == amount
+
+
+FORWARDED = """FYI - see below.
+
+Jane
+
+---------- Forwarded message ---------
+From: Online Banking <alerts@bank.example>
+Date: Mon, 11 May 2026 at 16:02
+Subject: Payment confirmation
+
+Your payment has been sent.
+Amount: EUR 1,250.00
+Beneficiary: Harbor Lane Supplies
+Reference: INV-88213
+"""
+
+
+def test_forwarded_bank_confirmation_is_remittance() -> None:
+    reading = read_reply(message(FORWARDED), ReadContext(invoices=("INV-88213",)))
+    assert reading.intent is Intent.REMITTANCE_ADVICE
+    assert reading.amount == Decimal("1250.00") and reading.currency == "EUR"
+    assert reading.invoice_refs == () and reading.attachment_invoice_refs == ("INV-88213",)
+    assert reading.confidence < 0.8
+
+
+def test_forwarded_seller_reminder_is_not_evidence() -> None:
+    body = ("FYI see below\n\n---------- Forwarded message ---------\nFrom: AR <ar@seller.example>\n"
+            "Date: Mon, 11 May 2026\n\nIf you have already paid, please ignore. Payment was sent? INV-88213 overdue.\n")
+    assert read_reply(message(body)).intent is Intent.OTHER
