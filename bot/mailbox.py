@@ -23,16 +23,19 @@ rows are only moved.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import email.parser
 import email.policy
 import email.utils
 import hashlib
+import importlib
+import importlib.util
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select, update
@@ -645,43 +648,78 @@ async def _wait(stop_event: asyncio.Event, seconds: float) -> None:
         pass
 
 
+def _module_exists(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
 def default_process_hook(db: Database, config: Config, clock: Clock = utcnow) -> ProcessHook | None:
-    """The real processing step, when ``bot.inbox.process_message`` is available.
+    """The real processing step: the daemon runtime's hook (read, tie, decide, apply,
+    with answers, alerts and staff commands wired), else bare
+    ``bot.inbox.process_message(db, config, inbound_id, now)``; None when neither exists
+    (store-only mode).
 
-    Expected contract: ``process_message(db, config, inbound_id, *, now)`` reads, ties,
-    decides and applies in ONE transaction that also sets the row's final status.
-    Returns None when the inbox module is not installed (store-only mode).
+    Contract of the step: ONE transaction that applies the outcome and sets the row's
+    final status; it must leave rows already final untouched (idempotent).
     """
-    import importlib
-
-    try:
-        module = importlib.import_module("bot.inbox")
-    except ImportError:
+    # Only an absent module means "not installed"; a broken import must fail loudly
+    # rather than silently degrade to store-only mode.
+    if _module_exists("bot.runtime"):
+        runtime = importlib.import_module("bot.runtime")
+        return runtime.Runtime(db, config, clock=clock).process  # type: ignore[no-any-return]
+    if not _module_exists("bot.inbox"):
         return None
-    process_message = getattr(module, "process_message", None)
+    process_message = getattr(importlib.import_module("bot.inbox"), "process_message", None)
     if process_message is None:
         return None
 
     def hook(inbound_id: int) -> None:
-        process_message(db, config, inbound_id, now=clock())
+        process_message(db, config, inbound_id, clock())
 
     return hook
+
+
+class _SharedTransaction:
+    """Stands in for :class:`Database` inside a batch: every ``session()`` is the one
+    open session, so N processing steps commit together (or roll back together)."""
+
+    def __init__(self, db: Database, session: Session) -> None:
+        self._db = db
+        self._session = session
+        self.url = db.url
+        self.engine = db.engine
+
+    @property
+    def dialect(self) -> str:
+        return self._db.dialect
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        yield self._session
 
 
 def default_batch_hook(db: Database, config: Config, clock: Clock = utcnow) -> BatchHook | None:
-    """``bot.inbox.process_messages(db, config, ids, *, now)`` when it exists: several
-    fresh rows processed in ONE transaction, all or nothing (raise to roll back)."""
-    import importlib
+    """The real processing step for several fresh rows in ONE transaction.
 
-    try:
-        module = importlib.import_module("bot.inbox")
-    except ImportError:
+    ``bot.inbox.process_messages(db, config, ids, *, now)`` when it exists; else the
+    runtime's per-message step run N times inside one shared transaction. Either way
+    all or nothing: if any message raises, the batch rolls back and the watcher
+    re-runs it message by message (so a batch can never do worse than single steps).
+    """
+    if _module_exists("bot.inbox"):
+        process_messages = getattr(importlib.import_module("bot.inbox"), "process_messages", None)
+        if process_messages is not None:
+            def batch(ids: Sequence[int]) -> None:
+                process_messages(db, config, list(ids), now=clock())
+
+            return batch
+    if not _module_exists("bot.runtime"):
         return None
-    process_messages = getattr(module, "process_messages", None)
-    if process_messages is None:
-        return None
+    runtime = importlib.import_module("bot.runtime")
 
-    def hook(ids: Sequence[int]) -> None:
-        process_messages(db, config, list(ids), now=clock())
+    def shared(ids: Sequence[int]) -> None:
+        with db.session() as s:
+            step = runtime.Runtime(_SharedTransaction(db, s), config, clock=clock)
+            for inbound_id in ids:
+                step.process(inbound_id)
 
-    return hook
+    return shared

@@ -29,7 +29,7 @@ from parsers.intent.doc import ReplyDoc
 from parsers.intent.rules import Hit
 from parsers.language import detect_language
 from parsers.mime import DecodedMessage, decode
-from parsers.money import MoneyMention, find_amounts
+from parsers.money import MoneyMention, find_amounts, find_bare_amounts
 from parsers.quotes import ReplySplit, split_reply
 from parsers.redirect import find_redirect_address
 from parsers.refs import find_invoice_refs
@@ -263,12 +263,15 @@ def _amount_for(decision: IntentDecision, doc: ReplyDoc, msg: DecodedMessage,
         if len({m.amount for m in everywhere}) == 1:
             mentions = everywhere[:1]
     if decision.intent is Intent.PAYMENT_PLAN:
+        # A plan's amount is the proposed instalment or first payment; a total owed is not one.
         everywhere = [m for s in doc.sentences for m in s.amounts]
         instalment = _instalment(doc, everywhere)
-        if instalment is not None:
-            mentions = [instalment]
+        mentions = [instalment] if instalment is not None else []
     if not mentions:
-        return None, None
+        bare = [m for s in doc.sentences if s.index in sentence_ids for m in find_bare_amounts(s.text)]
+        if not bare or decision.intent in (Intent.DISPUTE, Intent.PAYMENT_PLAN):
+            return None, None
+        return bare[0].amount, _thread_currency(split) or None
     chosen = mentions[0]
     currency = chosen.currency
     if chosen.dollar_sign:
@@ -286,6 +289,17 @@ def _instalment(doc: ReplyDoc, mentions: list[MoneyMention]) -> MoneyMention | N
             if _INSTALMENT_BEFORE.search(before) or _INSTALMENT_AFTER.search(after):
                 return m
     return None
+
+
+_THREAD_CURRENCY = re.compile(r"(?:\b(EUR|USD|GBP|CAD|AUD|NZD|CHF|SEK|NOK|DKK|PLN|CZK)\b|([€£]))")
+
+
+def _thread_currency(split: ReplySplit) -> str | None:
+    """The currency the seller's quoted email uses, for an amount the customer wrote bare."""
+    m = _THREAD_CURRENCY.search(split.quoted[:20_000])
+    if not m:
+        return None
+    return m.group(1) or {"€": "EUR", "£": "GBP"}[m.group(2)]
 
 
 _DOLLAR_CODES = re.compile(r"\b(USD|CAD|AUD|NZD|SGD|HKD)\b|\b(US|CA|C|A|AU|NZ)\$")
