@@ -226,9 +226,7 @@ def _candidate_query(config: Config, specs: Mapping[str, CampaignSpec], now: dt.
                 c_tbl.c.state, c_tbl.c.state_until, c_tbl.c.dunning_step, c_tbl.c.dunning_cycle,
                 c_tbl.c.last_dunning_at, c_tbl.c.next_action_at)
          .where(*conds).order_by(c_tbl.c.id).limit(limit))
-    if dialect == "postgresql":
-        # Two ticks at once (daemon + CLI) split the work instead of racing for it.
-        q = q.with_for_update(skip_locked=True, of=c_tbl)
+    # No row locks here: the write transaction re-checks each account (see _unchanged).
     return q
 
 
