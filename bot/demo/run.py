@@ -205,7 +205,8 @@ class Demo:
             address, lang, tz, name, person = owners[p.customer]
             when = p.at.astimezone(dt.timezone.utc)
             d = p.at.astimezone(COMPANY_TZ).date() + dt.timedelta(days=p.act.date_days)
-            text = p.act.text.format(date=_local_date(d, lang), invoice=p.invoice, contact=person,
+            shown = d.isoformat() if p.act.kind == "staff" else _local_date(d, lang)   # commands take ISO dates
+            text = p.act.text.format(date=shown, invoice=p.invoice, contact=person,
                                      reference=f"NW-{p.customer}-{p.at:%m%d}")
             self.say(f"  [cyan]↩ {name} ({p.customer})[/cyan] {p.act.narrative}")
             if p.act.kind == "reply":
