@@ -14,8 +14,8 @@ Contract for a renderer:
   (``ctx.now``), ``Message-ID`` (exactly ``ctx.message_id``),
   ``Auto-Submitted: auto-generated`` and ``X-Arbot-Token: <ctx.reply_token>``;
 * it is deterministic for a given context apart from MIME boundaries;
-* it raises an exception (any) when it cannot render; the scheduler then writes nothing
-  of the chunk it was preparing, so nothing is half-written;
+* it raises an ``Exception`` when it cannot render; the scheduler then writes nothing for
+  that account (a ``render_failed`` timeline event instead) and retries it next tick;
 * it is called outside any database transaction (it must not use the database).
 """
 

@@ -11,10 +11,14 @@ Contract of :func:`tick`:
   dunning position/state and the timeline events. Before writing, each account's
   position and open invoices are re-read; an account changed meanwhile (a reply, a
   payment, another tick) is left for the next tick (``TickResult.stale``);
-* a failure (a renderer raising, a crash) leaves that chunk entirely unwritten; chunks
-  already committed stay, and a rerun continues without duplicates: the outbox
-  idempotency key is ``dunning:{customer_id}:{campaign}:{step}:{cycle}`` and the state
-  written with it makes the engine move on;
+* an account whose email the renderer refuses (raises an ``Exception``) is left out of
+  the chunk, with a ``render_failed`` timeline event (at most one a day), and retried by
+  the next tick; the other accounts go ahead;
+* a crash (the process dying, or a ``BaseException`` such as ``KeyboardInterrupt``)
+  leaves the chunk in progress entirely unwritten; chunks already committed stay, and a
+  rerun continues without duplicates: the outbox idempotency key is
+  ``dunning:{customer_id}:{campaign}:{step}:{cycle}`` and the state written with it
+  makes the engine move on;
 * ``dry_run=True`` computes the same decisions and writes nothing (no render either);
   :func:`plan` simulates several days on top of that.
 """
@@ -39,7 +43,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Config, StepConfig
 from bot.db import Database
-from bot.models import Contact, Customer, Invoice, OutboxMessage
+from bot.models import Contact, Customer, Event, Invoice, OutboxMessage
 from bot.money import to_str
 from bot.render_api import (
     HEADER_TOKEN,
@@ -140,6 +144,7 @@ class TickResult:
     state_changes: int = 0
     duplicates: int = 0
     stale: int = 0          # accounts changed between reading and writing: left for the next tick
+    render_failed: int = 0  # accounts whose email the renderer refused: left for the next tick
     chunks: int = 0
     skipped: Counter[str] = field(default_factory=Counter)   # NoAction rule -> count
     planned: list[PlannedEmail] = field(default_factory=list)
@@ -221,9 +226,7 @@ def _candidate_query(config: Config, specs: Mapping[str, CampaignSpec], now: dt.
                 c_tbl.c.state, c_tbl.c.state_until, c_tbl.c.dunning_step, c_tbl.c.dunning_cycle,
                 c_tbl.c.last_dunning_at, c_tbl.c.next_action_at)
          .where(*conds).order_by(c_tbl.c.id).limit(limit))
-    if dialect == "postgresql":
-        # Two ticks at once (daemon + CLI) split the work instead of racing for it.
-        q = q.with_for_update(skip_locked=True, of=c_tbl)
+    # No row locks here: the write transaction re-checks each account (see _unchanged).
     return q
 
 
@@ -564,12 +567,29 @@ class BatchRenderer:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def render_all(self, contexts: Sequence[StepRenderContext]) -> list[RenderedEmail]:
+    def render_all(self, contexts: Sequence[StepRenderContext]) -> list[RenderedEmail | RenderFailure]:
+        """One result per context, in order: the email, or why it could not be rendered."""
         if self._pool is None or len(contexts) < 2 * self.workers:
-            return [self.render(c) for c in contexts]
+            return [_render_one(self.render, c) for c in contexts]
         bare = [replace(c, config=None) for c in contexts]  # type: ignore[arg-type]  # workers hold it
         size = max(1, len(bare) // (self.workers * 4))
         return list(self._pool.map(_render_in_worker, bare, chunksize=size))
+
+
+@dataclass(frozen=True, slots=True)
+class RenderFailure:
+    """A renderer raised for one account: that account waits, the others go ahead."""
+
+    error: str
+
+
+def _render_one(render: RenderStep, ctx: StepRenderContext) -> RenderedEmail | RenderFailure:
+    # Exception only: a KeyboardInterrupt or SystemExit (a stop, a crash) still aborts the
+    # whole chunk, which is then not written at all.
+    try:
+        return render(ctx)
+    except Exception as exc:  # noqa: BLE001 - one bad account must not block the campaign
+        return RenderFailure(f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
 
 
 # Per-process state of a render worker, set once by the pool's initializer (never in the
@@ -582,27 +602,33 @@ def _worker_init(config: Config, render: RenderStep) -> None:
     _WORKER = (config, render)
 
 
-def _render_in_worker(ctx: StepRenderContext) -> RenderedEmail:
+def _render_in_worker(ctx: StepRenderContext) -> RenderedEmail | RenderFailure:
     assert _WORKER is not None, "render worker not initialised"
     config, render = _WORKER
-    return render(replace(ctx, config=config))
+    return _render_one(render, replace(ctx, config=config))
 
 
 def _prepare_chunk(db: Database, config: Config, chunk: Sequence[Candidate],
                    decisions: Sequence[list[Action]], now: dt.datetime, renderer: BatchRenderer,
-                   payment_link: PaymentLinkFn | None) -> list[_AccountWrites]:
+                   payment_link: PaymentLinkFn | None) -> tuple[list[_AccountWrites], list[tuple[int, str]]]:
     """Render and build the rows for one chunk's decisions (the database is only used by
-    the payment-link provider, in a short transaction of its own)."""
+    the payment-link provider, in a short transaction of its own).
+
+    Returns the writes and the accounts whose email could not be rendered
+    ``(customer_id, error)``: nothing of theirs is written, the next tick tries again.
+    """
     sends = [(cand, a) for cand, actions in zip(chunk, decisions, strict=True)
              for a in actions if isinstance(a, SendStep)]
     links = _payment_links(db, config, sends, now, payment_link)
     contexts = {cand.view.customer_id: _render_context(config, cand, a, now, links.get(cand.view.customer_id))
                 for cand, a in sends}
-    emails = dict(zip(contexts, renderer.render_all(list(contexts.values())), strict=True))
+    rendered = dict(zip(contexts, renderer.render_all(list(contexts.values())), strict=True))
+    failed = [(cid, r.error) for cid, r in rendered.items() if isinstance(r, RenderFailure)]
+    emails = {cid: r for cid, r in rendered.items() if not isinstance(r, RenderFailure)}
     out = []
     for cand, actions in zip(chunk, decisions, strict=True):
         changed = [a for a in actions if not isinstance(a, NoAction)]
-        if not changed:
+        if not changed or cand.view.customer_id in rendered and cand.view.customer_id not in emails:
             continue
         w = _AccountWrites(cand)
         cid = cand.view.customer_id
@@ -651,7 +677,24 @@ def _prepare_chunk(db: Database, config: Config, chunk: Sequence[Candidate],
             "b_state_until": after.state_until, "b_step": after.dunning_step, "b_cycle": after.dunning_cycle,
             "b_last": after.last_dunning_at, "b_updated": now}
         out.append(w)
-    return out
+    return out, failed
+
+
+def _record_render_failures(session: Session, failed: Sequence[tuple[int, str]], now: dt.datetime,
+                            result: TickResult) -> None:
+    """A ``render_failed`` timeline event per account, at most one per account per day."""
+    if not failed:
+        return
+    result.render_failed += len(failed)
+    since = now - dt.timedelta(days=1)
+    ev = Event.__table__
+    seen = set(session.execute(
+        select(ev.c.customer_id).where(ev.c.kind == "render_failed", ev.c.at > since,
+                                       ev.c.customer_id.in_(bindparam("ids", expanding=True))),
+        {"ids": [cid for cid, _ in failed]}).scalars())
+    record_many(session, [{"kind": "render_failed", "rule": "render.error", "customer_id": cid,
+                           "summary": f"the campaign email could not be rendered: {error}",
+                           "evidence": {"error": error}} for cid, error in failed if cid not in seen], at=now)
 
 
 def _unchanged(session: Session, writes: Sequence[_AccountWrites]) -> list[_AccountWrites]:
@@ -678,8 +721,9 @@ def _unchanged(session: Session, writes: Sequence[_AccountWrites]) -> list[_Acco
 
 
 def _write_chunk(session: Session, writes: Sequence[_AccountWrites], now: dt.datetime,
-                 result: TickResult) -> None:
+                 result: TickResult, failed: Sequence[tuple[int, str]] = ()) -> None:
     """Write one chunk's prepared rows in the caller's transaction."""
+    _record_render_failures(session, failed, now, result)
     if not writes:
         return
     fresh = _unchanged(session, writes)
@@ -780,9 +824,9 @@ def _tick_chunks(db: Database, config: Config, specs: Mapping[str, CampaignSpec]
                     result.planned.append(_planned(cand, a, now))
         if not dry_run:
             try:
-                writes = _prepare_chunk(db, config, chunk, decisions, now, renderer, payment_link)
+                writes, failed = _prepare_chunk(db, config, chunk, decisions, now, renderer, payment_link)
                 with db.session() as s:
-                    _write_chunk(s, writes, now, result)
+                    _write_chunk(s, writes, now, result, failed)
             except Exception as exc:
                 raise TickError(f"chunk after customer id {after} not written: "
                                 f"{type(exc).__name__}: {exc}") from exc

@@ -21,7 +21,7 @@ from bot.config import Config
 from bot.db import Database
 from bot.models import Contact, Customer, Event, Invoice, OutboxMessage
 from bot.render_api import RenderedEmail, StepRenderContext
-from bot.scheduler import TickError, fallback_render, plan, tick
+from bot.scheduler import fallback_render, plan, tick
 
 REPO = Path(__file__).resolve().parent.parent
 LONDON = ZoneInfo("Europe/London")
@@ -161,14 +161,17 @@ def test_crash_in_a_chunk_leaves_it_unwritten_and_rerun_completes(setup: tuple[D
             add_invoice(s, c, f"K-{n}", "2026-03-02", 1000 + n)
     calls: list[str] = []
 
-    def flaky(ctx: StepRenderContext) -> RenderedEmail:
+    class SimulatedCrash(BaseException):
+        """Like the process dying mid-chunk: nothing catches it."""
+
+    def crashing(ctx: StepRenderContext) -> RenderedEmail:
         calls.append(ctx.customer.external_id)
         if ctx.customer.external_id == "K1":
-            raise RuntimeError("template exploded")
+            raise SimulatedCrash()
         return fallback_render(ctx)
 
-    with pytest.raises(TickError, match="template exploded"):
-        tick(db, cfg, at("2026-03-05"), render=flaky, chunk_size=1)
+    with pytest.raises(SimulatedCrash):
+        tick(db, cfg, at("2026-03-05"), render=crashing, chunk_size=1)
     rows = outbox(db)
     assert [r.invoice_numbers for r in rows] == [["K-0"]]
     with db.session() as s:
@@ -381,3 +384,29 @@ def test_payment_link_provider_gets_a_session_and_its_url_reaches_the_email(
         row.raw, policy=email.policy.default).get_content()
     with db.session() as s:
         assert s.get(Cursor, f"link:{calls[0][0]}") is not None
+
+
+def test_an_account_the_renderer_refuses_waits_and_the_others_go_ahead(setup: tuple[Database, Config]) -> None:
+    db, cfg = setup
+    with db.session() as s:
+        for n in range(3):
+            c = add_customer(s, f"E{n}", emails=(f"ap@e{n}.test",))
+            add_invoice(s, c, f"E-{n}", "2026-03-02", 1000 + n)
+
+    def picky(ctx: StepRenderContext) -> RenderedEmail:
+        if ctx.customer.external_id == "E1":
+            raise ValueError("template polite.fr.txt line 3: 'contact' is undefined")
+        return fallback_render(ctx)
+
+    for hour in (10, 11):
+        res = tick(db, cfg, at("2026-03-05", hour), render=picky)
+        assert res.render_failed == 1
+    assert sorted(r.invoice_numbers[0] for r in outbox(db)) == ["E-0", "E-2"]
+    with db.session() as s:
+        e1 = s.scalar(select(Customer).where(Customer.external_id == "E1"))
+        assert e1.dunning_step is None
+        events = list(s.scalars(select(Event).where(Event.customer_id == e1.id)))
+        assert [e.kind for e in events] == ["render_failed"]          # once a day, not every tick
+        assert "polite.fr.txt line 3" in events[0].summary
+    res = tick(db, cfg, at("2026-03-05", 12), render=fallback_render)  # template fixed
+    assert res.queued == 1 and res.render_failed == 0

@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         counts = {"now": moment.isoformat(), "dry_run": dry_run, "examined": res.examined,
                   "queued": res.queued, "alerts": res.alerts, "escalations": res.escalations,
                   "state_changes": res.state_changes, "duplicates_skipped": res.duplicates,
-                  "changed_meanwhile": res.stale,
+                  "changed_meanwhile": res.stale, "render_failed": res.render_failed,
                   "not_due": dict(sorted(res.skipped.items()))}
         if as_json:
             print_json(counts)
@@ -39,6 +39,7 @@ def register(app: typer.Typer) -> None:
         verb = "would queue" if dry_run else "queued"
         typer.echo(f"{moment.isoformat()}: examined {res.examined} account(s), {verb} {res.queued} email(s), "
                    f"{res.alerts} alert(s), {res.escalations} escalation(s), "
-                   f"{res.state_changes} state change(s)")
+                   f"{res.state_changes} state change(s)"
+                   + (f", {res.render_failed} could not be rendered (see the timeline)" if res.render_failed else ""))
         for rule, n in sorted(res.skipped.items()):
             typer.echo(f"  not due: {rule}: {n}")

@@ -208,6 +208,8 @@ def test_simulated_days(acc: AccountView, camps: dict[str, CampaignSpec],
         assert (b.cycle, b.step_index) > (a.cycle, a.step_index)   # (cycle, step) only moves forward
         if b.cycle == a.cycle:
             assert b.step_index > a.step_index                  # the step never goes back in a cycle
+        if not payments:                                        # nothing settled: never back at all
+            assert b.step_index >= a.step_index
         spec = camps[b.campaign]
         gap = (t2.astimezone(tz).date() - t1.astimezone(tz).date()).days
         assert gap >= max(spec.min_days_between, 1)
