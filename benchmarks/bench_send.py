@@ -15,7 +15,9 @@ thread of this process, ``both`` measures both ways). Measured, in this order:
            of persistent connections;
 
 alternating which goes first, ``--rounds`` times; prints each round and the medians of the
-rates and of the per-round ratio arbot / bare (bar: >= 0.70).
+rates and of the per-round ratio arbot / bare (bar: >= 0.70), and the CPU time this
+process spent per message in each (all threads: for arbot that includes the database
+work), a figure less disturbed than wall-clock rates by other load on a shared machine.
 """
 
 from __future__ import annotations
@@ -29,8 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+T = TypeVar("T")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -102,6 +107,13 @@ async def arbot(db: Database, port: int, conns: int, n: int) -> tuple[float, int
     return n / elapsed, sender.connections_opened
 
 
+def cpu(run: Callable[[], T]) -> tuple[T, float]:
+    """``run()`` and the CPU seconds this process (all its threads) spent on it."""
+    t0 = time.process_time()
+    out = run()
+    return out, time.process_time() - t0
+
+
 def reset(db: Database) -> None:
     with db.session() as s:
         s.execute(update(OutboxMessage).values(status="pending", attempts=0, sent_at=None,
@@ -119,26 +131,33 @@ def measure(db: Database, mode: str, conns: int, n: int, rounds: int) -> dict[st
     bares: list[float] = []
     arbots: list[float] = []
     ratios: list[float] = []
+    cpus: list[tuple[float, float]] = []
     try:
         for r in range(rounds):
             reset(db)
             if r % 2 == 0:
-                b = asyncio.run(bare(sink.port, conns, jobs))
-                a, opened = asyncio.run(arbot(db, sink.port, conns, n))
+                (b, cpu_b) = cpu(lambda: asyncio.run(bare(sink.port, conns, jobs)))
+                ((a, opened), cpu_a) = cpu(lambda: asyncio.run(arbot(db, sink.port, conns, n)))
             else:
-                a, opened = asyncio.run(arbot(db, sink.port, conns, n))
-                b = asyncio.run(bare(sink.port, conns, jobs))
+                ((a, opened), cpu_a) = cpu(lambda: asyncio.run(arbot(db, sink.port, conns, n)))
+                (b, cpu_b) = cpu(lambda: asyncio.run(bare(sink.port, conns, jobs)))
             bares.append(b)
             arbots.append(a)
             ratios.append(a / b)
+            cpus.append((cpu_b / len(jobs), cpu_a / n))
             print(f"  [sink in a {mode:7}] round {r + 1}: bare aiosmtplib {b:6.0f} msg/s | "
-                  f"arbot Sender {a:6.0f} msg/s ({opened} connections) | ratio {a / b:.2f}", flush=True)
+                  f"arbot Sender {a:6.0f} msg/s ({opened} connections) | ratio {a / b:.2f} | "
+                  f"CPU of this process per message: bare {1000 * cpu_b / len(jobs):.2f} ms, "
+                  f"arbot {1000 * cpu_a / n:.2f} ms", flush=True)
     finally:
         sink.close()
     res = {"bare": statistics.median(bares), "arbot": statistics.median(arbots),
-           "ratio": statistics.median(ratios)}
+           "ratio": statistics.median(ratios),
+           "cpu_bare": statistics.median(c[0] for c in cpus),
+           "cpu_arbot": statistics.median(c[1] for c in cpus)}
     print(f"[sink in a {mode:7}] median: bare {res['bare']:.0f} msg/s, arbot {res['arbot']:.0f} msg/s, "
-          f"ratio {res['ratio']:.2f}")
+          f"ratio {res['ratio']:.2f}; CPU per message bare {1000 * res['cpu_bare']:.2f} ms, "
+          f"arbot {1000 * res['cpu_arbot']:.2f} ms (ratio {res['cpu_bare'] / res['cpu_arbot']:.2f})")
     return res
 
 

@@ -440,6 +440,7 @@ class _Drain:
     now: dt.datetime | None                 # fixed (injected) time, or None = clock
     stats: SendStats = field(default_factory=SendStats)
     queue: asyncio.Queue[ClaimedMessage | None] | None = None
+    taken: asyncio.Event = field(default_factory=asyncio.Event)
     pending_ops: list[asyncio.Future[Any]] = field(default_factory=list)
 
 
@@ -617,7 +618,8 @@ class Sender:
         while not self._stopping:
             room = batch - drain.queue.qsize()
             if room < n:
-                await asyncio.sleep(0.002)
+                drain.taken.clear()
+                await drain.taken.wait()          # a worker took a row off the queue
                 continue
             now = drain.now or self.clock()
             claimed: list[ClaimedMessage] = await journal.run(
@@ -633,6 +635,7 @@ class Sender:
         assert drain.queue is not None
         while True:
             msg = await drain.queue.get()
+            drain.taken.set()
             if msg is None:
                 return
             if self._stopping:
