@@ -181,7 +181,6 @@ class MailboxWatcher:
         self._stop = threading.Event()
         self._own_addresses = {_addr_key(config.company.ar_address), _addr_key(config.from_address)}
         self._alerted: set[str] = set()
-        self._wal_keeper: object | None = None
 
     # ================================================================== one cycle
     def run_once(self) -> RunReport:
@@ -195,7 +194,6 @@ class MailboxWatcher:
         if not self.lock.acquire():
             report.standby = True
             return report
-        self._keep_sqlite_open()
         try:
             conn = self._ensure_connection()
             uidvalidity = conn.select(self.folder)
@@ -266,23 +264,8 @@ class MailboxWatcher:
             self.conn.close()
         self.conn = None
 
-    def _keep_sqlite_open(self) -> None:
-        """Hold one idle SQLite connection while watching.
-
-        The engine opens a fresh connection per unit of work (NullPool); when the last
-        connection to a WAL database closes, SQLite checkpoints and removes the WAL --
-        an fsync-heavy step that, per message, tripled the ingest time. One idle
-        connection kept open (no transaction) avoids it; checkpoints still happen
-        automatically as the WAL grows.
-        """
-        if self._wal_keeper is None and self.db.dialect == "sqlite":
-            self._wal_keeper = self.db.engine.raw_connection()
-
     def close(self) -> None:
         """Close connections and release the lock."""
-        keeper, self._wal_keeper = self._wal_keeper, None
-        if keeper is not None:
-            keeper.close()  # type: ignore[attr-defined]
         self._drop_connection()
         if self._idle_conn is not None:
             self._idle_conn.close()
