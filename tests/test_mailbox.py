@@ -390,3 +390,34 @@ def test_idle_is_reissued_periodically(imap_server: ImapServer, folder: str,
 
     asyncio.run(scenario())
     assert len(starts) >= 3
+
+
+def test_uidvalidity_rescan_interrupted_resumes_with_dedupe(imap_server: ImapServer, folder: str,
+                                                            config_factory: Factory) -> None:
+    """A crash in the middle of a re-scan: the next watcher still recognises the rest."""
+    cfg, db = _setup(config_factory, imap_server, folder)
+    old = [reply(i) for i in range(5)]
+    imap_server.append(folder, *old)
+    hook = RecordingHook(db)
+    w = MailboxWatcher(db, cfg, process=hook)
+    assert w.run_once().processed == 5
+    w.close()
+    imap_server.recreate(folder)
+    imap_server.append(folder, *old, reply(50))
+
+    class StopsAfterOneBatch(MailboxWatcher):
+        def _store_batch(self, *a: object, **k: object) -> None:  # type: ignore[override]
+            super()._store_batch(*a, **k)  # type: ignore[arg-type]
+            self._stop.set()                # as if the process died after this commit
+
+    w1 = StopsAfterOneBatch(db, cfg, process=hook, fetch_batch=2)
+    r1 = w1.run_once()
+    w1.close()
+    assert r1.uidvalidity_changed and (r1.readopted, r1.processed, r1.moved) == (2, 0, 2)
+    w2 = MailboxWatcher(db, cfg, process=hook)
+    r2 = w2.run_once()
+    w2.close()
+    assert not r2.uidvalidity_changed
+    assert (r2.readopted, r2.stored, r2.processed, r2.moved) == (3, 1, 1, 4)
+    assert sorted(processed_counts(db).values()) == [1] * 6
+    assert imap_server.uids(folder) == []

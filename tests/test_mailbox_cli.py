@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, ImapConfig
-from bot.imap_client import ImapAuthError, _uid_set, oauth_token
+from bot.imap_client import ImapAuthError, _batches, _uid_set, oauth_token
 from bot.mailbox import BACKOFF_AUTH, Backoff, header_facts
 from tests.imap_fixtures import PASSWORD_ENV, ImapServer, new_folder
 from tests.mailbox_helpers import reply
@@ -109,6 +109,9 @@ def test_auth_backoff_is_hard() -> None:
 
 def test_helpers() -> None:
     assert _uid_set([5, 1, 2, 3, 9, 10]) == "1:3,5,9:10"
+    sizes = {1: 10, 2: 10, 3: 100, 4: 10, 5: 10, 6: 10}
+    assert list(_batches([1, 2, 3, 4, 5, 6], sizes, count=3, max_bytes=50)) == [[1, 2], [3], [4, 5, 6]]
+    assert list(_batches([1, 2], {}, count=1, max_bytes=1)) == [[1], [2]]
     assert header_facts(b"Message-ID: <a@b>\r\nFrom: X <x@y.test>\r\n\r\nbody") == ("<a@b>", "x@y.test")
     assert header_facts(b"\xff\xfe garbage") == (None, None)
 
