@@ -410,7 +410,9 @@ _BACK_CUE = re.compile(
     r"|de regresso|regresso|volto a|estarei de volta|voltarei|weer op kantoor|weer bereikbaar|terug op|ben terug"
     r"|reopen(?:s|ing)?|available again|in the office (?:on|from)|de retour|retour"
     r"|rentre|reviens|wieder|zurück|ab dem|ab|terug|weer aanwezig|weer op kantoor|vanaf|de vuelta|regreso|vuelvo"
-    r"|volveré|estaré de nuevo|de volta|regresso|volto|rientro|di ritorno|sarò di nuovo|torno)\b", re.IGNORECASE)
+    r"|volveré|estaré de nuevo|de volta|regresso|volto|rientro|di ritorno|sarò di nuovo|torno|retorno|retornarei|retorna"
+    r"|regressarei|regressa|estarei de regresso|vuelve|regresa|rientrerà|torna|tornerà|keer terug|kom terug|komt terug"
+    r"|bin wieder|ist wieder|reviendrai|revient|serai de retour)\b", re.IGNORECASE)
 _UNTIL_CUE = re.compile(r"\b(?:until|till|through|jusqu'au|jusqu'à|bis|hasta|tot en met|tot|até|fino al|fino a)\b",
                         re.IGNORECASE)
 _INCLUSIVE = re.compile(r"\b(?:inclusive|included|inclus|inclusivement|einschließlich|incluido|inclusive"

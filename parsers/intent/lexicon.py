@@ -196,6 +196,12 @@ REMITTANCE = cues(
      r"|déjà\s+)?(?:parti|partis|envoyé|envoyés|émis|effectué|passé)\b"),
     ("fr_avis", 1.0, r"\b(?:avis de (?:virement|paiement|règlement)|justificatif de (?:paiement|virement)"
      r"|preuve de (?:paiement|virement)|confirmation de virement)\b"),
+    ("fr_paye_hier", 1.0, r"\b(?:payée?s?|réglée?s?|virée?s?|envoyée?s?|effectuée?s?|émise?s?|parti|partie)\s+(?:\S+\s+)?"
+     r"(?:hier|avant-hier|ce matin|la semaine dernière|vendredi dernier|lundi dernier)\b"),
+    ("fr_ci_joint", 1.0, r"\b(?:ci-joint|ci-jointe?s?|en pièce jointe|en pj|veuillez trouver|je vous joins|nous vous joignons)\b"
+     r"[^!?]{0,40}\b(?:justificatif|preuve|avis|confirmation|ordre) (?:de |du |d')?(?:virement|paiement|règlement)"),
+    ("fr_passe_simple", 1.0, r"\b(?:j'ai|nous avons|on a)\s+(?:\S+\s+){0,2}?(?:effectué|fait|lancé|passé|émis|envoyé|exécuté|ordonné)"
+     r"\s+(?:le|un|notre|les|nos)\s+(?:virement|paiement|règlement|versement)s?\b"),
     # de
     ("de_ueberwiesen", 1.0, r"\b(?:wurde|wurden|ist|sind|haben|habe|hat|hatten)\b[^!?]{0,70}?\b(?:überwiesen"
      r"|bezahlt|beglichen|gezahlt|angewiesen|ausgeglichen|veranlasst|erledigt|rausgegangen|rausgeschickt|raus)\b"),
@@ -203,6 +209,12 @@ REMITTANCE = cues(
      r"(?:erfolgt|raus|getätigt|ausgeführt|veranlasst|unterwegs)\b"),
     ("de_beleg", 1.0, r"\b(?:zahlungsbestätigung|zahlungsnachweis|überweisungsbeleg|zahlungsavis|überweisungsbestätigung"
      r"|zahlungsbeleg)\b"),
+    ("de_zahlung_ausgeloest", 1.0, r"\b(?:zahlung|überweisung|betrag|geld|sepa-überweisung|auftrag)\b[^!?]{0,60}?\b(?:ausgelöst"
+     r"|getätigt|durchgeführt|ausgeführt|vorgenommen|geleistet|abgeschickt|angestoßen|eingereicht)\b"),
+    ("de_gestern_ueberwiesen", 1.0, r"\b(?:gestern|vorgestern|heute (?:morgen|früh|vormittag)|soeben|gerade|eben|letzte woche"
+     r"|vergangene woche|bereits|schon)\s+(?:\S+\s+){0,3}?(?:überwiesen|bezahlt|beglichen|angewiesen|ausgelöst|ausgeglichen)\b"),
+    ("de_anbei_beleg", 1.0, r"\b(?:anbei|im anhang|beigefügt|anliegend)\b[^!?]{0,40}\b(?:beleg|nachweis|bestätigung|kontoauszug"
+     r"|screenshot)\b"),
     # es
     ("es_hemos_pagado", 1.0, r"\b(?:hemos|he|ha|han|habíamos|ya)\s+(?:\S+\s+){0,2}?(?:pagado|abonado|transferido"
      r"|ingresado|liquidado|saldado|realizado (?:el pago|la transferencia)|efectuado (?:el pago|la transferencia))\b"),
@@ -214,6 +226,14 @@ REMITTANCE = cues(
      r"(?:fue\s+|ha sido\s+|se ha\s+|se\s+)?(?:realizad[oa]|efectuad[oa]|emitid[oa]|enviad[oa]|hech[oa]|hizo|realizó"
      r"|efectuó|envió|mandó|hicimos|realizamos|efectuamos)\b"),
     ("es_justificante", 1.0, r"\b(?:justificante|comprobante|resguardo)\s+de(?:l)?\s+(?:la\s+)?(?:transferencia|pago)\b"),
+    ("es_pagado_ayer", 1.0, r"\b(?:pagad[oa]s?|abonad[oa]s?|transferid[oa]s?|realizad[oa]s?|enviad[oa]s?|ingresad[oa]s?"
+     r"|liquidad[oa]s?)\s+(?:\S+\s+)?(?:ayer|anteayer|esta mañana|la semana pasada|el viernes pasado|el lunes pasado)\b"),
+    ("es_preterito", 1.0, r"\b(?:realicé|efectué|hice|envié|mandé|pagué|transferí|aboné|ingresé|ordené|liquidé)\s+(?:\S+\s+)?"
+     r"(?:la transferencia|el pago|el ingreso|el abono|la factura|el importe|el bizum|las facturas)\b"),
+    ("es_realizamos", 1.0, r"\b(?:realizamos|efectuamos|hicimos|enviamos|mandamos|ordenamos|transferimos|abonamos|ingresamos"
+     r"|pagamos|liquidamos)\s+(?:\S+\s+)?(?:la transferencia|el pago|el ingreso|el abono|la factura|las facturas|el importe)\b"),
+    ("es_adjunto_justificante", 1.0, r"\b(?:adjunto|adjuntamos|te adjunto|os adjunto|le adjunto|en adjunto|envío|enviamos|remito)\b"
+     r"[^!?]{0,30}\b(?:justificante|comprobante|resguardo)\b"),
     ("es_esta_pagada", 1.0, r"\b(?:está|están|fue|fueron|ha sido|han sido)\s+(?:ya\s+)?(?:pagad[oa]s?|abonad[oa]s?"
      r"|liquidad[oa]s?|saldad[oa]s?|transferid[oa]s?|hech[oa]s? (?:la|el) (?:transferencia|pago|ingreso))\b"),
     # nl
@@ -221,14 +241,28 @@ REMITTANCE = cues(
      r"|overgeboekt|gestort)\b"),
     ("nl_deur_uit", 1.0, r"\b(?:de deur uit(?: gegaan)?|is (?:\S+\s+){0,3}?(?:uitgegaan|verstuurd|verzonden|overgeboekt))\b"),
     ("nl_betaalbewijs", 1.0, r"\b(?:betaalbewijs|betalingsbewijs|betalingsbevestiging|bewijs van betaling)\b"),
+    ("nl_gisteren_betaald", 1.0, r"\b(?:gisteren|eergisteren|vanochtend|vanmorgen|zojuist|net|vorige week|afgelopen week"
+     r"|vrijdag|maandag)\s+(?:\S+\s+){0,3}?(?:betaald|overgemaakt|overgeboekt|voldaan|gestort)\b"),
+    ("nl_bijlage_bewijs", 1.0, r"\b(?:bijgevoegd|in de bijlage|in bijlage|bijlage|hierbij)\b[^!?]{0,40}\b(?:bewijs|bevestiging"
+     r"|afschrift)\b|\bbevestiging van (?:de |onze )?(?:betaling|overboeking|overschrijving)\b"),
     # pt
     ("pt_foi_pago", 1.0, r"\b(?:já\s+)?(?:foi|foram|está|estão|temos|tenho|já)\s+(?:\S+\s+){0,2}?(?:pag[oa]s?"
-     r"|liquidad[oa]s?|transferid[oa]s?|efetuad[oa]s?|realizad[oa]s?|saldad[oa]s?|regularizad[oa]s?)\b"),
+     r"|liquidad[oa]s?|transferid[oa]s?|efetuad[oa]s?|realizad[oa]s?|saldad[oa]s?|regularizad[oa]s?|feit[oa]s?|enviad[oa]s?"
+     r"|emitid[oa]s?|processad[oa]s?|quitad[oa]s?)\b"),
     ("pt_pagamos", 1.0, r"\b(?:pagámos|efetuámos|liquidámos|regularizámos|já pagamos|já transferimos|já liquidamos"
      r"|já regularizamos)\b"),
     ("pt_efetuamos_pagamento", 1.0, r"\b(?:efetuámos|efetuamos|fizemos|realizámos|realizamos|enviámos|enviamos|já pagámos"
      r"|já pagamos)\s+(?:\S+\s+)?(?:o pagamento|a transferência|o pagamento|a fatura|o valor)\b"),
     ("pt_comprovativo", 1.0, r"\b(?:comprovativo|comprovante|recibo)\s+(?:de|do|da)\s+(?:pagamento|transferência)\b"),
+    ("pt_pago_hoje", 1.0, r"\b(?:pag[oa]s?|liquidad[oa]s?|transferid[oa]s?|quitad[oa]s?|feit[oa]s?|efetuad[oa]s?"
+     r"|realizad[oa]s?)\s+(?:\S+\s+)?(?:hoje|ontem|anteontem|esta manhã|hoje de manhã|hoje cedo|na semana passada"
+     r"|na sexta passada)\b"),
+    ("pt_preterito", 1.0, r"\b(?:paguei|transferi|efetuei|realizei|fiz|enviei|liquidei|quitei|depositei)\s+(?:\S+\s+)?"
+     r"(?:a transferência|o pagamento|o pix|o boleto|a fatura|o valor|o depósito|as faturas)?\b"
+     r"(?<!\bfiz)(?<!\benviei)"),
+    ("pt_segue_comprovante", 1.0, r"\b(?:segue|seguem|envio|enviamos|anexo|anexamos|anexei|em anexo|junto)\b[^!?]{0,30}"
+     r"\b(?:comprovante|comprovativo|recibo de pagamento)\b|\b(?:comprovante|comprovativo)\b[^!?]{0,30}\b(?:em anexo"
+     r"|anexado|anexo|segue)\b"),
     # it
     ("it_abbiamo_pagato", 1.0, r"\b(?:abbiamo|ho|è stat[oa]|sono stat[ie]|è|sono|già)\s+(?:\S+\s+){0,2}?(?:pagat[oaie]"
      r"|saldat[oaie]|versat[oaie]|bonificat[oaie]|effettuato il (?:bonifico|pagamento)|disposto il (?:bonifico"
@@ -239,6 +273,10 @@ REMITTANCE = cues(
      r"(?:effettuato|eseguito|disposto|inviato|emesso)\b"),
     ("it_contabile", 1.0, r"\b(?:contabile (?:del )?(?:bonifico|pagamento)|ricevuta di (?:pagamento|bonifico)"
      r"|prova di pagamento|attestazione di pagamento)\b"),
+    ("it_pagato_ieri", 1.0, r"\b(?:pagat[oaie]|saldat[oaie]|bonificat[oaie]|effettuat[oaie]|inviat[oaie]|disposto|versat[oaie])"
+     r"\s+(?:\S+\s+)?(?:ieri|l'altro ieri|stamattina|questa mattina|la settimana scorsa|venerdì scorso|lunedì scorso)\b"),
+    ("it_in_allegato", 1.0, r"\b(?:in allegato|allego|alleghiamo|allegat[oa]|trovate allegat[oa])\b[^!?]{0,30}\b(?:contabile|ricevuta"
+     r"|cro|distinta|attestazione|conferma)\b"),
 )
 
 # --- promise to pay: a commitment (a date is required separately) ------------------------------------
@@ -302,6 +340,10 @@ PROMISE = cues(
      r"|est prévu|est programmé|part|partent|est planifié)\b"),
     ("fr_vous_recevrez", 1.0, r"\b(?:vous )?(?:recevrez|aurez) (?:le|votre|notre|un|les) (?:paiement|virement|règlement|chèque"
      r"|fonds|montant)"),
+    ("fr_pouvons_payer", 1.0, r"\b(?:nous pouvons|je peux|on peut|nous pourrons|je pourrai|nous serons en mesure de)\s+"
+     r"(?:vous\s+)?(?:\S+\s+)?(?:payer|régler|virer|verser|solder|effectuer le (?:virement|paiement))\b"),
+    ("fr_le_faisons", 1.0, r"\b(?:je le|nous le|on le|je la|nous la|on la)\s+(?:fais|faisons|fait|ferai|ferons|règle|réglons"
+     r"|réglerons|paie|payons|paierons|lance|lançons|passe|passons)\b"),
     # de
     ("de_werden_begleichen", 1.0, r"\b(?:werden|werde|wird|möchten|wollen)\b[^!?]{0,70}?\b(?:begleichen|bezahlen|zahlen"
      r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen"
@@ -314,6 +356,8 @@ PROMISE = cues(
     ("de_sie_erhalten", 1.0, r"\b(?:sie|ihr)\s+(?:erhalten|bekommen|haben)\s+(?:die|ihre|unsere|den|das)\s+(?:zahlung|überweisung"
      r"|betrag|geld)"),
     ("de_zahlungslauf", 0.8, r"\b(?:im|mit dem|beim)\s+(?:nächsten\s+)?zahlungslauf\b"),
+    ("de_koennen_zahlen", 1.0, r"\b(?:können|kann)\s+(?:wir|ich)\s+(?:\S+\s+){0,4}?(?:zahlen|bezahlen|überweisen|begleichen"
+     r"|anweisen)\b"),
     # es
     ("es_me_encargo", 1.0, r"\b(?:me encargo|nos encargamos|me ocupo|nos ocupamos|lo soluciono|lo solucionamos)\b"),
     ("es_futuro", 1.0, r"\b(?:pagaremos|pagaré|abonaremos|transferiremos|liquidaremos|realizaremos|efectuaremos"
@@ -321,6 +365,11 @@ PROMISE = cues(
     ("es_vamos_a_pagar", 1.0, r"\b(?:vamos|voy) a (?:pagar|abonar|transferir|realizar|hacer|liquidar|ingresar|enviar)"),
     ("es_se_realizara", 1.0, r"\bse (?:realizará|efectuará|hará|pagará|abonará|transferirá|enviará|ingresará)"),
     ("es_sera_pagada", 1.0, r"\b(?:será|serán|va a ser|van a ser) (?:pagad|abonad|transferid|liquidad)"),
+    ("es_lo_teneis_pagado", 1.0, r"\b(?:lo|la|los|las)\s+(?:tenéis|tendréis|tienen|tendrán|tiene|tendrá|tienes|tendrás)\s+"
+     r"(?:\S+\s+)?(?:pagad|abonad|transferid|ingresad|liquidad)"),
+    ("es_podemos_pagar", 1.0, r"\b(?:podemos|puedo|podremos|podré)\s+(?:\S+\s+)?(?:pagar|abonar|transferir|liquidar|ingresar"
+     r"|hacer la transferencia|realizar el pago)\b"),
+    ("es_hacemos_clitic", 1.0, r"\b(?:la|lo)\s+(?:hacemos|haremos|mandamos|enviamos|realizamos|ordenamos)\b"),
     ("es_transferencia_saldra", 1.0, r"\b(?:transferencia|pago|ingreso)\b(?:\s+\S+){0,6}?\s+(?:saldrá|se hará|se realizará"
      r"|está programad[oa]|está previst[oa]|se efectuará)\b"),
     ("es_recibiran", 1.0, r"\b(?:recibirá|recibirán|recibiréis|tendrá|tendrán|tendréis)\s+(?:el|su|vuestro|la)\s+(?:pago"
@@ -338,7 +387,9 @@ PROMISE = cues(
     ("nl_betaling_gaat", 1.0, r"\b(?:betaling|overboeking|overschrijving)\b(?:\s+\S+){0,6}?\s+(?:gaat|wordt|volgt|staat gepland)\b"),
     ("nl_u_ontvangt", 1.0, r"\b(?:u |je )?(?:ontvangt|krijgt)\s+(?:de|het|uw)\s+(?:betaling|bedrag|geld|overboeking)"),
     ("nl_doen_dat", 1.0, r"\b(?:doen|regelen) (?:dat|we|wij|het)\b|\b(?:doe|regel) ik\b"),
-    ("nl_wordt_betaald", 1.0, r"\bwordt\b[^!?]{0,50}?\b(?:betaald|overgemaakt|voldaan)\b"),
+    ("nl_wordt_betaald", 1.0, r"\b(?:wordt|worden)\b[^!?]{0,50}?\b(?:betaald|overgemaakt|voldaan|overgeboekt|gestort"
+     r"|verstuurd|afgeboekt)\b"),
+    ("nl_kunnen_betalen", 1.0, r"\b(?:kunnen|kan)\s+(?:we|wij|ik)\s+(?:\S+\s+){0,3}?(?:betalen|overmaken|voldoen|overboeken)\b"),
     # pt
     ("pt_trato_disso", 1.0, r"\b(?:eu trato disso|tratamos disso|vou tratar disso|vamos tratar disso)\b"),
     ("pt_futuro", 1.0, r"\b(?:pagaremos|pagarei|transferiremos|liquidaremos|efetuaremos|faremos|enviaremos"
@@ -352,6 +403,9 @@ PROMISE = cues(
      r"|valor|montante)"),
     ("pt_presente_nudo", 1.0, r"\b(?:pagamos|liquidamos|pagaremos|transferimos)\b"),
     ("pt_sera_pago", 1.0, r"\b(?:será|serão|vai ser|vão ser) (?:pag|liquidad|transferid|efetuad|regularizad)"),
+    ("pt_podemos_pagar", 1.0, r"\b(?:podemos|conseguimos|consigo|posso|poderemos|conseguiremos)\s+(?:\S+\s+)?(?:pagar"
+     r"|transferir|liquidar|efetuar o pagamento|fazer a transferência|saldar)\b"),
+    ("pt_a_fazemos", 1.0, r"\b(?:a|o)\s+(?:fazemos|faremos|pagamos|pagaremos|transferimos|enviamos|liquidamos)\b"),
     # it
     ("it_me_ne_occupo", 1.0, r"\b(?:me ne occupo|ce ne occupiamo|ci penso io|provvedo)\b"),
     ("it_futuro", 1.0, r"\b(?:pagheremo|pagherò|salderemo|effettueremo|provvederemo|faremo|invieremo|verseremo"
@@ -363,6 +417,10 @@ PROMISE = cues(
     ("it_sara_pagata", 1.0, r"\b(?:sarà|saranno|verrà|verranno) (?:pagat|saldat|effettuat|bonificat|versat|dispost)"),
     ("it_pagamento_previsto", 1.0, r"\b(?:bonifico|pagamento|versamento)\b(?:\s+\S+){0,6}?\s+(?:partirà|sarà|verrà|è previsto"
      r"|è programmato|è pianificato)\b"),
+    ("it_possiamo_pagare", 1.0, r"\b(?:possiamo|posso|riusciamo a|riesco a|riusciremo a|potremo|siamo in grado di)\s+"
+     r"(?:\S+\s+)?(?:pagare|versare|saldare|bonificare|fare il bonifico|effettuare il (?:bonifico|pagamento))\b"),
+    ("it_lo_facciamo", 1.0, r"\b(?:lo|la|li|le|l')\s*(?:faccio|facciamo|pago|paghiamo|saldo|saldiamo|mando|mandiamo|invio|inviamo"
+     r"|disponiamo|versiamo|bonifichiamo|effettuiamo|eseguiamo|faremo|pagheremo|salderemo)\b"),
 )
 
 # --- dispute: contesting an invoice ---------------------------------------------------------------
@@ -526,6 +584,60 @@ DISPUTE = cues(
      r"|mai venut[oa]|vecchio prezzo|vecchia tariffa|prezzo vecchio)\b"),
     ("it_danneggiato", 1.0, r"\b(?:incomplet[oaie]|mancano|danneggiat[oaie]|rott[oaie]|difettos[oaie]|scadut[oaie])\b"),
     ("it_nota_credito", 0.8, r"\b(?:nota di credito|annullare la fattura|stornare)\b"),
+    ("credit_difference", 1.0, r"\b(?:credit(?: note| memo)? for the difference|gutschrift (?:über|für) die differenz"
+     r"|differenz gutschreiben|avoir (?:pour|de|sur) la différence|(?:abono|nota de crédito|rectificativa) (?:por|de) la diferencia"
+     r"|creditnota voor het verschil|het verschil (?:crediteren|terugstorten)|nota de crédito (?:da|pela|relativa à) diferença"
+     r"|nota di credito per la differenza)\b"),
+    ("awaiting_credit", 1.0, r"\b(?:(?:waiting|wait) (?:on|for) (?:the |a |our |your )?credit(?: note| memo)?"
+     r"|(?:attendons|attends|attente d'|attente de) (?:un |l'|d'un |votre |le |la )?(?:avoir|note de crédit)"
+     r"|(?:warten|erwarten) (?:noch )?(?:auf )?(?:eine|die|ihre) gutschrift"
+     r"|(?:esperamos|a la espera de|pendientes de|pendiente de) (?:una|la|su) (?:nota de abono|nota de crédito|factura rectificativa|abono)"
+     r"|(?:wachten|wacht) (?:nog )?op (?:een|de|uw) creditnota"
+     r"|(?:aguardamos|esperamos|à espera d[ae]|aguardando) (?:a |uma )?nota de crédito"
+     r"|(?:attendiamo|aspettiamo|in attesa d[ie]) (?:una |la |vostra )?nota di credito)\b"),
+    ("already_credited_any", 1.0, r"\b(?:(?:déjà|avez)\s+(?:\S+\s+){0,3}?(?:fait|émis|établi|envoyé|adressé)\s+un avoir"
+     r"|avoir\b[^!?]{0,40}\bannul\w*|annul(?:e|ait|é) (?:cette|la|votre) facture|(?:cancels?|voids?|offsets?|reverses?)"
+     r" (?:out )?(?:this|the|that|your) invoice|(?:storniert|neutralisiert) (?:diese|die|ihre) rechnung|rechnung (?:ist|wurde)"
+     r" (?:bereits )?storniert|anula (?:esta|la|su) factura|factura (?:está|fue|ha sido) anulada|(?:annuleert|crediteert|vervangt)"
+     r" (?:deze|de|uw) factuur|factuur (?:is|werd) (?:al )?(?:geannuleerd|gecrediteerd)|anula (?:esta|a|vossa) fatura"
+     r"|fatura (?:foi|está) anulada|annulla (?:questa|la|vostra) fattura|fattura (?:è stata|è) (?:già )?(?:annullata|stornata))\b"),
+    ("duplicate_any", 1.0, r"\b(?:(?:è|sono) (?:un |una |dei |delle )?(?:duplicat[oaie]|doppion[ei])|duplicato di|doppione|in doppio|(?:fatturat[oaie]|addebitat[oaie]) due volte"
+     r"|(?:ist|sind) (?:ein |eine )?(?:duplikat|doppelt)|doppelt (?:\w+ )?(?:berechnet|gestellt|fakturiert|verschickt)"
+     r"|zweimal (?:berechnet|gestellt|in rechnung|fakturiert)|facturée? deux fois|deux fois la même|dos veces la misma"
+     r"|twee keer (?:gefactureerd|berekend|in rekening)|dubbel (?:gefactureerd|berekend)|faturad[oa] duas vezes"
+     r"|duas vezes a mesma)\b"),
+    ("service_not_done", 1.0, r"\b(?:(?:nicht|nie|niemals)\s+(?:\w+\s+)?(?:stattgefunden|durchgeführt|gereinigt|repariert|installiert"
+     r"|montiert|gewartet|erschienen)\b|\bpas eu lieu|n'(?:a|ont) (?:jamais |pas )?(?:eu lieu|été (?:assurée?s?|réalisée?s?"
+     r"|effectuée?s?|faite?s?|installée?s?|réparée?s?))|\bno (?:ha |han |se )?(?:tuvo|tuvieron|ha tenido) lugar"
+     r"|no se (?:prestó|prestaron|realizaron|hicieron|ha prestado|ha realizado)|niet (?:\w+\s+)?(?:plaatsgevonden|uitgevoerd"
+     r"|schoongemaakt|gerepareerd|geïnstalleerd)|não (?:foi|foram) (?:\w+\s+)?(?:realizad[oa]s?|prestad[oa]s?|executad[oa]s?"
+     r"|feit[oa]s?)|não (?:ocorreu|ocorreram|aconteceu|aconteceram|compareceu|compareceram)|non (?:è|sono) (?:mai )?"
+     r"(?:stat[oaie] )?(?:effettuat[oaie]|svolt[oaie]|eseguit[oaie]|fatt[oaie])|non ha(?:nno)? avuto luogo"
+     r"|(?:wasn'?t|weren'?t|was not|were not|never) (?:\w+\s+)?(?:performed|carried out|done|completed|provided|cleaned"
+     r"|repaired|installed|serviced)|did(?:n'?t| not) take place|never took place)\b"),
+    ("refuse_invoice", 1.0, r"\b(?:(?:don'?t|do not|cannot|can'?t|won'?t|will not) accept (?:this|the|your|these|that)"
+     r" (?:invoice|charge|bill|amount|price)|reject (?:this|the|your) invoice|akzeptieren wir (?:so )?nicht|(?:so )?nicht"
+     r" akzeptieren|nicht (?:anerkennen|akzeptabel)|erkennen (?:wir )?(?:\w+\s+){0,2}?nicht an|n'acceptons pas|ne pouvons"
+     r" (?:pas )?accepter|refusons (?:cette|la|votre) facture|(?:pas|guère) acceptable|no aceptamos|no podemos aceptar"
+     r"|rechazamos (?:la|esta|su) factura|accepteren (?:we|wij) niet|niet accepteren|niet akkoord|não aceitamos|não podemos"
+     r" aceitar|recusamos (?:a|esta) fatura|não concordamos|non accettiamo|non possiamo accettare|respingiamo (?:la|questa)"
+     r" fattura|non siamo d'accordo)\b(?![^!?]{0,30}\b(?:papier|paper|pdf|cheques?|chèques?|cartes?|cards?|karten|tarjetas"
+     r"|cartões|carte|papel|carta)\b)"),
+    ("quote_differs_any", 1.0, r"\b(?:(?:devis|prix convenu|tarif convenu|contrat)\b[^!?]{0,60}\b(?:mais|alors que|or|cependant)\b"
+     r"[^!?]{0,40}\bfactur|(?:supérieure?|plus élevée?|différente?) (?:au|du|que le) (?:devis|prix convenu|contrat)"
+     r"|(?:angebot|vereinbart\w*|vertrag)\b[^!?]{0,60}\b(?:aber|jedoch|dagegen)\b[^!?]{0,40}\b(?:berechnet|rechnung|fakturiert)"
+     r"|höher als (?:im angebot|vereinbart|angeboten)|(?:weicht|abweichend) (?:\w+ )?vom angebot|entspricht nicht dem angebot"
+     r"|(?:presupuesto|precio acordado|lo acordado|lo pactado)\b[^!?]{0,60}\b(?:pero|sin embargo)\b[^!?]{0,40}\b(?:factur|cobr)"
+     r"|(?:superior|más alto|distinto) (?:al|que el|del) presupuesto|(?:offerte|afgesproken)\b[^!?]{0,60}\b(?:maar|echter)\b"
+     r"[^!?]{0,40}\b(?:gefactureerd|berekend|factuur)|hoger dan (?:de offerte|afgesproken|geoffreerd)|(?:orçamento|preço acordado"
+     r"|combinado|acordado)\b[^!?]{0,60}\b(?:mas|porém)\b[^!?]{0,40}\b(?:faturad|cobrad|fatura)|(?:acima|superior) ao orçamento"
+     r"|(?:preventivo|prezzo concordato|concordato|pattuito)\b[^!?]{0,60}\b(?:ma|però|invece)\b[^!?]{0,40}\b(?:fatturat|addebitat"
+     r"|fattura)|(?:superiore|più alto) (?:al|del) preventivo)"),
+    ("damaged_any", 1.0, r"\b(?:stained|soiled|mouldy|moldy|contaminated|scratched|rusty|unsellable|water-damaged|tachée?s?"
+     r"|inutilisables?|moisie?s?|rayée?s?|hors d'usage|fleckig|verschmutzt|verunreinigt|zerkratzt|verschimmelt|unverkäuflich"
+     r"|manchad[oa]s?|inservibles?|inutilizables?|mojad[oa]s?|rayad[oa]s?|gevlekt|vlekken|onbruikbaar|beschimmeld|gekrast"
+     r"|inutilizáve(?:l|is)|molhad[oa]s?|riscad[oa]s?|macchiat[oaie]|inutilizzabil[ei]|bagnat[oaie]|graffiat[oaie]"
+     r"|ammuffit[oaie])\b"),
 )
 
 # --- request for a copy or a document --------------------------------------------------------------
@@ -548,7 +660,7 @@ REQUEST_COPY = cues(
     ("tax_form", 1.0, r"\b(?:vendor (?:setup|set-up|registration|onboarding|information) form|supplier (?:setup|set-up|registration"
      r"|onboarding) form|new vendor form|vendor packet|w-?9|w-?8(?:ben)?(?:-e)?|1099|tax id|vat certificate|certificate of insurance|coi)\b"),
     ("bank_details", 1.0, r"\b(?:(?:ach|wire|banking|bank|remittance) (?:information|info|instructions)|bank(?:ing)? details|account details|remit-?to|wire instructions|payment instructions"
-     r"|iban|swift|bic|sort code|routing number)\b"),
+     r"|iban(?!:?\s*[a-z]{2}\s?\d{2})|swift|bic(?!:?\s*[a-z]{6})|sort code|routing number)\b"),
     ("add_po", 1.0, r"\b(?:po|p\.o\.|purchase order|vat|tax|reference|order)\s*(?:number|no\.?|#)?\s*(?:\S+\s+){0,2}?"
      r"(?:on it|added|to be added|on the invoice|referenc)|\b(?:add|include|show|showing|stating|quote|quoting|bearing"
      r"|reference|referencing|with)"
@@ -569,7 +681,11 @@ REQUEST_COPY = cues(
     ("de_erneut_senden", 1.0, r"\b(?:senden|schicken|übermitteln|mailen)\b(?:\s+\S+){0,5}?\s+(?:erneut|nochmals|noch einmal"
      r"|nochmal)\b"),
     ("de_kopie", 1.0, r"\b(?:kopie|rechnungskopie|duplikat|erneut (?:zu)?senden|nochmals (?:zu)?senden|noch einmal"
-     r"|kontoauszug|kontoübersicht|bankverbindung|bestellnummer|lieferschein|leistungsnachweis|ust-?id)\b"),
+     r"|kontoübersicht)\b"),
+    ("de_dokument_anfordern", 1.0, r"\b(?:bitte|benötigen|brauchen|bräuchten|hätten gern|senden|schicken|fehlt|fehlen|vermissen)\b"
+     r"[^!?]{0,60}\b(?:kontoauszug|bankverbindung|bestellnummer|lieferschein|leistungsnachweis|ust-?id|saldenbestätigung)\b"
+     r"|\b(?:kontoauszug|bankverbindung|bestellnummer|lieferschein|leistungsnachweis|ust-?id)\b[^!?]{0,40}\b(?:senden|schicken"
+     r"|zukommen|nachreichen|angeben|ergänzen|bestätigen)\b"),
     # es
     ("es_reenviar", 1.0, r"\b(?:(?:mandar|enviar|remitir)(?:nos|me)?\s+(?:de nuevo\s+|otra vez\s+)?(?:la|las|una copia de la)\s+"
      r"facturas?|reenviar|reenviad|reenvíen|reenvíe|mandar de nuevo|enviar de nuevo|copia de (?:la|las)"
@@ -604,7 +720,7 @@ PAYMENT_PLAN = cues(
      r"|doing (?:what|all|everything) (?:we|i) can|(?:we're|we are|i'm|i am) behind\b"
      r"|as and when|in due course|as funds (?:allow|permit))\b"),
     ("every_period", 1.0, r"(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|eur|euros?|dollars|\$|£))\s+(?:\S+\s+){0,2}?"
-     r"(?:every|per|a|each|par|pro|im|al|por|ao|a cada|cada|ogni|elke|iedere)\s+(?:\S+\s+)?(?:weeks?|months?|fortnight"
+     r"(?:(?:every|per|each|pro|a cada|cada|ogni|elke|iedere|par|al)\s+(?:\S+\s+)?|(?:a|im|por|ao|al|par)\s+)(?:weeks?|months?|fortnight"
      r"|maand|mois|monat|mes|mese|mês|semaine|woche|semana|settimana)\b"),
     ("now_and_rest", 1.0, r"\bnow and (?:the )?(?:rest|remainder|balance|other half|half|remaining)\b"
      r"|\b(?:half|part|some) now\b"),
@@ -664,6 +780,22 @@ PAYMENT_PLAN = cues(
     ("it_non_possiamo", 1.0, r"\bnon (?:possiamo|riusciamo a|posso|riesco a)\s+(?:\S+\s+){0,2}?pagare\b"),
     ("it_difficolta", 1.0, r"\b(?:difficoltà (?:finanziarie|economiche)|problemi di liquidità|concordato|fallimento"
      r"|non abbiamo liquidità|mancanza di liquidità)\b"),
+    ("more_time_any", 1.0, r"\b(?:mais (?:\w+\s+)?tempo|um pouco (?:mais )?de tempo|prazo (?:adicional|maior|extra)"
+     r"|plus de temps|un peu de temps|(?:un|d'un|quelques?) (?:petit |court )?délai|(?:quelques|deux|trois) (?:jours|semaines)"
+     r" (?:de plus|supplémentaires)|(?:etwas|noch etwas|noch ein wenig|ein wenig) (?:mehr )?zeit|(?:ein paar|einige|zwei|drei)"
+     r" (?:tage|wochen) (?:mehr|länger|aufschub)|más tiempo|algo de tiempo|un poco de tiempo|(?:unos|unas|algunos) (?:días"
+     r"|semanas) más|meer tijd|wat (?:meer |extra )?tijd|wat langer|(?:een paar|enkele) (?:dagen|weken) (?:extra|langer"
+     r"|uitstel)|più tempo|(?:un po'|ancora un po'|un altro po') di tempo|qualche (?:giorno|settimana) in più"
+     r"|a little (?:more )?time|some (?:more|extra) time|a bit more time)\b"),
+    ("when_we_can_any", 1.0, r"\b(?:dès que (?:nous (?:le )?pourrons|nous pouvons|on pourra|notre trésorerie)|sobald (?:wir|es)"
+     r" (?:können|kann|wieder|möglich|geht)|en cuanto (?:podamos|pueda|tengamos)|tan pronto como (?:podamos|tengamos)"
+     r"|cuando podamos|zodra (?:we|wij|ik) (?:kunnen|kan|weer)|wanneer (?:we|wij) kunnen|assim que (?:pudermos|puder"
+     r"|tivermos)|logo que (?:pudermos|tivermos)|quando pudermos|(?:non )?appena (?:possiamo|potremo|riusciamo|avremo)"
+     r"|quando potremo)\b"),
+    ("not_in_position_any", 1.0, r"\b(?:ne sommes pas en mesure|pas en mesure de (?:payer|régler)|sind (?:derzeit |momentan"
+     r" |aktuell |zurzeit )?nicht in der lage|momentan (?:nicht|kein geld)|no estamos en condiciones|niet in staat (?:om )?"
+     r"(?:te )?(?:betalen|voldoen)|não temos condições|não estamos em condições|non siamo in grado di (?:pagare|saldare)"
+     r"|non abbiamo (?:i )?fondi)\b"),
 )
 
 # --- redirect: wrong person, write to someone else ----------------------------------------------
@@ -713,6 +845,12 @@ REDIRECT = cues(
     # it
     ("it_non_sono", 1.0, r"\b(?:non sono la persona|non mi occupo|non lavora più|persona sbagliata)\b"),
     ("it_inviare_a", 1.0, r"\b(?:invi\w*|mand\w*|contatt\w*|rivolg\w*|scriv\w*|indirizz\w*)\b[^!?]{0,60}@"),
+    ("no_longer_any", 1.0, r"\b(?:ne (?:suis|sommes) plus (?:en charge|responsable)|ne m'occupe plus|ne travaille plus"
+     r"|n'y travaille plus|bin nicht mehr|arbeite nicht mehr|nicht mehr (?:in der firma|im haus|tätig)|ya no (?:me encargo|soy"
+     r" (?:el|la) responsable|soy responsable|trabajo|llevo)|werk (?:hier )?niet meer|ben niet meer (?:verantwoordelijk|werkzaam)"
+     r"|já não (?:sou responsável|trabalho|trato)|deixei a empresa|non (?:sono|siamo) più (?:responsabil[ei]|il referente"
+     r"|la referente)|non lavoro più|non mi occupo più|ho lasciato l'azienda|j'ai quitté|habe (?:das unternehmen|die firma)"
+     r" verlassen|dejé la empresa|ik ben vertrokken|heb het bedrijf verlaten)\b"),
 )
 
 #: "wrong" is a complaint about a bill only near billing words ("the error happens in the app" is not).
@@ -739,3 +877,24 @@ LINK_LURE = re.compile(
 REDIRECT_BLOCKERS = re.compile(
     r"\b(?:forwarded|passed (?:it|this) on|transmis|weitergeleitet|doorgestuurd|reenviado|encaminhado|inoltrato"
     r"|je transmets|ich leite)\b", re.IGNORECASE)
+
+#: what paying is about, as a noun: a clitic commitment ("il bonifico lo facciamo lunedì") or a
+#: "not done" ("le virement n'a pas été effectué") refers to the payment only near one of these.
+PAYMENT_NOUN = re.compile(
+    r"\b(?:payments?|transfer|wire|cheque|check|remittance|ach|bacs|sepa|paiement|règlement|virement|chèque"
+    r"|versement|zahlung|überweisung|pago|transferencia|ingreso|abono|bizum|betaling|overboeking|overschrijving"
+    r"|pagamento|transferência|pix|boleto|bonifico|versamento|saldo)\b", re.IGNORECASE)
+
+#: "delivered 8, billed 10": a quantity delivered or done set against a quantity billed.
+DELIVERED_WORDS = re.compile(
+    r"\b(?:delivered|received|shipped|supplied|worked|used|geliefert|erhalten|bekommen|erbracht|gearbeitet|livrée?s?"
+    r"|reçue?s?|effectuée?s?|entregad[oa]s?|recibid[oa]s?|servid[oa]s?|trabajad[oa]s?|geleverd|ontvangen|gewerkt"
+    r"|entregues?|recebid[oa]s?|trabalhad[oa]s?|consegnat[oaie]|ricevut[oaie]|lavorat[oaie])\b", re.IGNORECASE)
+BILLED_WORDS = re.compile(
+    r"\b(?:billed|invoiced|charged|berechnet|fakturiert|abgerechnet|in rechnung gestellt|facturée?s?|comptée?s?"
+    r"|facturad[oa]s?|cobrad[oa]s?|gefactureerd|berekend|aangerekend|gefactureerd|faturad[oa]s?|cobrad[oa]s?"
+    r"|fatturat[oaie]|addebitat[oaie])\b", re.IGNORECASE)
+QUANTITY = re.compile(r"(?<![\d.,])\d{1,5}(?![\d.,]*\s?(?:€|eur|usd|chf|gbp|\$|£))|\b(?:one|two|three|four|five|six|seven"
+                      r"|eight|nine|ten|twelve|zwei|drei|vier|fünf|sechs|acht|zehn|zwölf|deux|trois|quatre|cinq|dix"
+                      r"|douze|dos|tres|cuatro|cinco|seis|diez|doce|twee|drie|vijf|zes|tien|twaalf|duas|quatro"
+                      r"|dez|doze|due|tre|quattro|cinque|sei|dieci|dodici)\b", re.IGNORECASE)

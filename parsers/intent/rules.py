@@ -94,7 +94,7 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
     return not (s.text.rstrip().endswith("?") and _QUESTION_START.search(s.text))
 
 
-_NEEDS_PAST_TIME = {"es_pagamos", "pt_pagamos"}
+_NEEDS_PAST_TIME = {"es_pagamos", "pt_pagamos", "es_realizamos"}
 
 
 def remittance_reported(doc: ReplyDoc) -> list[Hit]:
@@ -141,6 +141,11 @@ def _is_request(sentence: str, start: int, end: int) -> bool:
     return bool(lx.REQUEST.search(_clause_before(sentence, start, 40) + sentence[start:end]))
 
 
+#: object-pronoun commitments ("il bonifico lo facciamo", "la transferencia la hacemos"): the
+#: pronoun may stand for anything, so the sentence must name a payment.
+_CLITIC_PROMISE = {"it_lo_facciamo", "es_hacemos_clitic", "fr_le_faisons", "pt_a_fazemos"}
+
+
 def promise_committed(doc: ReplyDoc) -> list[Hit]:
     """A commitment to pay by a resolvable date or period on or after the message date."""
     hits: list[Hit] = []
@@ -155,6 +160,8 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
                 continue
             if cue.name.startswith("will_send") and not lx.MONEY_OBJECT.search(s.text):
                 continue
+            if cue.name in _CLITIC_PROMISE and not lx.PAYMENT_NOUN.search(s.text):
+                continue  # "lo facciamo lunedì" promises a payment only when the payment is named
             if lx.NEGATION.search(m.group(0)) or _negated(s.text, m.start(), 12):
                 continue
             if _is_request(s.text, m.start(), m.end()):
@@ -171,10 +178,10 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
 _SELF_NEGATING = {"not_paying", "fr_pas_concerne", "es_no_pagaremos", "de_nicht_zahlen_wollen",
                   "nl_niet_betalen_weigeren", "pt_nao_pagaremos", "it_non_pagheremo", "not_received_goods", "never_arrived", "not_ours", "fr_non_recu",
                   "de_nicht_geliefert", "es_no_recibido", "nl_niet_ontvangen", "pt_nao_recebido",
-                  "it_non_ricevuto", "cancelled", "nl_klopt_niet", "de_fehlerhaft", "fr_erreur", "wrong"}
+                  "it_non_ricevuto", "cancelled", "nl_klopt_niet", "service_not_done", "refuse_invoice", "de_fehlerhaft", "fr_erreur", "wrong"}
 
 
-_NOT_RECEIVED = {"not_received_goods", "never_arrived", "not_working", "fr_non_recu", "de_nicht_geliefert", "es_no_recibido",
+_NOT_RECEIVED = {"service_not_done", "not_received_goods", "never_arrived", "not_working", "fr_non_recu", "de_nicht_geliefert", "es_no_recibido",
                  "nl_niet_ontvangen", "pt_nao_recebido", "it_non_ricevuto"}
 
 _HYPOTHETICAL = re.compile(r"\b(?:if|in case|should it|falls|wenn|si|s'il|als|indien|se|caso|qualora|whether|ob)\b",
@@ -195,16 +202,52 @@ def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_neg
                 continue  # "let me know if it hasn't arrived" is not a complaint
             if cue.name == "wrong" and not lx.BILLING_CONTEXT.search(s.text):
                 continue  # "wrong" about something else than the bill
-            if cue.name in _NOT_RECEIVED and lx.DOCUMENT_WORDS.search(
-                    s.text[max(0, m.start() - 40):m.end() + 25]):
-                continue  # the invoice, not the goods, never arrived: a copy request
+            if cue.name in _NOT_RECEIVED and _about_document_or_payment(doc, s, m):
+                continue  # the invoice (a copy request) or the payment, not the goods, is meant
             hits.append(Hit(cue.name, intent, cue.weight, s.text[m.start():m.end()], s.index))
+    return hits
+
+
+_PRONOUN_OBJECT = re.compile(
+    r"\b(?:received|got|had|seen) (?:it|them)\b|\b(?:ne |n')?(?:l'|les )(?:avons|ai|a|ont)\b|\b(?:haben|habe) (?:sie|es|ihn)\b"
+    r"|\b(?:la|lo|las|los) (?:hemos|he|recibimos)\b|\b(?:hebben|heb) (?:het|ze|hem)\b|\b(?:a|o|as|os) recebemos\b"
+    r"|\brecebemo-(?:la|lo|las|los)\b|\b(?:l'abbiamo|l'ho|li abbiamo|le abbiamo)\b", re.IGNORECASE)
+
+
+def _about_document_or_payment(doc: ReplyDoc, s: Sentence, m: re.Match[str]) -> bool:
+    """A "not received / not done" that is about the invoice or the payment, not the goods.
+
+    The document may be named in the sentence ("the invoice never arrived") or, when the sentence
+    only has a pronoun ("we never received it"), at the end of the sentence before.
+    """
+    window = s.text[max(0, m.start() - 40):m.end() + 25]
+    if lx.DOCUMENT_WORDS.search(window) or lx.PAYMENT_NOUN.search(window):
+        return True
+    if s.index == 0 or not _PRONOUN_OBJECT.search(s.text[max(0, m.start() - 25):m.end() + 12]):
+        return False
+    previous = doc.sentences[s.index - 1].text if s.index - 1 < len(doc.sentences) else ""
+    return bool(lx.DOCUMENT_WORDS.search(previous[-80:])) and not lx.DELIVERED_WORDS.search(previous[-80:])
+
+
+def quantity_mismatch(doc: ReplyDoc) -> list[Hit]:
+    """"8 delivered, 10 billed": a delivered (or worked) quantity set against a billed one."""
+    hits: list[Hit] = []
+    for s in doc.sentences:
+        delivered = lx.DELIVERED_WORDS.search(s.text)
+        billed = lx.BILLED_WORDS.search(s.text) if delivered else None
+        if not delivered or not billed or abs(delivered.start() - billed.start()) > 90:
+            continue
+        quantities = {q.group(0).lower() for q in lx.QUANTITY.finditer(s.text)}
+        if len(quantities) < 2 or _HYPOTHETICAL.search(s.text[:min(delivered.start(), billed.start())]):
+            continue
+        lo, hi = sorted((delivered.start(), billed.end()))
+        hits.append(Hit("quantity_mismatch", Intent.DISPUTE, 1.0, s.text[lo:max(hi, delivered.end())], s.index))
     return hits
 
 
 def dispute_raised(doc: ReplyDoc) -> list[Hit]:
     """The customer contests a charge: wrong price or quantity, not received, damaged, duplicate ..."""
-    return _cue_hits(doc, lx.DISPUTE, Intent.DISPUTE, check_negation=True)
+    return _cue_hits(doc, lx.DISPUTE, Intent.DISPUTE, check_negation=True) + quantity_mismatch(doc)
 
 
 def copy_requested(doc: ReplyDoc) -> list[Hit]:
