@@ -55,6 +55,12 @@ _NO_BREAK_AFTER = re.compile(
     re.IGNORECASE)
 
 
+_ORDINAL_DAY = re.compile(r"(?:^|\s)\d{1,2}\.$")
+_MONTH_NEXT = re.compile(
+    r"(?:januar|jänner|februar|feber|märz|april|mai|juni|juli|august|september|oktober|november|dezember|jan|feb|mär|mrz"
+    r"|apr|jun|jul|aug|sep|sept|okt|nov|dez)\b", re.IGNORECASE)
+
+
 def split_sentences(text: str) -> list[tuple[int, str]]:
     """(offset, sentence) pairs; newlines inside a wrapped sentence are kept together.
 
@@ -67,6 +73,9 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
         if "\n" not in m.group(0) and (_NO_BREAK_AFTER.search(text[max(pos, m.start() - 12):m.start()])
                                         or text[m.end():m.end() + 1].isdigit()):
             continue  # "Nr. 4471", "am 15.04. leisten": not a sentence end
+        if "\n" not in m.group(0) and _ORDINAL_DAY.search(text[max(pos, m.start() - 4):m.start()]) \
+                and _MONTH_NEXT.match(text, m.end()):
+            continue  # "am 15. Dezember": an ordinal day before a month name
         chunk = text[pos:m.start()]
         if chunk.strip():
             out.append((pos, chunk))

@@ -240,6 +240,8 @@ REMITTANCE = cues(
     ("nl_betaald", 1.0, r"\b(?:is|zijn|hebben|heb|heeft|werd|werden|al)\b[^!?]{0,60}?\b(?:betaald|voldaan|overgemaakt"
      r"|overgeboekt|gestort)\b"),
     ("nl_deur_uit", 1.0, r"\b(?:de deur uit(?: gegaan)?|is (?:\S+\s+){0,3}?(?:uitgegaan|verstuurd|verzonden|overgeboekt))\b"),
+    ("nl_betaling_uitgevoerd", 1.0, r"\b(?:betaling|overboeking|overschrijving|bedrag|storting)\b[^!?]{0,50}?\b(?:uitgevoerd"
+     r"|gedaan|verricht|verstuurd|verzonden|ingediend|geboekt)\b"),
     ("nl_betaalbewijs", 1.0, r"\b(?:betaalbewijs|betalingsbewijs|betalingsbevestiging|bewijs van betaling)\b"),
     ("nl_gisteren_betaald", 1.0, r"\b(?:gisteren|eergisteren|vanochtend|vanmorgen|zojuist|net|vorige week|afgelopen week"
      r"|vrijdag|maandag)\s+(?:\S+\s+){0,3}?(?:betaald|overgemaakt|overgeboekt|voldaan|gestort)\b"),
@@ -356,7 +358,7 @@ PROMISE = cues(
     ("de_sie_erhalten", 1.0, r"\b(?:sie|ihr)\s+(?:erhalten|bekommen|haben)\s+(?:die|ihre|unsere|den|das)\s+(?:zahlung|überweisung"
      r"|betrag|geld)"),
     ("de_zahlungslauf", 0.8, r"\b(?:im|mit dem|beim)\s+(?:nächsten\s+)?zahlungslauf\b"),
-    ("de_koennen_zahlen", 1.0, r"\b(?:können|kann)\s+(?:wir|ich)\s+(?:\S+\s+){0,4}?(?:zahlen|bezahlen|überweisen|begleichen"
+    ("de_koennen_zahlen", 1.0, r"\b(?:(?:können|kann)\s+(?:wir|ich)|(?:wir|ich)\s+(?:können|kann))\s+(?:\S+\s+){0,6}?(?:zahlen|bezahlen|überweisen|begleichen"
      r"|anweisen)\b"),
     # es
     ("es_me_encargo", 1.0, r"\b(?:me encargo|nos encargamos|me ocupo|nos ocupamos|lo soluciono|lo solucionamos)\b"),
@@ -389,7 +391,7 @@ PROMISE = cues(
     ("nl_doen_dat", 1.0, r"\b(?:doen|regelen) (?:dat|we|wij|het)\b|\b(?:doe|regel) ik\b"),
     ("nl_wordt_betaald", 1.0, r"\b(?:wordt|worden)\b[^!?]{0,50}?\b(?:betaald|overgemaakt|voldaan|overgeboekt|gestort"
      r"|verstuurd|afgeboekt)\b"),
-    ("nl_kunnen_betalen", 1.0, r"\b(?:kunnen|kan)\s+(?:we|wij|ik)\s+(?:\S+\s+){0,3}?(?:betalen|overmaken|voldoen|overboeken)\b"),
+    ("nl_kunnen_betalen", 1.0, r"\b(?:(?:kunnen|kan)\s+(?:we|wij|ik)|(?:we|wij|ik)\s+(?:kunnen|kan))\s+(?:\S+\s+){0,6}?(?:betalen|overmaken|voldoen|overboeken)\b"),
     # pt
     ("pt_trato_disso", 1.0, r"\b(?:eu trato disso|tratamos disso|vou tratar disso|vamos tratar disso)\b"),
     ("pt_futuro", 1.0, r"\b(?:pagaremos|pagarei|transferiremos|liquidaremos|efetuaremos|faremos|enviaremos"
@@ -441,7 +443,7 @@ DISPUTE = cues(
      r"|(?:not|isn'?t|is not) right|incorrect|inaccurate|erroneous|in error|by mistake|overcharged|overbilled|over-?charged"
      r"|doesn'?t match|does not match|don'?t match|do not match|doesn'?t make sense|does not make sense"
      r"|not what we (?:ordered|agreed|were (?:quoted|promised|told))|not as (?:quoted|agreed|ordered))\b"),
-    ("quoted_vs_invoiced", 1.0, r"\b(?:quoted|agreed|contract(?:ed)?|agreement says|quote says)\b[^!?]{0,80}\b(?:but|whereas"
+    ("quoted_vs_invoiced", 1.0, r"\b(?:quoted|quote|estimate|offer|agreed|contract(?:ed)?|agreement says|quote says)\b[^!?]{0,80}\b(?:but|whereas"
      r"|while|however|yet)\b[^!?]{0,60}\b(?:invoice|bill|charged|shows|billed)"
      r"|\b(?:invoice|bill)\b[^!?]{0,30}\bshows\b[^!?]{0,30}[$€£]\d"),
     ("billed_but", 1.0, r"\b(?:billed|invoiced|charged|charges|bills|has)\b[^!?]{0,60}\b(?:but|whereas|while|however)\b"
@@ -477,7 +479,9 @@ DISPUTE = cues(
     ("missing_discount", 1.0, r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not)\s+(?:reflect|include|show|apply|honou?r)\s+"
      r"(?:the|our|any)\s+(?:\S+\s+)?(?:discount|agreed|rate|price|credit|terms|rebate)"),
     ("incomplete", 1.0, r"\b(?:incomplete (?:delivery|order|shipment)|short[- ]shipped|short[- ]delivered|partial delivery"
-     r"|missing (?:items|parts|boxes|cases|pieces|units)|(?:items|parts|boxes|cases|pieces) (?:were |are )?missing)\b"),
+     r"|missing (?:items|parts|boxes|cases|pieces|units|cartons|pallets|packages|crates|bags|rolls|bottles)"
+     r"|(?:items|parts|boxes|cases|pieces|units|cartons|pallets|packages|crates|bags|rolls|bottles|lines) (?:were |are |was |is )?"
+     r"missing|missing from (?:the|our|your|this) (?:delivery|order|shipment|consignment|pallet|box))\b"),
     ("should_be_free", 1.0, r"\b(?:covered (?:under|by) (?:the |our |your )?(?:warranty|guarantee|contract|agreement|service plan)"
      r"|under warranty|(?:supposed|meant) to be (?:free|included|complimentary|waived)|free of charge|no charge"
      r"|included in (?:the|our) (?:contract|price|package|subscription|quote)|never signed up|did(?: not|n'?t) sign up"
@@ -630,7 +634,7 @@ DISPUTE = cues(
      r"|(?:presupuesto|precio acordado|lo acordado|lo pactado)\b[^!?]{0,60}\b(?:pero|sin embargo)\b[^!?]{0,40}\b(?:factur|cobr)"
      r"|(?:superior|más alto|distinto) (?:al|que el|del) presupuesto|(?:offerte|afgesproken)\b[^!?]{0,60}\b(?:maar|echter)\b"
      r"[^!?]{0,40}\b(?:gefactureerd|berekend|factuur)|hoger dan (?:de offerte|afgesproken|geoffreerd)|(?:orçamento|preço acordado"
-     r"|combinado|acordado)\b[^!?]{0,60}\b(?:mas|porém)\b[^!?]{0,40}\b(?:faturad|cobrad|fatura)|(?:acima|superior) ao orçamento"
+     r"|combinado|acordado)\b[^!?]{0,60}\b(?:mas|porém)\b[^!?]{0,40}\b(?:faturad|cobrad|fatura)|(?:acima|superior|maior) (?:ao|do|que o) orçamento"
      r"|(?:preventivo|prezzo concordato|concordato|pattuito)\b[^!?]{0,60}\b(?:ma|però|invece)\b[^!?]{0,40}\b(?:fatturat|addebitat"
      r"|fattura)|(?:superiore|più alto) (?:al|del) preventivo)"),
     ("damaged_any", 1.0, r"\b(?:stained|soiled|mouldy|moldy|contaminated|scratched|rusty|unsellable|water-damaged|tachée?s?"

@@ -1,0 +1,269 @@
+"""Intent families in seven languages, written to probe generalisation (not corpus text).
+
+Each family of wording (a commitment with a date, a payment already made, a contested charge,
+a request for time, a pointer elsewhere, a request for a document) is covered with several
+phrasings in en, fr, de, es, nl, pt and it: future, passive and periphrastic forms, past and
+participle forms, negation and hedging. The Date header is Wednesday 11 November 2026, so
+"Friday" is 13 Nov, "next Monday" 16 Nov, "next week" Friday 20 Nov, "end of the month" 30 Nov.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from parsers.intent import build_doc, classify_doc
+from parsers.language import detect_language
+
+SENT = dt.date(2026, 11, 11)
+
+#: (intent, text, promise date or None)
+PROMISES = [
+    # en
+    ("promise_to_pay", "Invoice 2291 will be settled on 15 December.", "2026-12-15"),
+    ("promise_to_pay", "We are going to wire the balance next Monday.", "2026-11-16"),
+    ("promise_to_pay", "The transfer will be released by the end of the month.", "2026-11-30"),
+    ("promise_to_pay", "Payment is going to be processed next week.", "2026-11-20"),
+    ("promise_to_pay", "We can clear both invoices in two weeks.", "2026-11-25"),
+    # fr
+    ("promise_to_pay", "La facture sera réglée le 15 décembre.", "2026-12-15"),
+    ("promise_to_pay", "Nous procéderons au paiement lundi prochain.", "2026-11-16"),
+    ("promise_to_pay", "Le virement sera effectué à la fin du mois.", "2026-11-30"),
+    ("promise_to_pay", "On vous vire le montant la semaine prochaine.", "2026-11-20"),
+    ("promise_to_pay", "Nous pouvons régler le solde dans quinze jours.", "2026-11-26"),
+    # de
+    ("promise_to_pay", "Die Rechnung 4410 wird am 15. Dezember beglichen.", "2026-12-15"),
+    ("promise_to_pay", "Wir werden den Betrag nächsten Montag überweisen.", "2026-11-16"),
+    ("promise_to_pay", "Die Zahlung wird zum Monatsende angewiesen.", "2026-11-30"),
+    ("promise_to_pay", "Den offenen Betrag begleichen wir nächste Woche.", "2026-11-20"),
+    ("promise_to_pay", "Wir können die Summe in zwei Wochen bezahlen.", "2026-11-25"),
+    # es
+    ("promise_to_pay", "La factura se abonará el 15 de diciembre.", "2026-12-15"),
+    ("promise_to_pay", "Haremos la transferencia el próximo lunes.", "2026-11-16"),
+    ("promise_to_pay", "El importe será liquidado a fin de mes.", "2026-11-30"),
+    ("promise_to_pay", "Vamos a pagar la próxima semana.", "2026-11-20"),
+    ("promise_to_pay", "Podemos transferir el importe en dos semanas.", "2026-11-25"),
+    # nl
+    ("promise_to_pay", "De factuur wordt op 15 december betaald.", "2026-12-15"),
+    ("promise_to_pay", "We maken het bedrag volgende maandag over.", "2026-11-16"),
+    ("promise_to_pay", "Het openstaande bedrag zal eind van de maand voldaan worden.", "2026-11-30"),
+    ("promise_to_pay", "Wij betalen volgende week.", "2026-11-20"),
+    ("promise_to_pay", "We kunnen het saldo over twee weken overmaken.", "2026-11-25"),
+    # pt
+    ("promise_to_pay", "A fatura será paga no dia 15 de dezembro.", "2026-12-15"),
+    ("promise_to_pay", "Vamos efetuar a transferência na próxima segunda-feira.", "2026-11-16"),
+    ("promise_to_pay", "O valor vai ser liquidado no fim do mês.", "2026-11-30"),
+    ("promise_to_pay", "Pagaremos as duas faturas na próxima semana.", "2026-11-20"),
+    ("promise_to_pay", "Conseguimos saldar a fatura daqui a duas semanas.", "2026-11-25"),
+    # it
+    ("promise_to_pay", "La fattura verrà saldata il 15 dicembre.", "2026-12-15"),
+    ("promise_to_pay", "Il pagamento lo effettuiamo lunedì prossimo.", "2026-11-16"),
+    ("promise_to_pay", "Faremo il bonifico a fine mese.", "2026-11-30"),
+    ("promise_to_pay", "Saldiamo tutto la prossima settimana.", "2026-11-20"),
+    ("promise_to_pay", "Possiamo pagare l'importo tra due settimane.", "2026-11-25"),
+]
+
+REMITTANCES = [
+    # en
+    "The payment was executed this morning.",
+    "Funds were sent yesterday, proof of payment attached.",
+    "We remitted the full amount last Friday.",
+    "Transfer made today, reference 88213.",
+    # fr
+    "Le paiement a été effectué hier.",
+    "Nous avons effectué le virement ce matin.",
+    "Vous trouverez ci-joint le justificatif de virement.",
+    "La facture a été réglée la semaine dernière.",
+    # de
+    "Der Betrag wurde gestern überwiesen.",
+    "Die Überweisung ist heute Morgen ausgeführt worden.",
+    "Anbei der Zahlungsnachweis für die Rechnung.",
+    "Wir haben die Zahlung bereits veranlasst.",
+    # es
+    "La transferencia se realizó esta mañana.",
+    "Ayer hicimos el pago de la factura.",
+    "Adjunto el justificante de la transferencia.",
+    "La factura fue pagada la semana pasada.",
+    # nl
+    "Het bedrag is gisteren overgemaakt.",
+    "De factuur werd vorige week voldaan.",
+    "In de bijlage vindt u het betaalbewijs.",
+    "We hebben de betaling vanochtend uitgevoerd.",
+    # pt
+    "A transferência foi feita ontem.",
+    "O pagamento já foi efetuado.",
+    "Segue em anexo o comprovativo do pagamento.",
+    "Paguei a fatura hoje de manhã.",
+    # it
+    "Il bonifico è stato effettuato ieri.",
+    "Abbiamo saldato la fattura la settimana scorsa.",
+    "In allegato la contabile del bonifico.",
+    "Il pagamento è stato disposto stamattina.",
+]
+
+DISPUTES = [
+    # en: damaged / missing / wrong item / service not done / price vs quote / already paid / refusal
+    "Half of the tiles arrived cracked and the rest are stained.",
+    "Two cartons were missing from the delivery.",
+    "The cleaning crew did not show up on three of the scheduled dates.",
+    "The quote said 900 but the invoice shows 1,150.",
+    "We do not accept this invoice: we never ordered these parts.",
+    "We are waiting for a credit note before paying anything.",
+    # fr
+    "Les cartons sont arrivés tachés et la marchandise est inutilisable.",
+    "L'entretien n'a pas eu lieu les deux dernières semaines.",
+    "Le prix facturé est supérieur au devis signé.",
+    "Nous n'acceptons pas cette facture en l'état.",
+    "Nous attendons votre avoir avant de régler quoi que ce soit.",
+    "Cette facture a déjà été créditée par votre service.",
+    # de
+    "Die Ware kam beschädigt an und ist unbrauchbar.",
+    "Die Wartung wurde im Oktober nicht durchgeführt.",
+    "Der berechnete Preis ist höher als im Angebot.",
+    "Diese Rechnung akzeptieren wir so nicht.",
+    "Wir warten noch auf die Gutschrift, bevor wir zahlen.",
+    "Geliefert wurden 40 Stück, berechnet sind aber 50.",
+    # es
+    "La mercancía llegó dañada y manchada.",
+    "El servicio de limpieza no se prestó en noviembre.",
+    "El precio no corresponde con el presupuesto aceptado.",
+    "No aceptamos esta factura.",
+    "Estamos a la espera de una nota de abono antes de pagar.",
+    "La factura está duplicada, es el mismo pedido.",
+    # nl
+    "De levering was beschadigd en deels onbruikbaar.",
+    "Het onderhoud heeft in oktober niet plaatsgevonden.",
+    "Het bedrag is hoger dan de offerte.",
+    "Deze factuur accepteren wij niet.",
+    "Wij wachten op een creditnota voordat we betalen.",
+    "Er zijn 30 stuks geleverd en 36 gefactureerd.",
+    # pt
+    "A mercadoria chegou danificada e manchada.",
+    "O serviço não foi realizado na data combinada.",
+    "O valor cobrado está acima do orçamento.",
+    "Não aceitamos esta fatura.",
+    "Aguardamos a nota de crédito antes de pagar.",
+    "Esta fatura está em duplicado.",
+    # it
+    "La merce è arrivata danneggiata e bagnata.",
+    "La manutenzione non è stata effettuata a ottobre.",
+    "L'importo fatturato è superiore al preventivo.",
+    "Non accettiamo questa fattura.",
+    "Attendiamo una nota di credito prima di pagare.",
+    "Questa fattura è un duplicato della precedente.",
+]
+
+PLANS = [
+    "Could we pay this in three monthly instalments?",
+    "We need a little more time to settle this invoice.",
+    "Cash flow is tight, we will pay as soon as we can.",
+    "Pourrions-nous régler en trois fois ?",
+    "Nous avons besoin d'un peu de temps pour régler cette facture.",
+    "Nous paierons dès que nous pourrons.",
+    "Wir bitten um Ratenzahlung.",
+    "Wir brauchen noch etwas Zeit für die Zahlung.",
+    "Wir sind derzeit nicht in der Lage zu zahlen.",
+    "¿Podríamos pagarla en tres plazos?",
+    "Necesitamos algo más de tiempo para pagar.",
+    "Pagaremos en cuanto podamos.",
+    "Kunnen we een betalingsregeling treffen?",
+    "We hebben wat meer tijd nodig om te betalen.",
+    "We betalen zodra we kunnen.",
+    "Podemos pagar em prestações?",
+    "Precisamos de mais algum tempo para pagar a fatura.",
+    "Pagamos assim que pudermos.",
+    "Possiamo pagare a rate?",
+    "Ci serve ancora un po' di tempo per saldare.",
+    "Pagheremo appena possiamo.",
+]
+
+REDIRECTS = [
+    "I no longer handle invoices here, please write to ap@buyer-firm.example.",
+    "Je ne m'occupe plus de la comptabilité, merci d'écrire à compta@client-sarl.example.",
+    "Ich bin nicht mehr zuständig, bitte wenden Sie sich an buchhaltung@kunde-gmbh.example.",
+    "Ya no me encargo de las facturas, escriban a pagos@cliente-sl.example.",
+    "Ik ben niet meer verantwoordelijk, mail voortaan naar crediteuren@klant-bv.example.",
+    "Já não trato dos pagamentos, contactem financeiro@cliente-lda.example.",
+    "Non mi occupo più dei pagamenti, scrivete a amministrazione@cliente-srl.example.",
+]
+
+COPIES = [
+    "Could you resend invoice 5521? I cannot find it.",
+    "Please send us a statement of account.",
+    "Pourriez-vous nous envoyer un duplicata de la facture ?",
+    "Merci de nous transmettre votre RIB.",
+    "Können Sie uns eine Kopie der Rechnung schicken?",
+    "Bitte senden Sie uns einen aktuellen Kontoauszug.",
+    "¿Nos podéis reenviar la factura?",
+    "Necesitamos una copia de la factura con nuestro número de pedido.",
+    "Kunt u de factuur nog een keer sturen?",
+    "Kunnen jullie ons een kopie van de factuur mailen?",
+    "Podem reenviar a fatura, por favor?",
+    "Precisamos da segunda via da fatura.",
+    "Potete rimandarci la fattura?",
+    "Ci servirebbe una copia della fattura.",
+]
+
+#: acknowledgements, thanks and questions that commit to nothing: they must stay ``other``.
+NEUTRAL = [
+    "Thanks, received with thanks.",
+    "Noted, I have passed this to our finance team.",
+    "Merci pour votre message, nous revenons vers vous.",
+    "Bien reçu, merci.",
+    "Danke für die Info, wir melden uns.",
+    "Vielen Dank, ich schaue es mir an.",
+    "Gracias, lo revisamos y os decimos algo.",
+    "Recibido, gracias.",
+    "Bedankt, we kijken ernaar.",
+    "Ontvangen, dank u wel.",
+    "Obrigado, vamos verificar.",
+    "Recebido, obrigada.",
+    "Grazie, verifichiamo e vi faremo sapere.",
+    "Ricevuto, grazie mille.",
+    "Who should I speak to about your new price list for next year?",
+    "Our office will be closed on 24 December.",
+]
+
+
+def _decide(text: str):  # noqa: ANN202 - test helper
+    doc = build_doc(text, SENT, language=detect_language(text), from_address="me@customer.example",
+                    seller_addresses=("ar@seller.example",), cc_addresses=())
+    return classify_doc(doc)
+
+
+@pytest.mark.parametrize(("expected", "text", "date"), PROMISES, ids=[t[:40] for _, t, _ in PROMISES])
+def test_promise_with_date(expected: str, text: str, date: str) -> None:
+    decision = _decide(text)
+    assert decision.intent.value == expected
+    assert decision.promise_date == dt.date.fromisoformat(date)
+
+
+@pytest.mark.parametrize("text", REMITTANCES, ids=[t[:40] for t in REMITTANCES])
+def test_remittance(text: str) -> None:
+    assert _decide(text).intent.value == "remittance_advice"
+
+
+@pytest.mark.parametrize("text", DISPUTES, ids=[t[:40] for t in DISPUTES])
+def test_dispute(text: str) -> None:
+    assert _decide(text).intent.value == "dispute"
+
+
+@pytest.mark.parametrize("text", PLANS, ids=[t[:40] for t in PLANS])
+def test_payment_plan(text: str) -> None:
+    assert _decide(text).intent.value == "payment_plan"
+
+
+@pytest.mark.parametrize("text", REDIRECTS, ids=[t[:40] for t in REDIRECTS])
+def test_redirect(text: str) -> None:
+    assert _decide(text).intent.value == "redirect"
+
+
+@pytest.mark.parametrize("text", COPIES, ids=[t[:40] for t in COPIES])
+def test_request_copy(text: str) -> None:
+    assert _decide(text).intent.value == "request_copy"
+
+
+@pytest.mark.parametrize("text", NEUTRAL, ids=[t[:40] for t in NEUTRAL])
+def test_neutral_stays_other(text: str) -> None:
+    assert _decide(text).intent.value == "other"
