@@ -200,6 +200,16 @@ _WEEKDAY_NEEDS_CONTEXT = {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "
                           "mar", "sabato", "set", "domingo", "segunda", "terça", "quarta", "quinta", "sexta"}
 
 
+#: words that make a short weekday name ("sexta", "segunda") a day: "na sexta", "até segunda".
+_WEEKDAY_CONTEXT = re.compile(r"\b(?:na|no|até|ate|próxima|próximo|proxima|nesta|neste|esta|este|a partir de|pela"
+                              r"|on|by|this|next|el|le|il|entro|di|de|hasta|al)\s+$", re.IGNORECASE)
+
+
+#: "na segunda parcela" is the second instalment, not Monday.
+_ORDINAL_NOUN_AFTER = re.compile(r"\s+(?!(?:que vem|de manhã|à tarde|pela manhã|feira|próxima|próximo|de\b|e\b|ou\b|o\b"
+                                 r"|a\b|da\b|do\b|para\b|às\b|dia\b))[a-zà-ú]", re.IGNORECASE)
+
+
 def last_day_of_month(year: int, month: int) -> dt.date:
     """The last calendar day of ``year``-``month``."""
     return dt.date(year, month, calendar.monthrange(year, month)[1])
@@ -305,8 +315,10 @@ def _resolve(kind: str, m: re.Match[str], sent: dt.date, month_first: bool) -> t
         return _roll_year(_safe_date(year, month, int(g["d"])), sent, explicit), "explicit"
     if kind == "weekday":
         word = g["wd"].lower()
-        if word in _WEEKDAY_NEEDS_CONTEXT and not g["wd"][0].isupper():
-            return None, ""
+        if word in _WEEKDAY_NEEDS_CONTEXT and not g["wd"][0].isupper() \
+                and not (_WEEKDAY_CONTEXT.search(m.string[max(0, m.start() - 12):m.start()])
+                         and not _ORDINAL_NOUN_AFTER.match(m.string, m.end())):
+            return None, ""  # "sexta" alone may be an ordinal; "na sexta", "até sexta" is a day
         return _next_weekday(sent, _WEEKDAYS[word]), "weekday"
     if kind in ("day_of_month", "ordinal"):
         day = int(g["d"])

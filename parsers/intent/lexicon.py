@@ -100,7 +100,7 @@ _W = r"(?:[\w'’\-]+\s+)"  # one word and its space
 FUTURE = re.compile(
     r"\b(?:will|shall|going to|gonna|to be|won'?t|would|could|can|should|must|plan to|need to|have to"
     r"|wird|werden|werde|würden|sera|seront|serait|vais|allons|va|será|serán|vamos|voy|zal|zullen"
-    r"|wordt|worden|gaan|ga|sarà|saranno|verrà|vou|vai|before|once|until|after|when|as soon as"
+    r"|wordt|worden|gaan|ga|gaat|sarà|saranno|verrà|vou|vai|before|once|until|after|when|as soon as"
     r"|avant de|avant que|bevor|sobald|antes de|zodra|voordat|prima di|assim que|appena)\b|'ll\b|’ll\b",
     re.IGNORECASE)
 
@@ -209,6 +209,14 @@ REMITTANCE = cues(
      r"(?:erfolgt|raus|getätigt|ausgeführt|veranlasst|unterwegs)\b"),
     ("de_beleg", 1.0, r"\b(?:zahlungsbestätigung|zahlungsnachweis|überweisungsbeleg|zahlungsavis|überweisungsbestätigung"
      r"|zahlungsbeleg)\b"),
+    ("terse_participle_any", 1.0, r"^(?:ya\s+|já\s+|già\s+|déjà\s+|bereits\s+|schon\s+|al\s+|tutto\s+|todo\s+|tudo\s+)?"
+     r"(?:pagad[oa]s?|abonad[oa]s?|transferid[oa]s?|payée?s?|réglée?s?|virée?s?|bezahlt|überwiesen|beglichen|betaald"
+     r"|overgemaakt|voldaan|pag[oa]s?|quitad[oa]s?|pagat[oaie]|saldat[oaie]|bonificat[oaie])\b"),
+    ("noun_participle_any", 1.0, r"\b(?:paiement|virement|règlement|chèque|versement|pago|transferencia|ingreso|abono|bizum"
+     r"|pagamento|transferência|pix|boleto|depósito|bonifico|versamento|saldo|betaling|overboeking|zahlung|überweisung)s?\s+"
+     r"(?:\S+\s+)?(?:fait|faite|effectuée?|envoyée?|émise?|parti|partie|passée?|réalisée?|hech[oa]|realizad[oa]|efectuad[oa]"
+     r"|enviad[oa]|emitid[oa]|feit[oa]|efetuad[oa]|pag[oa]|quitad[oa]|fatto|effettuato|eseguito|disposto|inviato|partito"
+     r"|emesso|gedaan|verstuurd|uitgevoerd|erledigt|ausgeführt|getätigt|raus)\b"),
     ("de_zahlung_ausgeloest", 1.0, r"\b(?:zahlung|überweisung|betrag|geld|sepa-überweisung|auftrag)\b[^!?]{0,60}?\b(?:ausgelöst"
      r"|getätigt|durchgeführt|ausgeführt|vorgenommen|geleistet|abgeschickt|angestoßen|eingereicht)\b"),
     ("de_gestern_ueberwiesen", 1.0, r"\b(?:gestern|vorgestern|heute (?:morgen|früh|vormittag)|soeben|gerade|eben|letzte woche"
@@ -271,8 +279,8 @@ REMITTANCE = cues(
      r"|pagamento)|provveduto al (?:pagamento|saldo|bonifico|versamento))\b"),
     ("it_abbiamo_inviato", 1.0, r"\b(?:abbiamo|ho|già)\s+(?:\S+\s+)?(?:inviato|fatto|effettuato|eseguito|disposto|mandato"
      r"|ordinato)\s+(?:il|un|lo)\s+(?:bonifico|pagamento|versamento|saldo)\b"),
-    ("it_bonifico_effettuato", 1.0, r"\b(?:bonifico|pagamento|versamento)\s+(?:\S+\s+){0,2}?(?:è stato\s+)?"
-     r"(?:effettuato|eseguito|disposto|inviato|emesso)\b"),
+    ("it_bonifico_effettuato", 1.0, r"\b(?:bonifico|pagamento|versamento)\s+(?:\S+\s+){0,2}?(?:è stato\s+|è\s+)?"
+     r"(?:effettuato|eseguito|disposto|inviato|emesso|fatto|partito|andato|uscito)\b"),
     ("it_contabile", 1.0, r"\b(?:contabile (?:del )?(?:bonifico|pagamento)|ricevuta di (?:pagamento|bonifico)"
      r"|prova di pagamento|attestazione di pagamento)\b"),
     ("it_pagato_ieri", 1.0, r"\b(?:pagat[oaie]|saldat[oaie]|bonificat[oaie]|effettuat[oaie]|inviat[oaie]|disposto|versat[oaie])"
@@ -352,7 +360,8 @@ PROMISE = cues(
      r"|erledigen)\b"),
     ("de_kuemmere_mich", 1.0, r"\b(?:ich kümmere mich|wir kümmern uns|ich erledige das|wir erledigen das)\b"),
     ("de_ueberweisen_wir", 1.0, r"\b(?:überweisen|zahlen|begleichen|bezahlen|veranlassen)\s+wir\b"
-     r"|\b(?:wir|ich)\s+(?:\S+\s+)?(?:überweisen|überweise|zahlen|zahle|bezahlen|bezahle|begleichen|begleiche)\b"),
+     r"|\b(?:wir|ich)\s+(?:\S+\s+)?(?:überweisen|überweise|zahlen|zahle|bezahlen|bezahle|begleichen|begleiche|veranlassen"
+     r"|veranlasse|leisten|leiste|tätigen|tätige|weisen|weise)\b"),
     ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung|betrag|geld)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt|folgt"
      r"|ist (?:für|am)|ist (?:eingeplant|vorgesehen|terminiert))\b"),
     ("de_sie_erhalten", 1.0, r"\b(?:sie|ihr)\s+(?:erhalten|bekommen|haben)\s+(?:die|ihre|unsere|den|das)\s+(?:zahlung|überweisung"
@@ -367,6 +376,8 @@ PROMISE = cues(
     ("es_vamos_a_pagar", 1.0, r"\b(?:vamos|voy) a (?:pagar|abonar|transferir|realizar|hacer|liquidar|ingresar|enviar)"),
     ("es_se_realizara", 1.0, r"\bse (?:realizará|efectuará|hará|pagará|abonará|transferirá|enviará|ingresará)"),
     ("es_sera_pagada", 1.0, r"\b(?:será|serán|va a ser|van a ser) (?:pagad|abonad|transferid|liquidad)"),
+    ("es_quedara", 1.0, r"\b(?:quedará|quedarán|estará|estarán|ficará|ficarão|ficam|fica|resterà|risulterà)\s+(?:\S+\s+)?"
+     r"(?:pagad[oa]s?|abonad[oa]s?|liquidad[oa]s?|saldad[oa]s?|transferid[oa]s?|pag[oa]s?|quitad[oa]s?|pagat[oaie]|saldat[oaie])\b"),
     ("es_lo_teneis_pagado", 1.0, r"\b(?:lo|la|los|las)\s+(?:tenéis|tendréis|tienen|tendrán|tiene|tendrá|tienes|tendrás)\s+"
      r"(?:\S+\s+)?(?:pagad|abonad|transferid|ingresad|liquidad)"),
     ("es_podemos_pagar", 1.0, r"\b(?:podemos|puedo|podremos|podré)\s+(?:\S+\s+)?(?:pagar|abonar|transferir|liquidar|ingresar"
@@ -386,7 +397,7 @@ PROMISE = cues(
     ("nl_wij_betalen", 1.0, r"\b(?:wij|we|ik)\s+(?:\S+\s+){0,1}?(?:betalen|betaal|maken|maak|voldoen|voldoe|boeken|boek"
      r"|storten|stort)\b"),
     ("nl_betalen_wij", 1.0, r"\b(?:betalen|voldoen|maken|boeken)\s+(?:wij|we|ik)\b"),
-    ("nl_betaling_gaat", 1.0, r"\b(?:betaling|overboeking|overschrijving)\b(?:\s+\S+){0,6}?\s+(?:gaat|wordt|volgt|staat gepland)\b"),
+    ("nl_betaling_gaat", 1.0, r"\b(?:betaling|overboeking|overschrijving|bedrag|geld|saldo)\b(?:\s+\S+){0,6}?\s+(?:gaat|wordt|volgt|staat gepland)\b"),
     ("nl_u_ontvangt", 1.0, r"\b(?:u |je )?(?:ontvangt|krijgt)\s+(?:de|het|uw)\s+(?:betaling|bedrag|geld|overboeking)"),
     ("nl_doen_dat", 1.0, r"\b(?:doen|regelen) (?:dat|we|wij|het)\b|\b(?:doe|regel) ik\b"),
     ("nl_wordt_betaald", 1.0, r"\b(?:wordt|worden)\b[^!?]{0,50}?\b(?:betaald|overgemaakt|voldaan|overgeboekt|gestort"
@@ -412,12 +423,15 @@ PROMISE = cues(
     ("it_me_ne_occupo", 1.0, r"\b(?:me ne occupo|ce ne occupiamo|ci penso io|provvedo)\b"),
     ("it_futuro", 1.0, r"\b(?:pagheremo|pagherò|salderemo|effettueremo|provvederemo|faremo|invieremo|verseremo"
      r"|disporremo)\b"),
-    ("it_presente", 1.0, r"\b(?:faccio|facciamo|pago|paghiamo|invio|inviamo|disponiamo|dispongo|saldo|saldiamo)\s+"
+    ("it_presente", 1.0, r"\b(?:(?:vi |ti |le )?(?:faccio|facciamo|pago|paghiamo|invio|inviamo|disponiamo|dispongo|saldo|saldiamo"
+     r"|mando|mandiamo|effettuo|effettuiamo|eseguiamo|versiamo|bonifichiamo))\s+"
      r"(?:il|lo|la|le)\s+(?:bonifico|pagamento|saldo|fattura|fatture|importo)\b"),
+    ("it_provvediamo", 1.0, r"\b(?:provvediamo|provvedo|procediamo|procedo|procederemo)\s+(?:al|con il)\s+(?:pagamento|saldo|bonifico"
+     r"|versamento)\b"),
     ("it_riceverete", 1.0, r"\b(?:riceverete|riceverà|riceverai)\s+(?:il|la|lo)\s+(?:pagamento|bonifico|saldo|importo)"),
     ("it_presente_nudo", 1.0, r"\b(?:paghiamo|saldiamo|bonifichiamo|versiamo|pagheremo)\b"),
     ("it_sara_pagata", 1.0, r"\b(?:sarà|saranno|verrà|verranno) (?:pagat|saldat|effettuat|bonificat|versat|dispost)"),
-    ("it_pagamento_previsto", 1.0, r"\b(?:bonifico|pagamento|versamento)\b(?:\s+\S+){0,6}?\s+(?:partirà|sarà|verrà|è previsto"
+    ("it_pagamento_previsto", 1.0, r"\b(?:bonifico|pagamento|versamento|saldo|importo)\b(?:\s+\S+){0,6}?\s+(?:partirà|sarà|verrà|è previsto"
      r"|è programmato|è pianificato)\b"),
     ("it_possiamo_pagare", 1.0, r"\b(?:possiamo|posso|riusciamo a|riesco a|riusciremo a|potremo|siamo in grado di)\s+"
      r"(?:\S+\s+)?(?:pagare|versare|saldare|bonificare|fare il bonifico|effettuare il (?:bonifico|pagamento))\b"),
@@ -588,6 +602,24 @@ DISPUTE = cues(
      r"|mai venut[oa]|vecchio prezzo|vecchia tariffa|prezzo vecchio)\b"),
     ("it_danneggiato", 1.0, r"\b(?:incomplet[oaie]|mancano|danneggiat[oaie]|rott[oaie]|difettos[oaie]|scadut[oaie])\b"),
     ("it_nota_credito", 0.8, r"\b(?:nota di credito|annullare la fattura|stornare)\b"),
+    ("short_any", 1.0, r"\b(?:short by|(?:was|were|came|came up|is|are|arrived) short|shortage|short[- ]?(?:shipped|delivered|changed)"
+     r"|il manque|manquent|es fehlen|fehlen (?:noch )?\d|faltan|faltam|mancano|manca(?:no)? \d|er ontbreken|ontbreken (?:er )?\d)\b"),
+    ("partial_any", 1.0, r"\b(?:only partially|partially|nur teilweise|teilweise|partiellement|en partie|parcialmente|solo en parte"
+     r"|gedeeltelijk|slechts deels|maar deels|só em parte|parzialmente|solo in parte)\s+(?:\S+\s+)?(?:delivered|done|completed"
+     r"|performed|carried out|geliefert|erbracht|ausgeführt|erledigt|durchgeführt|livrée?s?|réalisée?s?|effectuée?s?"
+     r"|entregad[oa]s?|realizad[oa]s?|geleverd|uitgevoerd|entregues?|realizad[oa]s?|consegnat[oaie]|eseguit[oaie]"
+     r"|effettuat[oaie])\b"),
+    ("price_not_agreed", 1.0, r"\b(?:preis|betrag|prix|montant|tarif|precio|importe|prijs|bedrag|preço|valor|prezzo|importo|price"
+     r"|amount|rate)\b[^!?]{0,40}\b(?:nicht|pas|no|niet|não|non|not|isn'?t)\b[^!?]{0,30}\b(?:vereinbar\w*|abgesprochen\w*"
+     r"|angebot\w*|convenu\w*|devis|accordé|pactad[oa]|acordad[oa]|presupuest\w*|afgesproken|offerte|overeengekomen"
+     r"|combinad[oa]|orçament\w*|concordat[oa]|pattuit[oa]|preventiv[oa]|agreed|quoted|quote)\b"),
+    ("unfinished_any", 1.0, r"\b(?:unfinished|not (?:been )?finished|left (?:half-done|incomplete|unfinished)|half-done|pas terminée?s?"
+     r"|inachevée?s?|pas finie?s?|nicht fertig\w*|unfertig|nicht abgeschlossen|sin terminar|sin acabar|a medias|inacabad[oa]s?"
+     r"|niet afgemaakt|niet af\b|onafgewerkt|half werk|niet afgerond|por terminar|inacabad[oa]s?|por concluir"
+     r"|non (?:è stat[oa] )?(?:completat[oa]|terminat[oa]|finit[oa]|ultimat[oa])|incompiut[oa])"),
+    ("no_show_any", 1.0, r"\b(?:(?:niet|nooit) (?:komen )?opdagen|kwam niet opdagen|niet verschenen|no se presentó|no apareció"
+     r"|não compareceu|não apareceu|non si è (?:mai )?presentat[oa]|n'est (?:jamais |pas )venu|ist nicht (?:gekommen|erschienen)"
+     r"|never (?:came|showed|turned up)|didn'?t (?:come|show|turn up))\b"),
     ("credit_difference", 1.0, r"\b(?:credit(?: note| memo)? for the difference|gutschrift (?:über|für) die differenz"
      r"|differenz gutschreiben|avoir (?:pour|de|sur) la différence|(?:abono|nota de crédito|rectificativa) (?:por|de) la diferencia"
      r"|creditnota voor het verschil|het verschil (?:crediteren|terugstorten)|nota de crédito (?:da|pela|relativa à) diferença"
@@ -606,7 +638,7 @@ DISPUTE = cues(
      r" (?:deze|de|uw) factuur|factuur (?:is|werd) (?:al )?(?:geannuleerd|gecrediteerd)|anula (?:esta|a|vossa) fatura"
      r"|fatura (?:foi|está) anulada|annulla (?:questa|la|vostra) fattura|fattura (?:è stata|è) (?:già )?(?:annullata|stornata))\b"),
     ("duplicate_any", 1.0, r"\b(?:(?:è|sono) (?:un |una |dei |delle )?(?:duplicat[oaie]|doppion[ei])|duplicato di|doppione|in doppio|(?:fatturat[oaie]|addebitat[oaie]) due volte"
-     r"|(?:ist|sind) (?:ein |eine )?(?:duplikat|doppelt)|doppelt (?:\w+ )?(?:berechnet|gestellt|fakturiert|verschickt)"
+     r"|double emploi|facturée? en double|(?:ist|sind) (?:ein |eine )?(?:duplikat|doppelt)|doppelt (?:\w+ )?(?:berechnet|gestellt|fakturiert|verschickt)"
      r"|zweimal (?:berechnet|gestellt|in rechnung|fakturiert)|facturée? deux fois|deux fois la même|dos veces la misma"
      r"|twee keer (?:gefactureerd|berekend|in rekening)|dubbel (?:gefactureerd|berekend)|faturad[oa] duas vezes"
      r"|duas vezes a mesma)\b"),
@@ -741,7 +773,7 @@ PAYMENT_PLAN = cues(
      r"|\b(?:insolvent|bankrupt|the examiner|the liquidator|the administrator|the receiver)\b"),
     ("hardship", 1.0, r"\b(?:stretched|strapped for cash|squeezed|cash ?flow|cash is tight|money'?s tight|money is tight|tight (?:right now|at the moment"
      r"|this month)|hardship|struggling|difficult (?:time|period|month)|short on (?:cash|funds|money)"
-     r"|(?:business|trade|sales|things|work|it|season)\s+(?:has been|have been|is|'s been|was)\s+(?:\S+\s+)?(?:slow|rough"
+     r"|(?:business|trade|sales|things|work|it|season)\s+(?:has been|have been|is|are|'s been|was|were)\s+(?:\S+\s+)?(?:slow|rough"
      r"|quiet|tough)|behind (?:on|with) (?:payments|bills|our)|lost (?:a|our) (?:major|big|large|biggest)|runway"
      r"|pre-revenue)\b"),
     ("waiting_on_funds", 1.0, r"\b(?:once|when|until|after)\s+(?:our|the|we)\s+(?:\S+\s+){0,2}?(?:client|customer|funding"
@@ -782,8 +814,23 @@ PAYMENT_PLAN = cues(
     ("it_rate", 1.0, r"\b(?:posticipare|rimandare il pagamento|spostare il pagamento|a rate|in rate|in (?:due|tre|quattro|sei) rate|rate mensili|rateizzare|rateizzazione|rateale|dilazione|dilazionare|più tempo|proroga"
      r"|rinviare il pagamento|piano di rientro)\b"),
     ("it_non_possiamo", 1.0, r"\bnon (?:possiamo|riusciamo a|posso|riesco a)\s+(?:\S+\s+){0,2}?pagare\b"),
-    ("it_difficolta", 1.0, r"\b(?:difficoltà (?:finanziarie|economiche)|problemi di liquidità|concordato|fallimento"
+    ("it_difficolta", 1.0, r"\b(?:difficoltà (?:finanziarie|economiche|di liquidità)|problemi di liquidità|concordato preventivo"
+     r"|in concordato|domanda di concordato|fallimento|periodo (?:difficile|complicato|di difficoltà)|momento difficile"
+     r"|attraversando (?:un|una) (?:periodo|fase|momento)"
      r"|non abbiamo liquidità|mancanza di liquidità)\b"),
+    ("until_later", 1.0, r"\b(?:give|allow|grant) (?:us|me) (?:until|till|to|through)\b|\b(?:pay|paying|pagar|payer|zahlen"
+     r"|betalen|pagare)\s+(?:\S+\s+)?\d[\d,.]*\s*(?:€|eur|\$|£)?\s*(?:a|per|each|every|par|pro|im|al|por|ao|elke)\s+"
+     r"(?:month|week|mois|semaine|monat|woche|mes|semana|maand|mês|mese|settimana)\b"),
+    ("hardship_any", 1.0, r"\b(?:période (?:difficile|compliquée|délicate)|passe difficile|moment difficile|traversons (?:une|des)"
+     r"|difficultés (?:financières|économiques|passagères|de trésorerie)|(?:finanzielle|wirtschaftliche) (?:schwierigkeiten"
+     r"|probleme|engpässe)|schwierige (?:zeit|phase|lage)|(?:pasando|atravesando) (?:por )?(?:un|una) (?:mal|mala|momento|etapa"
+     r"|situación)|mal momento|situación (?:difícil|complicada)|dificultades (?:económicas|financieras|de tesorería)"
+     r"|moeilijke (?:tijd|periode)|financiële (?:problemen|moeilijkheden)|het (?:financieel )?(?:zwaar|moeilijk) hebben"
+     r"|(?:a passar|passando) por (?:dificuldades|um momento|uma fase)|momento difícil|fase difícil|dificuldades"
+     r" (?:financeiras|económicas|econômicas))\b"),
+    ("split_any", 1.0, r"\b(?:en varios meses|en (?:dos|tres|cuatro|varios) meses|en (?:varias )?cuotas|mensualidades"
+     r"|dividir (?:em|en|in)|em (?:duas|três|quatro|várias) vezes|parcelad[oa]|parcelamento|in (?:twee|drie|vier) keer"
+     r"|in (?:zwei|drei|vier) (?:teilen|tranchen|schritten)|en (?:deux|trois|quatre) (?:versements|échéances|paiements))\b"),
     ("more_time_any", 1.0, r"\b(?:mais (?:\w+\s+)?tempo|um pouco (?:mais )?de tempo|prazo (?:adicional|maior|extra)"
      r"|plus de temps|un peu de temps|(?:un|d'un|quelques?) (?:petit |court )?délai|(?:quelques|deux|trois) (?:jours|semaines)"
      r" (?:de plus|supplémentaires)|(?:etwas|noch etwas|noch ein wenig|ein wenig) (?:mehr )?zeit|(?:ein paar|einige|zwei|drei)"
@@ -843,8 +890,8 @@ REDIRECT = cues(
     ("nl_sturen_naar", 1.0, r"\b(?:sturen|versturen|mailen|richten|zenden)\b[^!?]{0,20}\bnaar\b[^!?]{0,60}@"
      r"|\bnaar\s+\S+@\S+\s+(?:\S+\s+){0,2}?(?:sturen|versturen|mailen|zenden)\b"),
     # pt
-    ("pt_nao_sou", 1.0, r"\b(?:não sou a pessoa|não trato|já não trabalha|pessoa errada)\b"),
-    ("pt_enviar_para", 1.0, r"\b(?:envi\w*|mand\w*|remet\w*|contact\w*|escrev\w*|dirig\w*)\b"
+    ("pt_nao_sou", 1.0, r"\b(?:não sou eu (?:que|quem)|não sou a pessoa|não trato|já não trabalha|pessoa errada)\b"),
+    ("pt_enviar_para", 1.0, r"\b(?:envi\w*|mand\w*|remet\w*|contact\w*|escrev\w*|dirig\w*|fal(?:e|em|ar) com)\b"
      r"[^!?]{0,60}@"),
     # it
     ("it_non_sono", 1.0, r"\b(?:non sono la persona|non mi occupo|non lavora più|persona sbagliata)\b"),
@@ -891,7 +938,7 @@ PAYMENT_NOUN = re.compile(
 
 #: "delivered 8, billed 10": a quantity delivered or done set against a quantity billed.
 DELIVERED_WORDS = re.compile(
-    r"\b(?:delivered|received|shipped|supplied|worked|used|geliefert|erhalten|bekommen|erbracht|gearbeitet|livrée?s?"
+    r"\b(?:delivered|received|shipped|supplied|worked|used|on site|vor ort|sur place|en obra|ter plaatse|em obra|in loco|geliefert|erhalten|bekommen|erbracht|gearbeitet|livrée?s?"
     r"|reçue?s?|effectuée?s?|entregad[oa]s?|recibid[oa]s?|servid[oa]s?|trabajad[oa]s?|geleverd|ontvangen|gewerkt"
     r"|entregues?|recebid[oa]s?|trabalhad[oa]s?|consegnat[oaie]|ricevut[oaie]|lavorat[oaie])\b", re.IGNORECASE)
 BILLED_WORDS = re.compile(

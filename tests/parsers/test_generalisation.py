@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 
-from parsers.intent import build_doc, classify_doc
+from parsers.intent import IntentDecision, build_doc, classify_doc
 from parsers.language import detect_language
 
 SENT = dt.date(2026, 11, 11)
@@ -226,7 +226,7 @@ NEUTRAL = [
 ]
 
 
-def _decide(text: str):  # noqa: ANN202 - test helper
+def _decide(text: str) -> IntentDecision:
     doc = build_doc(text, SENT, language=detect_language(text), from_address="me@customer.example",
                     seller_addresses=("ar@seller.example",), cc_addresses=())
     return classify_doc(doc)
@@ -267,3 +267,60 @@ def test_request_copy(text: str) -> None:
 @pytest.mark.parametrize("text", NEUTRAL, ids=[t[:40] for t in NEUTRAL])
 def test_neutral_stays_other(text: str) -> None:
     assert _decide(text).intent.value == "other"
+
+
+#: a second set, written after the first passed, with different wording for the same acts
+#: (first run: 137/174; the misses named families that were then covered, not the sentences).
+SECOND_SET=[("promise_to_pay",t) for t in [
+"Our AP team has it lined up for the 15th.","You should see the funds on Monday.","We'll get this sorted by Friday.","Payment goes out end of next week.","Will remit by December 4.",
+"Le règlement interviendra le 4 décembre.","Nous vous ferons parvenir le paiement vendredi.","Je passe le virement lundi.","Le chèque partira en fin de semaine.","Le solde sera viré d'ici la fin du mois.",
+"Wir zahlen am Freitag.","Die Überweisung geht nächste Woche raus.","Der Betrag wird bis Monatsende ausgeglichen.","Ich veranlasse die Zahlung am Montag.","Sie erhalten das Geld bis zum 30.11.",
+"Os hacemos el ingreso el viernes.","El pago saldrá la semana que viene.","Lo abonamos a final de mes.","Le transferiremos el importe el día 20.","Quedará pagado el lunes.",
+"Wij voldoen de factuur vrijdag.","Het bedrag gaat maandag de deur uit.","Ik boek het volgende week over.","Betaling volgt eind deze maand.","U ontvangt het geld uiterlijk 30 november.",
+"Fazemos o pagamento na sexta.","A transferência segue na segunda-feira.","Liquidamos a fatura até ao fim do mês.","O pagamento vai ser feito no dia 20.","Vou pagar amanhã.",
+"Vi paghiamo venerdì.","Il saldo partirà lunedì prossimo.","Provvediamo al pagamento entro fine mese.","Effettueremo il versamento il 20 novembre.","Vi mandiamo il bonifico domani."]]
+SECOND_SET+=[("remittance_advice",t) for t in [
+"All paid up as of this morning.","We settled it via BACS on Monday.","Your invoice went out in yesterday's payment run.","Payment confirmation attached.",
+"C'est réglé depuis hier.","Le virement est parti ce matin.","Nous vous avons viré la somme lundi.","Paiement fait hier par carte.",
+"Ist erledigt, Geld ist unterwegs.","Habe gerade überwiesen.","Die Zahlung haben wir am Montag angewiesen.","Betrag ist gestern rausgegangen.",
+"Ya está pagado.","Os lo ingresamos ayer.","Hemos realizado el pago esta mañana.","Pagado por transferencia el lunes.",
+"Is al betaald.","Gisteren overgemaakt.","Wij hebben het bedrag maandag gestort.","De betaling is verstuurd.",
+"Já está pago.","Fizemos a transferência ontem.","O boleto foi quitado hoje.","Pix enviado agora há pouco.",
+"Già pagato.","Bonifico fatto ieri.","Abbiamo pagato con carta stamattina.","Il versamento è partito lunedì."]]
+SECOND_SET+=[("dispute",t) for t in [
+"The pallet was short by 6 boxes.","These items were never ordered by us.","You charged us for 12 hours, the engineer was on site for 7.","This invoice was already paid under 1188, it's a duplicate.","The work is unfinished, the railing is still missing.",
+"Il manque 3 colis sur la livraison.","Les produits ne correspondent pas à notre commande.","Nous n'avons jamais commandé ces articles.","Cette facture fait double emploi avec la 1188.","Le technicien n'est jamais venu.",
+"Es fehlen 3 Kartons.","Diese Artikel haben wir nie bestellt.","Die Leistung wurde nur teilweise erbracht.","Der Preis entspricht nicht der Vereinbarung.","Die Rechnung ist doppelt, sie wurde schon mit 1188 bezahlt.",
+"Faltan 3 cajas en el pedido.","Nosotros no pedimos este material.","El técnico nunca vino.","El precio no es el pactado.","La obra quedó sin terminar.",
+"Er ontbreken 3 dozen.","Dit hebben wij nooit besteld.","De monteur is niet komen opdagen.","De prijs klopt niet met de offerte.","Het werk is niet afgemaakt.",
+"Faltam 3 caixas na entrega.","Nunca encomendámos este material.","O técnico não apareceu.","O preço não é o acordado.","A obra ficou por terminar.",
+"Mancano 3 colli.","Non abbiamo mai ordinato questo materiale.","Il tecnico non si è presentato.","Il prezzo non è quello concordato.","Il lavoro non è stato completato."]]
+SECOND_SET+=[("payment_plan",t) for t in [
+"Can we spread this over three months?","We're not in a position to pay right now.","Things are slow, can you give us until January?","Could we pay 500 a month?",
+"Serait-il possible d'étaler le paiement ?","Nous ne pouvons pas payer pour le moment.","Pouvons-nous payer 200 € par mois ?","Nous traversons une période difficile.",
+"Können wir in drei Raten zahlen?","Im Moment können wir leider nicht zahlen.","Wir bräuchten einen Aufschub bis Januar.","Wir haben gerade finanzielle Schwierigkeiten.",
+"¿Podemos pagarlo en varios meses?","Ahora mismo no podemos pagar.","Estamos pasando un mal momento económico.","Necesitamos aplazar el pago.",
+"Kunnen we in drie termijnen betalen?","Op dit moment kunnen we niet betalen.","Wij hebben het financieel zwaar.","Kunnen we uitstel krijgen tot januari?",
+"Podemos dividir em três vezes?","Neste momento não conseguimos pagar.","Estamos a passar por dificuldades.","Precisamos de adiar o pagamento.",
+"Possiamo dividere in tre rate?","Al momento non riusciamo a pagare.","Stiamo attraversando un periodo difficile.","Ci servirebbe una dilazione."]]
+SECOND_SET+=[("redirect",t) for t in [
+"I'm not the right person, please contact Tom Lee at tom@buyer.example.","Wrong contact, I work in marketing.","Please send invoices to invoices@buyer.example from now on.",
+"Je ne suis pas la bonne personne, voyez avec compta@x.example.","Merci d'envoyer vos factures à factures@x.example.",
+"Bitte richten Sie Rechnungen künftig an rechnung@x.example.","Frau Kurz ist nicht mehr bei uns.",
+"No soy la persona adecuada, contacte con admin@x.example.","Ik ben niet de juiste persoon; stuur het naar fin@x.example.",
+"Não sou eu que trato disso, falem com contas@x.example.","Non sono io la persona giusta, scrivete a contabilita@x.example."]]
+SECOND_SET+=[("request_copy",t) for t in [
+"Can I get a copy of the invoice?","Please provide your W-9.","Could you confirm your bank details?","We need the PO number on the invoice, please reissue.",
+"Pouvez-vous m'envoyer une copie de la facture ?","Merci de nous communiquer vos coordonnées bancaires.",
+"Bitte schicken Sie die Rechnung noch einmal.","Bitte bestätigen Sie Ihre Bankverbindung.",
+"¿Me puede enviar una copia de la factura?","Por favor, confirmen sus datos bancarios.",
+"Kunt u een kopie van de factuur sturen?","Graag uw bankgegevens ter bevestiging.",
+"Podem enviar uma cópia da fatura?","Por favor confirmem os dados bancários.",
+"Potete inviarci una copia della fattura?","Potete confermarci le coordinate bancarie?"]]
+SECOND_SET+=[("other",t) for t in [
+"Thanks for the reminder, I'll look into it.","Merci, je regarde cela et je reviens vers vous.","Danke, ich prüfe das und melde mich.","Gracias, lo miro y te digo.","Dank je, ik zoek het uit.","Obrigado, vou ver isso.","Grazie, controllo e ti faccio sapere.","Happy holidays to the whole team!","Bonnes fêtes de fin d'année !","Frohe Weihnachten und danke für die Zusammenarbeit.","¿Cuál es el plazo de pago habitual?","Wat is jullie betalingstermijn?","Qual é o prazo de pagamento?","Qual è il termine di pagamento?","I will check with accounts on Monday and come back to you.","Je vérifie avec la compta lundi.","Ich kläre das am Montag mit der Buchhaltung.","Lo consulto con contabilidad el lunes.","Ik overleg maandag met de boekhouding.","Vou falar com a contabilidade na segunda.","Ne parlo lunedì con l'amministrazione."]]
+
+
+@pytest.mark.parametrize(("expected", "text"), SECOND_SET, ids=[t[:40] for _, t in SECOND_SET])
+def test_second_set(expected: str, text: str) -> None:
+    assert _decide(text).intent.value == expected
