@@ -233,6 +233,8 @@ REMITTANCE = cues(
     ("es_transferencia_realizada", 1.0, r"\b(?:transferencia|pago|ingreso|abono)\s+(?:\S+\s+){0,2}?"
      r"(?:fue\s+|ha sido\s+|se ha\s+|se\s+)?(?:realizad[oa]|efectuad[oa]|emitid[oa]|enviad[oa]|hech[oa]|hizo|realizó"
      r"|efectuó|envió|mandó|hicimos|realizamos|efectuamos)\b"),
+    ("es_se_pago", 1.0, r"\bse (?:pagó|pagaron|abonó|abonaron|transfirió|transfirieron|liquidó|liquidaron|ingresó|saldó"
+     r"|saldaron|realizó el pago|hizo el pago)\b"),
     ("es_justificante", 1.0, r"\b(?:justificante|comprobante|resguardo)\s+de(?:l)?\s+(?:la\s+)?(?:transferencia|pago)\b"),
     ("es_pagado_ayer", 1.0, r"\b(?:pagad[oa]s?|abonad[oa]s?|transferid[oa]s?|realizad[oa]s?|enviad[oa]s?|ingresad[oa]s?"
      r"|liquidad[oa]s?)\s+(?:\S+\s+)?(?:ayer|anteayer|esta mañana|la semana pasada|el viernes pasado|el lunes pasado)\b"),
@@ -335,6 +337,8 @@ PROMISE = cues(
      r"|funds|something|part)"),
     ("promise_word", 0.5, r"\b(?:promise|i promise|you have my word|guaranteed)\b"),
     # fr
+    ("fr_present_nu", 1.0, r"\b(?:on|nous|je)\s+(?:vous\s+)?(?:règle|réglons|paie|paye|payons|vire|virons|solde|soldons"
+     r"|verse|versons)\b"),
     ("fr_je_m_en_occupe", 1.0, r"\b(?:je m'en|nous nous en|on s'en) (?:occupe|occupons|charge|chargeons)\b"),
     ("fr_allons_payer", 1.0, r"\b(?:je|nous|on)\s+(?:vais|allons|va)\s+(?:\S+\s+){0,2}?(?:payer|régler|virer|verser"
      r"|procéder|faire (?:le|un) (?:virement|paiement|règlement)|effectuer|envoyer|solder)"),
@@ -370,6 +374,9 @@ PROMISE = cues(
     ("de_koennen_zahlen", 1.0, r"\b(?:(?:können|kann)\s+(?:wir|ich)|(?:wir|ich)\s+(?:können|kann))\s+(?:\S+\s+){0,6}?(?:zahlen|bezahlen|überweisen|begleichen"
      r"|anweisen)\b"),
     # es
+    ("es_presente_nudo", 1.0, r"\b(?:pagamos|abonamos|transferimos|ingresamos|liquidamos|saldamos|pago|abono)\s+"
+     r"(?:\S+\s+){0,3}?(?:el (?:lunes|martes|miércoles|jueves|viernes|día|próximo|mes|\d)|la (?:semana|próxima)|mañana"
+     r"|a (?:fin|final|finales) de|antes del?|este (?:mes|viernes|lunes))"),
     ("es_me_encargo", 1.0, r"\b(?:me encargo|nos encargamos|me ocupo|nos ocupamos|lo soluciono|lo solucionamos)\b"),
     ("es_futuro", 1.0, r"\b(?:pagaremos|pagaré|abonaremos|transferiremos|liquidaremos|realizaremos|efectuaremos"
      r"|haremos|enviaremos|ingresaremos|saldaremos)\b"),
@@ -533,7 +540,7 @@ DISPUTE = cues(
     # de
     ("de_reklamation", 1.0, r"\b(?:reklamation|reklamieren|beanstanden|beanstandung|widerspruch|widersprechen"
      r"|bestreiten|einspruch)\b"),
-    ("de_fehlerhaft", 1.0, r"\b(?:fehlerhaft|falsch\w*|nicht richtig|zu hoch|nicht korrekt|inkorrekt|stimmt nicht|stimmen nicht|zu viel berechnet"
+    ("de_fehlerhaft", 1.0, r"\b(?:fehlerhaft|falsch\w*|nicht richtig|zu hoch|nicht korrekt|inkorrekt|stimm(?:t|en) (?:\S+\s+){0,2}?nicht|zu viel berechnet"
      r"|doppelt (?:berechnet|fakturiert|gestellt)|irrtümlich)\b"),
     ("de_nicht_geliefert", 1.0, r"\b(?:nicht|nie|niemals|noch nicht)\s+(?:\w+\s+)?(?:geliefert|erhalten|bestellt"
      r"|erbracht|ausgeführt|angekommen)\b(?![^!?]{0,20}\b(?:rechnung|kopie)\b)"),
@@ -831,6 +838,7 @@ PAYMENT_PLAN = cues(
     ("split_any", 1.0, r"\b(?:en varios meses|en (?:dos|tres|cuatro|varios) meses|en (?:varias )?cuotas|mensualidades"
      r"|dividir (?:em|en|in)|em (?:duas|três|quatro|várias) vezes|parcelad[oa]|parcelamento|in (?:twee|drie|vier) keer"
      r"|in (?:zwei|drei|vier) (?:teilen|tranchen|schritten)|en (?:deux|trois|quatre) (?:versements|échéances|paiements))\b"),
+    ("part_each_period", 1.0, r"\b(?:a part|part of it|some of it|what we can|une partie|ce que nous pouvons|einen teil|was wir können|una parte|lo que podamos|een deel|wat we kunnen|uma parte|o que pudermos|quello che possiamo|un po')\b[^!?]{0,30}\b(?:(?:each|every|a|per) (?:month|week)|monthly|weekly|chaque (?:mois|semaine)|tous les mois|jeden monat|jede woche|monatlich|wöchentlich|cada (?:mes|semana|mês)|todos los meses|elke (?:maand|week)|maandelijks|wekelijks|todos os meses|mensalmente|ogni (?:mese|settimana)|mensilmente)\b|\b(?:(?:each|every|a|per) (?:month|week)|monthly|weekly|chaque (?:mois|semaine)|tous les mois|jeden monat|jede woche|monatlich|wöchentlich|cada (?:mes|semana|mês)|todos los meses|elke (?:maand|week)|maandelijks|wekelijks|todos os meses|mensalmente|ogni (?:mese|settimana)|mensilmente)\b[^!?]{0,30}\b(?:a part|part of it|some of it|what we can|une partie|ce que nous pouvons|einen teil|was wir können|una parte|lo que podamos|een deel|wat we kunnen|uma parte|o que pudermos|quello che possiamo|un po')\b"),
     ("more_time_any", 1.0, r"\b(?:mais (?:\w+\s+)?tempo|um pouco (?:mais )?de tempo|prazo (?:adicional|maior|extra)"
      r"|plus de temps|un peu de temps|(?:un|d'un|quelques?) (?:petit |court )?délai|(?:quelques|deux|trois) (?:jours|semaines)"
      r" (?:de plus|supplémentaires)|(?:etwas|noch etwas|noch ein wenig|ein wenig) (?:mehr )?zeit|(?:ein paar|einige|zwei|drei)"
