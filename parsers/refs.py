@@ -100,6 +100,20 @@ def _looks_like_other_number(text: str, start: int, end: int, token: str) -> boo
     return bool(re.match(r"[ .\-]\d{3,4}\b", text[end:end + 6]) or re.search(r"\d[ .\-]$", text[max(0, start - 2):start]))
 
 
+#: "the 8040 one", "La 312 l'ho pagata": a short number after an article, standing for the known
+#: invoice it ends. Only read when the thread's invoices are known and the ending is unique.
+_SUFFIX_REF = re.compile(
+    r"(?:^|(?<=[\s(]))(?:the|la|le|die|der|el|de|het|il|a|o|#)\s+#?(?P<num>\d{3,6})(?=\s*(?:[.,;:!?)]|$)|\s+(?:one|invoice"
+    r"|is|was|has|facture|est|a été|rechnung|ist|wurde|factura|es|fue|factuur|werd|fatura|foi|é|fattura|è|l'ho|l'abbiamo"
+    r"|la|lo|le|les|wir|we|on|nous|ya|já|già|no|non|not|nicht|niet|não|pas)\b)", re.IGNORECASE | re.MULTILINE)
+
+
+def _unique_suffix(num: str, known: tuple[str, ...]) -> str | None:
+    """The one known invoice whose digits end with ``num`` (and are longer), else None."""
+    found = {inv for inv in known if (digits := "".join(re.findall(r"\d+", inv))).endswith(num) and digits != num}
+    return found.pop() if len(found) == 1 else None
+
+
 def find_invoice_refs(text: str, known: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Invoice numbers ``text`` refers to, in text order, known invoices in their canonical form.
 
@@ -128,6 +142,11 @@ def find_invoice_refs(text: str, known: tuple[str, ...] = ()) -> tuple[str, ...]
             if free(*m.span()) and not _is_excluded(text, m.start()) \
                     and not _looks_like_other_number(text, m.start(), m.end(), tail):
                 hits.append((m.start(), m.end(), invoice))
+    for m in _SUFFIX_REF.finditer(text):
+        invoice = _unique_suffix(m["num"], known)
+        if invoice and free(m.start("num"), m.end("num")) and not _is_excluded(text, m.start("num")) \
+                and not _looks_like_other_number(text, m.start("num"), m.end("num"), m["num"]):
+            hits.append((m.start("num"), m.end("num"), invoice))
     shapes = {_shape(inv): inv for inv in known}
     prefixes = {re.match(r"[A-Za-z]*", inv).group(0).upper() for inv in known}  # type: ignore[union-attr]
     for m in _TOKEN.finditer(text):

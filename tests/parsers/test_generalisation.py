@@ -15,6 +15,7 @@ import pytest
 
 from parsers.intent import IntentDecision, build_doc, classify_doc
 from parsers.language import detect_language
+from parsers.refs import find_invoice_refs
 
 SENT = dt.date(2026, 11, 11)
 
@@ -364,3 +365,17 @@ THIRD_SET+=[("payment_plan",t) for t in [
 @pytest.mark.parametrize(("expected", "text"), THIRD_SET, ids=[t[:40] for _, t in THIRD_SET])
 def test_third_set(expected: str, text: str) -> None:
     assert _decide(text).intent.value == expected
+
+
+SHORT_REFS = [
+    ("The 5521 one went out on Monday.", ("INV-2026-05521", "INV-2026-05530"), ("INV-2026-05521",)),
+    ("La 312 è già pagata, la 340 no.", ("F260312", "F260340"), ("F260312", "F260340")),
+    ("Die 447 ist bezahlt.", ("RE-2026-0447", "RE-2026-0512"), ("RE-2026-0447",)),
+    ("We received the 250 units yesterday.", ("INV-1250",), ()),
+    ("The 312 one is paid.", ("A-1312", "B-2312"), ()),  # ambiguous ending: no guess
+]
+
+
+@pytest.mark.parametrize(("text", "known", "expected"), SHORT_REFS, ids=[t[:30] for t, _, _ in SHORT_REFS])
+def test_short_reference_after_an_article(text: str, known: tuple[str, ...], expected: tuple[str, ...]) -> None:
+    assert find_invoice_refs(text, known) == expected
