@@ -409,6 +409,8 @@ PROMISE = cues(
     ("nl_doen_dat", 1.0, r"\b(?:doen|regelen) (?:dat|we|wij|het)\b|\b(?:doe|regel) ik\b"),
     ("nl_wordt_betaald", 1.0, r"\b(?:wordt|worden)\b[^!?]{0,50}?\b(?:betaald|overgemaakt|voldaan|overgeboekt|gestort"
      r"|verstuurd|afgeboekt)\b"),
+    ("nl_betaald_worden", 1.0, r"\b(?:betaald|overgemaakt|voldaan|overgeboekt|gestort) (?:zal |zullen |gaat |gaan )?"
+     r"(?:worden|wordt)\b|\bzorgen (?:er ?voor |ervoor )?dat\b[^!?]{0,60}\b(?:betaald|overgemaakt|voldaan)\b"),
     ("nl_kunnen_betalen", 1.0, r"\b(?:(?:kunnen|kan)\s+(?:we|wij|ik)|(?:we|wij|ik)\s+(?:kunnen|kan))\s+(?:\S+\s+){0,6}?(?:betalen|overmaken|voldoen|overboeken)\b"),
     # pt
     ("pt_trato_disso", 1.0, r"\b(?:eu trato disso|tratamos disso|vou tratar disso|vamos tratar disso)\b"),
@@ -524,7 +526,8 @@ DISPUTE = cues(
     ("fr_erreur", 1.0, r"\b(?:erreur|erroné|erronée|incorrect|incorrecte|ne correspond pas|ne correspondent pas"
      r"|trop facturé|surfacturé|facturé à tort|double facturation|en double|doublon)\b"),
     ("fr_pas_concerne", 1.0, r"\b(?:ne (?:nous|me) concerne pas|pas (?:notre|nos) commande|pas pour nous|(?:ne|n')"
-     r"(?:paierons|payerons|réglerons) pas|refusons de (?:payer|régler))\b"),
+     r"(?:paierons|payerons|réglerons) pas|(?:ne |n')(?:paierons|payerons|réglerons|allons) (?:pas|rien)"
+     r"(?: \S+)? (?:payer|régler|cette facture|ce montant|avant)|refusons de (?:payer|régler))\b"),
     ("fr_non_recu", 1.0, r"\b(?:pas|jamais|non|rien)\s+(?:été\s+)?(?:reçu|reçue|reçus|livré|livrée|livrés|effectué|réalisé"
      r"|commandé|commandée)s?\b(?![^!?]{0,20}\b(?:facture|relevé|copie)\b)"),
     ("fr_attendons_livraison", 1.0, r"\battend(?:ons|s) (?:toujours|encore) (?:la|les|notre|nos) (?:livraison|marchandise"
@@ -680,7 +683,10 @@ DISPUTE = cues(
      r"|inutilisables?|moisie?s?|rayée?s?|hors d'usage|fleckig|verschmutzt|verunreinigt|zerkratzt|verschimmelt|unverkäuflich"
      r"|manchad[oa]s?|inservibles?|inutilizables?|mojad[oa]s?|rayad[oa]s?|gevlekt|vlekken|onbruikbaar|beschimmeld|gekrast"
      r"|inutilizáve(?:l|is)|molhad[oa]s?|riscad[oa]s?|macchiat[oaie]|inutilizzabil[ei]|bagnat[oaie]|graffiat[oaie]"
-     r"|ammuffit[oaie])\b"),
+     r"|ammuffit[oaie]|crushed|damp|soaked|écrasée?s?|humides?|invendables?|mouillée?s?|brisée?s?|fissurée?s?"
+     r"|zerdrückt|eingedrückt|feucht|durchnässt|aplastad[oa]s?|húmed[oa]s?|invendibles?|geplet|vochtig|doorweekt"
+     r"|onverkoopbaar|esmagad[oa]s?|húmid[oa]s?|úmid[oa]s?|invendáve(?:l|is)|schiacciat[oaie]|umid[oaie]"
+     r"|invendibil[ei])\b"),
 )
 
 # --- request for a copy or a document --------------------------------------------------------------
@@ -946,11 +952,13 @@ PAYMENT_NOUN = re.compile(
 
 #: "delivered 8, billed 10": a quantity delivered or done set against a quantity billed.
 DELIVERED_WORDS = re.compile(
-    r"\b(?:delivered|received|shipped|supplied|worked|used|on site|vor ort|sur place|en obra|ter plaatse|em obra|in loco|geliefert|erhalten|bekommen|erbracht|gearbeitet|livrée?s?"
+    r"\b(?:delivered|received|shipped|supplied|worked|used|logged|recorded|spent|on site|vor ort|sur place|en obra|ter plaatse|em obra|in loco|geliefert|erhalten|bekommen|erbracht|gearbeitet|livrée?s?"
     r"|reçue?s?|effectuée?s?|entregad[oa]s?|recibid[oa]s?|servid[oa]s?|trabajad[oa]s?|geleverd|ontvangen|gewerkt"
     r"|entregues?|recebid[oa]s?|trabalhad[oa]s?|consegnat[oaie]|ricevut[oaie]|lavorat[oaie])\b", re.IGNORECASE)
 BILLED_WORDS = re.compile(
-    r"\b(?:billed|invoiced|charged|berechnet|fakturiert|abgerechnet|in rechnung gestellt|facturée?s?|comptée?s?"
+    r"\b(?:invoice (?:lists|shows|states|says)|rechnung (?:weist|zeigt|nennt)|facture (?:indique|mentionne)"
+    r"|factura (?:indica|refleja)|factuur (?:vermeldt|toont)|fatura (?:indica|mostra)|fattura (?:indica|riporta)"
+    r"|billed|invoiced|charged|berechnet|fakturiert|abgerechnet|in rechnung gestellt|facturée?s?|comptée?s?"
     r"|facturad[oa]s?|cobrad[oa]s?|gefactureerd|berekend|aangerekend|gefactureerd|faturad[oa]s?|cobrad[oa]s?"
     r"|fatturat[oaie]|addebitat[oaie])\b", re.IGNORECASE)
 QUANTITY = re.compile(r"(?<![\d.,])\d{1,5}(?![\d.,]*\s?(?:€|eur|usd|chf|gbp|\$|£))|\b(?:one|two|three|four|five|six|seven"

@@ -209,7 +209,8 @@ def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_neg
 
 
 _PRONOUN_OBJECT = re.compile(
-    r"\b(?:received|got|had|seen) (?:it|them)\b|\b(?:ne |n')?(?:l'|les )(?:avons|ai|a|ont)\b|\b(?:haben|habe) (?:sie|es|ihn)\b"
+    r"\b(?:received|got|had|seen) (?:it|them)\b|\bit (?:never|has not|hasn't|didn't|did not|was not|wasn't)\b"
+    r"|\b(?:sie|es|er) (?:ist|sind|kam|kamen|wurde)\b|\belle (?:n'est|n'a)\b|\b(?:ne |n')?(?:l'|les )(?:avons|ai|a|ont)\b|\b(?:haben|habe) (?:sie|es|ihn)\b"
     r"|\b(?:la|lo|las|los) (?:hemos|he|recibimos)\b|\b(?:hebben|heb) (?:het|ze|hem)\b|\b(?:a|o|as|os) recebemos\b"
     r"|\brecebemo-(?:la|lo|las|los)\b|\b(?:l'abbiamo|l'ho|li abbiamo|le abbiamo)\b", re.IGNORECASE)
 

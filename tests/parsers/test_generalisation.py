@@ -15,7 +15,9 @@ import pytest
 
 from parsers.intent import IntentDecision, build_doc, classify_doc
 from parsers.language import detect_language
+from parsers.read import read_reply
 from parsers.refs import find_invoice_refs
+from parsers.types import ReadContext
 
 SENT = dt.date(2026, 11, 11)
 
@@ -379,3 +381,43 @@ SHORT_REFS = [
 @pytest.mark.parametrize(("text", "known", "expected"), SHORT_REFS, ids=[t[:30] for t, _, _ in SHORT_REFS])
 def test_short_reference_after_an_article(text: str, known: tuple[str, ...], expected: tuple[str, ...]) -> None:
     assert find_invoice_refs(text, known) == expected
+
+
+# --- full messages: greeting, signature (IBAN, VAT and company numbers), the seller's quoted reminder
+#: (first run: 14/18)
+DATE="Wed, 11 Nov 2026 10:15:00 +0100"
+def _message(body: str, subj: str = "Re: Overdue invoices", frm: str = "Kunde <kunde@client.example>") -> bytes:
+    return (f"From: {frm}\r\nTo: ar@seller.example\r\nSubject: {subj}\r\nDate: {DATE}\r\nMessage-ID: <x1@client.example>\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + body).encode()
+QUOTE_EN = "\n\nOn Tue, 10 Nov 2026 at 09:00, Seller AR <ar@seller.example> wrote:\n> Dear customer, invoices INV-2026-0412 and INV-2026-0437 (EUR 1,250.00) are overdue.\n> If you dispute any item, please tell us. Please pay by return.\n"
+FULL_MESSAGES=[
+# (expected intent, promise_date, amount, body)
+("promise_to_pay","2026-12-15",None,"Sehr geehrte Damen und Herren,\n\ndie Rechnung INV-2026-0412 wird am 15. Dezember beglichen.\n\nMit freundlichen Grüßen\nK. Vogel\nBuchhaltung\nVogel Bau GmbH | USt-IdNr. DE123456789\nIBAN DE89 3704 0044 0532 0130 00"+QUOTE_EN),
+("remittance_advice",None,"1250.00","Bom dia,\n\nA transferência de 1.250,00 € foi efetuada ontem ao fim do dia. Segue o comprovativo.\n\nCumprimentos,\nAna Sousa\nNIF 501234567"+QUOTE_EN),
+("dispute",None,None,"Bonjour,\n\nLes palettes livrées le 3 novembre étaient en partie écrasées et humides, la moitié des cartons est invendable. Nous ne réglerons pas cette facture avant d'avoir reçu un avoir.\n\nCordialement,\nJ. Martin"+QUOTE_EN),
+("promise_to_pay","2026-11-16",None,"Ciao,\n\nil bonifico per la INV-2026-0437 lo facciamo lunedì prossimo.\n\nGrazie\nMarco\nInviato da iPhone"+QUOTE_EN),
+("payment_plan",None,None,"Olá,\n\nPrecisamos de mais algum tempo para liquidar esta fatura, o mês foi muito fraco.\n\nObrigado,\nRui"+QUOTE_EN),
+("dispute",None,None,"Guten Tag,\n\ndie Unterhaltsreinigung hat im Oktober an sechs von zwölf Terminen nicht stattgefunden. Die volle Monatspauschale akzeptieren wir so nicht.\n\nGruß\nS. Brandt\nFacility Management"+QUOTE_EN),
+("redirect",None,None,"Hello,\n\nI moved to another department last month. Invoices should now go to payables@client.example.\n\nBest,\nDana"+QUOTE_EN),
+("request_copy",None,None,"Hi,\n\nOur system needs the PO number 4500012345 on the invoice before we can process it. Could you reissue INV-2026-0412 with it?\n\nThanks\nLee\nAccounts Payable"+QUOTE_EN),
+("promise_to_pay","2026-11-30","600.00","Hola,\n\nA finales de mes os transferimos 600 €, y el resto en diciembre.\n\nUn saludo,\nPablo"+QUOTE_EN),
+("remittance_advice",None,None,"Goedemiddag,\n\nBeide facturen zijn vanochtend via de bank voldaan.\n\nMet vriendelijke groet,\nPieter\nKvK 12345678 | BTW NL001234567B01"+QUOTE_EN),
+("other",None,None,"Thanks for the reminder. I've passed this on to our AP team and they will be in touch.\n\nRegards,\nSam"+QUOTE_EN),
+("other",None,None,"Merci pour votre message. Je transmets au service comptable.\n\nBien à vous,\nClaire"+QUOTE_EN),
+("dispute",None,None,"Hi,\n\nThe invoice lists 40 hours but the technicians logged 28 hours on site. Please correct it.\n\nThanks\nRob"+QUOTE_EN),
+("promise_to_pay","2026-11-20",None,"Dag,\n\nWe zorgen dat beide facturen volgende week betaald worden.\n\nGroet,\nEls"+QUOTE_EN),
+("remittance_advice",None,None,"Buongiorno,\n\nvi confermo che il pagamento di entrambe le fatture è stato disposto ieri pomeriggio.\n\nCordiali saluti\nGiulia"+QUOTE_EN),
+("request_copy",None,None,"Hallo,\n\nkönnten Sie uns bitte die Rechnung INV-2026-0437 als PDF zukommen lassen? Sie ist bei uns nicht angekommen.\n\nDanke\nTim"+QUOTE_EN),
+("payment_plan",None,None,"Hi,\n\nWe're a bit stretched after a slow quarter. Could we do half now and half in January?\n\nThanks,\nKim"+QUOTE_EN),
+("promise_to_pay","2026-11-13",None,"Hi,\n\nThis is approved and will be in Friday's payment run.\n\nCheers\nMatt"+QUOTE_EN),
+]
+
+
+@pytest.mark.parametrize(("expected", "promise", "amount", "body"), FULL_MESSAGES,
+                         ids=[b.split("\n")[2][:40] for _, _, _, b in FULL_MESSAGES])
+def test_full_message(expected: str, promise: str | None, amount: str | None, body: str) -> None:
+    reading = read_reply(_message(body), ReadContext(invoices=("INV-2026-0412", "INV-2026-0437")))
+    assert reading.intent.value == expected
+    assert str(reading.promise_date) == promise if promise else reading.promise_date is None
+    if amount is not None:
+        assert str(reading.amount) == amount
