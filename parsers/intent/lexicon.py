@@ -323,7 +323,7 @@ PROMISE = cues(
      r"|due to be)\s+(?:issued|paid|sent|made|released|processed|initiated|mailed|wired|remitted)\b"),
     ("let_me_pay", 1.0, r"\b(?:let me|let us|let's)\s+(?:\S+\s+)?(?:pay|transfer|settle|wire|send (?:the |a )?(?:payment|money"
      r"|check|cheque))\b"),
-    ("scheduled", 1.0, r"\b(?:scheduled|booked|queued|set up|lined up|earmarked|approved)\s+(?:\S+\s+){0,2}?"
+    ("scheduled", 1.0, r"\b(?:scheduled|booked|queued|set up|lined up|earmarked|approved|planned|slated|pencil+ed in|arranged)\s+(?:\S+\s+){0,2}?"
      r"(?:for|in|on|with)\b"),
     ("payment_run", 1.0, r"\b(?:on|in|into|with|for)\s+(?:our|the|this|\w+'s)\s+(?:\S+\s+){0,2}?(?:payment|pay|check"
      r"|cheque|ach|eft|bacs|warrant|supplier)?\s*(?:run|batch|cycle)\b"),
@@ -560,7 +560,7 @@ DISPUTE = cues(
     # es
     ("es_reclamacion", 1.0, r"\b(?:reclamación|reclamamos|impugnamos|disconformidad|no estamos de acuerdo)\b"),
     ("es_error", 1.0, r"\b(?:error|errónea|erróneo|incorrecta|incorrecto|no correspond\w*|no coincid\w*|duplicada|duplicado"
-     r"|cobrado de más|facturado de más|por duplicado|(?:cobrado|facturado) dos veces|mismo pedido|incomplet[oa]|faltan|falta)\b(?![^!?]{0,15}\bde la factura\b)"),
+     r"|cobrado de más|facturado de más|por duplicado|(?:cobrado|facturado) dos veces|mismo pedido|incomplet[oa]|(?<!hace )(?<!hacen )faltan|(?<!sin )(?<!hace )falta)\b(?![^!?]{0,15}\bde la factura\b)"),
     ("es_no_recibido", 1.0, r"\b(?:no|nunca)\s+(?:\w+\s+)?(?:hemos recibido|recibimos|llegó|llegaron|ha llegado"
      r"|han llegado|hemos pedido|pedimos|se ha realizado)\b(?![^!?]{0,20}\b(?:factura|copia)\b)"),
     ("es_no_pagaremos", 1.0, r"\bno\s+(?:vamos a pagar|pagaremos|pensamos pagar|se (?:prestó|realizó|hizo|entregó))\b"
@@ -909,6 +909,9 @@ REDIRECT = cues(
      r"[^!?]{0,60}@"),
     # it
     ("it_non_sono", 1.0, r"\b(?:non sono la persona|non mi occupo|non lavora più|persona sbagliata)\b"),
+    ("handler_address_any", 1.0, r"\b(?:zuständig|s'occupe|se encarga|se ocupa|verantwoordelijk|responsável|si occupa"
+     r"|responsabile|competente)\b[^!?]{0,60}@|@[^!?]{0,60}\b(?:zuständig|s'occupe|se encarga|se ocupa|verantwoordelijk"
+     r"|responsável|si occupa|responsabile|competente)\b"),
     ("it_inviare_a", 1.0, r"\b(?:invi\w*|mand\w*|contatt\w*|rivolg\w*|scriv\w*|indirizz\w*)\b[^!?]{0,60}@"),
     ("no_longer_any", 1.0, r"\b(?:ne (?:suis|sommes) plus (?:en charge|responsable)|ne m'occupe plus|ne travaille plus"
      r"|n'y travaille plus|bin nicht mehr|arbeite nicht mehr|nicht mehr (?:in der firma|im haus|tätig)|ya no (?:me encargo|soy"

@@ -421,3 +421,71 @@ def test_full_message(expected: str, promise: str | None, amount: str | None, bo
     assert str(reading.promise_date) == promise if promise else reading.promise_date is None
     if amount is not None:
         assert str(reading.amount) == amount
+
+
+#: a further set: promise dates in several written forms, copy requests, redirects with the
+#: handler named, and replies that only ask for a call (first run: 43/47).
+FIFTH_SET: list[tuple[str, str, str | None]] = []
+FIFTH_SET+=[("promise_to_pay",t,d) for t,d in [
+("Hi, we'll have this paid by December 4.", "2026-12-04"),
+("Payment for both invoices is planned for 20 November.", "2026-11-20"),
+("I'll make sure it gets paid before the 25th.", "2026-11-25"),
+("Bonjour, le règlement est prévu pour le 27/11.", "2026-11-27"),
+("Bonjour, nous effectuerons le paiement d'ici vendredi.", "2026-11-13"),
+("Hallo, die Zahlung ist für den 27.11. eingeplant.", "2026-11-27"),
+("Guten Tag, wir begleichen die offenen Posten bis spätestens 30.11.2026.", "2026-11-30"),
+("Hola, el pago está previsto para el 27 de noviembre.", "2026-11-27"),
+("Buenas, os lo pago el lunes sin falta.", "2026-11-16"),
+("Hoi, de betaling staat gepland voor 27 november.", "2026-11-27"),
+("Goedemorgen, uiterlijk vrijdag maken wij het bedrag over.", "2026-11-13"),
+("Olá, o pagamento está agendado para dia 27.", "2026-11-27"),
+("Bom dia, efetuaremos o pagamento até sexta-feira.", "2026-11-13"),
+("Buongiorno, il pagamento è previsto per il 27 novembre.", "2026-11-27"),
+("Salve, salderemo la fattura entro venerdì.", "2026-11-13"),
+]]
+FIFTH_SET+=[("request_copy",t,None) for t in [
+"Hi, I can't find this invoice in our system, can you send it again?",
+"Could you send me an up-to-date statement of our account?",
+"Please send your banking details on letterhead so we can set you up.",
+"Bonjour, pourriez-vous nous faire parvenir un relevé de compte ?",
+"Bonjour, merci de refaire la facture avec notre numéro de commande.",
+"Hallo, bitte stellen Sie die Rechnung mit unserer Bestellnummer neu aus.",
+"Können Sie uns die Rechnung erneut zusenden?",
+"Hola, ¿nos podéis mandar la factura otra vez? No la encontramos.",
+"Hola, necesitamos un extracto de cuenta actualizado.",
+"Hallo, kunnen jullie de factuur opnieuw sturen met ons ordernummer erop?",
+"Olá, podem enviar novamente a fatura? Não a encontramos.",
+"Bom dia, precisamos do extrato de conta atualizado.",
+"Buongiorno, potreste inviarci di nuovo la fattura? Non la troviamo.",
+"Salve, ci servirebbe l'estratto conto aggiornato.",
+]]
+FIFTH_SET+=[("redirect",t,None) for t in [
+"Hi, please address all invoices to our AP team at ap@buyer.example.",
+"Hi, I'm not in accounts — try billing@buyer.example.",
+"Bonjour, je ne suis plus la bonne interlocutrice, écrivez à compta@client.example.",
+"Hallo, für Rechnungen ist ab sofort rechnungen@kunde.example zuständig.",
+"Hola, las facturas deben enviarse a facturas@cliente.example.",
+"Hallo, facturen graag naar facturen@klant.example sturen.",
+"Olá, as faturas devem ser enviadas para faturas@cliente.example.",
+"Buongiorno, le fatture vanno inviate a fatture@cliente.example.",
+]]
+FIFTH_SET+=[("other",t,None) for t in [
+"Hi, who is my account manager now?",
+"Bonjour, pouvez-vous me rappeler ?",
+"Hallo, ich bin ab Montag wieder erreichbar.",
+"Hola, ¿me llamas cuando puedas?",
+"Hoi, bel me even terug aub.",
+"Olá, podem ligar-me amanhã?",
+"Ciao, mi richiami quando puoi?",
+"Thanks, we'll review the invoices internally.",
+"Danke für die Erinnerung, wir prüfen die Rechnungen.",
+"Gracias por el aviso, lo revisamos.",
+]]
+
+
+@pytest.mark.parametrize(("expected", "text", "date"), FIFTH_SET, ids=[t[:40] for _, t, _ in FIFTH_SET])
+def test_fifth_set(expected: str, text: str, date: str | None) -> None:
+    decision = _decide(text)
+    assert decision.intent.value == expected
+    if date is not None:
+        assert decision.promise_date == dt.date.fromisoformat(date)
