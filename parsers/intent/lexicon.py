@@ -100,7 +100,7 @@ _W = r"(?:[\w'’\-]+\s+)"  # one word and its space
 FUTURE = re.compile(
     r"\b(?:will|shall|going to|gonna|to be|won'?t|would|could|can|should|must|plan to|need to|have to"
     r"|wird|werden|werde|würden|sera|seront|serait|vais|allons|va|será|serán|vamos|voy|zal|zullen"
-    r"|wordt|worden|gaan|ga|gaat|sarà|saranno|verrà|vou|vai|before|once|until|after|when|as soon as"
+    r"|wordt|worden|gaan|ga|gaat|geht|gehen|sarà|saranno|verrà|vou|vai|before|once|until|after|when|as soon as"
     r"|avant de|avant que|bevor|sobald|antes de|zodra|voordat|prima di|assim que|appena)\b|'ll\b|’ll\b",
     re.IGNORECASE)
 
@@ -196,7 +196,7 @@ REMITTANCE = cues(
      r"|déjà\s+)?(?:parti|partis|envoyé|envoyés|émis|effectué|passé)\b"),
     ("fr_avis", 1.0, r"\b(?:avis de (?:virement|paiement|règlement)|justificatif de (?:paiement|virement)"
      r"|preuve de (?:paiement|virement)|confirmation de virement)\b"),
-    ("fr_paye_hier", 1.0, r"\b(?:payée?s?|réglée?s?|virée?s?|envoyée?s?|effectuée?s?|émise?s?|parti|partie)\s+(?:\S+\s+)?"
+    ("fr_paye_hier", 1.0, r"\b(?:payée?s?|réglée?s?|virée?s?|envoyée?s?|effectuée?s?|émise?s?|parti|partie|faite?s?|fait)\s+(?:\S+\s+)?"
      r"(?:hier|avant-hier|ce matin|la semaine dernière|vendredi dernier|lundi dernier)\b"),
     ("fr_ci_joint", 1.0, r"\b(?:ci-joint|ci-jointe?s?|en pièce jointe|en pj|veuillez trouver|je vous joins|nous vous joignons)\b"
      r"[^!?]{0,40}\b(?:justificatif|preuve|avis|confirmation|ordre) (?:de |du |d')?(?:virement|paiement|règlement)"),
@@ -211,10 +211,12 @@ REMITTANCE = cues(
      r"|zahlungsbeleg)\b"),
     ("terse_participle_any", 1.0, r"^(?:ya\s+|já\s+|già\s+|déjà\s+|bereits\s+|schon\s+|al\s+|tutto\s+|todo\s+|tudo\s+)?"
      r"(?:pagad[oa]s?|abonad[oa]s?|transferid[oa]s?|payée?s?|réglée?s?|virée?s?|bezahlt|überwiesen|beglichen|betaald"
-     r"|overgemaakt|voldaan|pag[oa]s?|quitad[oa]s?|pagat[oaie]|saldat[oaie]|bonificat[oaie])\b"),
+     r"|overgemaakt|voldaan|pag[oa]s?|quitad[oa]s?|pagat[oaie]|saldat[oaie]|bonificat[oaie])\b"
+     r"(?!\s+(?:wird|werden|will|sera|seront|será|serán|wordt|worden|zal|sarà|verrà|vai|vamos|quando|when|once|after|nach|dès"
+     r"|cuando|zodra|appena|assim|upon|on receipt|à réception|bei|na|dopo|après|después|depois))"),
     ("noun_participle_any", 1.0, r"\b(?:paiement|virement|règlement|chèque|versement|pago|transferencia|ingreso|abono|bizum"
      r"|pagamento|transferência|pix|boleto|depósito|bonifico|versamento|saldo|betaling|overboeking|zahlung|überweisung)s?\s+"
-     r"(?:\S+\s+)?(?:fait|faite|effectuée?|envoyée?|émise?|parti|partie|passée?|réalisée?|hech[oa]|realizad[oa]|efectuad[oa]"
+     r"(?:\S+\s+)?(?:effectuée?|envoyée?|émise?|réalisée?|hech[oa]|realizad[oa]|efectuad[oa]"
      r"|enviad[oa]|emitid[oa]|feit[oa]|efetuad[oa]|pag[oa]|quitad[oa]|fatto|effettuato|eseguito|disposto|inviato|partito"
      r"|emesso|gedaan|verstuurd|uitgevoerd|erledigt|ausgeführt|getätigt|raus)\b"),
     ("de_zahlung_ausgeloest", 1.0, r"\b(?:zahlung|überweisung|betrag|geld|sepa-überweisung|auftrag)\b[^!?]{0,60}?\b(?:ausgelöst"
@@ -554,7 +556,8 @@ DISPUTE = cues(
     ("de_zurueck", 1.0, r"\b(?:zurückgeschickt|zurückgesandt|zurückgegeben|retourniert|nie erschienen|nicht erschienen"
      r"|nie gekommen|nicht gekommen|bereits (?:eine )?gutschrift|gutschrift (?:erhalten|bekommen)|bereits gutgeschrieben"
      r"|alte[nr]? (?:preis|preisliste|tarif|konditionen))\b"),
-    ("de_beschaedigt", 1.0, r"\b(?:unvollständig|fehlt|fehlen|beschädigt|defekt|kaputt|mangelhaft|unbrauchbar|abgelaufen|zerbrochen)\b"),
+    ("de_beschaedigt", 1.0, r"\b(?:unvollständig|(?:fehlt|fehlen)(?![^!?]{0,30}\b(?:rechnung\w*|\w*kopien?|unterlagen|belege"
+     r"|lieferschein\w*|angaben|daten|\w*nummer)\b)|beschädigt|defekt|kaputt|mangelhaft|unbrauchbar|abgelaufen|zerbrochen)\b"),
     ("de_gutschrift", 0.8, r"\b(?:gutschrift|korrigierte rechnung|rechnungskorrektur|stornieren|storno|stornierung)\b"),
     ("de_zurueckhalten", 1.0, r"\b(?:halten|behalten)\b[^!?]{0,30}\b(?:zahlung|betrag)\b[^!?]{0,20}\bzurück\b"),
     # es
@@ -613,7 +616,7 @@ DISPUTE = cues(
     ("it_danneggiato", 1.0, r"\b(?:incomplet[oaie]|mancano|danneggiat[oaie]|rott[oaie]|difettos[oaie]|scadut[oaie])\b"),
     ("it_nota_credito", 0.8, r"\b(?:nota di credito|annullare la fattura|stornare)\b"),
     ("short_any", 1.0, r"\b(?:short by|(?:was|were|came|came up|is|are|arrived) short|shortage|short[- ]?(?:shipped|delivered|changed)"
-     r"|il manque|manquent|es fehlen|fehlen (?:noch )?\d|faltan|faltam|mancano|manca(?:no)? \d|er ontbreken|ontbreken (?:er )?\d)\b"),
+     r"|il manque|manquent|es fehlen(?![^!?]{0,30}\b(?:rechnung\w*|\w*kopien?|unterlagen|belege|angaben|daten)\b)|fehlen (?:noch )?\d|faltan|faltam|mancano|manca(?:no)? \d|er ontbreken|ontbreken (?:er )?\d)\b"),
     ("partial_any", 1.0, r"\b(?:only partially|partially|nur teilweise|teilweise|partiellement|en partie|parcialmente|solo en parte"
      r"|gedeeltelijk|slechts deels|maar deels|só em parte|parzialmente|solo in parte)\s+(?:\S+\s+)?(?:delivered|done|completed"
      r"|performed|carried out|geliefert|erbracht|ausgeführt|erledigt|durchgeführt|livrée?s?|réalisée?s?|effectuée?s?"
@@ -846,7 +849,7 @@ PAYMENT_PLAN = cues(
      r"|in (?:zwei|drei|vier) (?:teilen|tranchen|schritten)|en (?:deux|trois|quatre) (?:versements|échéances|paiements))\b"),
     ("part_each_period", 1.0, r"\b(?:a part|part of it|some of it|what we can|une partie|ce que nous pouvons|einen teil|was wir können|una parte|lo que podamos|een deel|wat we kunnen|uma parte|o que pudermos|quello che possiamo|un po')\b[^!?]{0,30}\b(?:(?:each|every|a|per) (?:month|week)|monthly|weekly|chaque (?:mois|semaine)|tous les mois|jeden monat|jede woche|monatlich|wöchentlich|cada (?:mes|semana|mês)|todos los meses|elke (?:maand|week)|maandelijks|wekelijks|todos os meses|mensalmente|ogni (?:mese|settimana)|mensilmente)\b|\b(?:(?:each|every|a|per) (?:month|week)|monthly|weekly|chaque (?:mois|semaine)|tous les mois|jeden monat|jede woche|monatlich|wöchentlich|cada (?:mes|semana|mês)|todos los meses|elke (?:maand|week)|maandelijks|wekelijks|todos os meses|mensalmente|ogni (?:mese|settimana)|mensilmente)\b[^!?]{0,30}\b(?:a part|part of it|some of it|what we can|une partie|ce que nous pouvons|einen teil|was wir können|una parte|lo que podamos|een deel|wat we kunnen|uma parte|o que pudermos|quello che possiamo|un po')\b"),
     ("more_time_any", 1.0, r"\b(?:mais (?:\w+\s+)?tempo|um pouco (?:mais )?de tempo|prazo (?:adicional|maior|extra)"
-     r"|plus de temps|un peu de temps|(?:un|d'un|quelques?) (?:petit |court )?délai|(?:quelques|deux|trois) (?:jours|semaines)"
+     r"|plus de temps|un peu de temps|(?:un|d'un|quelques?) (?:petit |court )?délai(?! de \d)|(?:quelques|deux|trois) (?:jours|semaines)"
      r" (?:de plus|supplémentaires)|(?:etwas|noch etwas|noch ein wenig|ein wenig) (?:mehr )?zeit|(?:ein paar|einige|zwei|drei)"
      r" (?:tage|wochen) (?:mehr|länger|aufschub)|más tiempo|algo de tiempo|un poco de tiempo|(?:unos|unas|algunos) (?:días"
      r"|semanas) más|meer tijd|wat (?:meer |extra )?tijd|wat langer|(?:een paar|enkele) (?:dagen|weken) (?:extra|langer"
@@ -932,7 +935,7 @@ BILLING_CONTEXT = re.compile(
 DOCUMENT_WORDS = re.compile(
     r"\b(?:invoices?|bill|statement|copy|original|e-?mail|pdf|link|attachment|letter|reminder|rechnung(?:en)?|kopie"
     r"|original|mahnung|factures?|copie|relevé|courrier|facturas?|copia|extracto|factuur|facturen|kopie|aanmaning"
-    r"|faturas?|cópia|fattur[ae]|copia|sollecito)\b", re.IGNORECASE)
+    r"|faturas?|cópia|fattur[ae]|copia|sollecito|rechnungskopien?|unterlagen|belege)\b", re.IGNORECASE)
 
 #: a "remittance" that is only a link to view a shared document: the classic thread-hijack lure.
 LINK_LURE = re.compile(

@@ -57,7 +57,10 @@ _GET_IT_PAID = re.compile(r"\b(?:get|getting|have|having|had)\s+(?:it|this|these
                           re.IGNORECASE)
 _THEY_GET_PAID = re.compile(r"\b(?:i|we|they)\s+(?:get|gets|got|am|are|'m|'re|will be|'ll be|have been|get)\s+$",
                             re.IGNORECASE)
-_QUESTION_START = re.compile(r"^\s*(?:has|have|did|was|were|is|are|can|could|do|does)\b", re.IGNORECASE)
+_QUESTION_START = re.compile(
+    r"^\s*(?:has|have|did|was|were|is|are|can|could|do|does|ist|sind|wurde|wurden|haben|hat|habt|est-ce|avez-vous|avez"
+    r"|a-t-elle|a-t-il|ha|han|habéis|habeis|está|están|fue|zijn|heeft|hebben|werd|foi|foram|já|está|è|sono|avete|hanno"
+    r"|es|se)\b", re.IGNORECASE)
 
 
 _LANG_PREFIXES = ("fr_", "de_", "es_", "nl_", "pt_", "it_")
@@ -90,8 +93,12 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
         return False  # "get these paid" is a promise
     if _THEY_GET_PAID.search(s.text[max(0, m.start() - 30):m.start()]):
         return False  # "when I get paid on the 28th": their own income, not our invoice
-    # "has it been paid?" asks, it does not report
-    return not (s.text.rstrip().endswith("?") and _QUESTION_START.search(s.text))
+    # "has it been paid?", "¿Está pagada?", "A fatura já foi paga?" ask, they do not report; "We paid
+    # on Monday, did you get it?" reports (the question is another clause)
+    if not s.text.rstrip().endswith("?"):
+        return True
+    return not (_QUESTION_START.search(s.text.lstrip("¿¡ ")) or not re.search(r"[,;:]| - | but | mais | aber | pero ",
+                                                                                   s.text[m.end():]))
 
 
 _NEEDS_PAST_TIME = {"es_pagamos", "pt_pagamos", "es_realizamos"}
@@ -178,10 +185,10 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
 _SELF_NEGATING = {"not_paying", "fr_pas_concerne", "es_no_pagaremos", "de_nicht_zahlen_wollen",
                   "nl_niet_betalen_weigeren", "pt_nao_pagaremos", "it_non_pagheremo", "not_received_goods", "never_arrived", "not_ours", "fr_non_recu",
                   "de_nicht_geliefert", "es_no_recibido", "nl_niet_ontvangen", "pt_nao_recebido",
-                  "it_non_ricevuto", "cancelled", "nl_klopt_niet", "service_not_done", "refuse_invoice", "de_fehlerhaft", "fr_erreur", "wrong"}
+                  "it_non_ricevuto", "cancelled", "nl_klopt_niet", "service_not_done", "refuse_invoice", "no_show_any", "de_fehlerhaft", "fr_erreur", "wrong"}
 
 
-_NOT_RECEIVED = {"service_not_done", "not_received_goods", "never_arrived", "not_working", "fr_non_recu", "de_nicht_geliefert", "es_no_recibido",
+_NOT_RECEIVED = {"service_not_done", "no_show_any", "short_any", "not_received_goods", "never_arrived", "not_working", "fr_non_recu", "de_nicht_geliefert", "es_no_recibido",
                  "nl_niet_ontvangen", "pt_nao_recebido", "it_non_ricevuto"}
 
 _HYPOTHETICAL = re.compile(r"\b(?:if|in case|should it|falls|wenn|si|s'il|als|indien|se|caso|qualora|whether|ob)\b",

@@ -489,3 +489,26 @@ def test_fifth_set(expected: str, text: str, date: str | None) -> None:
     assert decision.intent.value == expected
     if date is not None:
         assert decision.promise_date == dt.date.fromisoformat(date)
+
+
+#: wording close to a cue that does not perform the act: questions, conditions, set phrases.
+NEAR_MISSES = [
+    ("promise_to_pay", "Die Zahlung geht morgen raus."),
+    ("other", "Le paiement fait partie du prochain lot de validation."),
+    ("other", "Bezahlt wird nach Lieferung."),
+    ("other", "Ist die Rechnung schon bezahlt?"),
+    ("other", "Pagato?"),
+    ("other", "¿Está pagada la factura?"),
+    ("other", "A fatura já foi paga?"),
+    ("remittance_advice", "We paid on Monday, did you get it?"),
+    ("remittance_advice", "Il bonifico è stato fatto ieri, l'avete ricevuto?"),
+    ("remittance_advice", "Paiement fait hier par virement."),
+    ("request_copy", "Es fehlen uns noch die Rechnungskopien, bitte senden Sie sie erneut."),
+    ("promise_to_pay", "Buenas, os lo pago el lunes sin falta."),
+    ("other", "Merci de nous répondre dans un délai de 8 jours."),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), NEAR_MISSES, ids=[t[:40] for _, t in NEAR_MISSES])
+def test_near_misses(expected: str, text: str) -> None:
+    assert _decide(text).intent.value == expected
