@@ -143,10 +143,10 @@ def find_invoice_refs(text: str, known: tuple[str, ...] = ()) -> tuple[str, ...]
                     and not _looks_like_other_number(text, m.start(), m.end(), tail):
                 hits.append((m.start(), m.end(), invoice))
     for m in _SUFFIX_REF.finditer(text):
-        invoice = _unique_suffix(m["num"], known)
-        if invoice and free(m.start("num"), m.end("num")) and not _is_excluded(text, m.start("num")) \
+        ends = _unique_suffix(m["num"], known)
+        if ends and free(m.start("num"), m.end("num")) and not _is_excluded(text, m.start("num")) \
                 and not _looks_like_other_number(text, m.start("num"), m.end("num"), m["num"]):
-            hits.append((m.start("num"), m.end("num"), invoice))
+            hits.append((m.start("num"), m.end("num"), ends))
     shapes = {_shape(inv): inv for inv in known}
     prefixes = {re.match(r"[A-Za-z]*", inv).group(0).upper() for inv in known}  # type: ignore[union-attr]
     for m in _TOKEN.finditer(text):
