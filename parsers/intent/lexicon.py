@@ -198,6 +198,8 @@ REMITTANCE = cues(
      r"|preuve de (?:paiement|virement)|confirmation de virement)\b"),
     ("fr_paye_hier", 1.0, r"\b(?:payée?s?|réglée?s?|virée?s?|envoyée?s?|effectuée?s?|émise?s?|parti|partie|faite?s?|fait)\s+(?:\S+\s+)?"
      r"(?:hier|avant-hier|ce matin|la semaine dernière|vendredi dernier|lundi dernier)\b"),
+    ("fr_passe_ce_jour", 1.0, r"\b(?:virement|paiement|règlement|versement)\b[^!?]{0,50}\b(?:passée?|faite?|effectuée?|émise?"
+     r"|envoyée?|exécutée?|lancée?)\s+(?:ce jour|aujourd'hui|hier|ce matin|cet après-midi|le \d)"),
     ("fr_ci_joint", 1.0, r"\b(?:ci-joint|ci-jointe?s?|en pièce jointe|en pj|veuillez trouver|je vous joins|nous vous joignons)\b"
      r"[^!?]{0,40}\b(?:justificatif|preuve|avis|confirmation|ordre) (?:de |du |d')?(?:virement|paiement|règlement)"),
     ("fr_passe_simple", 1.0, r"\b(?:j'ai|nous avons|on a)\s+(?:\S+\s+){0,2}?(?:effectué|fait|lancé|passé|émis|envoyé|exécuté|ordonné)"
@@ -216,7 +218,7 @@ REMITTANCE = cues(
      r"|cuando|zodra|appena|assim|upon|on receipt|à réception|bei|na|dopo|après|después|depois))"),
     ("noun_participle_any", 1.0, r"\b(?:paiement|virement|règlement|chèque|versement|pago|transferencia|ingreso|abono|bizum"
      r"|pagamento|transferência|pix|boleto|depósito|bonifico|versamento|saldo|betaling|overboeking|zahlung|überweisung)s?\s+"
-     r"(?:\S+\s+)?(?:effectuée?|envoyée?|émise?|réalisée?|hech[oa]|realizad[oa]|efectuad[oa]"
+     r"(?:\S+\s+){0,4}?(?:effectuée?|envoyée?|émise?|réalisée?|hech[oa]|realizad[oa]|efectuad[oa]"
      r"|enviad[oa]|emitid[oa]|feit[oa]|efetuad[oa]|pag[oa]|quitad[oa]|fatto|effettuato|eseguito|disposto|inviato|partito"
      r"|emesso|gedaan|verstuurd|uitgevoerd|erledigt|ausgeführt|getätigt|raus)\b"),
     ("de_zahlung_ausgeloest", 1.0, r"\b(?:zahlung|überweisung|betrag|geld|sepa-überweisung|auftrag)\b[^!?]{0,60}?\b(?:ausgelöst"
@@ -262,6 +264,7 @@ REMITTANCE = cues(
     # pt
     ("pt_foi_pago", 1.0, r"\b(?:já\s+)?(?:foi|foram|está|estão|temos|tenho|já)\s+(?:\S+\s+){0,2}?(?:pag[oa]s?"
      r"|liquidad[oa]s?|transferid[oa]s?|efetuad[oa]s?|realizad[oa]s?|saldad[oa]s?|regularizad[oa]s?|feit[oa]s?|enviad[oa]s?"
+     r"|depositad[oa]s?|creditad[oa]s?"
      r"|emitid[oa]s?|processad[oa]s?|quitad[oa]s?)\b"),
     ("pt_pagamos", 1.0, r"\b(?:pagámos|efetuámos|liquidámos|regularizámos|já pagamos|já transferimos|já liquidamos"
      r"|já regularizamos)\b"),
@@ -829,7 +832,11 @@ PAYMENT_PLAN = cues(
     # it
     ("it_rate", 1.0, r"\b(?:posticipare|rimandare il pagamento|spostare il pagamento|a rate|in rate|in (?:due|tre|quattro|sei) rate|rate mensili|rateizzare|rateizzazione|rateale|dilazione|dilazionare|più tempo|proroga"
      r"|rinviare il pagamento|piano di rientro)\b"),
-    ("it_non_possiamo", 1.0, r"\bnon (?:possiamo|riusciamo a|posso|riesco a)\s+(?:\S+\s+){0,2}?pagare\b"),
+    ("it_non_possiamo", 1.0, r"\bnon (?:possiamo|riusciamo a|posso|riesco a|ce la (?:facciamo|faccio|faremo) a)\s+(?:\S+\s+){0,2}?"
+     r"(?:pagare|saldare)\b"),
+    ("now_rest_any", 1.0, r"\b(?:metà (?:adesso|ora|subito)|la mitad ahora|la moitié (?:maintenant|tout de suite|ce mois)"
+     r"|die hälfte (?:jetzt|sofort|diesen monat)|de helft nu|metade agora|una parte (?:ahora|adesso|ora|agora)"
+     r"|une partie maintenant|einen teil jetzt|een deel nu|uma parte agora)\b"),
     ("it_difficolta", 1.0, r"\b(?:difficoltà (?:finanziarie|economiche|di liquidità)|problemi di liquidità|concordato preventivo"
      r"|in concordato|domanda di concordato|fallimento|periodo (?:difficile|complicato|di difficoltà)|momento difficile"
      r"|attraversando (?:un|una) (?:periodo|fase|momento)"

@@ -122,7 +122,7 @@ def remittance_reported(doc: ReplyDoc) -> list[Hit]:
 
 
 _PLAN_IN_SENTENCE = ("instalments", "split", "every_period", "now_and_rest", "fr_echeancier", "de_raten",
-                     "es_plazos", "nl_termijnen", "pt_prestacoes", "it_rate")
+                     "es_plazos", "nl_termijnen", "pt_prestacoes", "it_rate", "now_rest_any", "part_each_period", "split_any")
 
 
 def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int) -> dt.date | None:

@@ -512,3 +512,37 @@ NEAR_MISSES = [
 @pytest.mark.parametrize(("expected", "text"), NEAR_MISSES, ids=[t[:40] for _, t in NEAR_MISSES])
 def test_near_misses(expected: str, text: str) -> None:
     assert _decide(text).intent.value == expected
+
+
+#: more full messages, with amounts in several formats (first run: 15/18).
+FULL_MESSAGES_2=[
+("remittance_advice",None,"3480.50","Hello,\n\nWe sent $3,480.50 by ACH this morning, trace 0210003.\n\nThanks,\nJoe\nAP Specialist"+QUOTE_EN),
+("remittance_advice",None,"980.00","Bonjour,\n\nVirement de 980,00 EUR passé ce jour pour solde de la facture INV-2026-0412.\n\nCordialement\nM. Petit"+QUOTE_EN),
+("remittance_advice",None,"1250.00","Hallo,\n\n1.250,00 EUR sind heute an Sie rausgegangen.\n\nGruß\nJan"+QUOTE_EN),
+("promise_to_pay","2026-11-30","500.00","Hola,\n\nA final de mes os abonamos 500 € a cuenta.\n\nSaludos\nLuis"+QUOTE_EN),
+("promise_to_pay","2026-11-20","750.00","Goedemiddag,\n\nVolgende week maken wij € 750,00 over als eerste deel.\n\nGroet,\nKees"+QUOTE_EN),
+("remittance_advice",None,"2400.00","Olá,\n\nO valor de R$ 2.400,00 foi depositado hoje na vossa conta.\n\nAbraço\nCarla"+QUOTE_EN),
+("remittance_advice",None,"640.00","Buongiorno,\n\nabbiamo versato ieri 640,00 euro a saldo della fattura.\n\nSaluti\nFranco"+QUOTE_EN),
+("dispute",None,None,"Hi,\n\nWe returned the faulty unit under RMA 5521 last month and were promised a credit. Until that credit appears we won't be paying INV-2026-0412.\n\nBest\nPat"+QUOTE_EN),
+("dispute",None,None,"Bonjour,\n\nLa prestation de nettoyage n'a été réalisée qu'à moitié en octobre, nous ne pouvons pas accepter le montant facturé.\n\nCordialement\nSophie"+QUOTE_EN),
+("dispute",None,None,"Buenos días,\n\nEl material llegó roto y ya os lo devolvimos. No vamos a pagar esa factura.\n\nUn saludo\nMarta"+QUOTE_EN),
+("payment_plan",None,None,"Hi,\n\nBusiness has been really quiet since the summer. I can do $200 a week until it's cleared if that works?\n\nThanks\nNico"+QUOTE_EN),
+("payment_plan",None,None,"Hallo,\n\nwir stecken gerade in einem Liquiditätsengpass und melden uns, sobald wir wieder zahlen können.\n\nGruß\nUwe"+QUOTE_EN),
+("payment_plan",None,None,"Buongiorno,\n\nquesto mese non ce la facciamo a pagare tutto, possiamo fare metà adesso e metà a gennaio?\n\nGrazie\nSara"+QUOTE_EN),
+("redirect",None,None,"Hi there,\n\nI'm just the site manager, invoices go through our head office: accounts@hq-client.example.\n\nCheers\nDave"+QUOTE_EN),
+("request_copy",None,None,"Hi,\n\nBefore we can pay we need a W-9 and your remit-to address.\n\nThanks\nAmy"+QUOTE_EN),
+("request_copy",None,None,"Buenos días,\n\n¿Podrían confirmarnos el IBAN? Hemos recibido un aviso de cambio de cuenta y queremos comprobarlo.\n\nGracias\nElena"+QUOTE_EN),
+("other",None,None,"Hi,\n\nCan you tell me what the late fee policy is?\n\nThanks\nJo"+QUOTE_EN),
+("other",None,None,"Bonjour,\n\nJe suis absent cet après-midi, je regarde demain.\n\nBonne journée\nLéa"+QUOTE_EN),
+]
+
+
+@pytest.mark.parametrize(("expected", "promise", "amount", "body"), FULL_MESSAGES_2,
+                         ids=[b.split("\n")[2][:40] for _, _, _, b in FULL_MESSAGES_2])
+def test_full_message_2(expected: str, promise: str | None, amount: str | None, body: str) -> None:
+    test_full_message(expected, promise, amount, body)
+
+
+def test_half_now_and_the_rest_later_is_a_plan_not_a_promise() -> None:
+    assert _decide("Pagamos la mitad ahora y el resto el viernes.").intent.value == "payment_plan"
+    assert _decide("Paghiamo metà adesso e il resto a fine mese.").intent.value == "payment_plan"
