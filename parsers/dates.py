@@ -452,7 +452,7 @@ def find_return_date(text: str, sent: dt.date, month_first: bool = False) -> dt.
         if after:
             day = after[0].date
             tail = text[after[0].end:after[0].end + 20]
-            if _INCLUSIVE.search(text[m.start():m.end()]) or _INCLUSIVE.search(tail):
+            if _INCLUSIVE.search(text[m.start():after[0].start]) or _INCLUSIVE.search(tail):
                 day += dt.timedelta(days=1)
                 while day.weekday() >= 5:
                     day += dt.timedelta(days=1)

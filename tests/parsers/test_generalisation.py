@@ -13,6 +13,7 @@ import datetime as dt
 
 import pytest
 
+from parsers.dates import find_return_date
 from parsers.intent import IntentDecision, build_doc, classify_doc
 from parsers.language import detect_language
 from parsers.read import read_reply
@@ -546,3 +547,31 @@ def test_full_message_2(expected: str, promise: str | None, amount: str | None, 
 def test_half_now_and_the_rest_later_is_a_plan_not_a_promise() -> None:
     assert _decide("Pagamos la mitad ahora y el resto el viernes.").intent.value == "payment_plan"
     assert _decide("Paghiamo metà adesso e il resto a fine mese.").intent.value == "payment_plan"
+
+
+#: out-of-office return dates in seven languages, sent Friday 18 December 2026 ("until the 3rd
+#: inclusive" means back on the next working day).
+RETURN_DATES=[
+("I am out of the office and will return on 4 January 2027.","2027-01-04"),
+("I'm on annual leave until 2 January, returning Monday 4 January.","2027-01-04"),
+("Je suis absente jusqu'au 3 janvier inclus.","2027-01-04"),
+("Je serai de retour le lundi 4 janvier.","2027-01-04"),
+("Ich bin ab dem 4. Januar wieder im Büro.","2027-01-04"),
+("Ich bin bis einschließlich 3. Januar nicht erreichbar.","2027-01-04"),
+("Estaré fuera hasta el 3 de enero; vuelvo el 4 de enero.","2027-01-04"),
+("Regreso a la oficina el 04/01/2027.","2027-01-04"),
+("Ik ben afwezig tot en met 3 januari.","2027-01-04"),
+("Vanaf maandag 4 januari ben ik weer aanwezig.","2027-01-04"),
+("Estou de férias e retorno em 04/01/2027.","2027-01-04"),
+("Estarei ausente até 3 de janeiro, regresso a 4 de janeiro.","2027-01-04"),
+("Sono fuori ufficio fino al 3 gennaio compreso.","2027-01-04"),
+("Rientrerò in ufficio il 4 gennaio.","2027-01-04"),
+("Sarò di nuovo operativo dal 4 gennaio.","2027-01-04"),
+("Ich bin ab 4.1. wieder da.","2027-01-04"),
+("Back on Jan 4th.","2027-01-04"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RETURN_DATES, ids=[t[:40] for t, _ in RETURN_DATES])
+def test_return_date(text: str, expected: str) -> None:
+    assert find_return_date(text, dt.date(2026, 12, 18)) == dt.date.fromisoformat(expected)
