@@ -153,6 +153,16 @@ def _is_request(sentence: str, start: int, end: int) -> bool:
 _CLITIC_PROMISE = {"it_lo_facciamo", "es_hacemos_clitic", "fr_le_faisons", "pt_a_fazemos"}
 
 
+def _date_in_short_follow_up(doc: ReplyDoc, s: Sentence) -> dt.date | None:
+    """"We'll pay. On Friday." / "Wir zahlen. Spätestens am 30.": a date given alone right after."""
+    if s.index + 1 >= len(doc.sentences):
+        return None
+    nxt = doc.sentences[s.index + 1]
+    if len(nxt.text.split()) > 5 or "?" in nxt.text:
+        return None
+    return _promise_date(doc, nxt, 0)
+
+
 def promise_committed(doc: ReplyDoc) -> list[Hit]:
     """A commitment to pay by a resolvable date or period on or after the message date."""
     hits: list[Hit] = []
@@ -173,7 +183,7 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
                 continue
             if _is_request(s.text, m.start(), m.end()):
                 continue  # "can we pay half now?" asks, it does not commit
-            date = _promise_date(doc, s, m.start())
+            date = _promise_date(doc, s, m.start()) or _date_in_short_follow_up(doc, s)
             if date is None:
                 continue
             hedged = bool(lx.HEDGE.search(s.text))  # "should be able to", "hopefully": still a promise, less sure

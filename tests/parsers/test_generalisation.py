@@ -575,3 +575,19 @@ RETURN_DATES=[
 @pytest.mark.parametrize(("text", "expected"), RETURN_DATES, ids=[t[:40] for t, _ in RETURN_DATES])
 def test_return_date(text: str, expected: str) -> None:
     assert find_return_date(text, dt.date(2026, 12, 18)) == dt.date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("We'll pay. On Friday.", "2026-11-13"),
+    ("Wir zahlen. Spätestens am 30.", "2026-11-30"),
+    ("Nous réglerons. Vendredi au plus tard.", "2026-11-13"),
+    ("Lo pagamos. El lunes.", "2026-11-16"),
+])
+def test_date_given_alone_right_after_the_commitment(text: str, expected: str) -> None:
+    decision = _decide(text)
+    assert decision.intent.value == "promise_to_pay"
+    assert decision.promise_date == dt.date.fromisoformat(expected)
+
+
+def test_a_long_sentence_after_a_commitment_lends_no_date() -> None:
+    assert _decide("We'll pay. Our office is closed on Friday for the holiday.").intent.value == "other"
