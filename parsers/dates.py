@@ -138,7 +138,7 @@ def _p(kind: str, pattern: str, flags: int = re.IGNORECASE) -> None:
 
 # Periods first: they contain weekday/month words that must not be read alone.
 _p("end_next_month", r"\b(?:end of next month|fin (?:du|de) mois prochain|ende (?:des )?nächsten monats"
-   r"|finales? del? (?:mes que viene|próximo mes)|eind(?:e)? volgende maand|final do próximo mês"
+   r"|finales? del? (?:mes que viene|próximo mes)|eind(?:e)? volgende maand|final do próximo m[eê]s"
    r"|fine del mese prossimo)\b")
 _p("end_named_month", r"\b(?:(?:the )?end of|fin(?: de| du mois de| d')?|ende|finales de|final de|fin de|eind(?:e)?|einde"
    r"|fim de|final de|fine|a fine)\s+(?P<mon>" + _MON + r")\b(?:\s+(?P<y>20\d\d))?")
@@ -146,22 +146,22 @@ _p("mid_named_month", r"\b(?:mid-?|middle of |mi-|mitte |mediados de |half |mead
    r"(?:\s+(?P<y>20\d\d))?")
 _p("early_next_month", r"\b(?:(?:the )?(?:beginning|start) of next month|early next month|first week of next month"
    r"|début du mois prochain|au début du mois prochain|début (?:de )?mois prochain|anfang nächsten monats|anfang des nächsten monats"
-   r"|(?:a )?principios del (?:mes que viene|próximo mes)|begin volgende maand|(?:no )?início do próximo mês"
+   r"|(?:a )?principios del (?:mes que viene|próximo mes)|begin volgende maand|(?:no )?início do próximo m[eê]s"
    r"|(?:ai )?primi del (?:mese prossimo|prossimo mese)|inizio del prossimo mese)\b")
 _p("early_named_month", r"\b(?:(?:the )?(?:beginning|start) of|early|first week of|début|au début de|anfang|principios de"
    r"|begin|início de|inizio|primi di)\s+(?P<mon>" + _MON + r")\b(?:\s+(?P<y>20\d\d))?")
 _p("mid_next_month", r"\b(?:mid[- ]next month|the middle of next month|mi-mois prochain|mitte nächsten monats"
-   r"|mediados del (?:mes que viene|próximo mes)|half volgende maand|meados do próximo mês|metà del prossimo mese)\b")
+   r"|mediados del (?:mes que viene|próximo mes)|half volgende maand|meados do próximo m[eê]s|metà del prossimo mese)\b")
 _p("few_days", r"\b(?:in the (?:next|coming) (?:few|couple of) days|in a (?:few|couple of) days|within (?:a few|the next few) days"
    r"|dans les (?:prochains|tout prochains) jours|in den nächsten tagen|en los próximos días|in de komende dagen"
    r"|nos próximos dias|nei prossimi giorni)\b")
 _p("end_month", r"(?:\b(?:the )?end of (?:the |this |the current )?month\b|\bmonth[- ]end\b|\bEOM\b"
    r"|\bfin (?:de |du |de ce )?mois\b|\bmonatsende\b|\bende (?:des |dieses )?monats\b"
    r"|\bfinal(?:es)? de(?:l)? mes\b|\bfin de(?:l)? mes\b|\beind(?:e)? van (?:de|deze) maand\b"
-   r"|\beinde (?:van )?de maand\b|\beind(?:e)? (?:deze|de) maand\b|\beind van de maand\b|\bfi[nm] do mês\b|\bfinal do mês\b"
+   r"|\beinde (?:van )?de maand\b|\beind(?:e)? (?:deze|de) maand\b|\beind van de maand\b|\bfi[nm] do m[eê]s\b|\bfinal do m[eê]s\b"
    r"|\bfine (?:del )?mese\b)")
 _p("next_month", r"\b(?:next month|le mois prochain|nächsten monat|nächster monat|el (?:mes que viene|próximo mes)"
-   r"|volgende maand|(?:o )?próximo mês|il mese prossimo|il prossimo mese)\b")
+   r"|volgende maand|(?:o )?próximo m[eê]s|il mese prossimo|il prossimo mese)\b")
 _p("next_week", r"\b(?:(?:the )?end of next week|next week|la semaine prochaine|fin de la semaine prochaine"
    r"|(?:ende )?(?:der )?nächste[rn]? woche|la (?:próxima )?semana (?:que viene|próxima)|la próxima semana"
    r"|(?:eind(?:e)? )?volgende week|(?:na |a )?próxima semana|(?:la )?settimana prossima"
@@ -356,12 +356,57 @@ def _resolve_numeric(m: re.Match[str], sent: dt.date, month_first: bool) -> dt.d
     return None
 
 
+def _accented_vocabulary() -> dict[str, str]:
+    """Unaccented spelling -> the accented date word this module knows ("decembre" -> "décembre").
+
+    Built from this module's own patterns and tables, so a word added there is covered here.
+    """
+    import pathlib
+
+    source = pathlib.Path(__file__).read_text(encoding="utf-8")
+    cut = source.find("def _accented_vocabulary")
+    source = source[:cut] + source[source.find("def find_dates", cut):]  # not this helper's own examples
+    words = set(re.findall(r"[^\W\d_]+", source))
+    plain = str.maketrans("àáâãäåçèéêëìíîïñòóôõöùúûüýÿ", "aaaaaaceeeeiiiinooooouuuuyy")
+    ascii_words = {w.lower() for w in words if w.isascii()}
+    out: dict[str, str] = {}
+    for word in words:
+        low = word.lower()
+        if low.isascii() or len(low) < 4 or low in ("àáâãäåçèéêëìíîïñòóôõöùúûüýÿ",):
+            continue
+        spelt = low.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+        for variant in {low.translate(plain), spelt.translate(plain)}:
+            if len(variant) > 5 or variant not in ascii_words:  # "dia", "tres", "marco": other words
+                out.setdefault(variant, low)
+    return out
+
+
+_ACCENTED = _accented_vocabulary()
+_UNACCENTED_WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _ACCENTED), key=len, reverse=True)) + r")\b",
+                              re.IGNORECASE)
+
+
+def _restore_accents(text: str) -> str:
+    """"proxima semana", "naechste Woche", "15 decembre": the accented spelling the table reads.
+
+    Same length where the accent is one letter; a spelt-out umlaut ("ae") is padded with a space
+    before the word so offsets stay aligned.
+    """
+    def accent(m: re.Match[str]) -> str:
+        word = _ACCENTED[m.group(0).lower()]
+        if m.group(0)[:1].isupper():
+            word = word[:1].upper() + word[1:]
+        return " " * (len(m.group(0)) - len(word)) + word
+
+    return _UNACCENTED_WORD.sub(accent, text)
+
+
 def find_dates(text: str, sent: dt.date, month_first: bool = False) -> list[DateMention]:
     """Every date mention in ``text`` resolved against ``sent``, in text order; never raises.
 
     ``month_first``: read an ambiguous ``4/8`` as April 8 (US style) instead of 4 August.
     """
-    text = text[:_MAX_CHARS]
+    text = _restore_accents(text[:_MAX_CHARS])
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:

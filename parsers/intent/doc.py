@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.dates import DateMention, find_dates
+from parsers.intent.lexicon import fold
 from parsers.language import language_scores
 from parsers.money import MoneyMention, find_amounts
 
@@ -107,6 +108,7 @@ def build_doc(text: str, sent: dt.date | None, *, language: str | None = None, i
         low = flat.lower()
         if len(low) != len(flat):  # rare letters whose lower case is longer: keep offsets aligned
             flat = low
+        low = fold(low)  # "reglee" as "réglée": cue patterns are folded the same way
         sentences.append(Sentence(index, start, flat, (), tuple(find_amounts(flat)), low))
     flat_text = " ".join(s.low for s in sentences)
     return ReplyDoc(text, tuple(sentences), sent, language, invoices, from_address, seller_addresses,

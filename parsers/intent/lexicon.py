@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import re._parser as _sre_parse  # stdlib regex parser; used once, at import, to derive cue gates
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from re._constants import ASSERT, ASSERT_NOT, AT, BRANCH, LITERAL, SUBPATTERN
 from typing import Any
@@ -85,11 +86,68 @@ def _gate(rx: str) -> tuple[str, ...] | None:
     return tuple(sorted(set(found)))
 
 
+# --- accent folding ------------------------------------------------------------------------------
+# Many writers type without accents ("reglee", "ueberwiesen", "proxima", "e stata pagata"). Cue
+# patterns and the text are both folded: the text character by character (so match offsets stay
+# valid for the original text), the patterns with German umlauts also accepting their two-letter
+# spelling ("ü" matches "u" or "ue").
+
+_PLAIN = {"a": "àáâãäåÀÁÂÃÄÅ", "c": "çÇ", "e": "èéêëÈÉÊË", "i": "ìíîïÌÍÎÏ", "n": "ñÑ", "o": "òóôõöÒÓÔÕÖ",
+          "u": "ùúûüÙÚÛÜ", "y": "ýÿÝ"}
+_FOLD = str.maketrans({ch: plain for plain, chars in _PLAIN.items() for ch in chars})
+_UMLAUT_SPELLINGS = {"ä": "(?:a|ae)", "ö": "(?:o|oe)", "ü": "(?:u|ue)"}
+
+
+def fold(text: str) -> str:
+    """``text`` without accents, same length (one character for one character)."""
+    return text.translate(_FOLD)
+
+
+def fold_pattern(rx: str) -> str:
+    """A regex source that matches folded text: accents dropped, umlauts also spelt out."""
+    out: list[str] = []
+    in_class = escaped = False
+    for ch in rx:
+        if escaped:
+            out.append(ch)
+            escaped = False
+        elif ch == "\\":
+            out.append(ch)
+            escaped = True
+        elif in_class:
+            out.append(ch.translate(_FOLD))
+            in_class = ch != "]"
+        elif ch == "[":
+            out.append(ch)
+            in_class = True
+        else:
+            out.append(_UMLAUT_SPELLINGS.get(ch.lower(), ch.translate(_FOLD)))
+    return "".join(out)
+
+
+class FoldedPattern:
+    """A compiled pattern that folds its input first; offsets refer to the unfolded input."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, original: re.Pattern[str]) -> None:
+        self.pattern = re.compile(fold_pattern(original.pattern), original.flags)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(fold(text))
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self.pattern.match(fold(text))
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(fold(text))
+
+
 def cues(*entries: tuple[str, float, str]) -> tuple[Cue, ...]:
     """Compile cue patterns. They are written in lower case and matched against lower-cased text
     (``Sentence.low``): about twice as fast as ``re.IGNORECASE`` on this many patterns. Each
     cue also gets a literal gate (see :attr:`Cue.gate`) so most regexes are never run."""
-    return tuple(Cue(name, weight, re.compile(rx), _gate(rx)) for name, weight, rx in entries)
+    return tuple(Cue(name, weight, re.compile(fold_pattern(rx)), _gate(fold_pattern(rx))) for name, weight, rx in entries)
 
 
 _W = r"(?:[\w'’\-]+\s+)"  # one word and its space
@@ -978,3 +1036,21 @@ QUANTITY = re.compile(r"(?<![\d.,])\d{1,5}(?![\d.,]*\s?(?:€|eur|usd|chf|gbp|\$
                       r"|eight|nine|ten|twelve|zwei|drei|vier|fünf|sechs|acht|zehn|zwölf|deux|trois|quatre|cinq|dix"
                       r"|douze|dos|tres|cuatro|cinco|seis|diez|doce|twee|drie|vijf|zes|tien|twaalf|duas|quatro"
                       r"|dez|doze|due|tre|quattro|cinque|sei|dieci|dodici)\b", re.IGNORECASE)
+
+
+# Every modifier is matched on folded text too ("nao", "sera", "verra", "gia").
+FUTURE = FoldedPattern(FUTURE)  # type: ignore[assignment]
+NEGATION = FoldedPattern(NEGATION)  # type: ignore[assignment]
+REQUEST = FoldedPattern(REQUEST)  # type: ignore[assignment]
+CONDITIONAL = FoldedPattern(CONDITIONAL)  # type: ignore[assignment]
+HEDGE = FoldedPattern(HEDGE)  # type: ignore[assignment]
+MONEY_OBJECT = FoldedPattern(MONEY_OBJECT)  # type: ignore[assignment]
+PAST_TIME = FoldedPattern(PAST_TIME)  # type: ignore[assignment]
+BILLING_CONTEXT = FoldedPattern(BILLING_CONTEXT)  # type: ignore[assignment]
+DOCUMENT_WORDS = FoldedPattern(DOCUMENT_WORDS)  # type: ignore[assignment]
+LINK_LURE = FoldedPattern(LINK_LURE)  # type: ignore[assignment]
+REDIRECT_BLOCKERS = FoldedPattern(REDIRECT_BLOCKERS)  # type: ignore[assignment]
+PAYMENT_NOUN = FoldedPattern(PAYMENT_NOUN)  # type: ignore[assignment]
+DELIVERED_WORDS = FoldedPattern(DELIVERED_WORDS)  # type: ignore[assignment]
+BILLED_WORDS = FoldedPattern(BILLED_WORDS)  # type: ignore[assignment]
+QUANTITY = FoldedPattern(QUANTITY)  # type: ignore[assignment]

@@ -13,8 +13,9 @@ import datetime as dt
 
 import pytest
 
-from parsers.dates import find_return_date
+from parsers.dates import find_dates, find_return_date
 from parsers.intent import IntentDecision, build_doc, classify_doc
+from parsers.intent.lexicon import fold
 from parsers.language import detect_language
 from parsers.read import read_reply
 from parsers.refs import find_invoice_refs
@@ -591,3 +592,61 @@ def test_date_given_alone_right_after_the_commitment(text: str, expected: str) -
 
 def test_a_long_sentence_after_a_commitment_lends_no_date() -> None:
     assert _decide("We'll pay. Our office is closed on Friday for the holiday.").intent.value == "other"
+
+
+#: text typed without accents or umlauts ("reglee", "ueberwiesen", "proxima", "e stata") and
+#: terse, SMS-style replies (first run: 20/32; accent folding of cues and dates fixed 10 at once).
+UNACCENTED_AND_TERSE=[
+("remittance_advice","La facture a ete reglee hier par virement."),
+("remittance_advice","Die Rechnung wurde gestern ueberwiesen."),
+("remittance_advice","La transferencia se realizo ayer."),
+("remittance_advice","A transferencia foi feita ontem."),
+("remittance_advice","La fattura e stata pagata ieri."),
+("promise_to_pay","Nous reglerons la facture vendredi."),
+("promise_to_pay","Wir ueberweisen den Betrag naechste Woche."),
+("promise_to_pay","Pagaremos la factura el proximo lunes."),
+("promise_to_pay","Vamos pagar a fatura na proxima semana."),
+("promise_to_pay","Pagheremo la fattura venerdi."),
+("dispute","La marchandise est arrivee abimee."),
+("dispute","Die Ware ist beschaedigt angekommen."),
+("dispute","El material llego danado."),
+("dispute","A mercadoria chegou danificada."),
+("dispute","La merce e arrivata danneggiata."),
+("payment_plan","Necesitamos mas tiempo para pagar."),
+("payment_plan","Precisamos de mais tempo para pagar."),
+("payment_plan","Wir brauchen mehr Zeit fuer die Zahlung."),
+("request_copy","Pourriez-vous nous renvoyer la facture ?"),
+("request_copy","Koennen Sie uns eine Kopie der Rechnung schicken?"),
+# terse / SMS
+("remittance_advice","paid 2day"),
+("remittance_advice","sent the wire, fyi"),
+("promise_to_pay","will pay by fri"),
+("promise_to_pay","paying on the 20th"),
+("dispute","not our invoice"),
+("remittance_advice","this was already paid, pls check your records"),
+("payment_plan","cant pay rn, need a couple weeks"),
+("redirect","wrong email, try accounts@buyer.example"),
+("request_copy","pls resend inv"),
+("other","ok thx"),
+("other","ok"),
+("other","👍"),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), UNACCENTED_AND_TERSE, ids=[t[:40] for _, t in UNACCENTED_AND_TERSE])
+def test_unaccented_and_terse(expected: str, text: str) -> None:
+    assert _decide(text).intent.value == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("naechste Woche", "2026-11-20"), ("na proxima semana", "2026-11-20"), ("le 15 decembre", "2026-12-15"),
+    ("el miercoles", "2026-11-18"), ("fim do mes", "2026-11-30"), ("venerdi", "2026-11-13"),
+])
+def test_unaccented_date_words(text: str, expected: str) -> None:
+    assert find_dates(text, SENT)[0].date == dt.date.fromisoformat(expected)
+
+
+def test_folding_keeps_offsets() -> None:
+    text = "Réglée le 15 décembre, über alles"
+    assert len(fold(text)) == len(text)
+    assert fold(text) == "Reglee le 15 decembre, uber alles"
