@@ -238,7 +238,7 @@ def test_catch_up_after_downtime_sends_at_most_one(acc: AccountView, camps: dict
                 # the step sent is the latest one reached, never an intermediate missed one
                 spec = camps[s.campaign]
                 assert s.step_index == spec.last_index or s.why.rule in (
-                    "step.advance", "step.catch_up", "step.reminder")
+                    "step.advance", "step.catch_up", "step.reminder", "step.warning_before_handover")
         count += len(ss)
         acc = apply_actions(acc, actions, now)
         now += dt.timedelta(minutes=30)
