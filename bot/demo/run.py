@@ -205,7 +205,8 @@ class Demo:
             address, lang, tz, name, person = owners[p.customer]
             when = p.at.astimezone(dt.timezone.utc)
             d = p.at.astimezone(COMPANY_TZ).date() + dt.timedelta(days=p.act.date_days)
-            text = p.act.text.format(date=_local_date(d, lang), invoice=p.invoice, contact=person,
+            shown = d.isoformat() if p.act.kind == "staff" else _local_date(d, lang)   # commands take ISO dates
+            text = p.act.text.format(date=shown, invoice=p.invoice, contact=person,
                                      reference=f"NW-{p.customer}-{p.at:%m%d}")
             self.say(f"  [cyan]↩ {name} ({p.customer})[/cyan] {p.act.narrative}")
             if p.act.kind == "reply":
@@ -344,7 +345,7 @@ class Demo:
                 (self.out / "digest.html").write_text(html.get_content(), encoding="utf-8")
         self.say(f"\n  files in {self.out}: digest.html (the last staff digest), timeline.txt (every "
                  f"decision with its rule), arbot.db, bot.toml")
-        self.say(f"  look around: arbot --config {self.out / 'bot.toml'} show C-1002")
+        self.say(f"  look around: arbot --config {self.out / 'bot.toml'} show C-1010")
 
 
 def run_demo(out: Path, *, days: int = 60, start: dt.date = dt.date(2026, 11, 23),
