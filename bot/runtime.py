@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from bot.apply import AnswerQueuer
 from bot.config import Config
 from bot.daemon import AsyncTask, Clock, PeriodicTask, Task
 from bot.db import Database, utcnow
-from bot.inbox import Reader, process_message
+from bot.inbox import Reader, process_message, process_messages
 from bot.render_api import CustomerInfo, InvoiceInfo, PaymentLinkFn
 
 log = logging.getLogger("arbot.runtime")
@@ -51,6 +51,12 @@ class Runtime:
         process_message(self.db, self.config, inbound_id, self.clock(), reader=self.reader,
                         answer=self.answer or default_answerer(self.config),
                         alert=alert_queuer(self.config), staff=staff.handler(self.config))
+
+    def process_batch(self, inbound_ids: Sequence[int]) -> None:
+        """Several stored messages in one transaction (a backlog); all or nothing."""
+        process_messages(self.db, self.config, inbound_ids, self.clock(), reader=self.reader,
+                         answer=self.answer or default_answerer(self.config),
+                         alert=alert_queuer(self.config), staff=staff.handler(self.config))
 
     def mailbox_alert(self, kind: str, summary: str) -> None:
         """Problems staff must fix (bad IMAP password, missing folder): mail them once."""
@@ -103,8 +109,8 @@ class Runtime:
             return None
         from bot.mailbox import MailboxWatcher
 
-        watcher = MailboxWatcher(self.db, self.config, process=self.process, clock=self.clock,
-                                 alert=self.mailbox_alert)
+        watcher = MailboxWatcher(self.db, self.config, process=self.process, process_batch=self.process_batch,
+                                 clock=self.clock, alert=self.mailbox_alert)
         self.tasks_built["mailbox"] = watcher
 
         async def once(now: dt.datetime) -> str:
