@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import Database
 from bot.models import OutboxMessage
+from bot.owed import claimable_outbox_clause
 
 PENDING = "pending"
 SENDING = "sending"
@@ -158,7 +159,9 @@ class ClaimedMessage:
 def _claim_stmt(dialect: str, worker_id: str, limit: int, now: dt.datetime) -> Any:
     due = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,
+               # a dunning email whose customer paid meanwhile is never claimed (docs/payments.md)
+               claimable_outbox_clause())
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )

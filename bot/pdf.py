@@ -57,10 +57,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "statement": "Statement of account", "as_of": "As of", "open_items": "Open items",
         "overdue": "Days overdue", "amount": "Amount", "aging": "Aging", "current": "Current",
         "days": "days", "payments": "Recent payments", "reference": "Reference", "date": "Date",
-        "credit": "Credit on account", "total_due": "Total due", "disputed": "disputed",
+        "credit": "Credit on account", "total_due": "Total due", "disputed": "disputed (not chased)",
         "pay_by": "Payment by bank transfer", "quote": "Please quote the invoice number as the reference.",
         "generated": "Copy generated from our accounts receivable ledger on", "page": "Page",
-        "none": "No open items.",
+        "none": "No open items.", "st_issued": "Issued", "st_due": "Due", "st_overdue": "Days late",
     },
     "fr": {
         "invoice": "Facture", "invoice_copy": "Facture (duplicata)", "number": "Numéro",
@@ -69,10 +69,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "balance": "Solde dû", "statement": "Relevé de compte", "as_of": "Au", "open_items": "Pièces ouvertes",
         "overdue": "Jours de retard", "amount": "Montant", "aging": "Balance âgée", "current": "Non échu",
         "days": "jours", "payments": "Règlements récents", "reference": "Référence", "date": "Date",
-        "credit": "Avoir disponible", "total_due": "Total dû", "disputed": "contestée",
+        "credit": "Avoir disponible", "total_due": "Total dû", "disputed": "contestée (hors relance)",
         "pay_by": "Règlement par virement", "quote": "Merci d’indiquer le numéro de facture en référence.",
         "generated": "Duplicata établi à partir de notre comptabilité clients le", "page": "Page",
-        "none": "Aucune pièce ouverte.",
+        "none": "Aucune pièce ouverte.", "st_issued": "Émise le", "st_due": "Échéance", "st_overdue": "Retard (j)",
     },
     "de": {
         "invoice": "Rechnung", "invoice_copy": "Rechnung (Kopie)", "number": "Nummer",
@@ -82,10 +82,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "open_items": "Offene Posten", "overdue": "Tage überfällig", "amount": "Betrag",
         "aging": "Altersstruktur", "current": "Nicht fällig", "days": "Tage", "payments": "Letzte Zahlungen",
         "reference": "Verwendungszweck", "date": "Datum", "credit": "Guthaben", "total_due": "Gesamt offen",
-        "disputed": "strittig", "pay_by": "Zahlung per Überweisung",
+        "disputed": "strittig (nicht gemahnt)", "pay_by": "Zahlung per Überweisung",
         "quote": "Bitte geben Sie die Rechnungsnummer als Verwendungszweck an.",
         "generated": "Kopie aus unserer Debitorenbuchhaltung erstellt am", "page": "Seite",
-        "none": "Keine offenen Posten.",
+        "none": "Keine offenen Posten.", "st_issued": "Datum", "st_due": "Fällig", "st_overdue": "Verzug (T)",
     },
     "es": {
         "invoice": "Factura", "invoice_copy": "Factura (copia)", "number": "Número",
@@ -95,10 +95,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "open_items": "Partidas abiertas", "overdue": "Días de retraso", "amount": "Importe",
         "aging": "Antigüedad de saldos", "current": "No vencido", "days": "días",
         "payments": "Pagos recientes", "reference": "Referencia", "date": "Fecha",
-        "credit": "Saldo a favor", "total_due": "Total pendiente", "disputed": "en disputa",
+        "credit": "Saldo a favor", "total_due": "Total pendiente", "disputed": "en disputa (sin reclamación)",
         "pay_by": "Pago por transferencia", "quote": "Indique el número de factura como referencia.",
         "generated": "Copia generada a partir de nuestra contabilidad de clientes el", "page": "Página",
-        "none": "No hay partidas abiertas.",
+        "none": "No hay partidas abiertas.", "st_issued": "Emisión", "st_due": "Vencim.", "st_overdue": "Retraso (d)",
     },
 }
 
@@ -524,18 +524,20 @@ def _statement_pdf(config: Config, fonts: Fonts, customer: CustomerInfo, items: 
 
     # open items
     p.text(lab["open_items"], bold=True, size=11)
-    x = [MARGIN, MARGIN + 90, MARGIN + 170, MARGIN + 250, MARGIN + 330, PAGE_W - MARGIN - 110, PAGE_W - MARGIN]
+    # right edges of right-aligned columns; left edges of the others (A4, 48 pt margins)
+    cols = [MARGIN, MARGIN + 87, MARGIN + 147, MARGIN + 242, MARGIN + 250, MARGIN + 412, PAGE_W - MARGIN]
     right = [False, False, False, True, False, True, True]
-    p.row([lab["number"], lab["issued"], lab["due"], lab["overdue"], lab["po"], lab["amount"], lab["balance"]], [x[0], x[1], x[2], x[3] + 40, x[4], x[5], x[6]], right,
-          bold=True, rule=True, size=8.5)
+    p.row([lab["number"], lab["st_issued"], lab["st_due"], lab["st_overdue"], lab["po"], lab["amount"],
+           lab["balance"]], cols, right, bold=True, rule=True, size=7.5)
     open_items = [i for i in items if i.balance_minor > 0]
     credits = [i for i in items if i.balance_minor < 0]
     for inv in sorted(open_items, key=lambda i: (i.due_date, i.number)):
-        number = f"{inv.number} ({lab['disputed']})" if inv.disputed else inv.number
-        p.row([number, _day(inv.issue_date, locale), _day(inv.due_date, locale),
-               str(inv.days_overdue) if inv.days_overdue > 0 else "", inv.po_number or "",
-               _money(inv.total_minor, inv.currency, locale), _money(inv.balance_minor, inv.currency, locale)],
-              [x[0], x[1], x[2], x[3] + 40, x[4], x[5], x[6]], right, size=8.5)
+        p.row([f"{inv.number} *" if inv.disputed else inv.number, _day(inv.issue_date, locale),
+               _day(inv.due_date, locale), str(inv.days_overdue) if inv.days_overdue > 0 else "",
+               inv.po_number or "", _money(inv.total_minor, inv.currency, locale),
+               _money(inv.balance_minor, inv.currency, locale)], cols, right, size=8)
+    if any(i.disputed for i in open_items):
+        p.text(f"* {lab['disputed']}", size=7.5)
     if not open_items:
         p.text(lab["none"], size=9)
     p.gap(10)
@@ -544,9 +546,10 @@ def _statement_pdf(config: Config, fonts: Fonts, customer: CustomerInfo, items: 
     buckets = aging(open_items)
     if buckets:
         p.text(lab["aging"], bold=True, size=11)
-        ax = [MARGIN] + [MARGIN + 60 + 80 * k for k in range(1, 7)]
+        first, last = MARGIN + 102, PAGE_W - MARGIN
+        ax = [MARGIN] + [first + (last - first) * k / 5 for k in range(6)]
         heads = [lab["current"]] + [f"{b} {lab['days']}" for b in AGING_BUCKETS[1:]] + [lab["total_due"]]
-        p.row([""] + heads, ax, [False] + [True] * 6, bold=True, rule=True, size=8.5)
+        p.row([""] + heads, ax, [False] + [True] * 6, bold=True, rule=True, size=7.5)
         for cur, row in buckets.items():
             cells = [cur] + [_money(row[b], cur, locale) for b in AGING_BUCKETS]
             cells.append(_money(sum(row.values()), cur, locale))

@@ -70,8 +70,15 @@ class Runtime:
         link = payment_link_fn(self.config)
 
         def work(now: dt.datetime) -> str:
+            from bot.payments import cancel_paid_dunning
+
+            # Rows queued from a read that a payment overtook are never claimed (the
+            # sender's claim filter); here they are also marked cancelled, set-based.
+            with self.db.session() as s:
+                cancelled = cancel_paid_dunning(s, now)
             r = tick(self.db, self.config, now, render=render_step, payment_link=link)
-            return _fmt(r, ("examined", "queued", "alerts", "escalations", "state_changes", "duplicates"))
+            summary = _fmt(r, ("examined", "queued", "alerts", "escalations", "state_changes", "duplicates"))
+            return summary + (f", cancelled for paid accounts={cancelled}" if cancelled else "")
 
         return PeriodicTask("tick", self.config.daemon.tick_seconds, work, self.clock)
 
@@ -102,8 +109,7 @@ class Runtime:
 
         async def once(now: dt.datetime) -> str:
             r = await asyncio.to_thread(watcher.run_once)
-            return _fmt(r, ("stored", "own", "processed", "failed", "moved", "standby")) + (
-                f"; errors: {'; '.join(r.errors)}" if r.errors else "")
+            return _fmt(r, ("stored", "own", "processed", "failed", "moved", "standby"))
 
         async def loop(stop: asyncio.Event) -> None:
             await watcher.run(stop)

@@ -163,6 +163,8 @@ _SUBJECT_STRONG_RE = re.compile(
 # "Away until 5 May"), but that a person may use after "Re:" ("Re: absence of payment").
 _SUBJECT_LEADING_RE = re.compile(
     r"^\s*\[?(?:auto\s*:|ooo\b|out of office|away from (?:the )?office|on vacation|on leave|on holiday|"
+    r"away\s*:|holiday\s*:|vacation\s*:|urlaub\b|im urlaub|in urlaub|vacances|en vacances|vacaciones|"
+    r"de vacaciones|vakantie|met vakantie|ferie\b|in ferie|férias|de férias|"
     r"away until|back on \w+|abwesend|abwesenheit|nicht im büro|außer haus|absence|absent(?:e)?\b|"
     r"en congés?\b|fuera de (?:la )?oficina|ausente\b|fuori (?:sede|ufficio)|assente\b|afwezig(?:heid)?\b|"
     r"niet aanwezig|buiten kantoor|fora do escritório|poissa)",
@@ -296,13 +298,29 @@ _CONTACT_RE = re.compile(
     r"in dringende gevallen|tijdens mijn afwezigheid|voor dringende zaken|"
     r"em caso de urgência|durante a minha ausência|para assuntos urgentes|"
     r"per urgenze|in caso di urgenza|durante la mia assenza|"
-    r"e-?mails? (?:will not|won't) be (?:read|forwarded)|not be (?:reading|checking) (?:my )?e-?mail)",
+    r"e-?mails? (?:will not|won't) be (?:read|forwarded)|not be (?:reading|checking) (?:my )?e-?mail|"
+    # deferring the answer to the return: "I will reply when I am back", in each language
+    r"(?:will|shall) (?:respond|reply|answer|get back to you|deal with (?:it|your)).{0,40}"
+    r"(?:return|back|then|possible|soon)|"
+    r"(?:werde|melde) (?:ich )?.{0,60}(?:beantworten|bearbeiten|zurückmelden|melden)|nach meiner rückkehr|"
+    r"je (?:vous )?(?:répondrai|traiterai|reviendrai vers vous)|dès (?:mon|que possible)|"
+    r"(?:le |les )?(?:responderé|contestaré|atenderé)|a mi regreso|a la mayor brevedad|"
+    r"(?:zal|ga) ik .{0,60}(?:beantwoorden|reageren|behandelen)|na mijn terugkomst|"
+    r"(?:responderei|tratarei)|(?:risponderò|ti risponderò|le risponderò)|al mio rientro)",
+    re.IGNORECASE,
+)
+_BACK_WORDS_RE = re.compile(
+    r"(?<!get )\bback\b(?! to you)|\breturn|\breopen|wieder|zurück|de retour|reprendr|de vuelta|regres|volver|incorpor|"
+    r"\bterug\b|weer (?:aanwezig|op kantoor|bereikbaar)|di ritorno|rientr|de volta|regress|retorn",
     re.IGNORECASE,
 )
 
 
 # First-person engagement with the bill: what people write, not what autoresponders write.
 _HUMAN_COMMITMENT_RE = re.compile(
+    # a person refers to *this* matter; autoresponders speak of "your message" in general
+    r"\b(?:look (?:at|into)|check|deal with|sort out|handle|take care of) (?:it|this|that)\b|"
+    r"\b(?:the|this|that) (?:invoice|statement|payment|bill|reminder)\b(?! (?:address|portal|department|team))|"
     r"\b(?:i|we)(?:'ll| will| shall| can| have| had|'ve)?\s+(?:already\s+)?(?:pay|paid|send|sent|transfer(?:red)?|"
     r"wire[d]?|settle[d]?|process(?:ed)?|dispute|disputing)\b|"
     r"\b(?:wir|ich)\s+(?:werden|haben|habe)?\s*.{0,30}(?:zahlen|überweisen|bezahlt|überwiesen)|"
@@ -326,7 +344,7 @@ def _text_signals(text: str) -> list[_Signal]:
     signals: list[_Signal] = []
     committed = bool(_HUMAN_COMMITMENT_RE.search(text))
     if committed:
-        signals.append(_Signal("text:human_payment_commitment", 0.0))
+        signals.append(_Signal("text:human_engagement", 0.0))
     if _AUTOMATED_SELF_RE.search(text):
         signals.append(_Signal("text:automated_self_statement", 0.8))
     tickets = {m.group(0).lower() for m in _TICKET_RE.finditer(text[:3000])}
@@ -345,6 +363,13 @@ def _text_signals(text: str) -> list[_Signal]:
             signals.append(_Signal(f"text:absence+{'+'.join(cues)}:{absence.group(0)[:40]}", weight, "vacation"))
         else:
             signals.append(_Signal(f"text:absence:{absence.group(0)[:40]}", 0.3, "vacation"))
+    else:
+        # no absence stated, but a dated return plus a deferral or stand-in contact:
+        # "Ich bin ab dem 14.04. wieder im Büro und werde Ihre Nachricht dann beantworten."
+        back = return_sentence(text)
+        if back and _BACK_WORDS_RE.search(back) and _CONTACT_RE.search(text):
+            weight = 0.75 * (0.5 if committed else 1.0)
+            signals.append(_Signal(f"text:return+contact:{back[:40]}", weight, "vacation"))
     return signals
 
 

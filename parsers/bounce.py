@@ -4,23 +4,29 @@ Contract of :func:`read_bounce`: pure, never raises, bounded (bodies are scanned
 ``SCAN_CHARS``); returns ``None`` for anything that is not a failed or delayed delivery.
 
 The rules run in the order of the ``RULES`` table, Mailman style: each is a tiny named
-predicate that either decides (``Verdict.not_bounce`` or a ``BounceReport``) or passes.
+predicate that either decides (``_NotBounce`` or a ``BounceReport``) or passes; the name of
+the deciding rule is the first item of ``BounceReport.evidence``.
 
-1. Look-alikes that are *not* bounces are ruled out first, by structure: abuse reports
-   (``feedback-report``), read receipts (``disposition-notification``), successful-delivery
-   DSNs, and auto-replies / challenge-response mail that carries no failure evidence.
-2. A standard DSN (``message/delivery-status``) is read field by field: per-recipient blocks,
-   ``Original-Recipient`` preferred over ``Final-Recipient`` (the address we sent to),
-   ``Action``, ``Status``, ``Diagnostic-Code``.
+1. Look-alikes that are *not* bounces are ruled out first: abuse reports
+   (``feedback-report``), read receipts (``disposition-notification``), challenge-response
+   screeners, delivery-success notices, provider JSON notifications other than "Bounce".
+2. A standard DSN (``message/delivery-status``, not one inside an attached message) is
+   read field by field: per-recipient blocks, ``Original-Recipient`` preferred over
+   ``Final-Recipient`` (the address we sent to), ``Action``, ``Status``, ``Diagnostic-Code``.
 3. ``X-Failed-Recipients`` (Exim and others).
-4. flufl.bounce (GNU Mailman's detectors: qmail, Exchange, Domino, Yahoo, SMTP32, ...) as a
+4. Vacation notices that carry no failure evidence are not bounces.
+5. flufl.bounce (GNU Mailman's detectors: qmail, Exchange, Domino, Yahoo, SMTP32, ...) as a
    second opinion, only when the message looks like a delivery report at all.
-5. A text reader of our own for the rest: a failure subject or a mailer-daemon sender,
-   plus an address beside a failure phrase or an SMTP status in the text.
+6. A text reader of our own: a failure subject or a mailer-daemon sender, plus addresses
+   beside a failure phrase or a 4.x.x/5.x.x status in the report's own words.
+7. Last resort: the ``To:`` of the returned original message.
+
+Heuristic rules never return the report's own addressee (our AR address) or a
+postmaster/mailer-daemon address; a person's "Fwd: Undeliverable ..." is not a bounce.
 
 Permanence: ``Action: failed`` or a 5.x.x status is permanent; ``Action: delayed``, a 4.x.x
-status without ``failed``, or delay wording ("will retry", "still being retried") is
-transient (``permanent=False``).
+status without ``failed``, or delay wording ("will retry", "still being retried", "warning
+only") is transient (``permanent=False``).
 """
 
 from __future__ import annotations
@@ -314,7 +320,7 @@ def _is_system_address(addr: str) -> bool:
 
 def _normal_addr(addr: str) -> str:
     """Trim what text bounces glue to an address: quotes, brackets, an SMTP code ("550-")."""
-    addr = addr.lower().strip(".\"'<>()[]")
+    addr = addr.lower().replace('"', "").strip(".'<>()[]")
     return re.sub(r"^\d{3}[-\s]", "", addr)
 
 

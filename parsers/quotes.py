@@ -171,24 +171,45 @@ def _next_nonblank(lines: list[str], start: int, limit: int = 4) -> int | None:
     return None
 
 
+_SUBJECT_KEYS = (
+    "subject", "betreff", "objet", "sujet", "asunto", "oggetto", "onderwerp", "assunto", "temat", "ämne", "emne",
+    "aihe", "tárgy", "konu", "předmět", "тема", "主题", "主旨", "件名", "제목",
+)
+_SUBJECT_KEY_RE = re.compile(
+    r"^[ \t]*(?:>[ \t]*)*"
+    + _KEY.replace("{keys}", "|".join(map(re.escape, _SUBJECT_KEYS))).replace("{{", "{").replace("}}", "}"),
+    re.IGNORECASE,
+)
+
+
 def _header_block_at(lines: list[str], i: int) -> bool:
-    """An Outlook-style block: a From-like key, then another known key within a few lines."""
+    """An Outlook-style block: a From-like key, then other known keys within a few lines.
+
+    When the From line names no address, the block must also have a Subject-like key, so
+    that pasted transfer details ("From: ACME Ltd / To: account 1234 / Date: 3 March") stay
+    the customer's text.
+    """
     line = lines[i]
     if len(line) > _MAX_HEADER_LINE or not _FROM_RE.match(line):
         return False
+    has_address = "@" in line
     # a flattened block "From: X Sent: Y To: Z" needs at least two more keys
-    if ("@" in line or re.search(r"\d", line)) and len(_INLINE_OTHER_RE.findall(line[6:])) >= 2:
+    if (has_address or re.search(r"\d", line)) and len(_INLINE_OTHER_RE.findall(line[6:])) >= 2:
         return True
     seen = 0
+    subject = False
     for j in range(i + 1, min(len(lines), i + 8)):
         if not lines[j].strip():
             continue
-        if _OTHER_RE.match(lines[j]):
+        if _SUBJECT_KEY_RE.match(lines[j]):
+            subject = True
             seen += 1
-            if seen >= 1 and (j - i <= 3 or seen >= 2):
-                return True
-        elif _FROM_RE.match(lines[j]):
+        elif _OTHER_RE.match(lines[j]):
+            seen += 1
+        else:
             continue
+        if subject or has_address and (j - i <= 3 or seen >= 2):
+            return True
     return False
 
 
@@ -309,6 +330,13 @@ def _is_wrapped_quote_tail(lines: list[str], i: int) -> bool:
     return first.islower() or first in "\"')]»”’,;:"
 
 
+# Helpdesk and notification systems: "##- Please type your reply above this line -##".
+_REPLY_ABOVE_RE = re.compile(
+    r"(?:reply|write|type|respond)[\w\s]{0,30}above this line|above this line[\w\s]{0,30}(?:reply|response)|"
+    r"oberhalb dieser (?:zeile|linie)|au-dessus de cette ligne|encima de esta línea|por encima de esta línea|"
+    r"boven deze (?:regel|lijn)|sopra questa (?:riga|linea)|acima desta linha",
+    re.IGNORECASE,
+)
 _DATED_KEY_RE = re.compile(r"^[ \t]*[^\W\d][\w' ]{1,24}[ \t]?[:：][ \t].{0,40}\d{1,2}[:/.]\d{2}")
 _DATE_LED_RE = re.compile(r"^[ \t]*\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b.{0,160}(?:<[^<>\s@]+@[^<>\s@]+>|@)")
 
@@ -441,6 +469,14 @@ def _split(text: str) -> ReplySplit:
     while i < n:
         line = lines[i]
         if not _is_quoted(line):
+            if _REPLY_ABOVE_RE.search(line) and len(line) < 160:
+                if any(x.strip() for x in own):
+                    quoted.extend(orig[i:])
+                    cut_rule = "reply_above_marker"
+                    break
+                quoted.append(orig[i])  # a helpdesk's marker at the top: what follows is its text
+                i += 1
+                continue
             rule = _hard_cut_at(lines, i)
             if rule is None:
                 span = _attribution_at(lines, i)

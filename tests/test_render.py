@@ -6,10 +6,12 @@ import datetime as dt
 import email
 import email.policy
 import io
+import itertools
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -449,3 +451,40 @@ def test_format_money_matches_display(locale: str) -> None:
     for minor, currency in ((123456789, "EUR"), (-5000, "USD"), (0, "GBP"), (1234567, "JPY"), (1234567, "BHD"),
                             (99, "CHF"), (123456789012, "INR")):
         assert format_money(minor, currency, locale) == display(minor, currency, locale)
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "de", "es"])
+def test_pdf_cells_never_overlap(cfg: Config, locale: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long numbers, amounts and dates stay inside their columns and the margins."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from bot import pdf
+
+    drawn: list[tuple[float, float, float, str]] = []
+    original = pdf._Base14Canvas.drawString
+
+    def record(self: Any, x: float, y: float, text: str) -> None:
+        drawn.append((round(y, 1), x, x + pdfmetrics.stringWidth(text, self.font, self.size), text))
+        original(self, x, y, text)
+
+    monkeypatch.setattr(pdf._Base14Canvas, "drawString", record)
+    items = (InvoiceInfo("INV-2026-000123", dt.date(2026, 9, 30), dt.date(2026, 12, 30), 123456789, 123456789,
+                         "EUR", "PO-2026-44871", None, 140, True),
+             InvoiceInfo("INV-2026-000124", dt.date(2026, 9, 30), dt.date(2026, 12, 30), 123456789, 12345678,
+                         "EUR", None, None, 5),
+             InvoiceInfo("CN-1", dt.date(2026, 9, 30), dt.date(2026, 12, 30), -5000, -5000, "EUR", None, None, 5))
+    cust = CustomerInfo(1, "C-1", "Acme", "en", None, "EUR")
+    for make in (lambda: pdf.statement_pdf(cfg, cust, items, (PaymentInfo(dt.date(2026, 9, 1), 123456789, "EUR",
+                                                                          "REF-LONG-REFERENCE-2026"),),
+                                           now=dt.datetime(2026, 12, 31, tzinfo=dt.UTC), locale=locale),
+                 lambda: pdf.invoice_pdf(cfg, cust, items[0], locale=locale)):
+        drawn.clear()
+        make()
+        rows: dict[float, list[tuple[float, float, str]]] = {}
+        for y, x0, x1, text in drawn:
+            rows.setdefault(y, []).append((x0, x1, text))
+        for cells in rows.values():
+            cells.sort()
+            for a, b in itertools.pairwise(cells):
+                assert a[1] <= b[0] - 2, (a[2], b[2])
+            assert all(c[0] >= 40 and c[1] <= pdf.PAGE_W - 40 for c in cells), cells

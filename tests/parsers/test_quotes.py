@@ -103,6 +103,10 @@ CASES = {
         "FYI, please handle.",
     ),
     "apple_forward": ("See below.\n\nBegin forwarded message:\n\nFrom: Acme <ar@acme.example>\nSubject: x\n", "See below."),
+    "helpdesk_reply_above_marker": (
+        "We paid it yesterday.\n\n##- Please type your reply above this line -##\n\nYour request (#123) was updated.",
+        "We paid it yesterday.",
+    ),
     "no_quote": ("Just a short note: paid.", "Just a short note: paid."),
     "colon_line_is_not_attribution": (
         "Here is what we paid on 3 March:\nINV-1 100.00\nINV-2 50.00\n",
@@ -166,3 +170,13 @@ def test_external_sender_banner_is_not_the_reply() -> None:
 
 def test_caution_written_by_the_customer_is_kept() -> None:
     assert split_reply("Caution: the amount is wrong.\n\nJim").reply == "Caution: the amount is wrong.\n\nJim"
+
+
+def test_pasted_transfer_details_are_not_a_header_block() -> None:
+    text = "Payment sent.\nFrom: Acme Ltd\nTo: Your Company\nAmount: 1,250.00 EUR\nDate: 3 March 2026\n"
+    assert split_reply(text).reply == text.strip()
+
+
+def test_header_block_without_address_needs_a_subject() -> None:
+    text = "Paid.\n\nFrom: Acme Billing\nSent: Monday, March 9, 2026 9:00 AM\nTo: Bob\nSubject: Invoice\n\nold"
+    assert split_reply(text).reply == "Paid."

@@ -133,6 +133,11 @@ def _verdict(subject: str, body: str, extra: str = ""):  # type: ignore[no-untyp
 
 
 AUTO = [
+    ("AW: Rechnung", ("Vielen Dank für Ihre Nachricht. Ich bin ab dem 14.04. wieder im Büro und werde Ihre "
+                     "Nachricht dann beantworten.")),
+    ("RE: Invoice", ("Thanks for your message. I will be back in the office on Monday 20 April and will respond "
+                    "as soon as possible.")),
+    ("Urlaub bis 14.4.", "Hallo"),
     ("Re: Invoice 12", ("Thank you for your email. I am currently out of the office with no access to email and will "
                        "return on 14 April.")),
     ("Re: Invoice 12", "I'm on vacation, returning 4/20. For urgent matters contact ap@cust.example."),
@@ -157,6 +162,9 @@ AUTO = [
     ("Re: Invoice", "This mailbox is no longer monitored. Please send invoices to ap@cust.example."),
 ]
 HUMAN = [
+    ("Re: Invoice 12", "Thanks! I will get back to you on Monday 20 April when I have checked with our accountant."),
+    ("Re: Invoice 12", "I'm travelling until Friday 10 April, will look at it when I'm back."),
+    ("Re: Invoice 12", "I am out of the office until Friday 10 April. I will deal with the invoice when I am back."),
     ("Re: Absence of remittance for invoice 12", "We paid it on Monday, see the attached advice."),
     ("AW: Rechnung 12 - Abwesenheit unseres Buchhalters", "Die Zahlung erfolgt nächste Woche."),
     ("Re: Invoice 12", "Sorry for the late answer, I was out of the office last week. We'll pay on Friday."),
