@@ -42,7 +42,7 @@ from functools import partial
 from typing import Any
 
 import aiosmtplib
-from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
+from aiosmtplib.protocol import normalize_message_line_endings
 from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -371,8 +371,12 @@ def _dot_stuffed(raw: bytes) -> bytes:
     the outbox holds CRLF text)."""
     if not (raw.endswith(b"\r\n") and raw.count(b"\n") == raw.count(b"\r\n") == raw.count(b"\r")):
         raw = normalize_message_line_endings(raw)
-    if raw.startswith(b".") or b"\n." in raw:
-        raw = PERIOD_REGEX.sub(b"..", raw)
+    # aiosmtplib quotes with ``(?m)^\.`` (a dot at the start or after a newline);
+    # bytes.replace does exactly that, several times faster than the regex.
+    if b"\n." in raw:
+        raw = raw.replace(b"\n.", b"\n..")
+    if raw.startswith(b"."):
+        raw = b"." + raw
     return raw + b".\r\n"
 
 
