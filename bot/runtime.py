@@ -102,8 +102,9 @@ class Runtime:
 
         async def once(now: dt.datetime) -> str:
             r = await asyncio.to_thread(watcher.run_once)
-            return _fmt(r, ("stored", "own", "processed", "failed", "moved", "standby")) + (
-                f"; errors: {'; '.join(r.errors)}" if r.errors else "")
+            # IMAP errors propagate (run_cycle reports them as FAILED); RunReport has no
+            # error list since the watcher raises instead of collecting.
+            return _fmt(r, ("stored", "own", "processed", "failed", "moved", "standby"))
 
         async def loop(stop: asyncio.Event) -> None:
             await watcher.run(stop)
