@@ -162,7 +162,10 @@ def _state_gate(ctx: _Ctx, spec: CampaignSpec, has_chase: bool) -> tuple[list[Ac
             return [], _no(acc, f"state.{st.value}", f"account {st.value}: deadline passed, nothing owed", ev)
         if promised:
             event, kind, rule = AccountEvent.PROMISE_BROKEN, "broken_promise", "state.promise_broken"
-            summary = f"promise of {acc.state_until.date().isoformat()} passed unpaid (grace included)"
+            # state_until is the end of the promised day (local midnight after it): name that day
+            day = (acc.state_until.astimezone(zone(acc.timezone)) - dt.timedelta(microseconds=1)).date()
+            summary = (f"broken promise: payment promised for {day.isoformat()} not received "
+                       f"({spec.promise_grace_days} days grace included)")
         else:
             event, kind, rule = (AccountEvent.RECONCILIATION_TIMEOUT, "reconciliation_timeout",
                                  "state.reconciliation_timeout")
