@@ -491,6 +491,9 @@ class Sender:
         stopper = asyncio.create_task(self._watch_stop(stop))
         try:
             while not stop.is_set():
+                # Cleared before draining, not after: a wake() arriving while the drain or
+                # the next-due query runs must cut the following sleep short, not be lost.
+                self._wake.clear()
                 try:
                     total.add(await self.run_once())
                 except Exception as exc:  # noqa: BLE001 - the daemon never dies on one failure
@@ -498,7 +501,6 @@ class Sender:
                 if stop.is_set():
                     break
                 delay = await asyncio.to_thread(self._seconds_to_next_due, idle_seconds)
-                self._wake.clear()
                 waits = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
                 await asyncio.wait(waits, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
                 for w in waits:
