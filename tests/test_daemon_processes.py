@@ -1,0 +1,342 @@
+"""``arbot run`` as real processes: continuous mode, signals, two daemons on one database.
+
+The daemons run on the real clock, so the ledger is built relative to today and the
+campaign's send window is open all week, all day. Every wait is on a condition (the
+sink, the database) with a deadline; nothing sleeps to synchronise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from bot.demo import mailers
+from bot.devtools.smtp_sink import SmtpSink
+from bot.mailbox_lock import lock_key
+from bot.models import Customer, Event, InboundMessage, OutboxMessage, Promise
+from tests.imap_fixtures import ImapServer, new_folder
+from tests.loop_helpers import REPO, LoopWorld, parse, subprocess_env, wait_for
+from tests.mailbox_helpers import poison_messages
+
+ALWAYS_OPEN = """\
+[campaigns.default]
+min_days_between = 3
+send_window = { days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], start = "00:00:00", end = "23:59:59" }
+
+[[campaigns.default.steps]]
+name = "polite"
+offset_days = 3
+template = "polite"
+
+[[campaigns.default.steps]]
+name = "stern"
+offset_days = 30
+template = "stern"
+"""
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+class Daemon:
+    """One ``arbot run`` process; output goes to a file (a full pipe would block it)."""
+
+    def __init__(self, world: LoopWorld, log: Path) -> None:
+        self.log = log
+        self.out = log.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "--config", str(world.config.source_path), "run"],
+            cwd=REPO, env=subprocess_env(), stdout=self.out, stderr=subprocess.STDOUT)
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> float:
+        """Signal it; return how long it took to exit (fails past ``timeout``)."""
+        t0 = time.monotonic()
+        self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+            pytest.fail(f"arbot run did not exit within {timeout:.0f} s of {signal.Signals(sig).name}:\n"
+                        + self.output()[-3000:])
+        took = time.monotonic() - t0
+        assert rc == 0, f"exit status {rc}:\n" + self.output()[-3000:]
+        return took
+
+    def output(self) -> str:
+        if not self.out.closed:
+            self.out.flush()
+        return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+        self.out.close()
+
+
+@pytest.fixture
+def sink() -> Iterator[SmtpSink]:
+    with SmtpSink() as s:
+        yield s
+
+
+def _world(tmp_path: Path, db_url: str, sink: SmtpSink, imap: ImapServer) -> LoopWorld:
+    return LoopWorld.create(tmp_path, db_url, sink, imap, new_folder(), extra_toml=ALWAYS_OPEN,
+                            tick_seconds=0.5, idle=True, poll_seconds=1.0)
+
+
+def _ledger(w: LoopWorld, n: int) -> list[str]:
+    ids = [f"C{i}" for i in range(1, n + 1)]
+    w.ledger(ids, due=((today() - dt.timedelta(days=5), "120.00"),))
+    return ids
+
+
+def _campaign_count(w: LoopWorld, n: int) -> bool:
+    w.collect()     # (header-only look: parsing 200 multipart emails per poll is slow)
+    heads = [d.raw.split(b"\r\n\r\n", 1)[0] for d in w.mail]
+    return sum(1 for h in heads if b"X-Arbot-Token" in h and b"In-Reply-To" not in h) >= n
+
+
+def _promise_text(days: int) -> str:
+    d = today() + dt.timedelta(days=days)
+    return f"Hello,\n\nWe will pay the open invoice on {d:%d %B %Y}.\n\nRegards,\nAccounts"
+
+
+def _copy_text() -> str:
+    return "Hello,\n\nWe cannot find this invoice. Could you please send us a copy of the invoice?\n\nThanks"
+
+
+def _inbound_status(w: LoopWorld) -> Counter[str]:
+    with w.db.session() as s:
+        return Counter(dict(s.execute(select(InboundMessage.status, func.count())
+                                      .group_by(InboundMessage.status)).all()))
+
+
+def _half_done(w: LoopWorld) -> dict[str, int]:
+    """Outbox rows stuck in ``sending`` and inbound rows claimed-but-unfinished."""
+    with w.db.session() as s:
+        sending = s.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.status == "sending")) or 0
+        failed = s.scalar(select(func.count()).select_from(InboundMessage).where(
+            InboundMessage.status == "failed")) or 0
+    return {"sending": int(sending), "inbound_failed": int(failed)}
+
+
+# ---------------------------------------------------------------------------- (a) signals
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_run_sends_reads_and_stops_cleanly_on_signal(tmp_path: Path, sqlite_url: str, sink: SmtpSink,
+                                                     pymap_server: ImapServer, sig: int,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    w = _world(tmp_path, sqlite_url, sink, pymap_server)
+    customers = _ledger(w, 4)
+    daemon = Daemon(w, tmp_path / "daemon.log")
+    try:
+        wait_for(lambda: _campaign_count(w, 4), 30, "the 4 campaign emails at the sink")
+        # a reply appended while the daemon runs is read, tied and acted on
+        first = {ext: w.campaign_mail(ext)[0] for ext in customers}
+        now = dt.datetime.now(dt.UTC)
+        w.reply(first["C1"], "C1", _promise_text(10), now)
+        wait_for(lambda: w.customer("C1").state == "promised", 20, "C1 promised after its reply")
+        assert _inbound_status(w) == Counter({"processed": 1})
+        # copy requests answered while running (the sender is woken, no minute-long nap)
+        w.reply(first["C2"], "C2", _copy_text(), now)
+        wait_for(lambda: len(w.to(w.contact("C2"))) >= 2, 20, "the copy answer to C2")
+        assert _half_done(w) == {"sending": 0, "inbound_failed": 0}
+        assert _inbound_status(w)["new"] == 0
+        # now stop it while work is in flight: replies landing, answers being sent
+        for ext in ("C3", "C4"):
+            w.reply(first[ext], ext, _copy_text(), now)
+        wait_for(lambda: sum(_inbound_status(w).values()) >= 3, 20, "a reply of the last batch stored")
+        took = daemon.stop(sig)
+        assert took < 10.0
+        assert "arbot stopped" in daemon.output()
+    finally:
+        daemon.kill()
+    # nothing half-done: no outbox row left claimed, no message half-applied
+    assert _half_done(w) == {"sending": 0, "inbound_failed": 0}
+    # whatever was stored but not yet processed is finished by the next run, exactly once
+    w.run_once_cli(dt.datetime.now(dt.UTC))
+    status = _inbound_status(w)
+    assert status == Counter({"processed": 4}), status
+    with w.db.session() as s:
+        answers = s.execute(select(OutboxMessage.customer_id, OutboxMessage.status).where(
+            OutboxMessage.kind == "copy")).all()
+    assert len(answers) == 3 and {st for _c, st in answers} == {"sent"}
+    for ext in ("C2", "C3", "C4"):
+        assert len(w.to(w.contact(ext))) == 2, f"{ext}: one campaign email and exactly one answer"
+    assert w.imap.uids(w.folder) == []
+    w.close()
+
+
+# ---------------------------------------------------------------------------- (b) two daemons
+
+
+N_CUSTOMERS = 200
+N_PROMISES = 60
+N_COPIES = 40
+
+
+class LockWatch(threading.Thread):
+    """Samples pg_locks: how many sessions hold the mailbox watcher's advisory lock."""
+
+    def __init__(self, w: LoopWorld) -> None:
+        super().__init__(daemon=True)
+        key = lock_key(f"arbot-mailbox:{w.config.imap.folder}")
+        unsigned = key & 0xFFFFFFFFFFFFFFFF
+        self.classid, self.objid = unsigned >> 32, unsigned & 0xFFFFFFFF
+        self.db = w.db
+        self.stop = threading.Event()
+        self.max_holders = 0
+        self.holders: set[int] = set()
+        self.samples = 0
+
+    def run(self) -> None:
+        with self.db.engine.connect() as c:
+            while not self.stop.is_set():
+                pids = c.execute(text(
+                    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    "AND classid = :c AND objid = :o AND objsubid = 1"),
+                    {"c": self.classid, "o": self.objid}).scalars().all()
+                c.commit()
+                self.samples += 1
+                self.max_holders = max(self.max_holders, len(pids))
+                self.holders.update(pids)
+                self.stop.wait(0.05)
+
+
+def test_two_daemons_on_one_postgresql_database_do_everything_exactly_once(
+        tmp_path: Path, pg_server_url: str, sink: SmtpSink, pymap_server: ImapServer,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import _reset_pg
+    from tests.imap_fixtures import PASSWORD_ENV
+
+    _reset_pg(pg_server_url)
+    monkeypatch.setenv(PASSWORD_ENV, pymap_server.password)
+    w = _world(tmp_path, pg_server_url, sink, pymap_server)
+    customers = _ledger(w, N_CUSTOMERS)
+    watch = LockWatch(w)
+    watch.start()
+    daemons = [Daemon(w, tmp_path / f"daemon{i}.log") for i in (1, 2)]
+    try:
+        wait_for(lambda: _campaign_count(w, N_CUSTOMERS), 90, f"{N_CUSTOMERS} campaign emails")
+        now = dt.datetime.now(dt.UTC)
+        by_rcpt = {d.rcpt_to[0]: d for d in w.mail}      # one campaign email each so far
+        replies = []
+        for i, ext in enumerate(customers[:N_PROMISES + N_COPIES]):
+            body = _promise_text(5 + i % 20) if i < N_PROMISES else _copy_text()
+            replies.append(mailers.reply(by_rcpt[w.contact(ext)].raw, sender=w.contact(ext),
+                                         sender_name=f"{ext} AP", text=body, now=now, tz="Europe/London",
+                                         language="en"))
+        w.imap.append(w.folder, *replies)
+        total = N_PROMISES + N_COPIES
+        wait_for(lambda: _inbound_status(w)["processed"] >= total, 90, f"{total} replies processed")
+        wait_for(lambda: _copies_sent(w) >= N_COPIES, 60, f"{N_COPIES} copy answers sent")
+        # both daemons keep ticking over the same accounts for a while: still nothing new
+        ticks_before = [d.output().count("tick:") for d in daemons]
+        wait_for(lambda: _both_ticked(daemons, ticks_before), 30, "more ticks in both daemons")
+        for d in daemons:
+            d.stop(signal.SIGTERM)
+    finally:
+        for d in daemons:
+            d.kill()
+        watch.stop.set()
+        watch.join(5)
+    w.collect()
+    logs = "\n".join(d.output() for d in daemons)
+
+    # every campaign email delivered exactly once: by Message-ID and by (customer, step)
+    parsed = [parse(d.raw) for d in w.mail]
+    campaign = [m for m in parsed if "X-Arbot-Token" in m and m["In-Reply-To"] is None]
+    mids = Counter(str(m["Message-ID"]) for m in campaign)
+    assert all(n == 1 for n in mids.values()), [m for m, n in mids.items() if n > 1][:5]
+    with w.db.session() as s:
+        rows = {m: (c, st) for m, c, st in s.execute(select(
+            OutboxMessage.message_id, OutboxMessage.customer_id, OutboxMessage.step).where(
+            OutboxMessage.kind == "dunning"))}
+        ext_of = dict(s.execute(select(Customer.id, Customer.external_id)).all())
+    pairs = Counter(rows[m] for m in mids)
+    assert len(pairs) == N_CUSTOMERS and set(pairs.values()) == {1}, "one email per (customer, step)"
+    assert {ext_of[c] for c, _st in pairs} == set(customers), "none missing"
+    assert len(rows) == N_CUSTOMERS, "the outbox queued each step once"
+
+    # every reply processed exactly once, with exactly one set of effects
+    with w.db.session() as s:
+        inbound = s.execute(select(InboundMessage.id, InboundMessage.message_id, InboundMessage.status)).all()
+        promises = Counter(s.scalars(select(Promise.source_message_id)))
+        noted = Counter(int(e["inbound_message_id"]) for e in s.scalars(
+            select(Event.evidence).where(Event.kind == "note_added")))
+        copies = Counter(s.scalars(select(OutboxMessage.in_reply_to).where(OutboxMessage.kind == "copy")))
+    assert len(inbound) == total and {st for _i, _m, st in inbound} == {"processed"}
+    assert len({m for _i, m, _s in inbound}) == total, "each reply stored once"
+    assert len(promises) == N_PROMISES and set(promises.values()) == {1}
+    assert set(noted.values()) == {1} and len(noted) == total
+    assert len(copies) == N_COPIES and set(copies.values()) == {1}
+    answers = Counter(str(m["In-Reply-To"]) for m in parsed if str(m.get("Auto-Submitted", "")) == "auto-replied")
+    assert len(answers) == N_COPIES and set(answers.values()) == {1}, "each answer delivered once"
+    assert _half_done(w) == {"sending": 0, "inbound_failed": 0}
+
+    # one mailbox watcher at a time (and the lock was really in use)
+    assert watch.samples > 10 and watch.max_holders == 1, (watch.samples, watch.max_holders)
+    assert "Traceback" not in logs, logs[-4000:]
+    assert w.imap.uids(w.folder) == []
+    w.close()
+
+
+def _copies_sent(w: LoopWorld) -> int:
+    with w.db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.kind == "copy", OutboxMessage.status == "sent")) or 0)
+
+
+def _both_ticked(daemons: list[Daemon], before: list[int]) -> bool:
+    return all(d.output().count("tick:") > b + 2 for d, b in zip(daemons, before))
+
+
+# ---------------------------------------------------------------------------- (c) poison
+
+
+def test_poison_messages_are_set_aside_while_the_rest_flows(tmp_path: Path, sqlite_url: str, sink: SmtpSink,
+                                                           pymap_server: ImapServer) -> None:
+    w = _world(tmp_path, sqlite_url, sink, pymap_server)
+    customers = _ledger(w, 3)
+    daemon = Daemon(w, tmp_path / "daemon.log")
+    try:
+        wait_for(lambda: _campaign_count(w, 3), 30, "the campaign emails")
+        now = dt.datetime.now(dt.UTC)
+        first = {ext: w.campaign_mail(ext)[0] for ext in customers}
+        poison = poison_messages()
+        w.reply(first["C1"], "C1", _promise_text(7), now)
+        w.imap.append(w.folder, *poison)
+        w.reply(first["C2"], "C2", _promise_text(8), now)
+        w.reply(first["C3"], "C3", _promise_text(9), now)
+        wait_for(lambda: all(w.customer(e).state == "promised" for e in customers), 40,
+                 "the good replies acted on around the poison")
+        wait_for(lambda: len(w.imap.uids(w.folder)) == 0, 30, "every message moved off the folder")
+        daemon.stop(signal.SIGTERM)
+    finally:
+        daemon.kill()
+    rows = w.inbound()
+    assert len(rows) == 6
+    bad = [r for r in rows if r.message_id and "poison" in r.message_id]
+    assert len(bad) == 3
+    for r in bad:
+        assert r.status in ("review", "failed") and r.attempts <= 3 and r.mailbox_done, (r.status, r.attempts)
+    good = [r for r in rows if r not in bad]
+    assert {r.status for r in good} == {"processed"}
+    assert len(w.imap.uids(f"{w.folder}/Needs review")) == 3
+    assert len(w.imap.uids(f"{w.folder}/Processed")) == 3
+    w.close()
