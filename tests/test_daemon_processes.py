@@ -340,3 +340,56 @@ def test_poison_messages_are_set_aside_while_the_rest_flows(tmp_path: Path, sqli
     assert len(w.imap.uids(f"{w.folder}/Needs review")) == 3
     assert len(w.imap.uids(f"{w.folder}/Processed")) == 3
     w.close()
+
+
+def test_a_message_that_keeps_failing_is_set_aside_after_three_attempts(
+        tmp_path: Path, sqlite_url: str, sink: SmtpSink, pymap_server: ImapServer) -> None:
+    """The real reader fails open on the poison above; here the daemon's own tasks (the
+    supervisor over ``Runtime.tasks()``, in a thread instead of a process) get a reader
+    that raises on one message, as a reader bug would: that message is tried at most 3
+    times, marked failed and moved to review, while the replies around it are acted on."""
+    import asyncio
+
+    from bot.daemon import Supervisor
+    from bot.runtime import Runtime
+    from parsers.read import read_reply
+    from parsers.types import ReadContext, Reading
+
+    def reader(raw: bytes, ctx: ReadContext) -> Reading:
+        if b"X-Test-Poison: yes" in raw[:2000]:
+            raise UnicodeError("the reader cannot decode this message")
+        return read_reply(raw, ctx)
+
+    w = _world(tmp_path, sqlite_url, sink, pymap_server)
+    customers = _ledger(w, 3)
+    rt = Runtime(w.db, w.config, reader=reader)
+    loop = asyncio.new_event_loop()
+    sup = Supervisor(rt.tasks(), stop_timeout=8)
+    runner = threading.Thread(target=loop.run_until_complete, args=(sup.run(),), daemon=True)
+    runner.start()
+    try:
+        wait_for(lambda: _campaign_count(w, 3), 30, "the campaign emails")
+        now = dt.datetime.now(dt.UTC)
+        first = {ext: w.campaign_mail(ext)[0] for ext in customers}
+        w.reply(first["C1"], "C1", _promise_text(7), now)
+        poison = mailers.reply(first["C2"].raw, sender=w.contact("C2"), sender_name="C2 AP",
+                               text=_promise_text(8), now=now, tz="Europe/London", language="en").replace(
+            b"\r\nSubject:", b"\r\nX-Test-Poison: yes\r\nSubject:", 1)
+        w.imap.append(w.folder, poison)
+        w.reply(first["C3"], "C3", _promise_text(9), now)
+        wait_for(lambda: len(w.imap.uids(f"{w.folder}/Needs review")) == 1, 40, "the poison set aside")
+        wait_for(lambda: w.customer("C1").state == w.customer("C3").state == "promised", 20,
+                 "the replies around it acted on")
+    finally:
+        loop.call_soon_threadsafe(sup.request_stop)
+        runner.join(15)
+    assert not runner.is_alive()
+    rows = {r.message_id: r for r in w.inbound()}
+    bad = [r for r in rows.values() if b"X-Test-Poison" in r.raw[:3000]]
+    assert len(bad) == 1 and bad[0].status == "failed" and bad[0].attempts == 3, (bad[0].status, bad[0].attempts)
+    assert "UnicodeError" in (bad[0].last_error or "")
+    assert w.customer("C2").state == "active", "a failed message changes nothing"
+    assert sorted(r.status for r in rows.values()) == ["failed", "processed", "processed"]
+    assert w.events(kind="inbound_set_aside")
+    assert w.imap.uids(w.folder) == []
+    w.close()
