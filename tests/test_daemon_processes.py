@@ -169,7 +169,7 @@ def test_run_sends_reads_and_stops_cleanly_on_signal(tmp_path: Path, sqlite_url:
     # nothing half-done: no outbox row left claimed, no message half-applied
     assert _half_done(w) == {"sending": 0, "inbound_failed": 0}
     # whatever was stored but not yet processed is finished by the next run, exactly once
-    w.run_once_cli(dt.datetime.now(dt.UTC))
+    w.cycle(dt.datetime.now(dt.UTC))
     status = _inbound_status(w)
     assert status == Counter({"processed": 4}), status
     with w.db.session() as s:

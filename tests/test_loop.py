@@ -160,7 +160,7 @@ def test_staff_command_by_email_is_applied_and_confirmed(lite_world: LoopWorld) 
     assert len(confirm) == 1
     assert "OK" in text_of(confirm[0].raw) and "hold C1 until 2026-12-20" in text_of(confirm[0].raw)
     # the hold is honoured: C2 is chased at its next step, C1 is not
-    w.run_once_cli(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    w.cycle(dt.datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
     assert len(w.campaign_mail("C2")) == 2
     assert len(w.campaign_mail("C1")) == 1
     assert w.imap.uids(w.folder) == []
