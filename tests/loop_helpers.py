@@ -60,7 +60,7 @@ connections = 2
 retry_base_seconds = 1
 
 [digest]
-local_time = "08:00:00"
+local_time = "{digest_time}"
 
 [daemon]
 tick_seconds = {tick_seconds}
@@ -111,11 +111,12 @@ class LoopWorld:
     @classmethod
     def create(cls, tmp_path: Path, db_url: str, sink: SmtpSink, imap: ImapServer, folder: str, *,
                extra_toml: str = "", tick_seconds: float = 300.0, idle: bool = False,
-               poll_seconds: float = 0.5) -> LoopWorld:
+               poll_seconds: float = 0.5, digest_time: str = "08:00:00") -> LoopWorld:
         imap.create(folder)
         path = tmp_path / "bot.toml"
         path.write_text(BASE_TOML.format(ar=AR, staff=STAFF, escalation=ESCALATION, db_url=db_url,
-                                         smtp_port=sink.port, tick_seconds=tick_seconds)
+                                         smtp_port=sink.port, tick_seconds=tick_seconds,
+                                         digest_time=digest_time)
                         + "\n" + imap.toml(folder, idle=idle, poll_seconds=poll_seconds)
                         + "\n" + extra_toml, encoding="utf-8")
         os.environ[PASSWORD_ENV] = imap.password
