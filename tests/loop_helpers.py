@@ -13,6 +13,7 @@ import datetime as dt
 import email
 import email.policy
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -66,6 +67,24 @@ local_time = "{digest_time}"
 tick_seconds = {tick_seconds}
 payment_poll_seconds = 1
 stop_timeout_seconds = 8
+"""
+
+
+# A campaign whose send window is always open: for daemons on the real clock.
+ALWAYS_OPEN = """\
+[campaigns.default]
+min_days_between = 3
+send_window = { days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], start = "00:00:00", end = "23:59:59" }
+
+[[campaigns.default.steps]]
+name = "polite"
+offset_days = 3
+template = "polite"
+
+[[campaigns.default.steps]]
+name = "stern"
+offset_days = 30
+template = "stern"
 """
 
 
@@ -163,7 +182,7 @@ class LoopWorld:
         proc = subprocess.run(
             [sys.executable, "-m", "bot", "--config", str(self.config.source_path), "run", "--once",
              "--now", at.isoformat()],
-            cwd=REPO, env=subprocess_env(), capture_output=True, text=True, timeout=timeout)
+            check=False, cwd=REPO, env=subprocess_env(), capture_output=True, text=True, timeout=timeout)
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert "FAILED" not in proc.stdout, proc.stdout + proc.stderr[-3000:]
         self.collect()
@@ -238,7 +257,7 @@ class LoopWorld:
 
     def outbox_status_counts(self) -> dict[str, int]:
         with self.db.session() as s:
-            return dict(s.execute(select(OutboxMessage.status, func.count())   # type: ignore[arg-type]
+            return dict(s.execute(select(OutboxMessage.status, func.count())
                                   .group_by(OutboxMessage.status)).all())
 
     # ------------------------------------------------------------------ IMAP
@@ -262,3 +281,44 @@ class LoopWorld:
 
     def close(self) -> None:
         self.db.close()
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+class Daemon:
+    """One ``arbot run`` process; output goes to a file (a full pipe would block it)."""
+
+    def __init__(self, world: LoopWorld, log: Path) -> None:
+        self.log = log
+        self.out = log.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "--config", str(world.config.source_path), "run"],
+            cwd=REPO, env=subprocess_env(), stdout=self.out, stderr=subprocess.STDOUT)
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> float:
+        """Signal it; return how long it took to exit (fails past ``timeout``)."""
+        t0 = time.monotonic()
+        self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+            raise AssertionError(f"arbot run did not exit within {timeout:.0f} s of {signal.Signals(sig).name}:\n"
+                        + self.output()[-3000:])
+        took = time.monotonic() - t0
+        assert rc == 0, f"exit status {rc}:\n" + self.output()[-3000:]
+        return took
+
+    def output(self) -> str:
+        if not self.out.closed:
+            self.out.flush()
+        return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+        self.out.close()

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.devtools.smtp_sink import SmtpSink
-from bot.models import Contact, Customer, Invoice, OutboxMessage, PaymentLink, Promise
+from bot.devtools.smtp_sink import Delivered, SmtpSink
+from bot.models import Contact, Invoice, OutboxMessage, PaymentLink, Promise
 from tests.imap_fixtures import ImapServer, new_folder
 from tests.loop_helpers import ESCALATION, STAFF, LoopWorld, parse, text_of
 
@@ -56,7 +56,7 @@ def lite_world(tmp_path: Path, sqlite_url: str, sink: SmtpSink, imap_server: Ima
     w.close()
 
 
-def _first_campaign_round(w: LoopWorld, customers: list[str]) -> dict[str, object]:
+def _first_campaign_round(w: LoopWorld, customers: list[str]) -> dict[str, Delivered]:
     w.ledger(customers, due=DUE)
     w.cycle(MON)
     first = {}
@@ -76,16 +76,16 @@ def test_replies_are_read_tied_acted_on_moved_and_digested(world: LoopWorld) -> 
     w = world
     first = _first_campaign_round(w, ["C1", "C2", "C3", "C4", "C5"])
     at = MON + dt.timedelta(hours=1)
-    promise = w.reply(first["C1"], "C1", "Hello,\n\nThanks for the reminder. We will pay the open invoices on "  # type: ignore[arg-type]
+    promise = w.reply(first["C1"], "C1", "Hello,\n\nThanks for the reminder. We will pay the open invoices on "
                       "4 December 2026 with our next payment run.\n\nKind regards,\nPriya", at)
     dispute_words = "the goods arrived damaged and we returned them"
-    w.reply(first["C2"], "C2", f"Hello,\n\nWe dispute invoice INV-C2-1: {dispute_words}. Please issue a "  # type: ignore[arg-type]
+    w.reply(first["C2"], "C2", f"Hello,\n\nWe dispute invoice INV-C2-1: {dispute_words}. Please issue a "
             "credit note.\n\nRegards,\nClaire", at)
-    copy_req = w.reply(first["C3"], "C3", "Hello,\n\nWe cannot find invoice INV-C3-2 in our system. Could "  # type: ignore[arg-type]
+    copy_req = w.reply(first["C3"], "C3", "Hello,\n\nWe cannot find invoice INV-C3-2 in our system. Could "
                        "you please send us a copy?\n\nThanks,\nSanne", at)
-    w.auto_reply(first["C4"], "C4", "Hello,\n\nI am out of the office until 7 December 2026 with no access "  # type: ignore[arg-type]
+    w.auto_reply(first["C4"], "C4", "Hello,\n\nI am out of the office until 7 December 2026 with no access "
                  "to email. For urgent matters please contact reception.\n\nJoao", at)
-    w.bounce(first["C5"], "C5", at)  # type: ignore[arg-type]
+    w.bounce(first["C5"], "C5", at)
     expected_mids = {str(parse(r)["Message-ID"]) for r in (promise, copy_req)}
 
     lines = w.cycle(MON + dt.timedelta(hours=2))
@@ -170,7 +170,7 @@ def test_broken_promise_resumes_at_the_next_step_and_escalates(lite_world: LoopW
     w = lite_world
     first = _first_campaign_round(w, ["C1"])
     step0 = w.customer("C1").dunning_step
-    w.reply(first["C1"], "C1", "Hello,\n\nWe will pay both invoices on 27 November 2026.\n\nRegards,\nPriya",  # type: ignore[arg-type]
+    w.reply(first["C1"], "C1", "Hello,\n\nWe will pay both invoices on 27 November 2026.\n\nRegards,\nPriya",
             MON + dt.timedelta(hours=1))
     w.cycle(MON + dt.timedelta(hours=2))
     assert w.customer("C1").state == "promised"
