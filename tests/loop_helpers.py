@@ -297,8 +297,16 @@ class Daemon:
             [sys.executable, "-m", "bot", "--config", str(world.config.source_path), "run"],
             cwd=REPO, env=subprocess_env(), stdout=self.out, stderr=subprocess.STDOUT)
 
+    def running(self) -> bool:
+        """Its supervisor is up (signal handlers installed): a first task reported."""
+        return "arbot.daemon:" in self.output()
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> float:
-        """Signal it; return how long it took to exit (fails past ``timeout``)."""
+        """Signal it; return how long it took to exit (fails past ``timeout``).
+
+        Waits first for the supervisor to be up: a signal during the interpreter's
+        start-up (before the handlers exist) just kills the process."""
+        wait_for(self.running, 30, "the daemon to start")
         t0 = time.monotonic()
         self.proc.send_signal(sig)
         try:
