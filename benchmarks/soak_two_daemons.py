@@ -29,15 +29,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
-from bot.db import sync_url  # noqa: E402
-from bot.demo import mailers  # noqa: E402
-from bot.devtools.smtp_sink import SmtpSink  # noqa: E402
-from bot.models import InboundMessage, OutboxMessage, Promise  # noqa: E402
-from tests.imap_fixtures import new_folder, start_pymap  # noqa: E402
-from tests.loop_helpers import ALWAYS_OPEN, Daemon, LoopWorld, today, wait_for  # noqa: E402
+from bot.db import sync_url
+from bot.demo import mailers
+from bot.devtools.smtp_sink import SmtpSink
+from bot.models import InboundMessage, OutboxMessage, Promise
+from tests.imap_fixtures import new_folder, start_pymap
+from tests.loop_helpers import ALWAYS_OPEN, Daemon, LoopWorld, today, wait_for
 
 
 def _status(w: LoopWorld, model: type, *conds: object) -> int:
