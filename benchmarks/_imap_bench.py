@@ -87,13 +87,13 @@ def passthrough_batch(db: Database) -> Callable[[list[int]], None]:
 
 
 def real_or_passthrough(db: Database, config: Config) -> tuple[Callable[[int], None], str]:
-    """``bot.inbox.process_message`` when it exists, else a pass-through that only
+    """The real processing step when it exists, else a pass-through that only
     records the outcome (status processed) in one transaction per message."""
     from bot.mailbox import default_process_hook
 
     hook = default_process_hook(db, config)
     if hook is not None:
-        return hook, "real pipeline (bot.inbox.process_message)"
+        return hook, "real pipeline (read, tie, decide, apply: bot.runtime.Runtime.process)"
     from sqlalchemy import update
 
     from bot.db import utcnow
@@ -105,3 +105,48 @@ def real_or_passthrough(db: Database, config: Config) -> tuple[Callable[[int], N
                 status="processed", processed_at=utcnow()))
 
     return passthrough, "pass-through hook (bot.inbox.process_message not available yet)"
+
+
+REPLY_BODIES = (
+    "Hello,\r\n\r\nWe will pay invoice {inv} by 15 December.\r\n\r\nRegards,\r\nJane",
+    "Hi,\r\n\r\nWe dispute {inv}: the goods arrived damaged and we returned them.\r\n\r\nTom",
+    "Dear team,\r\n\r\nPayment of {inv} was sent today by bank transfer, reference PAY-{n}.\r\n\r\nBest,\r\nAna",
+    "Hello,\r\n\r\nCould you please send us a copy of invoice {inv}?\r\n\r\nThanks,\r\nLee",
+    "Thanks for the reminder, we are looking into {inv} and will come back to you.\r\n\r\nSam",
+)
+
+
+def seed_ledger(db: Database, customers: int = 200) -> None:
+    """Customers with one contact (ap@custN.test) and one overdue invoice (INV-N) each."""
+    import datetime as dt
+
+    from bot.models import Contact, Customer, Invoice
+
+    now = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    with db.session() as s:
+        for i in range(customers):
+            c = Customer(external_id=f"C{i}", name=f"Customer {i} Ltd", language="en",
+                         timezone="Europe/London", currency="EUR", tags=[], state="active",
+                         dunning_cycle=0, created_at=now, updated_at=now)
+            s.add(c)
+            s.flush()
+            s.add(Contact(customer_id=c.id, email=f"ap@cust{i}.test", is_primary=True,
+                          source="import", created_at=now))
+            s.add(Invoice(number=f"INV-{1000 + i}", customer_id=c.id, kind="invoice",
+                          issue_date=dt.date(2026, 9, 1), due_date=dt.date(2026, 10, 1),
+                          total_minor=125000, balance_minor=125000, currency="EUR",
+                          status="open", created_at=now, updated_at=now))
+
+
+def realistic_reply(n: int, customers: int = 200) -> bytes:
+    """A reply from customer n % customers about its invoice, one of five kinds."""
+    i = n % customers
+    inv = f"INV-{1000 + i}"
+    body = REPLY_BODIES[n % len(REPLY_BODIES)].format(inv=inv, n=n)
+    quoted = ("\r\n\r\n> On Mon, 16 Nov 2026, Accounts Receivable wrote:\r\n"
+              f"> Our records show invoice {inv} for EUR 1,250.00 is overdue.\r\n")
+    head = (f"Message-ID: <r{n}.{os.getpid()}@cust{i}.test>\r\nFrom: Accounts Payable <ap@cust{i}.test>\r\n"
+            f"To: ar@northwind.test\r\nSubject: Re: Invoice {inv} is overdue\r\n"
+            "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: text/plain; charset="utf-8"\r\n\r\n')
+    return (head + body + quoted).encode()

@@ -14,18 +14,16 @@ from __future__ import annotations
 import sys
 import time
 
-from _imap_bench import bench_setup, passthrough_batch, real_or_passthrough
+from _imap_bench import bench_setup, passthrough_batch, real_or_passthrough, realistic_reply, seed_ledger
 from imapclient import IMAPClient
 
 from bot.mailbox import MailboxWatcher
 
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent / "tests"))
-from mailbox_helpers import reply
-
 
 def main(n: int, batch: bool) -> None:
     with bench_setup("Replies") as b:
-        msgs = [reply(i) for i in range(n)]
+        seed_ledger(b.db)
+        msgs = [realistic_reply(i) for i in range(n)]
         t = time.perf_counter()
         with IMAPClient(b.host, port=b.port, ssl=False) as c:
             c.login(b.user, b.password)
@@ -38,7 +36,7 @@ def main(n: int, batch: bool) -> None:
 
         batch_hook = default_batch_hook(b.db, b.config) if batch else None
         if batch and batch_hook is not None:
-            which += ", batched (bot.inbox.process_messages)"
+            which += ", batched (100 messages per transaction)"
         elif batch and which.startswith("pass-through"):
             batch_hook = passthrough_batch(b.db)
             which += ", batched (one transaction per 100 messages)"
@@ -55,6 +53,14 @@ def main(n: int, batch: bool) -> None:
         print(f"ingested {n} replies in {elapsed:.2f} s: {n / elapsed:.0f} replies/s end to end "
               f"(stored {rep.stored}, processed {rep.processed}, moved {rep.moved}); bar >= 300/s")
         print("phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in rep.seconds.items()))
+        from sqlalchemy import func, select
+
+        from bot.models import InboundMessage
+
+        with b.db.session() as s:
+            outcome = dict(s.execute(select(InboundMessage.status, func.count())
+                                     .group_by(InboundMessage.status)).all())
+        print(f"outcomes: {outcome}")
 
 
 if __name__ == "__main__":

@@ -16,15 +16,11 @@ import statistics
 import sys
 import threading
 import time
-from pathlib import Path
 
-from _imap_bench import bench_setup, real_or_passthrough
+from _imap_bench import bench_setup, real_or_passthrough, realistic_reply, seed_ledger
 from imapclient import IMAPClient
 
 from bot.mailbox import MailboxWatcher
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from mailbox_helpers import reply
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -35,6 +31,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def main(n: int) -> None:
     with bench_setup("Replies", idle=True, poll_seconds=600) as b:
+        seed_ledger(b.db)
         inner, which = real_or_passthrough(b.db, b.config)
         done = threading.Condition()
         finished: list[float] = []
@@ -58,7 +55,7 @@ def main(n: int) -> None:
             rng = random.Random(7)
             for i in range(n):
                 t0 = time.perf_counter()
-                c.append("Replies", reply(i))
+                c.append("Replies", realistic_reply(i))
                 with done:
                     if not done.wait_for(lambda n=i: len(finished) > n, 10):
                         raise SystemExit(f"message {i} not processed within 10 s")

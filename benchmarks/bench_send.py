@@ -8,14 +8,16 @@ N pre-rendered ~20 KB dunning emails are queued in an outbox (SQLite in a temp d
 process, so the sink does not share the sender's event loop and GIL (``thread`` runs it in a
 thread of this process, ``both`` measures both ways). Measured, in this order:
 
-  bare-1   aiosmtplib alone: N workers, one persistent connection each, ``sendmail`` of the
+  bare     aiosmtplib alone: N workers, one persistent connection each, ``sendmail`` of the
            same bytes (read from the outbox beforehand);
   arbot    ``Sender.run_once``: claim in batches, per-domain limiter, hand-over marks and
            outcomes grouped into few transactions, timeline events, over the same number
            of persistent connections;
-  bare-2   bare again (the figure used is the mean of both bare runs, to damp drift).
 
-Prints the rates and the ratio arbot / bare (bar: >= 0.70).
+alternating which goes first, ``--rounds`` times; prints each round and the medians of the
+rates and of the per-round ratio arbot / bare (bar: >= 0.70), and the CPU time this
+process spent per message in each (all threads: for arbot that includes the database
+work), a figure less disturbed than wall-clock rates by other load on a shared machine.
 """
 
 from __future__ import annotations
@@ -23,25 +25,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import subprocess
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+T = TypeVar("T")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import aiosmtplib  # noqa: E402
-from sqlalchemy import select, update  # noqa: E402
+import aiosmtplib
+from sqlalchemy import select, update
 
-from bot.config import SmtpConfig  # noqa: E402
-from bot.db import Database  # noqa: E402
-from bot.models import OutboxMessage  # noqa: E402
-from bot.sender import Sender  # noqa: E402
-from tests.outbox_factory import NOW, seed  # noqa: E402
-from tests.smtp_server import Recorder, start_sink  # noqa: E402
+from bot.config import SmtpConfig
+from bot.db import Database
+from bot.models import OutboxMessage
+from bot.sender import Sender
+from tests.outbox_factory import NOW, seed
+from tests.smtp_server import Recorder, start_sink
 
 
 class Sink:
@@ -101,29 +107,58 @@ async def arbot(db: Database, port: int, conns: int, n: int) -> tuple[float, int
     return n / elapsed, sender.connections_opened
 
 
+def cpu(run: Callable[[], T]) -> tuple[T, float]:
+    """``run()`` and the CPU seconds this process (all its threads) spent on it."""
+    t0 = time.process_time()
+    out = run()
+    return out, time.process_time() - t0
+
+
 def reset(db: Database) -> None:
     with db.session() as s:
         s.execute(update(OutboxMessage).values(status="pending", attempts=0, sent_at=None,
                                                claimed_by=None, claimed_at=None))
 
 
-def measure(db: Database, mode: str, conns: int, n: int) -> dict[str, float]:
+def measure(db: Database, mode: str, conns: int, n: int, rounds: int) -> dict[str, float]:
+    """``rounds`` alternations of bare and arbot runs; the median of the per-round ratios
+    (alternating the order damps the drift of a shared, loaded machine)."""
     with db.session() as s:
         jobs = [(r.mail_from, list(r.rcpt_to), bytes(r.raw))
                 for r in s.execute(select(OutboxMessage.mail_from, OutboxMessage.rcpt_to,
                                           OutboxMessage.raw))]
     sink = Sink(mode)
+    bares: list[float] = []
+    arbots: list[float] = []
+    ratios: list[float] = []
+    cpus: list[tuple[float, float]] = []
     try:
-        bare1 = asyncio.run(bare(sink.port, conns, jobs))
-        reset(db)
-        rate, opened = asyncio.run(arbot(db, sink.port, conns, n))
-        bare2 = asyncio.run(bare(sink.port, conns, jobs))
+        for r in range(rounds):
+            reset(db)
+            if r % 2 == 0:
+                (b, cpu_b) = cpu(lambda: asyncio.run(bare(sink.port, conns, jobs)))
+                ((a, opened), cpu_a) = cpu(lambda: asyncio.run(arbot(db, sink.port, conns, n)))
+            else:
+                ((a, opened), cpu_a) = cpu(lambda: asyncio.run(arbot(db, sink.port, conns, n)))
+                (b, cpu_b) = cpu(lambda: asyncio.run(bare(sink.port, conns, jobs)))
+            bares.append(b)
+            arbots.append(a)
+            ratios.append(a / b)
+            cpus.append((cpu_b / len(jobs), cpu_a / n))
+            print(f"  [sink in a {mode:7}] round {r + 1}: bare aiosmtplib {b:6.0f} msg/s | "
+                  f"arbot Sender {a:6.0f} msg/s ({opened} connections) | ratio {a / b:.2f} | "
+                  f"CPU of this process per message: bare {1000 * cpu_b / len(jobs):.2f} ms, "
+                  f"arbot {1000 * cpu_a / n:.2f} ms", flush=True)
     finally:
         sink.close()
-    base = (bare1 + bare2) / 2
-    print(f"[sink in a {mode:7}] bare aiosmtplib {bare1:7.0f} / {bare2:7.0f} msg/s | "
-          f"arbot Sender {rate:7.0f} msg/s ({opened} connections) | ratio {rate / base:.2f}")
-    return {"bare": base, "arbot": rate, "ratio": rate / base}
+    res = {"bare": statistics.median(bares), "arbot": statistics.median(arbots),
+           "ratio": statistics.median(ratios),
+           "cpu_bare": statistics.median(c[0] for c in cpus),
+           "cpu_arbot": statistics.median(c[1] for c in cpus)}
+    print(f"[sink in a {mode:7}] median: bare {res['bare']:.0f} msg/s, arbot {res['arbot']:.0f} msg/s, "
+          f"ratio {res['ratio']:.2f}; CPU per message bare {1000 * res['cpu_bare']:.2f} ms, "
+          f"arbot {1000 * res['cpu_arbot']:.2f} ms (ratio {res['cpu_bare'] / res['cpu_arbot']:.2f})")
+    return res
 
 
 def main() -> None:
@@ -132,6 +167,7 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--size", type=int, default=20_000)
     ap.add_argument("--sink", choices=["process", "thread", "both"], default="both")
+    ap.add_argument("--rounds", type=int, default=3, help="bare/arbot alternations per sink mode")
     ap.add_argument("--db", help="database URL (default: a temporary SQLite file)")
     args = ap.parse_args()
 
@@ -144,10 +180,8 @@ def main() -> None:
               f"{time.perf_counter() - t0:.1f} s ({db.dialect}); {args.connections} connections")
         modes = ["process", "thread"] if args.sink == "both" else [args.sink]
         results = {}
-        for i, mode in enumerate(modes):
-            if i:
-                reset(db)
-            results[mode] = measure(db, mode, args.connections, args.messages)
+        for mode in modes:
+            results[mode] = measure(db, mode, args.connections, args.messages, args.rounds)
         db.close()
     main_mode = "process" if "process" in results else modes[0]
     r = results[main_mode]

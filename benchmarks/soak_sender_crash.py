@@ -22,9 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.db import Database  # noqa: E402
-from tests.crash_harness import run_trial, write_config  # noqa: E402
-from tests.smtp_server import Recorder, start_sink  # noqa: E402
+from bot.db import Database
+from tests.crash_harness import run_trial, write_config
+from tests.smtp_server import Recorder, start_sink
 
 
 def main() -> int:
@@ -39,7 +39,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     ctl = start_sink(Recorder(keep_content=False))
     failures = 0
-    totals = {"kills": 0, "mid": 0, "sent": 0, "uncertain": 0, "dups": 0}
+    totals = {"kills": 0, "mid": 0, "sent": 0, "uncertain": 0, "arrived": 0, "dups": 0}
     with tempfile.TemporaryDirectory() as tmp:
         url = args.db or f"sqlite:///{tmp}/soak.db"
         db = Database(url)
@@ -52,17 +52,20 @@ def main() -> int:
             totals["mid"] += res.kills_mid_send
             totals["sent"] += res.sent
             totals["uncertain"] += res.uncertain
+            totals["arrived"] += res.uncertain_arrived
             totals["dups"] += len(res.duplicates)
             verdict = "ok" if not res.problems else "FAIL: " + "; ".join(res.problems[:3])
             failures += bool(res.problems)
             print(f"trial {t + 1:>3}: runs={res.runs} kills={res.kills} (mid-drain {res.kills_mid_send}) "
-                  f"sent={res.sent} uncertain={res.uncertain} received={res.received} "
+                  f"sent={res.sent} uncertain={res.uncertain} (arrived {res.uncertain_arrived}) "
+                  f"received={res.received} "
                   f"dups={len(res.duplicates)}  {verdict}", flush=True)
         db.close()
     ctl.stop()
     print(f"RESULT seed={args.seed} db={'postgresql' if args.db else 'sqlite'}: {args.trials} trials, "
           f"{totals['kills']} kills ({totals['mid']} mid-drain), {totals['sent']} sent, "
-          f"{totals['uncertain']} uncertain, {totals['dups']} received twice, "
+          f"{totals['uncertain']} uncertain ({totals['arrived']} of them had arrived), "
+          f"{totals['dups']} received twice, "
           f"{failures} failed trials, {time.perf_counter() - t0:.0f} s")
     return 1 if failures else 0
 

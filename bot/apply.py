@@ -128,9 +128,9 @@ def _apply_one(s: Session, ctx: ApplyContext, action: Action) -> None:  # noqa: 
             if immediate and ctx.alert is not None:
                 ctx.alert(s, action, ctx.now)
         case AddNote(customer_id=cid, invoices=invs, author_kind=kind, text=text, why=why):
-            targets = _invoices(s, cid, invs) or [None]
-            for inv in targets:
-                s.add(Note(customer_id=cid, invoice_id=inv.id if inv else None, author_kind=kind,
+            targets: list[Invoice | None] = list(_invoices(s, cid, invs)) or [None]
+            for target in targets:
+                s.add(Note(customer_id=cid, invoice_id=target.id if target else None, author_kind=kind,
                            text=text, source_message_id=ctx.source_message_id, created_at=ctx.now))
             _record(s, ctx, cid, "note_added", why, f"customer's words noted on "
                     f"{', '.join(i.number for i in targets if i) or 'the account'}")

@@ -149,6 +149,7 @@ class ImportConfig(_Model):
 
 Attachment = Literal["invoice_pdfs", "statement_pdf"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WORKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 
 
 class StepConfig(_Model):
@@ -162,7 +163,7 @@ class StepConfig(_Model):
 
 
 class SendWindow(_Model):
-    days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    days: list[Weekday] = Field(default_factory=lambda: list(WORKDAYS))
     start: dt.time = dt.time(9, 0)
     end: dt.time = dt.time(17, 0)
 

@@ -17,6 +17,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -66,6 +67,7 @@ SECTIONS = (
     ("redirect", "Redirects to confirm"),
     ("bounce", "Bounces"),
     ("review", "Replies needing review"),
+    ("payment_review", "Payments needing review"),
     ("collections", "Handed over to collections"),
     ("uncertain", "Emails whose delivery is uncertain"),
 )
@@ -116,11 +118,25 @@ def collect(s: Session, config: Config, now: dt.datetime, since: dt.datetime | N
         if m.status == "failed":
             summary = f"could not be processed ({(m.last_error or '')[:120]}): `arbot inbox retry {m.id}`"
         add("review", m.customer_id, m.received_at, summary, str(reading.get("reply_text", "")))
+    _payments(s, d, add, start, now)
     for o in s.scalars(select(OutboxMessage).where(OutboxMessage.status == "uncertain")):
         add("uncertain", o.customer_id, o.created_at, f"{o.subject} to {', '.join(o.rcpt_to)}: "
             f"`arbot outbox release {o.id} --sent|--resend`")
     _aging(s, config, d)
     return d
+
+
+def _payments(s: Session, d: Digest, add: Any, start: dt.datetime, now: dt.datetime) -> None:
+    """Stripe payments no account could be proven for, and chargebacks since the last digest."""
+    from bot.models import Payment
+
+    for p in s.scalars(select(Payment).where(Payment.status == "review").order_by(Payment.id).limit(200)):
+        payer = (p.details or {}).get("email") or "unknown payer"
+        add("payment_review", None, p.created_at, f"{display(p.amount_minor, p.currency)} from {payer} "
+            f"({p.external_id}): `arbot payments assign {p.external_id} CUSTOMER`")
+    for e in s.scalars(select(Event).where(Event.kind.in_(("chargeback", "payment_event_failed")),
+                                          Event.at > start, Event.at <= now).order_by(Event.at)):
+        add("payment_review", e.customer_id, e.at, e.summary)
 
 
 def _aging(s: Session, config: Config, d: Digest) -> None:

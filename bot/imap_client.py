@@ -34,6 +34,7 @@ from imapclient import exceptions as imapx
 from bot.config import ConfigError, ImapConfig, secret
 
 FETCH_BATCH = 200
+FETCH_BATCH_BYTES = 32 * 1024 * 1024   # bounded memory per fetched batch
 IDLE_MAX_SECONDS = 29 * 60   # RFC 2177: re-issue IDLE at least every 29 minutes
 
 
@@ -270,14 +271,30 @@ class ImapConnection:
         with classified(self.where):
             return sorted(self._c().search(["UID", _uid_set(uids)]))
 
-    def fetch(self, uids: Sequence[int], batch: int = FETCH_BATCH) -> Iterator[list[FetchedMessage]]:
+    def sizes(self, uids: Sequence[int]) -> dict[int, int]:
+        """RFC822.SIZE of ``uids`` (one round trip per 1,000)."""
+        c = self._c()
+        out: dict[int, int] = {}
+        for i in range(0, len(uids), 1000):
+            chunk = list(uids[i:i + 1000])
+            with classified(self.where):
+                data = c.fetch(chunk, [b"RFC822.SIZE"])
+            for uid, item in data.items():
+                size = item.get(b"RFC822.SIZE")
+                if size is not None:
+                    out[int(uid)] = int(size)
+        return out
+
+    def fetch(self, uids: Sequence[int], batch: int = FETCH_BATCH,
+              max_bytes: int = FETCH_BATCH_BYTES) -> Iterator[list[FetchedMessage]]:
         """The raw bytes of ``uids`` in batches (BODY.PEEK[]: does not set \\Seen).
 
-        UIDs that vanished meanwhile (expunged by someone else) are skipped.
+        A batch holds at most ``batch`` messages and, beyond its first message, at
+        most ``max_bytes`` (sizes asked first): memory stays bounded when a backlog
+        carries large attachments. UIDs that vanished meanwhile are skipped.
         """
         c = self._c()
-        for i in range(0, len(uids), batch):
-            chunk = list(uids[i:i + batch])
+        for chunk in _batches(list(uids), self.sizes(uids), batch, max_bytes):
             with classified(self.where):
                 data = c.fetch(chunk, [b"BODY.PEEK[]"])
             out = []
@@ -347,6 +364,21 @@ class ImapConnection:
         self.idling = False
         with classified(self.where):
             self._c().idle_done()
+
+
+def _batches(uids: list[int], sizes: dict[int, int], count: int, max_bytes: int) -> Iterator[list[int]]:
+    """Split ``uids`` into runs of at most ``count`` and (past the first) ``max_bytes``."""
+    chunk: list[int] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if chunk and (len(chunk) >= count or total + size > max_bytes):
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(uid)
+        total += size
+    if chunk:
+        yield chunk
 
 
 def _uid_set(uids: Sequence[int]) -> str:

@@ -23,19 +23,22 @@ rows are only moved.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import email.parser
 import email.policy
 import email.utils
 import hashlib
+import importlib
+import importlib.util
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import timeline
@@ -51,7 +54,7 @@ from bot.imap_client import (
     ImapTransientError,
 )
 from bot.mailbox_lock import WatcherLock
-from bot.models import InboundMessage, MailboxState, OutboxMessage
+from bot.models import Cursor, InboundMessage, MailboxState, OutboxMessage
 
 log = logging.getLogger("arbot.mailbox")
 
@@ -178,7 +181,6 @@ class MailboxWatcher:
         self._stop = threading.Event()
         self._own_addresses = {_addr_key(config.company.ar_address), _addr_key(config.from_address)}
         self._alerted: set[str] = set()
-        self._wal_keeper: object | None = None
 
     # ================================================================== one cycle
     def run_once(self) -> RunReport:
@@ -192,7 +194,6 @@ class MailboxWatcher:
         if not self.lock.acquire():
             report.standby = True
             return report
-        self._keep_sqlite_open()
         try:
             conn = self._ensure_connection()
             uidvalidity = conn.select(self.folder)
@@ -263,23 +264,8 @@ class MailboxWatcher:
             self.conn.close()
         self.conn = None
 
-    def _keep_sqlite_open(self) -> None:
-        """Hold one idle SQLite connection while watching.
-
-        The engine opens a fresh connection per unit of work (NullPool); when the last
-        connection to a WAL database closes, SQLite checkpoints and removes the WAL --
-        an fsync-heavy step that, per message, tripled the ingest time. One idle
-        connection kept open (no transaction) avoids it; checkpoints still happen
-        automatically as the WAL grows.
-        """
-        if self._wal_keeper is None and self.db.dialect == "sqlite":
-            self._wal_keeper = self.db.engine.raw_connection()
-
     def close(self) -> None:
         """Close connections and release the lock."""
-        keeper, self._wal_keeper = self._wal_keeper, None
-        if keeper is not None:
-            keeper.close()  # type: ignore[attr-defined]
         self._drop_connection()
         if self._idle_conn is not None:
             self._idle_conn.close()
@@ -290,42 +276,76 @@ class MailboxWatcher:
     def _ingest(self, conn: ImapConnection, uidvalidity: int, report: RunReport) -> None:
         with self.db.session() as s:
             state = s.get(MailboxState, self.folder)
-            if state is None:
-                state = MailboxState(folder=self.folder, uidvalidity=uidvalidity, last_uid=0,
-                                     updated_at=self.clock())
-                s.add(state)
-            elif state.uidvalidity != uidvalidity:
-                # The server renumbered the folder: re-scan all of it; rows from the
-                # earlier epoch are recognised by Message-ID (or raw hash) and re-adopted.
-                log.warning("mailbox %s: UIDVALIDITY changed %s -> %s; re-scanning",
-                            self.folder, state.uidvalidity, uidvalidity)
-                report.uidvalidity_changed = True
-                timeline.record(s, at=self.clock(), kind="mailbox_uidvalidity_changed",
-                                rule="mailbox.uidvalidity",
-                                summary=f"folder {self.folder} was renumbered by the server; re-scanned",
-                                evidence={"folder": self.folder, "old": state.uidvalidity,
-                                          "new": uidvalidity})
-                state.uidvalidity = uidvalidity
-                state.last_uid = 0
-                state.updated_at = self.clock()
-            last_uid = state.last_uid
-            has_old_epoch = s.scalar(select(func.count()).select_from(InboundMessage).where(
-                InboundMessage.folder == self.folder,
-                InboundMessage.uidvalidity != uidvalidity)) or 0
+            known = state is not None and state.uidvalidity == uidvalidity
+            last_uid = state.last_uid if state is not None and known else 0
         uids = conn.uids_after(last_uid)
-        if not uids:
-            return
-        old_index = _OldEpochIndex(self.db, self.folder, uidvalidity) if has_old_epoch else None
+        with self.db.session() as s:
+            state = s.get(MailboxState, self.folder)
+            if state is None:
+                s.add(MailboxState(folder=self.folder, uidvalidity=uidvalidity, last_uid=0,
+                                   updated_at=self.clock()))
+            elif state.uidvalidity != uidvalidity:
+                self._start_rescan(s, state, uidvalidity, max(uids, default=0))
+                report.uidvalidity_changed = True
+            rescan_until = self._rescan_until(s, uidvalidity)
+        old_index = _OldEpochIndex(self.db, self.folder, uidvalidity) if rescan_until else None
         for batch in conn.fetch(uids, batch=self.fetch_batch):
             if batch:
-                self._store_batch(batch, uidvalidity, old_index, report)
+                self._store_batch(batch, uidvalidity, old_index, rescan_until or 0, report)
             if self._stop.is_set():      # a big backlog must not delay a stop: resume later
                 return
-        if old_index is not None:
-            self._retire_old_epoch(uidvalidity)
+        if rescan_until is not None:
+            self._finish_rescan(uidvalidity)
+
+    # -- UIDVALIDITY change: a re-scan deduplicated against the earlier epochs --------
+    def _rescan_cursor(self) -> str:
+        return "mailbox_rescan:" + hashlib.sha256(self.folder.encode()).hexdigest()[:16]
+
+    def _start_rescan(self, s: Session, state: MailboxState, uidvalidity: int, until: int) -> None:
+        """The server renumbered the folder: re-scan all of it. Until UID ``until`` (the
+        highest at the change) every message is first looked up among the rows of the
+        earlier epochs; the marker lives in ``cursors`` so a crash mid-re-scan resumes
+        with the dedupe still on, and later mail is not looked up at all."""
+        log.warning("mailbox %s: UIDVALIDITY changed %s -> %s; re-scanning",
+                    self.folder, state.uidvalidity, uidvalidity)
+        timeline.record(s, at=self.clock(), kind="mailbox_uidvalidity_changed",
+                        rule="mailbox.uidvalidity",
+                        summary=f"folder {self.folder} was renumbered by the server; re-scanned",
+                        evidence={"folder": self.folder, "old": state.uidvalidity, "new": uidvalidity,
+                                  "rescan_until_uid": until})
+        state.uidvalidity = uidvalidity
+        state.last_uid = 0
+        state.updated_at = self.clock()
+        cur = s.get(Cursor, self._rescan_cursor())
+        value = f"{uidvalidity}:{until}"
+        if cur is None:
+            s.add(Cursor(name=self._rescan_cursor(), value=value, updated_at=self.clock()))
+        else:
+            cur.value, cur.updated_at = value, self.clock()
+
+    def _rescan_until(self, s: Session, uidvalidity: int) -> int | None:
+        """The last UID to dedupe in the current re-scan; None when none is going on."""
+        cur = s.get(Cursor, self._rescan_cursor())
+        if cur is None:
+            return None
+        epoch, _, until = cur.value.partition(":")
+        return int(until) if epoch == str(uidvalidity) else None
+
+    def _finish_rescan(self, uidvalidity: int) -> None:
+        """Rows of an earlier UIDVALIDITY not found in the re-scan are gone from the
+        server: nothing left to move (their processing, if pending, still happens)."""
+        with self.db.session() as s:
+            s.execute(update(InboundMessage).where(
+                InboundMessage.folder == self.folder,
+                InboundMessage.uidvalidity != uidvalidity,
+                InboundMessage.mailbox_done.is_(False),
+            ).values(mailbox_done=True))
+            cur = s.get(Cursor, self._rescan_cursor())
+            if cur is not None:
+                s.delete(cur)
 
     def _store_batch(self, batch: Sequence[FetchedMessage], uidvalidity: int,
-                     old_index: _OldEpochIndex | None, report: RunReport) -> None:
+                     old_index: _OldEpochIndex | None, rescan_until: int, report: RunReport) -> None:
         now = self.clock()
         facts = [(m, *header_facts(m.raw)) for m in batch]
         with self.db.session() as s:
@@ -337,10 +357,12 @@ class MailboxWatcher:
             for m, mid, frm in facts:
                 if m.uid in present:
                     continue
-                if old_index is not None and old_index.readopt(s, m, mid, uidvalidity):
+                if (old_index is not None and m.uid <= rescan_until
+                        and old_index.readopt(s, m, mid, uidvalidity)):
                     report.readopted += 1
                     continue
-                own = (mid is not None and mid.strip("<>") in ours) or (frm is not None and _addr_key(frm) in self._own_addresses)
+                own = ((mid is not None and mid.strip("<>") in ours)
+                       or (frm is not None and _addr_key(frm) in self._own_addresses))
                 rows.append(InboundMessage(
                     folder=self.folder, uidvalidity=uidvalidity, uid=m.uid, message_id=mid,
                     raw=m.raw, received_at=now, status="own" if own else "new",
@@ -362,16 +384,6 @@ class MailboxWatcher:
         forms = list(bare | {f"<{b}>" for b in bare})
         return {m.strip("<>") for m in s.scalars(select(OutboxMessage.message_id).where(
             OutboxMessage.message_id.in_(forms)))}
-
-    def _retire_old_epoch(self, uidvalidity: int) -> None:
-        """Rows of an earlier UIDVALIDITY not found in the re-scan are gone from the
-        server: nothing left to move (their processing, if pending, still happens)."""
-        with self.db.session() as s:
-            s.execute(update(InboundMessage).where(
-                InboundMessage.folder == self.folder,
-                InboundMessage.uidvalidity != uidvalidity,
-                InboundMessage.mailbox_done.is_(False),
-            ).values(mailbox_done=True))
 
     # ------------------------------------------------------------------ process
     def _process_pending(self, report: RunReport) -> None:
@@ -645,43 +657,78 @@ async def _wait(stop_event: asyncio.Event, seconds: float) -> None:
         pass
 
 
+def _module_exists(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
 def default_process_hook(db: Database, config: Config, clock: Clock = utcnow) -> ProcessHook | None:
-    """The real processing step, when ``bot.inbox.process_message`` is available.
+    """The real processing step: the daemon runtime's hook (read, tie, decide, apply,
+    with answers, alerts and staff commands wired), else bare
+    ``bot.inbox.process_message(db, config, inbound_id, now)``; None when neither exists
+    (store-only mode).
 
-    Expected contract: ``process_message(db, config, inbound_id, *, now)`` reads, ties,
-    decides and applies in ONE transaction that also sets the row's final status.
-    Returns None when the inbox module is not installed (store-only mode).
+    Contract of the step: ONE transaction that applies the outcome and sets the row's
+    final status; it must leave rows already final untouched (idempotent).
     """
-    import importlib
-
-    try:
-        module = importlib.import_module("bot.inbox")
-    except ImportError:
+    # Only an absent module means "not installed"; a broken import must fail loudly
+    # rather than silently degrade to store-only mode.
+    if _module_exists("bot.runtime"):
+        runtime = importlib.import_module("bot.runtime")
+        return runtime.Runtime(db, config, clock=clock).process  # type: ignore[no-any-return]
+    if not _module_exists("bot.inbox"):
         return None
-    process_message = getattr(module, "process_message", None)
+    process_message = getattr(importlib.import_module("bot.inbox"), "process_message", None)
     if process_message is None:
         return None
 
     def hook(inbound_id: int) -> None:
-        process_message(db, config, inbound_id, now=clock())
+        process_message(db, config, inbound_id, clock())
 
     return hook
+
+
+class _SharedTransaction:
+    """Stands in for :class:`Database` inside a batch: every ``session()`` is the one
+    open session, so N processing steps commit together (or roll back together)."""
+
+    def __init__(self, db: Database, session: Session) -> None:
+        self._db = db
+        self._session = session
+        self.url = db.url
+        self.engine = db.engine
+
+    @property
+    def dialect(self) -> str:
+        return self._db.dialect
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        yield self._session
 
 
 def default_batch_hook(db: Database, config: Config, clock: Clock = utcnow) -> BatchHook | None:
-    """``bot.inbox.process_messages(db, config, ids, *, now)`` when it exists: several
-    fresh rows processed in ONE transaction, all or nothing (raise to roll back)."""
-    import importlib
+    """The real processing step for several fresh rows in ONE transaction.
 
-    try:
-        module = importlib.import_module("bot.inbox")
-    except ImportError:
+    ``bot.inbox.process_messages(db, config, ids, *, now)`` when it exists; else the
+    runtime's per-message step run N times inside one shared transaction. Either way
+    all or nothing: if any message raises, the batch rolls back and the watcher
+    re-runs it message by message (so a batch can never do worse than single steps).
+    """
+    if _module_exists("bot.inbox"):
+        process_messages = getattr(importlib.import_module("bot.inbox"), "process_messages", None)
+        if process_messages is not None:
+            def batch(ids: Sequence[int]) -> None:
+                process_messages(db, config, list(ids), now=clock())
+
+            return batch
+    if not _module_exists("bot.runtime"):
         return None
-    process_messages = getattr(module, "process_messages", None)
-    if process_messages is None:
-        return None
+    runtime = importlib.import_module("bot.runtime")
 
-    def hook(ids: Sequence[int]) -> None:
-        process_messages(db, config, list(ids), now=clock())
+    def shared(ids: Sequence[int]) -> None:
+        with db.session() as s:
+            step = runtime.Runtime(_SharedTransaction(db, s), config, clock=clock)
+            for inbound_id in ids:
+                step.process(inbound_id)
 
-    return hook
+    return shared

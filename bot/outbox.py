@@ -12,12 +12,18 @@ functions. Row states (``OutboxMessage.status``)::
        +-- staff: ``arbot outbox release ID --resend``  (uncertain -> pending)
     pending/uncertain --staff--> cancelled
 
-``sent_at`` doubles as the *hand-over mark*: while a row is ``sending``, a non-NULL
-``sent_at`` means "the DATA command was issued at this time, the server may have the
-message". Crash recovery relies on it: a dead worker's ``sending`` row without the mark
-was certainly not delivered and goes back to ``pending``; with the mark it becomes
-``uncertain``. Once a row is ``sent``, ``sent_at`` is the time of the 250 reply.
-Count sent mail with ``status = 'sent'``, never with ``sent_at IS NOT NULL``.
+``sent_at`` doubles as the *hand-over mark*. The claim sets it to :data:`NOT_HANDED_OVER`
+(year 1); the sender sets it to the real time once the DATA command is issued: "the
+server may have the message from now on". Crash recovery relies on it: a dead worker's
+``sending`` row without the mark was certainly not delivered and goes back to
+``pending``; with the mark it becomes ``uncertain``. Once a row is ``sent``, ``sent_at``
+is the time of the 250 reply. Count sent mail with ``status = 'sent'``, never with
+``sent_at IS NOT NULL``; use :func:`handed_over` to read the mark.
+
+(Why a placeholder rather than NULL: on SQLite an update that keeps the row's size is
+done in place, touching one page; one that changes it rewrites the whole row, ``raw``
+included, about 20 KB. The mark is committed inside each SMTP transaction, so it must be
+cheap.)
 
 All functions take ``now`` (aware UTC); none reads the clock.
 """
@@ -29,12 +35,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db import Database
 from bot.models import OutboxMessage
+from bot.owed import claimable_outbox_clause
 
 PENDING = "pending"
 SENDING = "sending"
@@ -48,6 +55,18 @@ STATUSES = (PENDING, SENDING, SENT, FAILED, UNCERTAIN, CANCELLED)
 DUNNING_KINDS = frozenset({"dunning"})
 
 _ERROR_MAX = 2000
+
+#: ``sent_at`` of a claimed row whose DATA command has not been issued (see module doc)
+NOT_HANDED_OVER = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def handed_over(sent_at: dt.datetime | None) -> bool:
+    """Whether a ``sending``/``uncertain`` row's hand-over mark is set."""
+    return sent_at is not None and sent_at > NOT_HANDED_OVER
+
+
+def _not_handed_over() -> Any:
+    return or_(OutboxMessage.sent_at.is_(None), OutboxMessage.sent_at == NOT_HANDED_OVER)
 
 
 def enqueue(
@@ -140,7 +159,9 @@ class ClaimedMessage:
 def _claim_stmt(dialect: str, worker_id: str, limit: int, now: dt.datetime) -> Any:
     due = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,
+               # a dunning email whose customer paid meanwhile is never claimed (docs/payments.md)
+               claimable_outbox_clause())
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
@@ -162,7 +183,7 @@ def _claim_stmt(dialect: str, worker_id: str, limit: int, now: dt.datetime) -> A
             claimed_by=worker_id,
             claimed_at=now,
             attempts=OutboxMessage.attempts + 1,
-            sent_at=None,
+            sent_at=NOT_HANDED_OVER,
         )
         .returning(
             OutboxMessage.id, OutboxMessage.kind, OutboxMessage.customer_id,
@@ -198,10 +219,15 @@ def claim(db: Database, worker_id: str, limit: int, now: dt.datetime) -> list[Cl
     One set-based statement (``UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING``),
     with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL and the ``BEGIN IMMEDIATE`` write lock
     on SQLite, so several processes claiming at once never get the same row. Increments
-    ``attempts``; clears the hand-over mark (``sent_at``). Returns the rows by id.
+    ``attempts``; clears the hand-over mark. Returns the rows by id.
     """
     with db.session() as s:
         return claim_in(s, worker_id, limit, now)
+
+
+def _count(result: Any) -> int:
+    """Rows matched by an UPDATE (``CursorResult.rowcount``)."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _clip(error: str) -> str:
@@ -240,7 +266,7 @@ def mark_sent(session: Session, ids: Sequence[int], now: dt.datetime,
         update(OutboxMessage).where(_guarded(ids, worker_id))
         .values(status=SENT, sent_at=now, last_error=None)
         .execution_options(synchronize_session=False))
-    return int(res.rowcount or 0)
+    return _count(res)
 
 
 def mark_sent_returning(session: Session, ids: Sequence[int], now: dt.datetime,
@@ -273,11 +299,11 @@ def mark_retry(session: Session, msg_id: int, next_attempt_at: dt.datetime, erro
     if only_if_not_handed_over:
         # Recovery of another worker's row: re-checked at write time, so a hand-over mark
         # committed meanwhile (PostgreSQL, READ COMMITTED) keeps the row out of the queue.
-        cond = and_(cond, OutboxMessage.sent_at.is_(None))
+        cond = and_(cond, _not_handed_over())
     res = session.execute(
         update(OutboxMessage).where(cond).values(**values)
         .execution_options(synchronize_session=False))
-    return bool(res.rowcount)
+    return bool(_count(res))
 
 
 def mark_failed(session: Session, msg_id: int, error: str, worker_id: str | None = None) -> bool:
@@ -286,7 +312,7 @@ def mark_failed(session: Session, msg_id: int, error: str, worker_id: str | None
         update(OutboxMessage).where(_guarded([msg_id], worker_id))
         .values(status=FAILED, last_error=_clip(error), sent_at=None)
         .execution_options(synchronize_session=False))
-    return bool(res.rowcount)
+    return bool(_count(res))
 
 
 def mark_uncertain(session: Session, msg_id: int, error: str, worker_id: str | None = None) -> bool:
@@ -295,7 +321,7 @@ def mark_uncertain(session: Session, msg_id: int, error: str, worker_id: str | N
         update(OutboxMessage).where(_guarded([msg_id], worker_id))
         .values(status=UNCERTAIN, last_error=_clip(error))
         .execution_options(synchronize_session=False))
-    return bool(res.rowcount)
+    return bool(_count(res))
 
 
 class OutboxError(Exception):
@@ -320,7 +346,7 @@ def release(session: Session, msg_id: int, *, resend: bool, now: dt.datetime,
     if resend:
         row.status, row.next_attempt_at, row.sent_at, row.claimed_by = PENDING, now, None, None
     else:
-        row.status, row.sent_at = SENT, row.sent_at or now
+        row.status, row.sent_at = SENT, row.sent_at if handed_over(row.sent_at) else now
     from bot.timeline import record
 
     record(session, at=now, kind="send_resolved", actor=actor, rule="staff_release",

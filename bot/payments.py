@@ -35,7 +35,7 @@ from email.utils import format_datetime, make_msgid
 from typing import Any
 
 import stripe
-from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -55,6 +55,7 @@ from bot.models import (
     StripeEvent,
 )
 from bot.money import to_str
+from bot.owed import claimable_outbox_clause, owes_clause
 from bot.stripe_events import (
     EVENT_TYPES,
     PaymentFacts,
@@ -73,30 +74,9 @@ ACTOR = "stripe"
 
 # --- what is owed ------------------------------------------------------------------------------
 
-def owes_clause(customer_id: Any) -> ColumnElement[bool]:
-    """SQL: the customer ``customer_id`` (a column or value) has an open invoice with a balance."""
-    return exists().where(
-        Invoice.customer_id == customer_id,
-        Invoice.status == "open",
-        Invoice.kind == "invoice",
-        Invoice.balance_minor > 0,
-    )
-
-
 def customer_still_owes(session: Session, customer_id: int) -> bool:
     """True while the customer has an open invoice with a positive balance."""
     return bool(session.scalar(select(owes_clause(customer_id))))
-
-
-def claimable_outbox_clause() -> ColumnElement[bool]:
-    """The filter the sender adds to its claim: never claim a dunning email of a paid customer.
-
-    ``UPDATE outbox SET status='sending' ... WHERE id IN (SELECT id FROM outbox WHERE
-    status='pending' AND <this clause> ... FOR UPDATE SKIP LOCKED LIMIT n)``. Other kinds
-    (receipts, digests, copies) are always claimable.
-    """
-    return or_(OutboxMessage.kind != "dunning", OutboxMessage.customer_id.is_(None),
-               owes_clause(OutboxMessage.customer_id))
 
 
 def cancel_paid_dunning(session: Session, now: dt.datetime, customer_id: int | None = None) -> int:
@@ -142,9 +122,11 @@ def find_existing_payment(
     keys = sorted({k for k in (external_id, reference, *aliases) if k and is_stripe_payment_id(k)})
     if not keys:
         return None
+    # An import row already reconciled to another payment (status 'duplicate') is never the
+    # payment itself: prefer the counted one.
     return session.scalar(
         select(Payment).where(or_(Payment.external_id.in_(keys), Payment.reference.in_(keys)))
-        .order_by(Payment.id).limit(1)
+        .order_by(case((Payment.status == "duplicate", 1), else_=0), Payment.id).limit(1)
     )
 
 
@@ -463,7 +445,19 @@ def _reopen(session: Session, customer: Customer, now: dt.datetime, rule: str, w
         _move(session, customer, AccountEvent.BALANCE_REOPENED, now, rule, why)
 
 
-def settle_account(session: Session, config: Config, customer: Customer, now: dt.datetime,
+def settle_customers(session: Session, customer_ids: Iterable[int], now: dt.datetime,
+                     config: Config | None = None) -> int:
+    """:func:`settle_account` for customers whose balances changed elsewhere (the ERP payment
+    import); returns how many are paid in full. No receipts (there is no Stripe payment)."""
+    closed = 0
+    for cid in sorted(set(customer_ids)):
+        customer = session.get(Customer, cid, with_for_update=True)
+        if customer is not None and settle_account(session, config, customer, now):
+            closed += 1
+    return closed
+
+
+def settle_account(session: Session, config: Config | None, customer: Customer, now: dt.datetime,
                    *, cause: Payment | None = None) -> bool:
     """After money came in: keep promises it satisfies; close the account if nothing is owed.
 
@@ -486,7 +480,7 @@ def settle_account(session: Session, config: Config, customer: Customer, now: dt
                         rule="payments.paid_in_full",
                         summary=f"{cancelled} pending reminder(s) cancelled: account paid in full",
                         evidence={"cancelled": cancelled})
-    if config.stripe.send_receipts and cause is not None:
+    if config is not None and config.stripe.send_receipts and cause is not None:
         queue_receipt(session, config, customer, cause, now)
     return True
 
@@ -517,6 +511,7 @@ def _promise_kept(session: Session, customer: Customer, p: Promise, owes: bool) 
     if p.amount_minor:
         paid = session.scalar(select(func.coalesce(func.sum(Payment.amount_minor - Payment.refunded_minor), 0))
                               .where(Payment.customer_id == customer.id, Payment.created_at >= p.created_at,
+                                     Payment.status.not_in(("duplicate", "review")),
                                      Payment.currency == (p.currency or Payment.currency))) or 0
         return f"{to_str(int(paid), p.currency or 'EUR')} paid since the promise" if paid >= p.amount_minor else None
     return None
@@ -575,6 +570,7 @@ class PollStats:
     duplicates: int = 0
     ignored: int = 0
     failed: int = 0
+    cancelled: int = 0            # left-over dunning rows of paid customers cancelled
     cursor: int | None = None
     outcomes: list[str] = field(default_factory=list)
 
@@ -655,6 +651,10 @@ class PaymentPoller:
                 else:
                     row.value, row.updated_at = value, now
         stats.cursor = newest
+        # Housekeeping: dunning rows queued (from a stale read) for customers who owe nothing
+        # any more are never claimed by the sender; close them out here.
+        with self.db.session() as s:
+            stats.cancelled = cancel_paid_dunning(s, now)
         return stats
 
     def apply(self, event: dict[str, Any], now: dt.datetime) -> ApplyResult | None:
@@ -797,4 +797,5 @@ __all__ = [
     "owes_clause",
     "queue_receipt",
     "settle_account",
+    "settle_customers",
 ]

@@ -14,8 +14,9 @@ Contract for a renderer:
   (``ctx.now``), ``Message-ID`` (exactly ``ctx.message_id``),
   ``Auto-Submitted: auto-generated`` and ``X-Arbot-Token: <ctx.reply_token>``;
 * it is deterministic for a given context apart from MIME boundaries;
-* it raises an exception (any) when it cannot render; the scheduler then rolls back the
-  whole chunk it was writing, so nothing is half-written.
+* it raises an ``Exception`` when it cannot render; the scheduler then writes nothing for
+  that account (a ``render_failed`` timeline event instead) and retries it next tick;
+* it is called outside any database transaction (it must not use the database).
 """
 
 from __future__ import annotations
@@ -139,14 +140,16 @@ RenderStep = Callable[[StepRenderContext], RenderedEmail]
 """The renderer's signature: ``render_step(ctx) -> RenderedEmail``."""
 
 class PaymentLinkFn(Protocol):
-    """``payment_link(customer_id, *, customer, invoices, totals, now) -> url | None``.
+    """``payment_link(customer_id, *, customer, invoices, totals, now, session) -> url | None``.
 
-    Called by the scheduler for steps with ``payment_link = true``, inside the chunk's
-    transaction, whose ``session`` it receives (a second writer would wait behind the
-    chunk's lock on SQLite); keep it fast: reuse stored links, create at most once per balance.
+    Called by the scheduler for steps with ``payment_link = true``, before the chunk is
+    rendered, inside a short transaction of its own per chunk whose ``session`` it
+    receives (links it creates or reuses are stored there, committed even if the chunk's
+    emails are later not written: a stored link is simply reused). Keep it fast: reuse
+    stored links, create at most once per balance.
     Returns None when no link can be had; the email is then written without one.
-    Must not raise for an unavailable provider (return None); an exception rolls the
-    chunk back.
+    Must not raise for an unavailable provider (return None); an exception leaves the
+    chunk unwritten.
     """
 
     def __call__(self, customer_id: int, *, customer: CustomerInfo, invoices: tuple[InvoiceInfo, ...],

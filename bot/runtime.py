@@ -87,10 +87,17 @@ class Runtime:
         link = payment_link_fn(self.config)
 
         def work(now: dt.datetime) -> str:
+            from bot.payments import cancel_paid_dunning
+
+            # Rows queued from a read that a payment overtook are never claimed (the
+            # sender's claim filter); here they are also marked cancelled, set-based.
+            with self.db.session() as s:
+                cancelled = cancel_paid_dunning(s, now)
             r = tick(self.db, self.config, now, render=render_step, payment_link=link)
             if r.queued or r.alerts:
                 self.wake_sender()
-            return _fmt(r, ("examined", "queued", "alerts", "escalations", "state_changes", "duplicates"))
+            summary = _fmt(r, ("examined", "queued", "alerts", "escalations", "state_changes", "duplicates"))
+            return summary + (f", cancelled for paid accounts={cancelled}" if cancelled else "")
 
         return PeriodicTask("tick", self.config.daemon.tick_seconds, work, self.clock)
 
@@ -122,8 +129,6 @@ class Runtime:
 
         async def once(now: dt.datetime) -> str:
             r = await asyncio.to_thread(watcher.run_once)
-            # IMAP errors propagate (run_cycle reports them as FAILED); RunReport has no
-            # error list since the watcher raises instead of collecting.
             return _fmt(r, ("stored", "own", "processed", "failed", "moved", "standby"))
 
         async def loop(stop: asyncio.Event) -> None:

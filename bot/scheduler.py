@@ -5,10 +5,18 @@ Contract of :func:`tick`:
 * candidate customers are selected by one SQL query per chunk (keyset pagination on
   ``customers.id``), their open invoices and deliverable contacts by one query each per
   chunk: never a query per customer, memory bounded by ``chunk_size``;
-* for every chunk, ONE transaction holds the outbox rows (rendered, serialised MIME),
-  the customers' new dunning position/state and the timeline events. A failure (a
-  renderer raising, a crash) rolls back that chunk entirely; chunks already committed
-  stay, and a rerun continues without duplicates: the outbox idempotency key is
+* per chunk: read (a short transaction), decide, render (outside any transaction, so a
+  slow renderer or payment provider never holds the database lock), then ONE write
+  transaction holding the outbox rows (rendered, serialised MIME), the customers' new
+  dunning position/state and the timeline events. Before writing, each account's
+  position and open invoices are re-read; an account changed meanwhile (a reply, a
+  payment, another tick) is left for the next tick (``TickResult.stale``);
+* an account whose email the renderer refuses (raises an ``Exception``) is left out of
+  the chunk, with a ``render_failed`` timeline event (at most one a day), and retried by
+  the next tick; the other accounts go ahead;
+* a crash (the process dying, or a ``BaseException`` such as ``KeyboardInterrupt``)
+  leaves the chunk in progress entirely unwritten; chunks already committed stay, and a
+  rerun continues without duplicates: the outbox idempotency key is
   ``dunning:{customer_id}:{campaign}:{step}:{cycle}`` and the state written with it
   makes the engine move on;
 * ``dry_run=True`` computes the same decisions and writes nothing (no render either);
@@ -24,7 +32,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.header import Header
 from email.utils import format_datetime, formataddr
 from typing import Any
@@ -35,7 +43,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Config, StepConfig
 from bot.db import Database
-from bot.models import Contact, Customer, Invoice, OutboxMessage
+from bot.models import Contact, Customer, Event, Invoice, OutboxMessage
 from bot.money import to_str
 from bot.render_api import (
     HEADER_TOKEN,
@@ -53,12 +61,16 @@ from bot.timeline import record_many
 from campaigns.actions import Action, ChangeState, Escalate, NoAction, SendStep
 from campaigns.dunning import Selection, apply_actions, due_actions, select_campaign, zone
 from campaigns.snapshot import WEEKDAYS, AccountView, CampaignSpec, InvoiceView, SendWindowSpec, StepSpec
-from campaigns.state import AccountState
+from campaigns.state import AccountEvent, AccountState, transition
 
 DEFAULT_CHUNK = 1000
 BILLING_ROLES = frozenset({"billing", "ap", "accounts", "accounts_payable", "finance", "invoices"})
 _PAUSED_STATES = (AccountState.PROMISED.value, AccountState.AWAITING_RECONCILIATION.value)
 _LIVE_STATES = (AccountState.ACTIVE.value, AccountState.CLOSED.value) + _PAUSED_STATES
+
+#: The customer columns a decision depends on; re-checked before its outcome is written.
+GUARD_COLUMNS = ("state", "state_until", "dunning_step", "dunning_cycle", "last_dunning_at", "next_action_at",
+                 "hold_until", "excluded", "campaign")
 
 c_tbl: Table = Customer.__table__  # type: ignore[assignment]
 i_tbl: Table = Invoice.__table__  # type: ignore[assignment]
@@ -86,7 +98,6 @@ def campaign_specs(config: Config) -> dict[str, CampaignSpec]:
             min_balance=c.min_balance,
             after_last=c.after_last,
             repeat_every_days=c.repeat_every_days,
-            promise_grace_days=config.reactions.promise_grace_days,
         )
     return out
 
@@ -132,6 +143,8 @@ class TickResult:
     escalations: int = 0
     state_changes: int = 0
     duplicates: int = 0
+    stale: int = 0          # accounts changed between reading and writing: left for the next tick
+    render_failed: int = 0  # accounts whose email the renderer refused: left for the next tick
     chunks: int = 0
     skipped: Counter[str] = field(default_factory=Counter)   # NoAction rule -> count
     planned: list[PlannedEmail] = field(default_factory=list)
@@ -154,6 +167,11 @@ class Candidate:
     contacts: tuple[ContactInfo, ...]
     rows: tuple[Any, ...]                    # the open invoice rows, turned into InvoiceInfo on demand
     today: dt.date                           # the customer's local date at load time
+    guard: tuple[Any, ...] = ()              # GUARD_COLUMNS as loaded
+
+    def ledger(self) -> set[tuple[Any, ...]]:
+        """(number, balance, disputed) of the open invoices as loaded."""
+        return {(i[1], int(i[5]), bool(i[10])) for i in self.rows}
 
     def invoice_infos(self) -> dict[str, InvoiceInfo]:
         """Open invoices by number; built only for accounts that get an email."""
@@ -208,9 +226,7 @@ def _candidate_query(config: Config, specs: Mapping[str, CampaignSpec], now: dt.
                 c_tbl.c.state, c_tbl.c.state_until, c_tbl.c.dunning_step, c_tbl.c.dunning_cycle,
                 c_tbl.c.last_dunning_at, c_tbl.c.next_action_at)
          .where(*conds).order_by(c_tbl.c.id).limit(limit))
-    if dialect == "postgresql":
-        # Two ticks at once (daemon + CLI) split the work instead of racing for it.
-        q = q.with_for_update(skip_locked=True, of=c_tbl)
+    # No row locks here: the write transaction re-checks each account (see _unchanged).
     return q
 
 
@@ -298,7 +314,8 @@ def _load_chunk(session: Session, config: Config, specs: Mapping[str, CampaignSp
             has_deliverable_contact=bool(recipients),
         )
         cust = CustomerInfo(r.id, r.external_id, r.name, r.language, r.timezone, r.currency)
-        out.append(Candidate(view, cust, r.state, recipients, tuple(cust_invs), today))
+        out.append(Candidate(view, cust, r.state, recipients, tuple(cust_invs), today,
+                             tuple(getattr(r, name) for name in GUARD_COLUMNS)))
     return out
 
 
@@ -436,17 +453,34 @@ def _planned(cand: Candidate, send: SendStep, at: dt.datetime) -> PlannedEmail:
     )
 
 
+def _chased(cand: Candidate, send: SendStep) -> tuple[InvoiceInfo, ...]:
+    infos = cand.invoice_infos()
+    return tuple(infos[n] for n in send.invoices if n in infos)
+
+
+def _payment_links(db: Database, config: Config, sends: Sequence[tuple[Candidate, SendStep]],
+                   now: dt.datetime, payment_link: PaymentLinkFn | None) -> dict[int, str | None]:
+    """Payment-link URLs for the chunk's emails whose step wants one, in one short transaction."""
+    wanted = [(c, a) for c, a in sends if _step_config(config, a.campaign, a.step_index).payment_link]
+    if payment_link is None or not wanted:
+        return {}
+    out: dict[int, str | None] = {}
+    with db.session() as session:
+        for cand, send in wanted:
+            chased = _chased(cand, send)
+            out[cand.view.customer_id] = payment_link(
+                cand.view.customer_id, customer=cand.customer, invoices=chased,
+                totals=totals_by_currency(chased), now=now, session=session)
+    return out
+
+
 def _render_context(config: Config, cand: Candidate, send: SendStep, now: dt.datetime,
-                    payment_link: PaymentLinkFn | None, session: Session) -> StepRenderContext:
+                    url: str | None) -> StepRenderContext:
     step = _step_config(config, send.campaign, send.step_index)
     infos = cand.invoice_infos()
     chased = tuple(infos[n] for n in send.invoices if n in infos)
     totals = totals_by_currency(chased)
     token = new_reply_token()
-    url = None
-    if payment_link is not None and step.payment_link:
-        url = payment_link(cand.view.customer_id, customer=cand.customer, invoices=chased, totals=totals,
-                           now=now, session=session)
     return StepRenderContext(
         config=config, customer=cand.customer, contacts=cand.contacts, step=step,
         step_index=send.step_index, campaign=send.campaign, cycle=send.cycle, invoices=chased,
@@ -488,77 +522,237 @@ def _alert_row(config: Config, cand: Candidate, send: SendStep, esc: Escalate,
                 raw=raw, status="pending", attempts=0, next_attempt_at=now, created_at=now)
 
 
-def _apply_chunk(session: Session, config: Config, chunk: Sequence[Candidate],
-                 decisions: Sequence[list[Action]], now: dt.datetime, render: RenderStep,
-                 payment_link: PaymentLinkFn | None, result: TickResult) -> None:
-    """Render and write one chunk's decisions in the caller's transaction."""
-    outbox: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    pending_events: list[dict[str, Any]] = []
-    for cand, actions in zip(chunk, decisions):
+@dataclass
+class _AccountWrites:
+    """Everything one account's decisions write, prepared (and rendered) before the transaction."""
+
+    cand: Candidate
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    update: dict[str, Any] = field(default_factory=dict)
+    queued: int = 0
+    alerts: int = 0
+    escalations: int = 0
+    state_changes: int = 0
+
+
+class BatchRenderer:
+    """Renders a chunk's contexts: in this process, or spread over a pool of processes.
+
+    With ``workers > 1`` a ``forkserver`` process pool renders in parallel (PDFs and MIME
+    dominate a tick's CPU time). Each worker receives the configuration once, at start;
+    the contexts travel without it. The renderer must then be a module-level function
+    (picklable by name), as ``bot.render.render_step`` and :func:`fallback_render` are.
+    """
+
+    def __init__(self, config: Config, render: RenderStep, workers: int = 1) -> None:
+        self.config = config
+        self.render = render
+        self.workers = workers
+        self._pool: Any = None
+
+    def __enter__(self) -> BatchRenderer:
+        if self.workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["bot.scheduler"])
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init,
+                                             initargs=(self.config, self.render))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def render_all(self, contexts: Sequence[StepRenderContext]) -> list[RenderedEmail | RenderFailure]:
+        """One result per context, in order: the email, or why it could not be rendered."""
+        if self._pool is None or len(contexts) < 2 * self.workers:
+            return [_render_one(self.render, c) for c in contexts]
+        bare = [replace(c, config=None) for c in contexts]  # type: ignore[arg-type]  # workers hold it
+        size = max(1, len(bare) // (self.workers * 4))
+        return list(self._pool.map(_render_in_worker, bare, chunksize=size))
+
+
+@dataclass(frozen=True, slots=True)
+class RenderFailure:
+    """A renderer raised for one account: that account waits, the others go ahead."""
+
+    error: str
+
+
+def _render_one(render: RenderStep, ctx: StepRenderContext) -> RenderedEmail | RenderFailure:
+    # Exception only: a KeyboardInterrupt or SystemExit (a stop, a crash) still aborts the
+    # whole chunk, which is then not written at all.
+    try:
+        return render(ctx)
+    except Exception as exc:  # noqa: BLE001 - one bad account must not block the campaign
+        return RenderFailure(f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
+
+
+# Per-process state of a render worker, set once by the pool's initializer (never in the
+# main process).
+_WORKER: tuple[Config, RenderStep] | None = None
+
+
+def _worker_init(config: Config, render: RenderStep) -> None:
+    global _WORKER
+    _WORKER = (config, render)
+
+
+def _render_in_worker(ctx: StepRenderContext) -> RenderedEmail | RenderFailure:
+    assert _WORKER is not None, "render worker not initialised"
+    config, render = _WORKER
+    return _render_one(render, replace(ctx, config=config))
+
+
+def _prepare_chunk(db: Database, config: Config, chunk: Sequence[Candidate],
+                   decisions: Sequence[list[Action]], now: dt.datetime, renderer: BatchRenderer,
+                   payment_link: PaymentLinkFn | None) -> tuple[list[_AccountWrites], list[tuple[int, str]]]:
+    """Render and build the rows for one chunk's decisions (the database is only used by
+    the payment-link provider, in a short transaction of its own).
+
+    Returns the writes and the accounts whose email could not be rendered
+    ``(customer_id, error)``: nothing of theirs is written, the next tick tries again.
+    """
+    sends = [(cand, a) for cand, actions in zip(chunk, decisions, strict=True)
+             for a in actions if isinstance(a, SendStep)]
+    links = _payment_links(db, config, sends, now, payment_link)
+    contexts = {cand.view.customer_id: _render_context(config, cand, a, now, links.get(cand.view.customer_id))
+                for cand, a in sends}
+    rendered = dict(zip(contexts, renderer.render_all(list(contexts.values())), strict=True))
+    failed = [(cid, r.error) for cid, r in rendered.items() if isinstance(r, RenderFailure)]
+    emails = {cid: r for cid, r in rendered.items() if not isinstance(r, RenderFailure)}
+    out = []
+    for cand, actions in zip(chunk, decisions, strict=True):
         changed = [a for a in actions if not isinstance(a, NoAction)]
-        if not changed:
+        if not changed or cand.view.customer_id in rendered and cand.view.customer_id not in emails:
             continue
+        w = _AccountWrites(cand)
         cid = cand.view.customer_id
         after = apply_actions(cand.view, changed, now)
+        state = cand.view.state
         send: SendStep | None = None
         for a in changed:
             if isinstance(a, SendStep):
                 send = a
-                ctx = _render_context(config, cand, a, now, payment_link, session)
-                email = render(ctx)
+                ctx, email = contexts[cid], emails[cid]
                 key = idempotency_key(cid, a.campaign, a.step, a.cycle)
-                outbox.append(dict(
-                    idempotency_key=key, customer_id=cid, kind="dunning", campaign=a.campaign,
-                    step=a.step, cycle=a.cycle, message_id=ctx.message_id, reply_token=ctx.reply_token,
-                    mail_from=ctx.from_address, rcpt_to=list(ctx.to) + list(ctx.cc), subject=email.subject,
-                    invoice_numbers=list(a.invoices), raw=email.raw, status="pending", attempts=0,
-                    next_attempt_at=now, created_at=now))
-                pending_events.append(dict(
-                    kind="step_queued", rule=a.why.rule, customer_id=cid,
-                    summary=f"{a.campaign}/{a.step} (cycle {a.cycle}) queued: {a.why.summary}",
-                    evidence=_evidence(a.why.evidence, message_id=ctx.message_id, outbox_key=key,
-                                       to=list(ctx.to), attachments=[f for f, _ in email.attachments])))
-                result.queued += 1
+                w.outbox.append({
+                    "idempotency_key": key, "customer_id": cid, "kind": "dunning", "campaign": a.campaign,
+                    "step": a.step, "cycle": a.cycle, "message_id": ctx.message_id,
+                    "reply_token": ctx.reply_token, "mail_from": ctx.from_address,
+                    "rcpt_to": list(ctx.to) + list(ctx.cc), "subject": email.subject,
+                    "invoice_numbers": list(a.invoices), "raw": email.raw, "status": "pending", "attempts": 0,
+                    "next_attempt_at": now, "created_at": now})
+                w.events.append({
+                    "kind": "step_queued", "rule": a.why.rule, "customer_id": cid,
+                    "summary": f"{a.campaign}/{a.step} (cycle {a.cycle}) queued: {a.why.summary}",
+                    "evidence": _evidence(a.why.evidence, message_id=ctx.message_id, outbox_key=key,
+                                          to=list(ctx.to), attachments=[f for f, _ in email.attachments])})
+                w.queued += 1
             elif isinstance(a, Escalate):
-                pending_events.append(dict(kind="escalation", rule=a.why.rule, customer_id=cid,
-                                           summary=a.summary,
-                                           evidence=_evidence(a.why.evidence, escalation_kind=a.kind,
-                                                              immediate=a.immediate)))
-                result.escalations += 1
+                w.events.append({"kind": "escalation", "rule": a.why.rule, "customer_id": cid,
+                                 "summary": a.summary,
+                                 "evidence": _evidence(a.why.evidence, escalation_kind=a.kind,
+                                                       immediate=a.immediate)})
+                w.escalations += 1
                 if send is not None and a.kind == "step_escalation":
                     row = _alert_row(config, cand, send, a, now)
                     if row is not None:
-                        outbox.append(row)
-                        result.alerts += 1
+                        w.outbox.append(row)
+                        w.alerts += 1
             elif isinstance(a, ChangeState):
-                pending_events.append(dict(kind="state_changed", rule=a.why.rule, customer_id=cid,
-                                           summary=f"{a.event}: {a.why.summary}",
-                                           evidence=_evidence(a.why.evidence, event=a.event)))
-                result.state_changes += 1
-        updates.append(dict(
-            b_id=cid, b_state=after.state.value if after.state != cand.view.state else cand.state,
-            b_state_until=after.state_until, b_step=after.dunning_step, b_cycle=after.dunning_cycle,
-            b_last=after.last_dunning_at, b_updated=now))
+                new_state, _ = transition(state, AccountEvent(a.event))
+                # Same summary shape as bot.apply.change_state (the digest reads it).
+                w.events.append({"kind": "state_changed", "rule": a.why.rule, "customer_id": cid,
+                                 "summary": f"{state.value} -> {new_state.value} on {a.event}: {a.why.summary}",
+                                 "evidence": _evidence(a.why.evidence, event=a.event)})
+                state = new_state
+                w.state_changes += 1
+        w.update = {
+            "b_id": cid, "b_state": after.state.value if after.state != cand.view.state else cand.state,
+            "b_state_until": after.state_until, "b_step": after.dunning_step, "b_cycle": after.dunning_cycle,
+            "b_last": after.last_dunning_at, "b_updated": now}
+        out.append(w)
+    return out, failed
+
+
+def _record_render_failures(session: Session, failed: Sequence[tuple[int, str]], now: dt.datetime,
+                            result: TickResult) -> None:
+    """A ``render_failed`` timeline event per account, at most one per account per day."""
+    if not failed:
+        return
+    result.render_failed += len(failed)
+    since = now - dt.timedelta(days=1)
+    ev = Event.__table__
+    seen = set(session.execute(
+        select(ev.c.customer_id).where(ev.c.kind == "render_failed", ev.c.at > since,
+                                       ev.c.customer_id.in_(bindparam("ids", expanding=True))),
+        {"ids": [cid for cid, _ in failed]}).scalars())
+    record_many(session, [{"kind": "render_failed", "rule": "render.error", "customer_id": cid,
+                           "summary": f"the campaign email could not be rendered: {error}",
+                           "evidence": {"error": error}} for cid, error in failed if cid not in seen], at=now)
+
+
+def _unchanged(session: Session, writes: Sequence[_AccountWrites]) -> list[_AccountWrites]:
+    """The accounts whose position and open invoices are still what the decision was made on.
+
+    Rendering happens outside the transaction, so a reply, a payment or another tick may
+    have changed an account meanwhile; such an account is left for the next tick.
+    """
+    ids = [w.cand.view.customer_id for w in writes]
+    q = (select(c_tbl.c.id, *[c_tbl.c[name] for name in GUARD_COLUMNS])
+         .where(c_tbl.c.id.in_(bindparam("ids", expanding=True))))
+    if session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(of=c_tbl)
+    current = {r[0]: tuple(r[1:]) for r in session.execute(q, {"ids": ids})}
+    ledgers: dict[int, set[tuple[Any, ...]]] = {}
+    for r in session.execute(
+            select(i_tbl.c.customer_id, i_tbl.c.number, i_tbl.c.balance_minor, i_tbl.c.disputed)
+            .where(i_tbl.c.customer_id.in_(bindparam("ids", expanding=True)), i_tbl.c.status == "open"),
+            {"ids": ids}):
+        ledgers.setdefault(r[0], set()).add((r[1], int(r[2]), bool(r[3])))
+    return [w for w in writes
+            if current.get(w.cand.view.customer_id) == w.cand.guard
+            and ledgers.get(w.cand.view.customer_id, set()) == w.cand.ledger()]
+
+
+def _write_chunk(session: Session, writes: Sequence[_AccountWrites], now: dt.datetime,
+                 result: TickResult, failed: Sequence[tuple[int, str]] = ()) -> None:
+    """Write one chunk's prepared rows in the caller's transaction."""
+    _record_render_failures(session, failed, now, result)
+    if not writes:
+        return
+    fresh = _unchanged(session, writes)
+    result.stale += len(writes) - len(fresh)
+    outbox = [row for w in fresh for row in w.outbox]
     if outbox:
-        keys = [r["idempotency_key"] for r in outbox]
         existing = set(session.execute(
             select(o_tbl.c.idempotency_key).where(o_tbl.c.idempotency_key.in_(bindparam("k", expanding=True))),
-            {"k": keys}).scalars())
+            {"k": [r["idempotency_key"] for r in outbox]}).scalars())
         if existing:
             result.duplicates += len(existing)
             result.queued -= sum(1 for r in outbox if r["idempotency_key"] in existing and r["kind"] == "dunning")
+            result.alerts -= sum(1 for r in outbox if r["idempotency_key"] in existing and r["kind"] == "alert")
             outbox = [r for r in outbox if r["idempotency_key"] not in existing]
         if outbox:
             session.execute(o_tbl.insert(), outbox)
-    if updates:
+    if fresh:
         session.execute(
             update(c_tbl).where(c_tbl.c.id == bindparam("b_id")).values(
                 state=bindparam("b_state"), state_until=bindparam("b_state_until"),
                 dunning_step=bindparam("b_step"), dunning_cycle=bindparam("b_cycle"),
                 last_dunning_at=bindparam("b_last"), updated_at=bindparam("b_updated")),
-            updates, execution_options={"synchronize_session": False})
-    record_many(session, pending_events, at=now)
+            [w.update for w in fresh], execution_options={"synchronize_session": False})
+    record_many(session, [e for w in fresh for e in w.events], at=now)
+    for w in fresh:
+        result.queued += w.queued
+        result.alerts += w.alerts
+        result.escalations += w.escalations
+        result.state_changes += w.state_changes
 
 
 # --------------------------------------------------------------------------- the tick
@@ -566,8 +760,11 @@ def _apply_chunk(session: Session, config: Config, chunk: Sequence[Candidate],
 
 def tick(db: Database, config: Config, now: dt.datetime, *, render: RenderStep | None = None,
          dry_run: bool = False, payment_link: PaymentLinkFn | None = None,
-         chunk_size: int = DEFAULT_CHUNK, prefilter: bool = True) -> TickResult:
+         chunk_size: int = DEFAULT_CHUNK, prefilter: bool = True, render_workers: int = 1) -> TickResult:
     """One pass of the campaigns at ``now`` (aware). See the module docstring for the contract.
+
+    ``render_workers > 1`` renders each chunk's emails in that many processes (see
+    :class:`BatchRenderer`); the decisions and the writes are the same.
 
     ``prefilter=False`` skips the "next step cannot be due yet" SQL narrowing (same
     decisions, more accounts examined): tests use it to prove the narrowing loses nothing.
@@ -578,8 +775,8 @@ def tick(db: Database, config: Config, now: dt.datetime, *, render: RenderStep |
     result = TickResult(now=now, dry_run=dry_run)
     if not specs:
         return result
-    renderer = render or default_renderer()
-    with _keep_open(db):
+    renderer = BatchRenderer(config, render or default_renderer(), render_workers if not dry_run else 1)
+    with _keep_open(db), renderer:
         _tick_chunks(db, config, specs, now, result, renderer, dry_run, payment_link, chunk_size, prefilter)
     if dry_run:
         result.queued = len(result.planned)
@@ -603,33 +800,36 @@ def _keep_open(db: Database) -> Iterator[None]:
 
 
 def _tick_chunks(db: Database, config: Config, specs: Mapping[str, CampaignSpec], now: dt.datetime,
-                 result: TickResult, renderer: RenderStep, dry_run: bool,
+                 result: TickResult, renderer: BatchRenderer, dry_run: bool,
                  payment_link: PaymentLinkFn | None, chunk_size: int, prefilter: bool) -> None:
     after = 0
     while True:
+        # 1. read (a short transaction), 2. decide and render (no transaction: a slow
+        # renderer or payment provider never holds the database lock), 3. write (one
+        # transaction, re-checking that each account is unchanged since step 1).
         with db.session() as s:
             chunk = _load_chunk(s, config, specs, now, now, after, chunk_size, prefilter)
-            if not chunk:
-                break
-            result.chunks += 1
-            decisions = []
-            for cand in chunk:
-                actions = due_actions(cand.view, specs, now)
-                decisions.append(actions)
-                result.examined += 1
-                for a in actions:
-                    if isinstance(a, NoAction):
-                        result.skipped[a.why.rule] += 1
-                    elif isinstance(a, SendStep) and dry_run:
-                        result.planned.append(_planned(cand, a, now))
-            if dry_run:
-                s.rollback()
-            else:
-                try:
-                    _apply_chunk(s, config, chunk, decisions, now, renderer, payment_link, result)
-                except Exception as exc:
-                    raise TickError(f"chunk after customer id {after} rolled back: "
-                                    f"{type(exc).__name__}: {exc}") from exc
+        if not chunk:
+            break
+        result.chunks += 1
+        decisions = []
+        for cand in chunk:
+            actions = due_actions(cand.view, specs, now)
+            decisions.append(actions)
+            result.examined += 1
+            for a in actions:
+                if isinstance(a, NoAction):
+                    result.skipped[a.why.rule] += 1
+                elif isinstance(a, SendStep) and dry_run:
+                    result.planned.append(_planned(cand, a, now))
+        if not dry_run:
+            try:
+                writes, failed = _prepare_chunk(db, config, chunk, decisions, now, renderer, payment_link)
+                with db.session() as s:
+                    _write_chunk(s, writes, now, result, failed)
+            except Exception as exc:
+                raise TickError(f"chunk after customer id {after} not written: "
+                                f"{type(exc).__name__}: {exc}") from exc
         after = chunk[-1].view.customer_id
 
 

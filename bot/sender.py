@@ -29,13 +29,16 @@ stuffed, as aiosmtplib's own ``data()`` does) to the socket.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import os
 import random
 import socket
+import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 import aiosmtplib
@@ -237,6 +240,7 @@ class Journal:
         self._ops: list[tuple[_Op, asyncio.Future[Any]]] = []
         self._batched: dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]] = {}
         self._urgent: set[_BatchOp] = set()
+        self._rest_since: float | None = None     # loop time the oldest non-urgent op queued
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
@@ -306,19 +310,28 @@ class Journal:
                 if not fut.done():
                     fut.set_result(res)
 
-    #: non-urgent work waiting behind urgent batches is still committed once this large
-    GROUP_LIMIT = 256
+    #: non-urgent work waiting behind urgent batches is still committed once this large ...
+    GROUP_LIMIT = 128
+    #: ... or once its oldest item has waited this long (seconds). Bounds how many 250-
+    #: acknowledged messages a crash can leave unrecorded (and so ``uncertain``).
+    GROUP_MAX_WAIT = 0.05
 
     def _take(self) -> tuple[list[tuple[_Op, asyncio.Future[Any]]],
                              dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]]]:
         urgent = {fn: items for fn, items in self._batched.items() if fn in self._urgent}
         rest = len(self._ops) + sum(len(v) for f, v in self._batched.items() if f not in urgent)
-        if urgent and rest < self.GROUP_LIMIT and not self._closing:
+        now = asyncio.get_running_loop().time()
+        if rest and self._rest_since is None:
+            self._rest_since = now
+        waited = now - self._rest_since if self._rest_since is not None else 0.0
+        if (urgent and rest < self.GROUP_LIMIT and waited < self.GROUP_MAX_WAIT
+                and not self._closing):
             for fn in urgent:
                 del self._batched[fn]
             return [], urgent
         ops, self._ops = self._ops, []
         batched, self._batched = self._batched, {}
+        self._rest_since = None
         return ops, batched
 
     async def close(self) -> None:
@@ -366,10 +379,12 @@ def _dot_stuffed(raw: bytes) -> bytes:
 class SmtpLink:
     """One persistent SMTP connection (reopened on demand after a drop)."""
 
-    def __init__(self, smtp: SmtpConfig, password: str | None, oauth_token: str | None) -> None:
+    def __init__(self, smtp: SmtpConfig, password: str | None, oauth_token: str | None,
+                 tls_context: ssl.SSLContext | None = None) -> None:
         self.cfg = smtp
         self._password = password
         self._oauth = oauth_token
+        self._tls_context = tls_context
         self.client: aiosmtplib.SMTP | None = None
         self.opened = 0
         self.dirty = False          # a transaction was left half-way: RSET before the next
@@ -386,6 +401,8 @@ class SmtpLink:
             "hostname": cfg.host, "port": cfg.port, "timeout": cfg.timeout_seconds,
             "use_tls": cfg.security == "tls", "start_tls": cfg.security == "starttls",
         }
+        if self._tls_context is not None:
+            kwargs["tls_context"] = self._tls_context
         if cfg.username and self._oauth:
             token = self._oauth
 
@@ -404,18 +421,14 @@ class SmtpLink:
 
     def close(self) -> None:
         if self.client is not None:
-            try:
+            with contextlib.suppress(Exception):   # closing a dead socket
                 self.client.close()
-            except Exception:  # noqa: BLE001 - closing a dead socket
-                pass
         self.client = None
 
     async def quit(self) -> None:
         if self.client is not None and self.client.is_connected:
-            try:
+            with contextlib.suppress(Exception):   # the server may be gone already
                 await self.client.quit()
-            except Exception:  # noqa: BLE001
-                pass
         self.close()
 
 
@@ -427,6 +440,7 @@ class _Drain:
     now: dt.datetime | None                 # fixed (injected) time, or None = clock
     stats: SendStats = field(default_factory=SendStats)
     queue: asyncio.Queue[ClaimedMessage | None] | None = None
+    taken: asyncio.Event = field(default_factory=asyncio.Event)
     pending_ops: list[asyncio.Future[Any]] = field(default_factory=list)
 
 
@@ -435,10 +449,13 @@ class Sender:
 
     ``config`` is the whole :class:`Config` or just its ``smtp`` section. ``clock`` is the
     time source when no ``now`` is given (tests inject one). ``rng`` feeds the jitter.
+    ``tls_context``: an explicit context for ``tls``/``starttls`` (e.g. trusting a private
+    CA); by default the system's verified context is used.
     """
 
     def __init__(self, db: Database, config: Config | SmtpConfig, *, clock: Clock = utcnow,
-                 worker_id: str | None = None, rng: random.Random | None = None) -> None:
+                 worker_id: str | None = None, rng: random.Random | None = None,
+                 tls_context: ssl.SSLContext | None = None) -> None:
         self.db = db
         self.smtp = config.smtp if isinstance(config, Config) else config
         self.clock = clock
@@ -447,11 +464,19 @@ class Sender:
         self.limiter = DomainLimiter(self.smtp.per_domain_per_minute)
         password = secret(self.smtp.password_env, "SMTP password")
         oauth = secret(self.smtp.oauth_token_env, "SMTP OAuth token")
-        self.links = [SmtpLink(self.smtp, password, oauth) for _ in range(self.smtp.connections)]
+        self.links = [SmtpLink(self.smtp, password, oauth, tls_context)
+                      for _ in range(self.smtp.connections)]
         self.lease = lease_for(self.smtp)
         self._wake = asyncio.Event()
         self._stopping = False
         self._drain_lock = asyncio.Lock()
+        # Rows this process has claimed and not yet recorded an outcome for. A row claimed
+        # by this worker but not in here was orphaned (its outcome write failed): recovery
+        # treats it like a dead worker's row.
+        self._in_flight: set[int] = set()
+
+    #: rows claimed ahead, per connection (claims are batched; the queue holds this many)
+    CLAIM_FACTOR = 4
 
     # -- public ------------------------------------------------------------------------
 
@@ -500,7 +525,11 @@ class Sender:
                     log.error("sender: drain failed: %s", exc)
                 if stop.is_set():
                     break
-                delay = await asyncio.to_thread(self._seconds_to_next_due, idle_seconds)
+                try:
+                    delay = await asyncio.to_thread(self._seconds_to_next_due, idle_seconds)
+                except Exception as exc:  # noqa: BLE001 - e.g. the database is unreachable
+                    log.error("sender: cannot read the next due time: %s", exc)
+                    delay = min(idle_seconds, 10.0)
                 waits = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
                 await asyncio.wait(waits, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
                 for w in waits:
@@ -549,14 +578,20 @@ class Sender:
             .where(OutboxMessage.status == outbox.SENDING)
         ).all()
         back = unsure = 0
+        dead: dict[str, bool] = {}
         for r in rows:
             if r.claimed_by == self.worker_id:
-                continue
-            expired = r.claimed_at is None or r.claimed_at < now - self.lease
-            if not (expired or worker_is_dead(r.claimed_by or "")):
-                continue
+                if r.id in self._in_flight:
+                    continue
+            else:
+                expired = r.claimed_at is None or r.claimed_at < now - self.lease
+                worker = r.claimed_by or ""
+                if worker not in dead:
+                    dead[worker] = worker_is_dead(worker)
+                if not (expired or dead[worker]):
+                    continue
             why = f"worker {r.claimed_by} died or lost its lease while sending"
-            if r.sent_at is None:
+            if not outbox.handed_over(r.sent_at):
                 if outbox.mark_retry(s, r.id, now, why + " (before DATA: not delivered)",
                                      r.claimed_by, only_if_not_handed_over=True):
                     back += 1
@@ -569,7 +604,7 @@ class Sender:
 
     async def _drain(self, journal: Journal, drain: _Drain) -> None:
         n = len(self.links)
-        drain.queue = asyncio.Queue(maxsize=4 * n)
+        drain.queue = asyncio.Queue(maxsize=self.CLAIM_FACTOR * n)
         workers = [asyncio.create_task(self._work(link, journal, drain)) for link in self.links]
         try:
             await self._feed(journal, drain, n)
@@ -581,18 +616,20 @@ class Sender:
     async def _feed(self, journal: Journal, drain: _Drain, n: int) -> None:
         """Claim rows in batches as the workers free room, until nothing is due."""
         assert drain.queue is not None
-        batch = 4 * n
+        batch = self.CLAIM_FACTOR * n
         while not self._stopping:
             room = batch - drain.queue.qsize()
             if room < n:
-                await asyncio.sleep(0.002)
+                drain.taken.clear()
+                await drain.taken.wait()          # a worker took a row off the queue
                 continue
             now = drain.now or self.clock()
             claimed: list[ClaimedMessage] = await journal.run(
-                lambda s, now=now, room=room: outbox.claim_in(s, self.worker_id, room, now))
+                partial(_claim_op, worker_id=self.worker_id, limit=room, now=now))
             if not claimed:
                 return
             drain.stats.claimed += len(claimed)
+            self._in_flight.update(m.id for m in claimed)
             for msg in claimed:
                 await drain.queue.put(msg)
 
@@ -600,24 +637,33 @@ class Sender:
         assert drain.queue is not None
         while True:
             msg = await drain.queue.get()
+            drain.taken.set()
             if msg is None:
                 return
             if self._stopping:
                 # Claimed, never started: give it back untouched.
-                drain.pending_ops.append(journal.submit(
-                    lambda s, m=msg: outbox.mark_retry(s, m.id, m.claimed_at, "sender stopped",
-                                                       self.worker_id, count_attempt=False)))
+                self._settle(drain, msg, journal.submit(partial(
+                    _give_back_op, msg_id=msg.id, at=msg.claimed_at, why="sender stopped",
+                    worker_id=self.worker_id)))
                 continue
             now = drain.now or self.clock()
             slot = self.limiter.try_take(sorted({recipient_domain(r) for r in msg.rcpt_to}), now)
             if slot is not None:
                 drain.stats.deferred += 1
-                drain.pending_ops.append(journal.submit(
-                    lambda s, m=msg, at=slot: outbox.mark_retry(
-                        s, m.id, at, "per-domain rate limit", self.worker_id, count_attempt=False)))
+                self._settle(drain, msg, journal.submit(partial(
+                    _give_back_op, msg_id=msg.id, at=slot, why="per-domain rate limit",
+                    worker_id=self.worker_id)))
                 continue
             outcome = await self._transact(link, msg, journal, drain)
-            drain.pending_ops.append(self._apply(journal, drain, msg, outcome))
+            self._settle(drain, msg, self._apply(journal, drain, msg, outcome))
+
+    def _settle(self, drain: _Drain, msg: ClaimedMessage, write: asyncio.Future[Any]) -> None:
+        """Track the outcome write; the row leaves the in-flight set once it is done."""
+        def done(_f: asyncio.Future[Any], msg_id: int = msg.id) -> None:
+            self._in_flight.discard(msg_id)
+
+        write.add_done_callback(done)
+        drain.pending_ops.append(write)
 
     async def _transact(self, link: SmtpLink, msg: ClaimedMessage, journal: Journal,
                         drain: _Drain) -> Outcome:
@@ -650,7 +696,7 @@ class Sender:
                                 drain: _Drain) -> Outcome:
         try:
             client = await link.ensure()
-        except Exception as exc:  # noqa: BLE001 - connect, TLS, greeting, auth: not this message's fault
+        except Exception as exc:
             raise _Transport(f"cannot open SMTP session: {type(exc).__name__}: {exc}",
                              after_content=False) from exc
         link.dirty = True
@@ -791,6 +837,15 @@ class Sender:
                          now: dt.datetime) -> None:
         if outbox.mark_uncertain(s, msg.id, outcome.error, self.worker_id):
             _record_uncertain(s, now, msg.id, msg.customer_id, msg.message_id, outcome.error)
+
+
+def _claim_op(s: Session, *, worker_id: str, limit: int, now: dt.datetime) -> list[ClaimedMessage]:
+    return outbox.claim_in(s, worker_id, limit, now)
+
+
+def _give_back_op(s: Session, *, msg_id: int, at: dt.datetime, why: str, worker_id: str) -> bool:
+    """A claimed row never tried goes back to ``pending`` without counting an attempt."""
+    return outbox.mark_retry(s, msg_id, at, why, worker_id, count_attempt=False)
 
 
 def _event(s: Session, now: dt.datetime, customer_id: int | None, kind: str, rule: str,

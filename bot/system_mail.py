@@ -10,10 +10,11 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from email.charset import QP, Charset
+from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.policy import SMTP
+from email.policy import compat32
 from email.utils import format_datetime, formataddr
 
 from sqlalchemy.orm import Session
@@ -21,6 +22,8 @@ from sqlalchemy.orm import Session
 from bot.config import Config
 from bot.outbox import enqueue
 
+#: compat32 serialisation (it understands Header objects) with CRLF line endings.
+_WIRE = compat32.clone(linesep="\r\n")
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP   # readable in any client's "view source"; no base64 walls
 
@@ -37,11 +40,11 @@ def build(config: Config, *, to: Sequence[str], subject: str, text: str, html: s
     body: MIMEMultipart | MIMEText
     if html is not None:
         alt = MIMEMultipart("alternative")
-        alt.attach(MIMEText(text, "plain", _UTF8_QP))
-        alt.attach(MIMEText(html, "html", _UTF8_QP))
+        alt.attach(MIMEText(text, "plain", _UTF8_QP))  # type: ignore[arg-type]
+        alt.attach(MIMEText(html, "html", _UTF8_QP))  # type: ignore[arg-type]
         body = alt
     else:
-        body = MIMEText(text, "plain", _UTF8_QP)
+        body = MIMEText(text, "plain", _UTF8_QP)  # type: ignore[arg-type]
     if attachments:
         outer = MIMEMultipart("mixed")
         outer.attach(body)
@@ -55,16 +58,17 @@ def build(config: Config, *, to: Sequence[str], subject: str, text: str, html: s
         msg: MIMEMultipart | MIMEText = outer
     else:
         msg = body
-    msg["From"] = formataddr((f"{config.company.name} (arbot)", config.from_address))
+    # Names and subjects are often not ASCII (customer and company names): RFC 2047.
+    msg["From"] = formataddr((f"{config.company.name} (arbot)", config.from_address), charset="utf-8")
     msg["To"] = ", ".join(to)
-    msg["Subject"] = subject
+    msg["Subject"] = Header(subject, "utf-8") if not subject.isascii() else subject  # type: ignore[assignment]
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = message_id
     msg["Auto-Submitted"] = "auto-generated"
     if in_reply_to:
         msg["In-Reply-To"] = in_reply_to
         msg["References"] = in_reply_to
-    return msg.as_bytes(policy=SMTP)
+    return msg.as_bytes(policy=_WIRE)
 
 
 def queue(session: Session, config: Config, *, key: str, kind: str, to: Sequence[str], subject: str,

@@ -153,7 +153,7 @@ def _state_gate(ctx: _Ctx, spec: CampaignSpec, has_chase: bool) -> tuple[list[Ac
         if acc.state_until is None:
             return [], _no(acc, f"state.{st.value}", f"account {st.value} until staff act")
         promised = st == AccountState.PROMISED
-        deadline = acc.state_until + dt.timedelta(days=spec.promise_grace_days if promised else 0)
+        deadline = acc.state_until     # grace already included by whoever recorded the promise
         ev = (("state", st.value), ("until", acc.state_until.isoformat()), ("deadline", deadline.isoformat()))
         if ctx.now < deadline:
             return [], _no(acc, f"state.{st.value}", f"account {st.value}: nothing until {deadline.isoformat()}",
@@ -162,10 +162,7 @@ def _state_gate(ctx: _Ctx, spec: CampaignSpec, has_chase: bool) -> tuple[list[Ac
             return [], _no(acc, f"state.{st.value}", f"account {st.value}: deadline passed, nothing owed", ev)
         if promised:
             event, kind, rule = AccountEvent.PROMISE_BROKEN, "broken_promise", "state.promise_broken"
-            # state_until is the end of the promised day (local midnight after it): name that day
-            day = (acc.state_until.astimezone(zone(acc.timezone)) - dt.timedelta(microseconds=1)).date()
-            summary = (f"broken promise: payment promised for {day.isoformat()} not received "
-                       f"({spec.promise_grace_days} days grace included)")
+            summary = f"promise pause ended {acc.state_until.isoformat()} (grace included) with invoices unpaid"
         else:
             event, kind, rule = (AccountEvent.RECONCILIATION_TIMEOUT, "reconciliation_timeout",
                                  "state.reconciliation_timeout")
@@ -320,7 +317,7 @@ def due_actions(account: AccountView, campaigns: Mapping[str, CampaignSpec], now
     if blocked is not None:
         return blocked
     if account.hold_until is not None and ctx.today < account.hold_until:
-        return _no(account, "account.on_hold", f"on hold until {account.hold_until.isoformat()}",
+        return prefix + _no(account, "account.on_hold", f"on hold until {account.hold_until.isoformat()}",
                    (("hold_until", account.hold_until.isoformat()),))
     if account.next_action_at is not None and now < account.next_action_at:
         return prefix + _no(account, "account.postponed",

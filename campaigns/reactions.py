@@ -124,11 +124,8 @@ def on_promise(reading: Reading, ctx: ReplyContext, policy: ReactionPolicy) -> l
             Escalate(ctx.customer_id, "promise_review", "Promise to pay without a usable date", False, why),
             _note(reading, ctx, invoices, "promise_to_pay"),
         ]
-    # state_until is the end of the promised day: the dunning engine adds the grace days
-    # itself (campaigns.snapshot.AccountView contract); adding them here too doubled them.
-    until = _local_midnight_after(date, ctx.timezone)
-    resume = date + dt.timedelta(days=policy.promise_grace_days)
-    why = _why("promise_to_pay", f"promise to pay by {date.isoformat()}; paused through {resume.isoformat()} "
+    until = _local_midnight_after(date + dt.timedelta(days=policy.promise_grace_days), ctx.timezone)
+    why = _why("promise_to_pay", f"promise to pay by {date.isoformat()}; paused until {until.date()} "
                f"(+{policy.promise_grace_days} days grace)", reading, ctx, promise_date=date.isoformat(),
                amount=str(reading.amount or ""), currency=reading.currency or "")
     return [

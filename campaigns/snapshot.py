@@ -44,9 +44,9 @@ class AccountView:
     * ``timezone`` is the zone used for calendar days and the send window: the
       customer's own, or the company's when the customer has none (``bot`` resolves the
       fallback);
-    * ``state_until`` ends a pause: for ``PROMISED`` the promised date (the campaign's
-      grace days are added by the engine), for ``AWAITING_RECONCILIATION`` the deadline;
-      None means "until staff act";
+    * ``state_until`` ends a pause (``PROMISED``: the promised date plus the grace days,
+      as recorded by the reactions; ``AWAITING_RECONCILIATION``: the deadline); None
+      means "until staff act";
     * ``dunning_step`` is the index (in the selected campaign) of the last step sent in
       cycle ``dunning_cycle``; None when no step was ever sent;
     * ``has_deliverable_contact``: at least one non-bounced contact address exists.
@@ -101,7 +101,7 @@ class CampaignSpec:
     """A campaign's rules, mirrored from ``bot.config.CampaignConfig``.
 
     Amounts (``min_balance``, ``applies_min_balance``) are decimals in the unit of each
-    currency the account owes in; ``promise_grace_days`` comes from the reactions config.
+    currency the account owes in.
     """
 
     name: str
@@ -115,7 +115,6 @@ class CampaignSpec:
     min_balance: Decimal = Decimal(0)
     after_last: str = "stop"    # stop | repeat
     repeat_every_days: int = 14
-    promise_grace_days: int = 3
 
     def __post_init__(self) -> None:
         if not self.steps:

@@ -10,7 +10,10 @@ never to a clock. Policies (shared with the labelled corpus):
   month": the last day of the following month; "next month": the last day of the following month;
 * "this week" / "end of the week": the Friday of ``sent``'s week (next Friday at weekends);
   "next week" / "end of next week" / "Ende nächster Woche": the Friday of the following week;
-* "in two weeks" / "dans 10 jours" / "binnen 14 dagen": ``sent`` plus that period;
+* "in two weeks" / "dans 10 jours" / "binnen 14 dagen": ``sent`` plus that period; "in the next few
+  days": plus three days;
+* "early next month" / "beginning of June" / "Anfang Juni": the 7th (the end of that month's first
+  week); "mid next month" / "mid-June": the 15th; "end of June" / "fin juin": the last day;
 * "today", "tomorrow", "the day after tomorrow" in seven languages;
 * a bare day of month ("the 15th", "le 15", "am 15.") rolls forward: this month if the day is
   still ahead (or today), otherwise next month;
@@ -106,6 +109,7 @@ _UNIT_DAYS = {
     "week": 7, "weeks": 7, "semaine": 7, "semaines": 7, "woche": 7, "wochen": 7, "semana": 7,
     "semanas": 7, "weken": 7, "settimana": 7, "settimane": 7,
     "business day": 1, "business days": 1, "working days": 1, "werktage": 1, "werktagen": 1,
+    "hours": 0, "hrs": 0, "heures": 0, "stunden": 0, "horas": 0, "uur": 0, "ore": 0,
 }
 _UNIT_MONTHS = {"month": 1, "months": 1, "mois": 1, "monat": 1, "monate": 1, "monaten": 1, "mes": 1,
                 "meses": 1, "maand": 1, "maanden": 1, "mês": 1, "mese": 1, "mesi": 1}
@@ -136,10 +140,25 @@ def _p(kind: str, pattern: str, flags: int = re.IGNORECASE) -> None:
 _p("end_next_month", r"\b(?:end of next month|fin (?:du|de) mois prochain|ende (?:des )?nächsten monats"
    r"|finales? del? (?:mes que viene|próximo mes)|eind(?:e)? volgende maand|final do próximo mês"
    r"|fine del mese prossimo)\b")
+_p("end_named_month", r"\b(?:(?:the )?end of|fin(?: de| du mois de| d')?|ende|finales de|final de|fin de|eind(?:e)?|einde"
+   r"|fim de|final de|fine|a fine)\s+(?P<mon>" + _MON + r")\b(?:\s+(?P<y>20\d\d))?")
+_p("mid_named_month", r"\b(?:mid-?|middle of |mi-|mitte |mediados de |half |meados de |metà )(?P<mon>" + _MON + r")\b"
+   r"(?:\s+(?P<y>20\d\d))?")
+_p("early_next_month", r"\b(?:(?:the )?(?:beginning|start) of next month|early next month|first week of next month"
+   r"|début du mois prochain|au début du mois prochain|début (?:de )?mois prochain|anfang nächsten monats|anfang des nächsten monats"
+   r"|(?:a )?principios del (?:mes que viene|próximo mes)|begin volgende maand|(?:no )?início do próximo mês"
+   r"|(?:ai )?primi del (?:mese prossimo|prossimo mese)|inizio del prossimo mese)\b")
+_p("early_named_month", r"\b(?:(?:the )?(?:beginning|start) of|early|first week of|début|au début de|anfang|principios de"
+   r"|begin|início de|inizio|primi di)\s+(?P<mon>" + _MON + r")\b(?:\s+(?P<y>20\d\d))?")
+_p("mid_next_month", r"\b(?:mid[- ]next month|the middle of next month|mi-mois prochain|mitte nächsten monats"
+   r"|mediados del (?:mes que viene|próximo mes)|half volgende maand|meados do próximo mês|metà del prossimo mese)\b")
+_p("few_days", r"\b(?:in the (?:next|coming) (?:few|couple of) days|in a (?:few|couple of) days|within (?:a few|the next few) days"
+   r"|dans les (?:prochains|tout prochains) jours|in den nächsten tagen|en los próximos días|in de komende dagen"
+   r"|nos próximos dias|nei prossimi giorni)\b")
 _p("end_month", r"(?:\b(?:the )?end of (?:the |this |the current )?month\b|\bmonth[- ]end\b|\bEOM\b"
    r"|\bfin (?:de |du |de ce )?mois\b|\bmonatsende\b|\bende (?:des |dieses )?monats\b"
    r"|\bfinal(?:es)? de(?:l)? mes\b|\bfin de(?:l)? mes\b|\beind(?:e)? van (?:de|deze) maand\b"
-   r"|\beinde (?:van )?de maand\b|\beind van de maand\b|\bfi[nm] do mês\b|\bfinal do mês\b"
+   r"|\beinde (?:van )?de maand\b|\beind(?:e)? (?:deze|de) maand\b|\beind van de maand\b|\bfi[nm] do mês\b|\bfinal do mês\b"
    r"|\bfine (?:del )?mese\b)")
 _p("next_month", r"\b(?:next month|le mois prochain|nächsten monat|nächster monat|el (?:mes que viene|próximo mes)"
    r"|volgende maand|(?:o )?próximo mês|il mese prossimo|il prossimo mese)\b")
@@ -153,6 +172,8 @@ _p("this_week", r"\b(?:(?:the )?end of (?:the |this )?week|this week|later this 
    r"|questa settimana|fine settimana)\b")
 _p("in_period", r"\b(?:in|within|dans|sous|d'ici|innerhalb(?: von)?|binnen|en|dentro de|over|em|daqui a"
    r"|entro|tra|fra)\s+(?:(?:the )?next\s+)?(?P<n>\d{1,3}|" + _NUMW + r")\s+(?P<unit>" + _UNITS + r")\b")
+_p("fixed_period", r"\b(?:sous (?P<fr>huitaine|quinzaine)|(?:in|within) a (?P<en>fortnight|week)|binnen een week"
+   r"|innerhalb einer woche|en una semana|dentro de una semana|entro una settimana|dentro de uma semana)\b")
 _p("day_after_tomorrow", r"\b(?:(?:the )?day after tomorrow|après-demain|apres-demain|übermorgen"
    r"|pasado mañana|overmorgen|depois de amanhã|dopodomani)\b")
 _p("tomorrow", r"(?<!guten )(?<!gute )(?<!goede )\b(?:tomorrow|tmrw|demain|morgen|mañana|amanhã|amanha|domani)\b(?!\s*(?:morning )?(?:meeting))")
@@ -170,7 +191,7 @@ _p("month_day", _B + r"(?P<mon>" + _MON + r")\.?\s+(?:the\s+)?(?P<d>\d{1,2})" + 
    + r"(?:,?\s*(?P<y>20\d\d))?" + _E, re.IGNORECASE)
 _p("weekday", r"\b(?P<wd>" + _WD + r")(?:'s)?\b\.?")
 _p("day_of_month", r"\b(?:the|on the|by the|le|am|zum|bis zum|el|el día|el dia|op de|de|dia|il|entro il)\s+"
-   r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|e|ème|º|\.)?(?!\s*(?:[./:\-]\d|%|€|\$|" + _UNITS + r"|h\b|uhr|hrs?\b|pm\b|am\b"
+   r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|e|ème|º|\.)?(?![.,]?\d|\s+\d|\s*(?:[./:\-]\d|%|€|\$|" + _UNITS + r"|h\b|uhr|hrs?\b|pm\b|am\b"
    r"|x\b|boxes|cases|units|pieces|stück|guests|hours))\b")
 
 _p("ordinal", r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)\b")
@@ -223,6 +244,26 @@ def _year(text: str | None, sent: dt.date) -> tuple[int, bool]:
 
 def _resolve(kind: str, m: re.Match[str], sent: dt.date, month_first: bool) -> tuple[dt.date | None, str]:
     g = m.groupdict()
+    if kind in ("end_named_month", "mid_named_month"):
+        word = g["mon"]
+        month = _MONTHS.get(word) or _MONTHS.get(word.lower())
+        if month is None:
+            return None, ""
+        year, explicit = _year(g.get("y"), sent)
+        day = last_day_of_month(year, month).day if kind == "end_named_month" else 15
+        return _roll_year(_safe_date(year, month, day), sent, explicit), "period"
+    if kind in ("early_next_month", "mid_next_month"):
+        nxt = _add_months(sent.replace(day=1), 1)
+        return nxt.replace(day=7 if kind == "early_next_month" else 15), "period"
+    if kind == "early_named_month":
+        word = g["mon"]
+        month = _MONTHS.get(word) or _MONTHS.get(word.lower())
+        if month is None:
+            return None, ""
+        year, explicit = _year(g.get("y"), sent)
+        return _roll_year(_safe_date(year, month, 7), sent, explicit), "period"
+    if kind == "few_days":
+        return sent + dt.timedelta(days=3), "relative"
     if kind == "end_month":
         return last_day_of_month(sent.year, sent.month), "period"
     if kind == "end_next_month" or kind == "next_month":
@@ -239,7 +280,12 @@ def _resolve(kind: str, m: re.Match[str], sent: dt.date, month_first: bool) -> t
         unit = g["unit"].lower()
         if unit in _UNIT_MONTHS:
             return _add_months(sent, n), "relative"
+        if _UNIT_DAYS.get(unit, 1) == 0:  # hours: the day they run out
+            return sent + dt.timedelta(days=-(-n // 24)), "relative"
         return sent + dt.timedelta(days=n * _UNIT_DAYS.get(unit, 1)), "relative"
+    if kind == "fixed_period":
+        word = (g.get("fr") or g.get("en") or "week").lower()
+        return sent + dt.timedelta(days={"huitaine": 8, "quinzaine": 15, "fortnight": 14}.get(word, 7)), "relative"
     if kind == "today":
         return sent, "relative"
     if kind == "tomorrow":
@@ -360,7 +406,9 @@ def parse_date_phrase(phrase: str, sent: dt.date, languages: list[str]) -> dt.da
 
 _BACK_CUE = re.compile(
     r"\b(?:back|return(?:ing)?|returns|me incorporo|me incorporaré|incorporaré|reincorporo|de regreso|estaré de vuelta"
-    r"|regresaré|a partir del|à partir du|dal|a partir de|reopen(?:s|ing)?|available again|in the office (?:on|from)|de retour|retour"
+    r"|regresaré|a partir del|à partir du|dal|a partir de|rientrerò|rientreremo|rientra|rientro|tornerò|sarò in ufficio"
+    r"|de regresso|regresso|volto a|estarei de volta|voltarei|weer op kantoor|weer bereikbaar|terug op|ben terug"
+    r"|reopen(?:s|ing)?|available again|in the office (?:on|from)|de retour|retour"
     r"|rentre|reviens|wieder|zurück|ab dem|ab|terug|weer aanwezig|weer op kantoor|vanaf|de vuelta|regreso|vuelvo"
     r"|volveré|estaré de nuevo|de volta|regresso|volto|rientro|di ritorno|sarò di nuovo|torno)\b", re.IGNORECASE)
 _UNTIL_CUE = re.compile(r"\b(?:until|till|through|jusqu'au|jusqu'à|bis|hasta|tot en met|tot|até|fino al|fino a)\b",

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["MoneyMention", "find_amounts", "parse_number"]
+__all__ = ["MoneyMention", "find_amounts", "find_bare_amounts", "parse_number"]
 
 _MAX_CHARS = 20_000
 
@@ -41,7 +41,8 @@ _WORDS: dict[str, str] = {
     "pound": "GBP", "livres": "GBP", "dólares": "USD", "dollari": "USD", "sterling": "GBP",
 }
 
-_NUM = r"(?P<num>\d{1,3}(?:[ \u00a0\u202f'’.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?![\d])"
+_NUM = (r"(?P<num>\d{1,3}(?:[ \u00a0\u202f'’.,]\d{3})+(?:[.,]\d{1,2}|,-|\.-)?|\d+(?:[.,]\d{1,2}|,-|\.-)?)"
+        r"(?![\d])")
 _SYM_BEFORE = r"(?P<sym>US\$|USD\$|CA\$|CAD\$|AU\$|AUD\$|NZ\$|C\$|A\$|R\$|[€£$¥])"
 _CODE = r"(?P<code>" + "|".join(_CODES) + r")"
 _WORD = r"(?P<word>" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
@@ -58,6 +59,8 @@ def parse_number(raw: str) -> Decimal | None:
     """A written number as a Decimal, honouring decimal comma or point; ``None`` if unreadable."""
     text = raw.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'")
     text = text.replace(" ", "").replace("'", "")
+    if text.endswith((",-", ".-")):  # "1.250,-": whole units
+        text = text[:-2]
     if not text:
         return None
     last_dot, last_comma = text.rfind("."), text.rfind(",")
@@ -109,4 +112,22 @@ def find_amounts(text: str) -> list[MoneyMention]:
             found.append(MoneyMention(value.quantize(Decimal("0.01")), currency, start, end,
                                       m.group(0).strip(), dollar))
     found.sort(key=lambda mention: mention.start)
+    return found
+
+
+_BARE = re.compile(
+    r"\b(?:amount of|total of|sum of|payment of|payments of|balance of|for|of|betrag von|summe von|in höhe von|über"
+    r"|montant de|somme de|d'un montant de|pour|importe de|por importe de|por|bedrag van|ter waarde van|voor|valor de"
+    r"|montante de|no valor de|importo di|per un importo di|di)\s+"
+    r"(?P<num>\d{1,3}(?:[ \u00a0\u202f'’.,]\d{3})*[.,]\d{2})(?![\d.,]\d)", re.IGNORECASE)
+
+
+def find_bare_amounts(text: str) -> list[MoneyMention]:
+    """Amounts written without a currency but introduced by a money phrase and with cents
+    ("a payment of 1.250,00", "the amount of 4,320.00"); currency ``None``."""
+    found: list[MoneyMention] = []
+    for m in _BARE.finditer(text[:_MAX_CHARS]):
+        value = parse_number(m["num"])
+        if value is not None and value > 0:
+            found.append(MoneyMention(value.quantize(Decimal("0.01")), None, m.start("num"), m.end("num"), m["num"]))
     return found

@@ -29,7 +29,7 @@ from parsers.intent.doc import ReplyDoc
 from parsers.intent.rules import Hit
 from parsers.language import detect_language
 from parsers.mime import DecodedMessage, decode
-from parsers.money import MoneyMention, find_amounts
+from parsers.money import MoneyMention, find_amounts, find_bare_amounts
 from parsers.quotes import ReplySplit, split_reply
 from parsers.redirect import find_redirect_address
 from parsers.refs import find_invoice_refs
@@ -93,7 +93,11 @@ def _read(raw: bytes, context: ReadContext) -> Reading:
                     cc_addresses=tuple(msg.cc_addresses), month_first=month_first)
     decision = classify_doc(doc)
     reading = _human_reading(base, msg, split, doc, decision, context)
-    if msg.attachments and reading.intent in (Intent.REMITTANCE_ADVICE, Intent.OTHER):
+    if reading.intent is Intent.OTHER:
+        reading = _forwarded_confirmation(reading, msg, split, sent, language, context)
+    if msg.attachments and (reading.intent is Intent.OTHER or (
+            reading.intent is Intent.REMITTANCE_ADVICE and (reading.amount is None or not reading.invoice_refs))):
+        # Reading a PDF costs tens of milliseconds: only when the words left something to find.
         reading = _with_attachments(reading, msg, context)
     return reading
 
@@ -194,6 +198,47 @@ def _human_reading(base: Reading, msg: DecodedMessage, split: ReplySplit, doc: R
                    evidence=tuple(evidence))
 
 
+_POINTS_BELOW = re.compile(
+    r"\b(?:see (?:below|attached|the email below|trail below)|fyi|for your (?:info|information|records)|forwarding|as below"
+    r"|voir ci-dessous|ci-dessous|siehe unten|siehe nachstehend|ver abajo|a continuación|zie hieronder|zie onder"
+    r"|ver abaixo|segue abaixo|vedi sotto|di seguito)\b", re.IGNORECASE)
+_FORWARD_MARK = re.compile(
+    r"^\s*(?:-+\s*)?(?:forwarded message|begin forwarded message|weitergeleitete nachricht|message transféré"
+    r"|mensaje reenviado|doorgestuurd bericht|mensagem encaminhada|messaggio inoltrato)", re.IGNORECASE)
+_FORWARD_FROM = re.compile(r"^\s*(?:from|von|de|van|da)\s*:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
+
+
+def _forwarded_confirmation(reading: Reading, msg: DecodedMessage, split: ReplySplit, sent: dt.date | None,
+                            language: str | None, context: ReadContext) -> Reading:
+    """"FYI, see below" above a forwarded bank confirmation is remittance advice.
+
+    Only when the customer's own words point below, the quoted part is a *forwarded* message,
+    and that message is not the seller's own email; only remittance cues are read in it (a bank's
+    or ERP's confirmation reports a payment; it never promises or disputes).
+    """
+    if not _POINTS_BELOW.search(reading.reply_text) or not _FORWARD_MARK.search(split.quoted[:300]):
+        return reading
+    sender = _FORWARD_FROM.search(split.quoted[:1000])
+    seller = {a.lower() for a in msg.to_addresses if a}
+    if sender and any(a in sender.group(1).lower() for a in seller):
+        return reading  # the seller's own reminder, forwarded back
+    block = split.quoted[:4000]
+    doc = build_doc(block, sent, language=language, invoices=tuple(context.invoices))
+    decision = classify_doc(doc)
+    hits = [h for h in decision.hits if h.intent is Intent.REMITTANCE_ADVICE]
+    if sum({h.rule: h.weight for h in hits}.values()) < 1.0:
+        return reading
+    amounts = [m for s in doc.sentences for m in s.amounts]
+    refs = find_invoice_refs(block, tuple(context.invoices))
+    evidence = tuple(Evidence(rule=f"remittance_advice:forwarded:{h.rule}", text=h.text[:160], weight=h.weight)
+                     for h in hits[:_MAX_EVIDENCE])
+    return replace(reading, intent=Intent.REMITTANCE_ADVICE, confidence=0.65,
+                   amount=amounts[0].amount if amounts else None,
+                   currency=amounts[0].currency if amounts else None,
+                   attachment_invoice_refs=reading.attachment_invoice_refs or tuple(refs),
+                   evidence=evidence + reading.evidence)
+
+
 def _ordered_hits(decision: IntentDecision) -> list[Hit]:
     winning = list(decision.winning)
     return winning + [h for h in decision.hits if h not in winning]
@@ -263,12 +308,15 @@ def _amount_for(decision: IntentDecision, doc: ReplyDoc, msg: DecodedMessage,
         if len({m.amount for m in everywhere}) == 1:
             mentions = everywhere[:1]
     if decision.intent is Intent.PAYMENT_PLAN:
+        # A plan's amount is the proposed instalment or first payment; a total owed is not one.
         everywhere = [m for s in doc.sentences for m in s.amounts]
         instalment = _instalment(doc, everywhere)
-        if instalment is not None:
-            mentions = [instalment]
+        mentions = [instalment] if instalment is not None else []
     if not mentions:
-        return None, None
+        bare = [m for s in doc.sentences if s.index in sentence_ids for m in find_bare_amounts(s.text)]
+        if not bare or decision.intent in (Intent.DISPUTE, Intent.PAYMENT_PLAN):
+            return None, None
+        return bare[0].amount, _thread_currency(split) or None
     chosen = mentions[0]
     currency = chosen.currency
     if chosen.dollar_sign:
@@ -286,6 +334,17 @@ def _instalment(doc: ReplyDoc, mentions: list[MoneyMention]) -> MoneyMention | N
             if _INSTALMENT_BEFORE.search(before) or _INSTALMENT_AFTER.search(after):
                 return m
     return None
+
+
+_THREAD_CURRENCY = re.compile(r"(?:\b(EUR|USD|GBP|CAD|AUD|NZD|CHF|SEK|NOK|DKK|PLN|CZK)\b|([€£]))")
+
+
+def _thread_currency(split: ReplySplit) -> str | None:
+    """The currency the seller's quoted email uses, for an amount the customer wrote bare."""
+    m = _THREAD_CURRENCY.search(split.quoted[:20_000])
+    if not m:
+        return None
+    return m.group(1) or {"€": "EUR", "£": "GBP"}[m.group(2)]
 
 
 _DOLLAR_CODES = re.compile(r"\b(USD|CAD|AUD|NZD|SGD|HKD)\b|\b(US|CA|C|A|AU|NZ)\$")

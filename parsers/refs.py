@@ -42,7 +42,8 @@ _NOT_INVOICE_BEFORE = re.compile(r"(?:" + _NOT_INVOICE_WORDS + r")\.?\s*(?:no\.?
 _INVOICE_WORDS = (r"invoices?|inv|factures?|rechnung(?:en)?|rechnungsnummer|re\.?-?nr|facturas?|factuur|facturen"
                   r"|faturas?|fattur[ae]|nota|bill")
 _INVOICE_INTRO = re.compile(
-    r"\b(?:" + _INVOICE_WORDS + r")\.?\s*(?:no\.?|nr\.?|n°|nº|num\.?|number|#|:)?\s*#?\s*"
+    r"\b(?:" + _INVOICE_WORDS + r")\.?\s*(?:no\.?|nr\.?|n\.?\s?°|n\.?\s?º|nro\.?|núm\.?|num\.?|número|numero|number|#|:)?"
+    r"\s*#?\s*"
     r"(?P<ref>[A-Z]{0,6}[-/ ]?\d[\w/\-.]*\d|\d{3,})", re.IGNORECASE)
 _TOKEN = re.compile(r"(?<![\w/\-])#?(?P<tok>[A-Za-z]{0,8}[-/_. ]?\d[\w/\-.]*\d|\d{3,})(?![\w/\-]|\.\d)")
 
@@ -111,11 +112,17 @@ def find_invoice_refs(text: str, known: tuple[str, ...] = ()) -> tuple[str, ...]
         return not any(a < y and x < b for x, y, _ in hits)
 
     for invoice in known:
-        if not normalise_ref(invoice):
+        key = normalise_ref(invoice)
+        if not key:
             continue
         for m in _known_pattern(invoice).finditer(text):
-            if free(*m.span()):
-                hits.append((m.start(), m.end(), invoice))
+            if not free(*m.span()):
+                continue
+            if key.isdigit() and (_is_excluded(text, m.start()) or text[m.end():m.end() + 2][:1] in (".", ",")
+                                  and text[m.end() + 1:m.end() + 2].isdigit()
+                                  or _looks_like_other_number(text, m.start(), m.end(), key)):
+                continue  # a bare number that is a phone extension, an amount, a PO ...
+            hits.append((m.start(), m.end(), invoice))
     for tail, invoice in _short_forms(known).items():
         for m in _tail_pattern(tail).finditer(text):
             if free(*m.span()) and not _is_excluded(text, m.start()) \

@@ -76,7 +76,7 @@ class Reading:
     evidence: tuple[Evidence, ...] = ()
     defects: tuple[str, ...] = ()
     attachments: tuple[str, ...] = field(default=())  # file names
-    attachment_invoice_refs: tuple[str, ...] = ()  # invoice numbers found in remittance attachments (CSV/PDF)
+    attachment_invoice_refs: tuple[str, ...] = ()  # invoice numbers in remittance documents: attachments or a forwarded confirmation
 
     def to_json(self) -> dict[str, object]:
         """The stable JSON shape printed by ``arbot classify``."""

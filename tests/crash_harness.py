@@ -68,6 +68,7 @@ class TrialResult:
     runs: int = 0
     sent: int = 0
     uncertain: int = 0
+    uncertain_arrived: int = 0       # uncertain rows whose message had in fact arrived
     received: int = 0
     duplicates: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -136,6 +137,7 @@ def check(db: Database, rec: Recorder, res: TrialResult, *, first: int, n: int) 
                 res.problems.append(f"{mid}: marked sent but never arrived")
         elif status == "uncertain":
             res.uncertain += 1
+            res.uncertain_arrived += mid in got
             if mail_from not in data_seen:
                 res.problems.append(f"{mid}: uncertain although its DATA command never reached the server")
         else:

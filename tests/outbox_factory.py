@@ -12,9 +12,9 @@ from sqlalchemy import insert
 
 from bot import outbox
 from bot.db import Database
-from bot.models import Contact, Customer
+from bot.models import Contact, Customer, Invoice
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 _TEXT = (
     "Dear Accounts Payable team,\n\nOur records show that the invoices below are now past due.\n"
@@ -63,6 +63,11 @@ def seed(db: Database, n: int, *, domains: int = 8, size: int = 20_000, now: dt.
         s.execute(insert(Contact), [
             {"customer_id": start + i + 1, "email": _addr(start + i, domains), "is_primary": True,
              "created_at": now} for i in range(n)])
+        # Each owes its invoice: the sender never claims a dunning email of a paid customer.
+        s.execute(insert(Invoice), [
+            {"number": f"INV-{start + i:06d}", "customer_id": start + i + 1, "issue_date": now.date(),
+             "due_date": now.date(), "total_minor": 123456, "balance_minor": 123456, "currency": "GBP",
+             "created_at": now, "updated_at": now} for i in range(n)])
     with db.session() as s:
         for k in range(n):
             i = start + k

@@ -13,6 +13,7 @@ Script hooks (each returns None for "behave normally"):
 
 from __future__ import annotations
 
+import base64
 import re
 import socket
 import threading
@@ -21,9 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 
-MSGID = re.compile(rb"^Message-ID:\s*(\S+)", re.I | re.M)
+MSGID = re.compile(rb"^Message-ID:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 
 
 def free_port() -> int:
@@ -53,6 +54,10 @@ class Recorder:
     on_rcpt: Callable[[str], str | None] | None = None
     on_data_command: Callable[[str], str | None] | None = None
     on_data_end: Callable[[bytes], str | None] | None = None
+    # AUTH (required when either is set): login -> password, login -> XOAUTH2 token
+    users: dict[str, str] | None = None
+    tokens: dict[str, str] | None = None
+    auth_log: list[tuple[str, str]] = field(default_factory=list)    # (mechanism, login)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def message_ids(self) -> list[str]:
@@ -88,6 +93,32 @@ class _Handler:
             return "421 closing"
         return act or "250 OK queued"
 
+    async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:
+        """``AUTH XOAUTH2 base64("user=U\\x01auth=Bearer T\\x01\\x01")`` (RFC-less, Google's)."""
+        try:
+            fields = dict(part.split("=", 1) for part in
+                          base64.b64decode(args[1]).decode().split("\x01") if part)
+            login, token = fields["user"], fields["auth"].removeprefix("Bearer ")
+        except Exception:  # noqa: BLE001
+            return AuthResult(success=False, handled=False, message="501 5.5.2 bad XOAUTH2")
+        return server._authenticate("XOAUTH2", (login, token))  # type: ignore[no-any-return]
+
+
+def _authenticator(rec: Recorder) -> Callable[..., AuthResult]:
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        if mechanism == "XOAUTH2":
+            login, token = data
+            ok = (rec.tokens or {}).get(login) == token
+        else:
+            login = data.login.decode()
+            ok = (rec.users or {}).get(login) == data.password.decode()
+        if ok:
+            with rec.lock:
+                rec.auth_log.append((mechanism, login))
+        return AuthResult(success=ok, handled=False, auth_data=data)
+
+    return check
+
 
 class _RecordingSMTP(SMTP):
     recorder: Recorder
@@ -113,9 +144,19 @@ class _RecordingSMTP(SMTP):
 
 
 class SinkController(Controller):
-    def __init__(self, rec: Recorder, port: int | None = None) -> None:
+    def __init__(self, rec: Recorder, port: int | None = None, *, tls: str | None = None,
+                 server_ctx: Any = None) -> None:
+        """``tls``: None, ``"starttls"`` (offered and required) or ``"tls"`` (implicit)."""
+        auth: dict[str, Any] = {}
+        if tls == "starttls":
+            auth.update(tls_context=server_ctx, require_starttls=True)
+        elif tls == "tls":
+            auth.update(ssl_context=server_ctx)
+        if rec.users is not None or rec.tokens is not None:
+            auth.update(auth_required=True, auth_require_tls=False,
+                        authenticator=_authenticator(rec))
         super().__init__(_Handler(rec), hostname="127.0.0.1", port=port or free_port(),
-                         data_size_limit=None)
+                         data_size_limit=None, **auth)
         self.recorder = rec
 
     def factory(self) -> SMTP:
@@ -124,8 +165,9 @@ class SinkController(Controller):
         return smtp
 
 
-def start_sink(rec: Recorder | None = None, port: int | None = None) -> SinkController:
-    ctl = SinkController(rec or Recorder(), port)
+def start_sink(rec: Recorder | None = None, port: int | None = None, *, tls: str | None = None,
+               server_ctx: Any = None) -> SinkController:
+    ctl = SinkController(rec or Recorder(), port, tls=tls, server_ctx=server_ctx)
     ctl.start()
     with ctl.recorder.lock:
         ctl.recorder.connections = 0      # forget the controller's own readiness probe
@@ -149,7 +191,7 @@ def main() -> None:
     args = ap.parse_args()
     rec = Recorder(keep_content=False)
     if args.record:
-        out = open(args.record, "a", buffering=1, encoding="utf-8")
+        out = open(args.record, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 - open for the process life
 
         class _Log(list):  # type: ignore[type-arg]
             def __init__(self, prefix: str, key: Callable[[Any], str]) -> None:

@@ -100,3 +100,19 @@ def test_immediate_alert_goes_to_escalation_once(world: tuple[Config, Database])
         assert len(rows) == 1 and rows[0].rcpt_to == ["collections@northwind.test"]
         body = message_from_bytes(rows[0].raw, policy=default).get_body(("plain",)).get_content()
         assert "goods damaged" in body and "Rule: dispute" in body
+
+
+def test_alert_with_non_ascii_names_is_encoded(db_url: str, config_factory: Callable[..., Config]) -> None:
+    """Regression: an alert about "Maison Lefèvre & Fils" could not be serialised."""
+    cfg = config_factory(db_url)
+    db = Database(cfg.database_url)
+    with db.session() as s:
+        c = LedgerBuilder(s).customer("C-1010", "Maison Lefèvre & Fils", email="factures@lefevre.example")
+        alert_queuer(cfg)(s, Escalate(c.id, "dispute", "Litige sur la facture n° 14", True,
+                                      Why("dispute", "contestée", (("words", "marchandise endommagée"),))), NOW)
+    with db.session() as s:
+        row = s.query(OutboxMessage).filter_by(kind="alert").one()
+    msg = message_from_bytes(row.raw, policy=default)
+    assert row.raw.isascii()
+    assert msg["Subject"] == "[arbot] dispute: C-1010 Maison Lefèvre & Fils"
+    assert "marchandise endommagée" in msg.get_body(("plain",)).get_content()

@@ -640,3 +640,28 @@ def test_bulk_load_suspends_and_rebuilds_indexes_on_sqlite(
     assert import_invoices(db, write(tmp_path, "i.csv", INVOICES), now=NOW).new == 3
     assert indexes() == expected
     db.close()
+
+
+def test_progress_is_reported(ledger: Database, tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    path = tmp_path / "invoices.csv"
+    import_invoices(ledger, path, now=LATER, progress=lambda pos, total: seen.append((pos, total)))
+    size = path.stat().st_size
+    assert seen and seen[-1] == (size, size)
+
+
+def test_cli_snapshot_dry_run_reports_closures(
+    db_url: str, config_factory: Callable[..., Config], tmp_path: Path
+) -> None:
+    cfg = config_factory(db_url)
+    runner = CliRunner()
+    base = ["--config", str(cfg.source_path), "import"]
+    assert runner.invoke(app, [*base, "customers", str(write(tmp_path, "c.csv", CUSTOMERS))]).exit_code == 0
+    assert runner.invoke(app, [*base, "invoices", str(write(tmp_path, "i.csv", INVOICES))]).exit_code == 0
+    snap = write(tmp_path, "open.csv", "\n".join(INVOICES.splitlines()[:3]) + "\n")
+    res = runner.invoke(app, [*base, "invoices", str(snap), "--snapshot", "--dry-run"])
+    assert res.exit_code == 0, res.output
+    assert f"{snap}: dry run, nothing written: 2 rows: 0 new, 0 updated, 2 unchanged, 1 closed" in res.stdout
+    db = Database(db_url)
+    assert invoice(db, "INV-3").status == "open"
+    db.close()

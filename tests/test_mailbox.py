@@ -332,3 +332,92 @@ def test_one_watcher_at_a_time(pymap_server: ImapServer, config_factory: Factory
     finally:
         a.close()
         b.close()
+
+
+def test_connection_drop_reconnects_and_nothing_is_lost(imap_server: ImapServer, folder: str,
+                                                        config_factory: Factory) -> None:
+    """The network drops every connection while the watcher idles: it reconnects (backoff
+    starting at ~1 s) and the reply that arrived meanwhile is processed."""
+    from tests.tcp_proxy import CuttableProxy
+
+    proxy = CuttableProxy(imap_server.host, imap_server.port)
+    via_proxy = ImapServer(imap_server.kind, "127.0.0.1", proxy.port, imap_server.user,
+                           imap_server.password, imap_server.separator)
+    cfg, db = _setup(config_factory, via_proxy, folder, idle=True, poll_seconds=30)
+    hook = RecordingHook(db)
+    w = MailboxWatcher(db, cfg, process=hook)
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(w.run(stop))
+        await asyncio.to_thread(imap_server.append, folder, reply(1))
+        assert await asyncio.to_thread(hook.wait_for, lambda: len(hook.calls) == 1, 5)
+        before = proxy.accepted
+        proxy.cut()
+        await asyncio.to_thread(imap_server.append, folder, reply(2))
+        assert await asyncio.to_thread(hook.wait_for, lambda: len(hook.calls) == 2, 10)
+        assert proxy.accepted > before            # it reconnected
+        stop.set()
+        await asyncio.wait_for(task, 5)
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        proxy.close()
+    assert status_counts(db) == {"processed": 2}
+    assert imap_server.uids(folder) == []
+
+
+def test_idle_is_reissued_periodically(imap_server: ImapServer, folder: str,
+                                       config_factory: Factory) -> None:
+    """IDLE is re-issued every poll_seconds (and never later than 29 minutes)."""
+    cfg, db = _setup(config_factory, imap_server, folder, idle=True, poll_seconds=0.3)
+    starts: list[float] = []
+
+    class Counting(ImapConnection):
+        def idle_start(self) -> None:
+            starts.append(time.monotonic())
+            super().idle_start()
+
+    w = MailboxWatcher(db, cfg, process=RecordingHook(db), connect=lambda: Counting(cfg.imap))
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(w.run(stop))
+        await asyncio.to_thread(_wait_until, lambda: len(starts) >= 3, 5)
+        stop.set()
+        await asyncio.wait_for(task, 5)
+
+    asyncio.run(scenario())
+    assert len(starts) >= 3
+
+
+def test_uidvalidity_rescan_interrupted_resumes_with_dedupe(imap_server: ImapServer, folder: str,
+                                                            config_factory: Factory) -> None:
+    """A crash in the middle of a re-scan: the next watcher still recognises the rest."""
+    cfg, db = _setup(config_factory, imap_server, folder)
+    old = [reply(i) for i in range(5)]
+    imap_server.append(folder, *old)
+    hook = RecordingHook(db)
+    w = MailboxWatcher(db, cfg, process=hook)
+    assert w.run_once().processed == 5
+    w.close()
+    imap_server.recreate(folder)
+    imap_server.append(folder, *old, reply(50))
+
+    class StopsAfterOneBatch(MailboxWatcher):
+        def _store_batch(self, *a: object, **k: object) -> None:  # type: ignore[override]
+            super()._store_batch(*a, **k)  # type: ignore[arg-type]
+            self._stop.set()                # as if the process died after this commit
+
+    w1 = StopsAfterOneBatch(db, cfg, process=hook, fetch_batch=2)
+    r1 = w1.run_once()
+    w1.close()
+    assert r1.uidvalidity_changed and (r1.readopted, r1.processed, r1.moved) == (2, 0, 2)
+    w2 = MailboxWatcher(db, cfg, process=hook)
+    r2 = w2.run_once()
+    w2.close()
+    assert not r2.uidvalidity_changed
+    assert (r2.readopted, r2.stored, r2.processed, r2.moved) == (3, 1, 1, 4)
+    assert sorted(processed_counts(db).values()) == [1] * 6
+    assert imap_server.uids(folder) == []

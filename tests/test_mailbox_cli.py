@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, ImapConfig
-from bot.imap_client import ImapAuthError, _uid_set, oauth_token
+from bot.imap_client import ImapAuthError, _batches, _uid_set, oauth_token
 from bot.mailbox import BACKOFF_AUTH, Backoff, header_facts
 from tests.imap_fixtures import PASSWORD_ENV, ImapServer, new_folder
 from tests.mailbox_helpers import reply
@@ -109,5 +109,48 @@ def test_auth_backoff_is_hard() -> None:
 
 def test_helpers() -> None:
     assert _uid_set([5, 1, 2, 3, 9, 10]) == "1:3,5,9:10"
+    sizes = {1: 10, 2: 10, 3: 100, 4: 10, 5: 10, 6: 10}
+    assert list(_batches([1, 2, 3, 4, 5, 6], sizes, count=3, max_bytes=50)) == [[1, 2], [3], [4, 5, 6]]
+    assert list(_batches([1, 2], {}, count=1, max_bytes=1)) == [[1], [2]]
     assert header_facts(b"Message-ID: <a@b>\r\nFrom: X <x@y.test>\r\n\r\nbody") == ("<a@b>", "x@y.test")
     assert header_facts(b"\xff\xfe garbage") == (None, None)
+
+
+def test_real_step_in_batches_matches_one_by_one(tmp_path: Path,
+                                                 config_factory: Callable[..., Config]) -> None:
+    """The batch form of the real processing step (N steps, one transaction) decides
+    exactly what the one-by-one step decides."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from _imap_bench import realistic_reply, seed_ledger
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    from sqlalchemy import select
+
+    from bot.db import Database, utcnow
+    from bot.mailbox import default_batch_hook, default_process_hook
+    from bot.models import InboundMessage
+
+    outcomes = []
+    for name in ("single", "batch"):
+        cfg = config_factory(f"sqlite:///{tmp_path / (name + '.db')}")
+        db = Database(cfg.database_url)
+        seed_ledger(db, customers=10)
+        with db.session() as s:
+            s.add_all([InboundMessage(folder="INBOX", uidvalidity=1, uid=i + 1, raw=realistic_reply(i),
+                                      received_at=utcnow(), status="new", attempts=0, mailbox_done=False)
+                       for i in range(10)])
+        single, batch = default_process_hook(db, cfg), default_batch_hook(db, cfg)
+        if single is None or batch is None:
+            pytest.skip("no processing step installed")
+        if name == "single":
+            for i in range(1, 11):
+                single(i)
+        else:
+            batch(list(range(1, 11)))
+        with db.session() as s:
+            outcomes.append([(r.status, r.customer_id) for r in
+                             s.scalars(select(InboundMessage).order_by(InboundMessage.id))])
+        db.close()
+    assert outcomes[0] == outcomes[1]
+    assert all(st in ("processed", "review") for st, _c in outcomes[1])

@@ -26,8 +26,8 @@ from tests.imap_fixtures import ImapServer, new_folder
 from tests.mailbox_helpers import processed_counts, reply
 
 REPO = Path(__file__).resolve().parent.parent
-N_MESSAGES = 40
-KILLS = 5
+N_MESSAGES = 30
+KILLS = 4
 
 
 def _spawn(config_path: Path) -> subprocess.Popen[bytes]:
@@ -49,16 +49,27 @@ def test_kill_and_restart_loses_and_repeats_nothing(imap_server: ImapServer,
         with imap_server.client() as c:
             for raw in msgs:
                 c.append(imap_server.name(folder), raw)
-                time.sleep(rng.uniform(0.0, 0.12))
+                time.sleep(rng.uniform(0.05, 0.25))
 
     sender = threading.Thread(target=deliver, daemon=True)
     sender.start()
+    windows = {"stored, not processed": 0, "processed, not moved": 0}
     for _ in range(KILLS):
+        before = _progress(db)
         proc = _spawn(cfg.source_path)
-        time.sleep(rng.uniform(0.3, 1.6))
+        # Kill while it works: shortly after it has made progress (or after 3 s anyway).
+        deadline = time.monotonic() + 3
+        while _progress(db) == before and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.2))
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
+        with db.session() as s:
+            rows = s.scalars(select(InboundMessage)).all()
+        windows["stored, not processed"] += sum(r.status == "new" for r in rows)
+        windows["processed, not moved"] += sum(r.status != "new" and not r.mailbox_done for r in rows)
     sender.join(30)
+    print(f"crash windows left behind by the kills: {windows}")
 
     proc = _spawn(cfg.source_path)
     try:
@@ -123,6 +134,13 @@ def test_two_watcher_processes_on_postgresql_one_wins_then_fails_over(
     counts = processed_counts(db)
     assert len(counts) == 20 and set(counts.values()) == {1}
     assert pymap_server.uids(folder) == []
+
+
+def _progress(db: Database) -> tuple[int, int, int]:
+    """(stored, processed, moved) counts."""
+    with db.session() as s:
+        rows = s.execute(select(InboundMessage.status, InboundMessage.mailbox_done)).all()
+    return (len(rows), sum(st != "new" for st, _d in rows), sum(bool(d) for _st, d in rows))
 
 
 def _wait_done(db: Database, n: int, timeout: float) -> bool:

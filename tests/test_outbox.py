@@ -13,7 +13,7 @@ from bot import outbox
 from bot.db import Database
 from bot.models import OutboxMessage
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
 def _enqueue(s, i: int, *, key: str | None = None, now: dt.datetime = NOW):  # type: ignore[no-untyped-def]
@@ -60,7 +60,7 @@ def test_claim_moves_due_rows_and_marks(db_url: str) -> None:
     db.close()
 
 
-def _claimer(url: str, worker: str, out: "mp.Queue[list[int]]", start: Any) -> None:
+def _claimer(url: str, worker: str, out: mp.Queue[list[int]], start: Any) -> None:
     db = Database(url, migrate=False)
     mine: list[int] = []
     start.wait(60)                     # all processes begin claiming together
@@ -81,7 +81,7 @@ def test_concurrent_claimers_never_share_a_row(db_url: str) -> None:
             _enqueue(s, i)
     db.close()
     ctx = mp.get_context("spawn")
-    q: "mp.Queue[list[int]]" = ctx.Queue()
+    q: mp.Queue[list[int]] = ctx.Queue()
     start = ctx.Barrier(4)
     procs = [ctx.Process(target=_claimer, args=(db_url, f"w{k}", q, start)) for k in range(4)]
     for p in procs:

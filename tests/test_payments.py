@@ -301,3 +301,55 @@ def test_staff_assigns_review_payment(pay_db: Database, pay_config: Config) -> N
             raise AssertionError("assigned twice")
         except PaymentError as exc:
             assert "not awaiting review" in str(exc)
+
+
+def test_review_payments_and_chargebacks_reach_the_digest(pay_db: Database, pay_config: Config) -> None:
+    from bot import digest
+
+    with pay_db.session() as s:
+        add_customer(s, "C1", [("INV-1", 1000)])
+        apply_payment(s, pay_config, PaymentFacts("pi_unknown", 777, "GBP", T0.date(), email="who@x.test"), T0)
+    with pay_db.session() as s:
+        d = digest.collect(s, pay_config, T0 + dt.timedelta(hours=1), None)
+    items = d.section("payment_review")
+    assert len(items) == 1 and "who@x.test" in items[0].summary
+    assert "arbot payments assign pi_unknown" in items[0].summary
+
+
+def test_poll_cancels_left_over_dunning_rows_of_paid_customers(pay_db: Database, pay_config: Config) -> None:
+    with pay_db.session() as s:
+        c = add_customer(s, "C1", [("INV-1", 1000)])
+        owing = add_customer(s, "C2", [("INV-2", 1000)])
+        for inv in open_invoices(s, c.id):
+            inv.balance_minor, inv.status = 0, "paid"      # settled elsewhere (e.g. ERP import)
+        queue_dunning(s, c.id, "stern")
+        queue_dunning(s, owing.id, "stern")
+    stats = poll(pay_db, pay_config)
+    assert stats.cancelled == 1
+    with pay_db.session() as s:
+        assert {o.customer_id: o.status for o in s.scalars(select(OutboxMessage))} == {
+            c.id: "cancelled", owing.id: "pending"}
+
+
+def test_erp_import_settles_like_stripe(pay_db: Database, pay_config: Config, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.importer import import_payments
+
+    with pay_db.session() as s:
+        c = add_customer(s, "C1", [("INV-1", 1000), ("INV-2", 500)], state="promised")
+        queue_dunning(s, c.id, "stern")
+        s.add(Promise(customer_id=c.id, promised_date=dt.date(2026, 11, 30), invoice_numbers=["INV-1"],
+                      status="open", created_at=T0))
+    path = tmp_path / "payments.csv"
+    path.write_text("payment_id,customer_id,invoice_number,date,amount,currency,reference\n"
+                    "ERP-1,C1,INV-1,2026-11-02,10.00,GBP,BACS 1\n", encoding="utf-8")
+    import_payments(pay_db, path, now=T0)
+    assert customer_state(pay_db, "C1") == "promised"
+    with pay_db.session() as s:
+        assert s.scalar(select(Promise.status)) == "kept"
+        assert s.scalar(select(OutboxMessage.status)) == "pending"
+    path.write_text("payment_id,customer_id,invoice_number,date,amount,currency,reference\n"
+                    "ERP-2,C1,INV-2,2026-11-03,5.00,GBP,BACS 2\n", encoding="utf-8")
+    import_payments(pay_db, path, now=T0)
+    assert customer_state(pay_db, "C1") == "closed"
+    with pay_db.session() as s:
+        assert s.scalar(select(OutboxMessage.status)) == "cancelled"

@@ -1,8 +1,8 @@
 """A payment landing while the tick and the sender run never lets a paid customer get the next step.
 
 Thread "tick+send" loops: queue the customer's next dunning step if (by its own, possibly
-stale, read) the customer still owes, then claim pending rows the way the sender must
-(:func:`bot.payments.claimable_outbox_clause`) and "send" them. Thread "payment" applies the
+stale, read) the customer still owes, then claim pending rows with the sender's own claim (:func:`bot.outbox.claim`, which
+filters with :func:`bot.owed.claimable_outbox_clause`) and "send" them. Thread "payment" applies the
 Stripe payment mid-way. Contract checked: no claim that started after the payment committed
 contains the paid customer's dunning email, and afterwards none of its dunning rows is pending.
 """
@@ -12,13 +12,14 @@ from __future__ import annotations
 import threading
 import time
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from bot import outbox
 from bot.config import Config
 from bot.db import Database, utcnow
 from bot.devtools.stripe_local import LocalStripe
 from bot.models import Customer, OutboxMessage
-from bot.payments import apply_event_once, cancel_paid_dunning, claimable_outbox_clause, customer_still_owes
+from bot.payments import apply_event_once, cancel_paid_dunning, customer_still_owes
 from bot.stripe_gateway import stripe_client
 from tests.stripe_support import add_customer, queue_dunning
 from tests.test_payments import link_for
@@ -27,21 +28,12 @@ ROUNDS = 60
 
 
 def claim(db: Database, limit: int = 10) -> list[tuple[int, int | None]]:
+    """The sender's real claim (:func:`bot.outbox.claim`), then "sent"."""
+    now = utcnow()
+    got = outbox.claim(db, "test-sender", limit, now)
     with db.session() as s:
-        sub = (select(OutboxMessage.id)
-               .where(OutboxMessage.status == "pending", claimable_outbox_clause())
-               .order_by(OutboxMessage.id).limit(limit))
-        if db.dialect == "postgresql":
-            sub = sub.with_for_update(skip_locked=True)
-        rows = s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(sub))
-                         .values(status="sending", claimed_by="test", claimed_at=utcnow())
-                         .returning(OutboxMessage.id, OutboxMessage.customer_id)
-                         .execution_options(synchronize_session=False)).all()
-    with db.session() as s:
-        if rows:
-            s.execute(update(OutboxMessage).where(OutboxMessage.id.in_([r[0] for r in rows]))
-                      .values(status="sent", sent_at=utcnow()).execution_options(synchronize_session=False))
-    return [(r[0], r[1]) for r in rows]
+        outbox.mark_sent(s, [m.id for m in got], now)
+    return [(m.id, m.customer_id) for m in got]
 
 
 def test_payment_during_tick_cancels_and_never_sends(pay_db: Database, pay_config: Config,

@@ -21,7 +21,7 @@ from bot.config import Config
 from bot.db import Database
 from bot.models import Contact, Customer, Event, Invoice, OutboxMessage
 from bot.render_api import RenderedEmail, StepRenderContext
-from bot.scheduler import TickError, fallback_render, plan, tick
+from bot.scheduler import fallback_render, plan, tick
 
 REPO = Path(__file__).resolve().parent.parent
 LONDON = ZoneInfo("Europe/London")
@@ -127,6 +127,8 @@ def test_month_of_ticks_queues_each_step_once(setup: tuple[Database, Config]) ->
         assert c1.state == "in_collections" and c1.dunning_step == 6 and c1.dunning_cycle == 0
         kinds = [e.kind for e in s.scalars(select(Event).where(Event.customer_id == c1.id).order_by(Event.id))]
         assert kinds.count("step_queued") == 7 and "escalation" in kinds and "state_changed" in kinds
+        handover = s.scalar(select(Event).where(Event.kind == "state_changed", Event.customer_id == c1.id))
+        assert "active -> in_collections on final_step_sent" in handover.summary   # what the digest reads
         ev = s.scalar(select(Event).where(Event.kind == "step_queued").order_by(Event.id))
         assert ev.rule == "step.reminder" and ev.evidence["campaign"] == "default"
         assert ev.evidence["message_id"] == rows[0].message_id
@@ -159,14 +161,17 @@ def test_crash_in_a_chunk_leaves_it_unwritten_and_rerun_completes(setup: tuple[D
             add_invoice(s, c, f"K-{n}", "2026-03-02", 1000 + n)
     calls: list[str] = []
 
-    def flaky(ctx: StepRenderContext) -> RenderedEmail:
+    class SimulatedCrash(BaseException):
+        """Like the process dying mid-chunk: nothing catches it."""
+
+    def crashing(ctx: StepRenderContext) -> RenderedEmail:
         calls.append(ctx.customer.external_id)
         if ctx.customer.external_id == "K1":
-            raise RuntimeError("template exploded")
+            raise SimulatedCrash()
         return fallback_render(ctx)
 
-    with pytest.raises(TickError, match="template exploded"):
-        tick(db, cfg, at("2026-03-05"), render=flaky, chunk_size=1)
+    with pytest.raises(SimulatedCrash):
+        tick(db, cfg, at("2026-03-05"), render=crashing, chunk_size=1)
     rows = outbox(db)
     assert [r.invoice_numbers for r in rows] == [["K-0"]]
     with db.session() as s:
@@ -192,7 +197,7 @@ def test_held_excluded_and_undeliverable_get_nothing(setup: tuple[Database, Conf
         add_invoice(s, d, "P-1", "2026-03-02", 1000)
     res = tick(db, cfg, at("2026-03-05"), render=fallback_render)
     assert res.queued == 0 and res.skipped["contact.none_deliverable"] == 1
-    res = tick(db, cfg, at("2026-03-16"), render=fallback_render)   # promise 10th + 3 days grace broken
+    res = tick(db, cfg, at("2026-03-16"), render=fallback_render)   # pause (promise + grace) ended 10th
     assert [r.invoice_numbers for r in outbox(db)] == [["P-1"]]
     assert res.state_changes == 1
     res = tick(db, cfg, at("2026-03-20"), render=fallback_render)   # hold ends
@@ -313,3 +318,95 @@ def test_plan_table_output(setup: tuple[Database, Config]) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "reminder" in proc.stdout and "due_today" in proc.stdout and "nothing was sent" in proc.stdout
     assert counts(db) == (0, 0)
+
+
+def test_account_changed_while_rendering_is_left_for_the_next_tick(setup: tuple[Database, Config]) -> None:
+    """Rendering happens outside the transaction: a payment arriving meanwhile wins."""
+    db, cfg = setup
+    with db.session() as s:
+        for n in range(2):
+            c = add_customer(s, f"S{n}", emails=(f"ap@s{n}.test",))
+            add_invoice(s, c, f"S-{n}", "2026-03-02", 1000)
+            add_invoice(s, c, f"S-{n}b", "2026-03-03", 500)
+
+    def paying_renderer(ctx: StepRenderContext) -> RenderedEmail:
+        if ctx.customer.external_id == "S1":
+            with db.session() as s2:    # another writer (an import, a Stripe event) in the meantime
+                inv = s2.scalar(select(Invoice).where(Invoice.number == "S-1"))
+                inv.status, inv.balance_minor = "paid", 0
+        return fallback_render(ctx)
+
+    res = tick(db, cfg, at("2026-03-05"), render=paying_renderer)
+    assert res.queued == 1 and res.stale == 1
+    assert [r.invoice_numbers for r in outbox(db)] == [["S-0", "S-0b"]]
+    with db.session() as s:
+        s1 = s.scalar(select(Customer).where(Customer.external_id == "S1"))
+        assert s1.dunning_step is None
+    res = tick(db, cfg, at("2026-03-05", 11), render=fallback_render)
+    assert res.queued == 1 and [r.invoice_numbers for r in outbox(db)][-1] == ["S-1b"]
+
+
+def test_parallel_rendering_queues_the_same_emails(setup: tuple[Database, Config]) -> None:
+    db, cfg = setup
+    with db.session() as s:
+        for n in range(12):
+            c = add_customer(s, f"W{n}", emails=(f"ap@w{n}.test",))
+            add_invoice(s, c, f"W-{n}", "2026-03-02", 1000 + n)
+    res = tick(db, cfg, at("2026-03-05"), render=fallback_render, render_workers=2, chunk_size=5)
+    assert res.queued == 12
+    rows = outbox(db)
+    assert sorted(r.invoice_numbers[0] for r in rows) == sorted(f"W-{n}" for n in range(12))
+    for r in rows:
+        msg = email.message_from_bytes(r.raw, policy=email.policy.default)
+        assert msg["Message-ID"] == r.message_id and msg["X-Arbot-Token"] == r.reply_token
+        assert r.invoice_numbers[0] in msg.get_content()
+
+
+def test_payment_link_provider_gets_a_session_and_its_url_reaches_the_email(
+        setup: tuple[Database, Config]) -> None:
+    from bot.models import Cursor
+
+    db, cfg = setup
+    month_ledger(db)
+    calls: list[tuple[int, tuple[str, ...], dict[str, int]]] = []
+
+    def link(customer_id: int, *, customer: Any, invoices: Any, totals: Any, now: dt.datetime,
+             session: Any) -> str | None:
+        calls.append((customer_id, tuple(i.number for i in invoices), dict(totals)))
+        session.merge(Cursor(name=f"link:{customer_id}", value="pl_1", updated_at=now))   # stored by the provider
+        return f"https://pay.example.test/{customer.external_id}"
+
+    res = tick(db, cfg, at("2026-03-05"), render=fallback_render, payment_link=link)
+    assert res.queued == 1
+    assert calls == [(calls[0][0], ("INV-1",), {"GBP": 120000})]
+    (row,) = outbox(db)
+    assert "https://pay.example.test/C1" in email.message_from_bytes(
+        row.raw, policy=email.policy.default).get_content()
+    with db.session() as s:
+        assert s.get(Cursor, f"link:{calls[0][0]}") is not None
+
+
+def test_an_account_the_renderer_refuses_waits_and_the_others_go_ahead(setup: tuple[Database, Config]) -> None:
+    db, cfg = setup
+    with db.session() as s:
+        for n in range(3):
+            c = add_customer(s, f"E{n}", emails=(f"ap@e{n}.test",))
+            add_invoice(s, c, f"E-{n}", "2026-03-02", 1000 + n)
+
+    def picky(ctx: StepRenderContext) -> RenderedEmail:
+        if ctx.customer.external_id == "E1":
+            raise ValueError("template polite.fr.txt line 3: 'contact' is undefined")
+        return fallback_render(ctx)
+
+    for hour in (10, 11):
+        res = tick(db, cfg, at("2026-03-05", hour), render=picky)
+        assert res.render_failed == 1
+    assert sorted(r.invoice_numbers[0] for r in outbox(db)) == ["E-0", "E-2"]
+    with db.session() as s:
+        e1 = s.scalar(select(Customer).where(Customer.external_id == "E1"))
+        assert e1.dunning_step is None
+        events = list(s.scalars(select(Event).where(Event.customer_id == e1.id)))
+        assert [e.kind for e in events] == ["render_failed"]          # once a day, not every tick
+        assert "polite.fr.txt line 3" in events[0].summary
+    res = tick(db, cfg, at("2026-03-05", 12), render=fallback_render)  # template fixed
+    assert res.queued == 1 and res.render_failed == 0

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
 from types import SimpleNamespace
 from typing import Any
 
@@ -27,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 def arbot_process(cfg_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run([sys.executable, "-m", "bot", "-c", str(cfg_path), *args],
-                          capture_output=True, text=True, env=env, cwd=REPO, timeout=60)
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=60, check=False)
 
 
 def arbot(cfg_path: Path, *args: str) -> Any:

@@ -221,7 +221,7 @@ def test_recovery_of_a_dead_workers_rows_spares_live_ones(db: Database, sink: Si
         def put(i: int, worker: str, claimed_at: dt.datetime, handed: bool) -> None:
             s.execute(update(OutboxMessage).where(OutboxMessage.id == i).values(
                 status="sending", claimed_by=worker, claimed_at=claimed_at, attempts=1,
-                sent_at=claimed_at if handed else None))
+                sent_at=claimed_at if handed else outbox.NOT_HANDED_OVER))
         put(1, dead, recent, False)              # died before DATA: resend
         put(2, dead, recent, True)               # died after DATA was issued: uncertain
         put(3, live, recent, True)               # a live worker's: untouched
@@ -254,9 +254,8 @@ def test_a_row_taken_over_by_recovery_is_not_sent_by_the_old_worker(db: Database
 
     def steal(address: str) -> None:
         with db.session() as s:     # another worker recovered the row meanwhile (before DATA)
-            s.execute(update(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+            s.execute(update(OutboxMessage).where(OutboxMessage.sent_at == outbox.NOT_HANDED_OVER)
                       .values(status="pending", claimed_by=None))
-        return None
 
     sink.recorder.on_rcpt = steal
     st = drain(sender, NOW)
@@ -289,3 +288,87 @@ async def _until(cond: Any, timeout: float = 10.0) -> None:
     while not cond():
         assert loop.time() < end, "condition not reached"
         await asyncio.sleep(0.01)
+
+
+def test_own_row_orphaned_by_a_failed_write_is_recovered(db: Database, sink: SinkController) -> None:
+    seed(db, 1)
+    sender = Sender(db, smtp_cfg(sink), clock=lambda: NOW)
+    with db.session() as s:        # as if this worker's "sent" write had failed after the mark
+        s.execute(update(OutboxMessage).values(status="sending", claimed_by=sender.worker_id,
+                                               claimed_at=NOW, attempts=1, sent_at=NOW))
+    st = drain(sender, NOW)
+    assert st.recovered_uncertain == 1 and rows(db)[1].status == "uncertain"
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+@pytest.mark.parametrize("how", ["password", "xoauth2"])
+def test_auth_from_environment(sqlite_url: str, how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = Database(sqlite_url)
+    rec = Recorder(users={"arbot": "s3cret"}, tokens={"arbot": "ya29.token"})
+    ctl = start_sink(rec)
+    try:
+        seed(db, 2)
+        if how == "password":
+            monkeypatch.setenv("ARBOT_SMTP_PASSWORD", "s3cret")
+            cfg = smtp_cfg(ctl, username="arbot", password_env="ARBOT_SMTP_PASSWORD")
+        else:
+            monkeypatch.setenv("ARBOT_SMTP_TOKEN", "ya29.token")
+            cfg = smtp_cfg(ctl, username="arbot", oauth_token_env="ARBOT_SMTP_TOKEN")
+        assert drain(Sender(db, cfg, clock=lambda: NOW), NOW).sent == 2
+        mechs = {m for m, _ in rec.auth_log}
+        assert mechs == ({"XOAUTH2"} if how == "xoauth2" else mechs - {"XOAUTH2"}) and mechs
+        # wrong secret: nothing sent, retried later (not the message's fault)
+        seed(db, 1, start=2)
+        monkeypatch.setenv("ARBOT_SMTP_PASSWORD", "wrong")
+        monkeypatch.setenv("ARBOT_SMTP_TOKEN", "wrong")
+        assert drain(Sender(db, cfg, clock=lambda: NOW), NOW).retried == 1
+    finally:
+        ctl.stop()
+        db.close()
+
+
+def test_missing_secret_is_a_clear_config_error(sqlite_url: str, sink: SinkController) -> None:
+    from bot.config import ConfigError
+
+    db = Database(sqlite_url)
+    with pytest.raises(ConfigError, match="ARBOT_NOT_SET"):
+        Sender(db, smtp_cfg(sink, username="u", password_env="ARBOT_NOT_SET"))
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    import shutil
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    d = tmp_path_factory.mktemp("tls")
+    crt, key = d / "cert.pem", d / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(crt)], check=True, capture_output=True)
+    return str(crt), str(key)
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_tls_verified_and_refused_when_untrusted(sqlite_url: str, cert: tuple[str, str],
+                                                 security: str) -> None:
+    import ssl
+
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(*cert)
+    ctl = start_sink(Recorder(), tls=security, server_ctx=server_ctx)
+    db = Database(sqlite_url)
+    try:
+        seed(db, 2)
+        cfg = smtp_cfg(ctl, security=security)
+        st = drain(Sender(db, cfg, clock=lambda: NOW), NOW)     # system trust store: refused
+        assert st.retried == 2 and ctl.recorder.messages == []
+        assert "certificate" in (rows(db)[1].last_error or "").lower()
+        trusting = ssl.create_default_context(cafile=cert[0])
+        later = NOW + dt.timedelta(hours=1)
+        st = drain(Sender(db, cfg, clock=lambda: later, tls_context=trusting), later)
+        assert st.sent == 2 and len(ctl.recorder.messages) == 2
+    finally:
+        ctl.stop()
+        db.close()

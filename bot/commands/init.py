@@ -39,10 +39,10 @@ def init_folder(target: Path) -> list[Path]:
     existing = [p for p, _, _ in plan if p.exists()]
     if existing:
         raise ValueError(f"{existing[0]} already exists: arbot init never overwrites (choose an empty folder)")
-    for path, data, src in plan:
+    for path, data, source in plan:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if src is not None:
-            shutil.copyfile(src, path)
+        if source is not None:
+            shutil.copyfile(source, path)
         else:
             path.write_bytes(data or b"")
     return [p for p, _, _ in plan]

@@ -54,13 +54,14 @@ def _poll(ctx: typer.Context, now: str | None, as_json: bool) -> None:
     except Exception as exc:  # noqa: BLE001 - one line, never the key
         fail(f"Stripe poll failed: {type(exc).__name__}: {exc}".splitlines()[0])
     data = {"seen": stats.seen, "applied": stats.applied, "duplicates": stats.duplicates,
-            "ignored": stats.ignored, "failed": stats.failed, "cursor": stats.cursor,
+            "ignored": stats.ignored, "failed": stats.failed, "cancelled": stats.cancelled, "cursor": stats.cursor,
             "outcomes": stats.outcomes}
     if as_json:
         print_json(data)
         return
     typer.echo(f"{stats.seen} events: {stats.applied} applied, {stats.duplicates} already applied, "
-               f"{stats.ignored} ignored, {stats.failed} failed")
+               f"{stats.ignored} ignored, {stats.failed} failed"
+               + (f"; {stats.cancelled} reminder(s) of paid accounts cancelled" if stats.cancelled else ""))
     for o in stats.outcomes:
         typer.echo(f"  {o}")
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import func, select
 
 from bot import outbox
 from bot.cli_common import NOW_HELP, fail, parse_now, print_json, state
+from bot.db import utcnow
 from bot.models import OutboxMessage
 
 
@@ -31,7 +32,7 @@ def register(app: typer.Typer) -> None:
     @app.command("send")
     def send_cmd(
         ctx: typer.Context,
-        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+        now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
         json_out: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
     ) -> None:
         """Send every due email in the outbox once, then exit (prints what happened)."""
@@ -42,7 +43,7 @@ def register(app: typer.Typer) -> None:
         cfg = st.config()
         at = parse_now(now, cfg.company.tz) if now else None
         try:
-            sender = Sender(st.db(), cfg, **({"clock": (lambda: at)} if at else {}))
+            sender = Sender(st.db(), cfg, clock=(lambda: at) if at else utcnow)
         except ConfigError as exc:
             fail(str(exc))
 
@@ -64,7 +65,7 @@ def register(app: typer.Typer) -> None:
     @outbox_app.callback()
     def outbox_list(
         ctx: typer.Context,
-        status: Annotated[Optional[str], typer.Option(
+        status: Annotated[str | None, typer.Option(
             help="Only this status: " + ", ".join(outbox.STATUSES) + ".")] = None,
         limit: Annotated[int, typer.Option(help="At most this many rows (newest first).")] = 100,
         json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -103,7 +104,7 @@ def register(app: typer.Typer) -> None:
         message: Annotated[int, typer.Argument(help="Outbox id (see `arbot outbox --status uncertain`).")],
         sent: Annotated[bool, typer.Option("--sent", help="It did arrive: record it as sent.")] = False,
         resend: Annotated[bool, typer.Option("--resend", help="It did not arrive: queue it again.")] = False,
-        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+        now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     ) -> None:
         """Resolve an uncertain (or failed) message: an explicit --sent or --resend is required."""
         if sent == resend:

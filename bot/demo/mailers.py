@@ -51,7 +51,7 @@ def reply(original_raw: bytes, *, sender: str, sender_name: str, text: str, now:
     who = str(orig.get("From", "")).replace("\n", " ")
     quoted = "\n".join(f"> {line}" if line else ">" for line in _body_text(orig).splitlines())
     body = f"{text}\n\n{WROTE.get(language, WROTE['en']).format(date=orig_date, who=who)}\n{quoted}\n"
-    msg = MIMEText(body, "plain", _QP)
+    msg = MIMEText(body, "plain", _QP)  # type: ignore[arg-type]
     msg["From"] = formataddr((sender_name, sender))
     msg["To"] = to
     msg["Subject"] = RE.get(language, "Re: ") + str(orig.get("Subject", "")).replace("\n", " ")
@@ -67,7 +67,7 @@ def auto_reply(original_raw: bytes, *, sender: str, sender_name: str, text: str,
                now: dt.datetime, tz: str) -> bytes:
     """An out-of-office answer, marked the way Exchange and Gmail mark theirs."""
     orig = message_from_bytes(original_raw)
-    msg = MIMEText(text, "plain", _QP)
+    msg = MIMEText(text, "plain", _QP)  # type: ignore[arg-type]
     msg["From"] = formataddr((sender_name, sender))
     msg["To"] = parseaddr(str(orig.get("Reply-To") or orig.get("From")))[1]
     msg["Subject"] = f"{subject_prefix}: {orig.get('Subject', '')}"

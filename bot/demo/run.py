@@ -48,7 +48,8 @@ COMPANY_TZ = ZoneInfo("Europe/London")
 CYCLE_HOURS = (2, 10, 18)          # London: Asia's morning, Europe's morning, the Americas' morning
 IMAP_PASSWORD_ENV = "ARBOT_DEMO_IMAP_PASSWORD"
 STRIPE_KEY_ENV = "ARBOT_DEMO_STRIPE_KEY"
-QUIET_KINDS = {"note_added", "step_queued", "answer_queued", "receipt_skipped", "payment_imported"}
+DATE_SHIFT = dt.timedelta(days=60)
+QUIET_KINDS = {"customer_imported", "invoices_imported", "note_added", "step_queued", "answer_queued", "receipt_skipped", "payment_imported"}
 
 DEMO_TOML = """\
 [company]
@@ -130,20 +131,41 @@ class Demo:
         return path
 
     def load_ledger(self, db: Database) -> None:
+        """The sample ledger with its dates moved ``DATE_SHIFT`` later.
+
+        The sample is an AR export "as of" 2026-11-23 with many long-overdue items; moved
+        later, the customers' oldest invoices range from not yet due to about six weeks
+        overdue, so the whole escalation sequence unfolds within the demo.
+        """
         src = sample_dir()
-        for name in ("customers.csv", "invoices.csv", "payments.csv"):
-            (self.out / name).write_bytes(src.joinpath(name).read_bytes())
+        (self.out / "customers.csv").write_bytes(src.joinpath("customers.csv").read_bytes())
+        for name, columns in (("invoices.csv", ("issue_date", "due_date")), ("payments.csv", ("date",))):
+            rows = list(csv.DictReader(src.joinpath(name).read_text(encoding="utf-8").splitlines()))
+            for row in rows:
+                for col in columns:
+                    if row.get(col):
+                        row[col] = (dt.date.fromisoformat(row[col]) + DATE_SHIFT).isoformat()
+            with (self.out / name).open("w", newline="", encoding="utf-8") as f:
+                w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+                w.writeheader()
+                w.writerows(rows)
         now = self.clock()
         import_customers(db, self.out / "customers.csv", now=now)
         import_invoices(db, self.out / "invoices.csv", now=now)
         import_payments(db, self.out / "payments.csv", now=now)
+        self.state.last_event = 0
 
     # ------------------------------------------------------------------ the customers
-    def contact_owner(self, db: Database) -> dict[str, tuple[str, str, str, str]]:
+    def contact_owner(self, db: Database) -> dict[str, tuple[str, str, str, str, str]]:
+        """contact address -> (customer id, language, time zone, customer name, contact name)."""
         with db.session() as s:
             rows = s.execute(select(Contact.email, Customer.external_id, Customer.language, Customer.timezone,
-                                    Customer.name).join(Customer, Customer.id == Contact.customer_id)).all()
-        return {e: (ext, lang or "en", tz or "Europe/London", name) for e, ext, lang, tz, name in rows}
+                                    Customer.name, Contact.name)
+                             .join(Customer, Customer.id == Contact.customer_id).order_by(Contact.id)).all()
+        out: dict[str, tuple[str, str, str, str, str]] = {}
+        for e, ext, lang, tz, name, person in rows:
+            out[e] = (ext, lang or "en", tz or "Europe/London", name, person or name)
+        return out
 
     def on_delivered(self, db: Database, smtp: SmtpSink) -> None:
         owners = self.contact_owner(db)
@@ -175,21 +197,24 @@ class Demo:
         self.state.pending = [p for p in self.state.pending if p.at > until]
         if not due:
             return
-        owners = {v[0]: (k, *v[1:]) for k, v in self.contact_owner(db).items()}
+        owners: dict[str, tuple[str, str, str, str, str]] = {}
+        for address, (ext, lang, tz, name, person) in self.contact_owner(db).items():
+            owners.setdefault(ext, (address, lang, tz, name, person))    # the first (primary) contact
         mail: list[bytes] = []     # delivered in one IMAP session after the loop
         for p in due:
-            address, lang, tz, name = owners[p.customer]
+            address, lang, tz, name, person = owners[p.customer]
             when = p.at.astimezone(dt.timezone.utc)
             d = p.at.astimezone(COMPANY_TZ).date() + dt.timedelta(days=p.act.date_days)
-            text = p.act.text.format(date=_local_date(d, lang), invoice=p.invoice,
+            shown = d.isoformat() if p.act.kind == "staff" else _local_date(d, lang)   # commands take ISO dates
+            text = p.act.text.format(date=shown, invoice=p.invoice, contact=person,
                                      reference=f"NW-{p.customer}-{p.at:%m%d}")
             self.say(f"  [cyan]↩ {name} ({p.customer})[/cyan] {p.act.narrative}")
             if p.act.kind == "reply":
-                mail.append(mailers.reply(p.original, sender=address, sender_name=name, text=text, now=when,
+                mail.append(mailers.reply(p.original, sender=address, sender_name=person, text=text, now=when,
                                           tz=tz, language=lang))
                 self.say(f"    [dim]“{text.splitlines()[2] if len(text.splitlines()) > 2 else text}”[/dim]")
             elif p.act.kind == "auto_reply":
-                mail.append(mailers.auto_reply(p.original, sender=address, sender_name=name, text=text,
+                mail.append(mailers.auto_reply(p.original, sender=address, sender_name=person, text=text,
                                                subject_prefix="Resposta automática", now=when, tz=tz))
             elif p.act.kind == "bounce":
                 mail.append(mailers.bounce(p.original, failed=address, now=when,
@@ -294,7 +319,7 @@ class Demo:
                                    .order_by(OutboxMessage.id.desc()).limit(1)).first()
             timeline = s.scalars(select(Event).order_by(Event.id)).all()
             names = dict(s.execute(select(Customer.id, Customer.external_id)).all())
-            lines = [f"{e.at:%Y-%m-%d %H:%M} {names.get(e.customer_id, '-'):<8} {e.kind:<20} {e.rule or '':<28} "
+            lines = [f"{e.at:%Y-%m-%d %H:%M} {names.get(e.customer_id or -1, '-'):<8} {e.kind:<20} {e.rule or '':<28} "
                      f"{e.summary}" for e in timeline]
         (self.out / "timeline.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         self.say("\n[bold]After {} days[/bold]".format(self.days))
@@ -302,7 +327,7 @@ class Demo:
         others: dict[str, int] = defaultdict(int)
         for (kind, step), n in sent.items():
             if kind == "dunning":
-                steps[step] += n
+                steps[step or "?"] += n
             else:
                 others[kind] += n
         self.say("  campaign emails sent: " + ", ".join(f"{k} {v}" for k, v in sorted(steps.items())))
@@ -320,7 +345,7 @@ class Demo:
                 (self.out / "digest.html").write_text(html.get_content(), encoding="utf-8")
         self.say(f"\n  files in {self.out}: digest.html (the last staff digest), timeline.txt (every "
                  f"decision with its rule), arbot.db, bot.toml")
-        self.say(f"  look around: arbot --config {self.out / 'bot.toml'} show C-1002")
+        self.say(f"  look around: arbot --config {self.out / 'bot.toml'} show C-1010")
 
 
 def run_demo(out: Path, *, days: int = 60, start: dt.date = dt.date(2026, 11, 23),

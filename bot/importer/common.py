@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,24 +95,31 @@ def unit_of_work(db: Database, dry_run: bool) -> Iterator[Session]:
     """One transaction for the whole file: committed on success, rolled back on any
     problem; a dry run does all the work and then rolls back, so its counts are exact."""
     try:
-        with db.session() as session:
-            if db.dialect == "sqlite":
-                # A large transaction spills the default 2 MB page cache to the WAL again
-                # and again; 128 MB (allocated only as used)
-                # keeps the indexes of a million-row import in memory; index rebuilds
-                # sort in memory (temp_store=MEMORY is set on every connection, bot.db).
-                # The connection is pooled: the cache goes back to the default afterwards.
-                session.connection().exec_driver_sql("PRAGMA cache_size = -131072")
-            try:
-                yield session
-            finally:
-                if db.dialect == "sqlite":
-                    with contextlib.suppress(Exception):   # a failed transaction: the pool resets it
-                        session.connection().exec_driver_sql("PRAGMA cache_size = -2000")
+        with db.session() as session, _large_cache(session):
+            yield session
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
+
+
+@contextmanager
+def _large_cache(session: Session) -> Iterator[None]:
+    """SQLite: a 128 MB page cache for the import (allocated only as used), then the
+    pooled connection's own size again. A large transaction would otherwise spill the
+    default 2 MB cache to the WAL again and again."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    old = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or -2000)
+    conn.exec_driver_sql("PRAGMA cache_size = -131072")
+    try:
+        yield
+    finally:
+        # Never mask the import's own outcome (e.g. an invalidated connection).
+        with suppress(Exception):
+            conn.exec_driver_sql(f"PRAGMA cache_size = {old}")
 
 
 def iso(value: Any) -> Any:

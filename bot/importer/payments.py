@@ -136,6 +136,11 @@ def import_payments(
             raise ImportRejected(sorted(problems, key=lambda p: p.line))
         for v in valid:
             _apply(session, v, now, table.label, summary)
+        # Paid in full: close the account, cancel its pending reminders, keep its promises
+        # (the same settlement as a Stripe payment; see docs/payments.md).
+        from bot.payments import settle_customers
+
+        settle_customers(session, (v.customer_id for v in valid if v.duplicate_of is None), now)
     summary.seconds = time.perf_counter() - started
     return summary
 

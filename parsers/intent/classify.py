@@ -49,6 +49,8 @@ def classify_doc(doc: ReplyDoc) -> IntentDecision:
     winner = fired[0]
     winning = tuple(by_intent[winner])
     confidence = _confidence(winner, scores, fired)
+    if all(h.hedged for h in winning):
+        confidence = round(confidence * 0.8, 3)  # "hopefully", "should be able to"
     promise_date = None
     if winner is Intent.PROMISE_TO_PAY:
         best = max(winning, key=lambda h: (h.weight, -h.sentence))

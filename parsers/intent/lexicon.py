@@ -153,11 +153,21 @@ REMITTANCE = cues(
     ("payment_made", 1.0, r"\b(?:payment|transfer|wire|ach|eft|bacs|chaps|sepa|remittance|funds|money|check|cheque"
      r"|transaction|deposit)s?\s+(?:\S+\s+){0,3}?(?:was|were|has been|have been|had been|went|got|is|are)\s+"
      r"(?:\S+\s+){0,2}?(?:made|sent|issued|released|initiated|processed|submitted|transferred|mailed|posted|wired"
-     r"|executed|completed|through|out|included|deposited|on (?:its|the) way)\b"),
+     r"|executed|completed|through|out|included|deposited|banked|cashed|presented|on (?:its|the) way)\b"),
+    ("cheque_banked", 1.0, r"\b(?:you|your bank|your team)\s+(?:have\s+|has\s+)?(?:already\s+)?(?:banked|cashed|deposited)\b"),
     ("sent_payment", 1.0, r"\b(?:sent|wired|mailed|posted|transferred|remitted|initiated|released|issued|submitted"
      r"|processed|made|did)\s+(?:\S+\s+){0,3}?(?:payments?|transfer|wire|ach|eft|bacs|check|cheque|funds|money"
      r"|remittance|the balance)\b"),
-    ("went_out", 1.0, r"\b(?:went|gone)\s+out\b"),
+    ("went_out", 1.0, r"\b(?:went|gone)\s+(?:out|across|over|through)\b"),
+    ("payment_cleared", 1.0, r"\b(?:payment|transfer|funds|money|cheque|check|wire|ach|eft|bacs|remittance)\b(?:\s+\S+){0,4}?"
+     r"\s+(?:cleared|landed|arrived|hit|reached|went through|was received|were received)\b"),
+    ("terse_done", 1.0, r"(?:^|[-–—,;:(]\s*)(?:(?:\S+\s+){0,2}?(?:payment|transfer|wire|ach|eft|bacs|invoice|balance|it|this|both"
+     r"|all|amount)\s+(?:\S+\s+){0,2}?(?:processed|sent|made|paid|issued|released|submitted|settled|done|completed"
+     r"|transferred|wired|remitted|initiated|posted|executed|disbursed|mailed)(?!\s+(?:on|by|for) (?:next|the next|monday"
+     r"|tuesday|wednesday|thursday|friday))"
+     r"|(?:settled|paid|cleared|transferred|wired|remitted|sent))\b"),
+    ("included_in_payment", 1.0, r"\b(?:was|were|has been|have been)\s+included\s+in\s+(?:our|the|a)\s+(?:\S+\s+)?(?:payment"
+     r"|remittance|transfer|payment run|bacs|ach|eft|check run|cheque run|batch)"),
     ("released_in_run", 1.0, r"\b(?:released|included|processed|paid)\s+(?:\S+\s+){0,2}?(?:in|with|on)\s+(?:our|the)"
      r"\s+(?:last|latest|previous|recent|\w+'s)\s+(?:\w+\s+)?(?:payment|pay|check|cheque|ach|eft|bacs)?\s*(?:run|batch|cycle)"),
     ("cheque_in_mail", 1.0, r"\b(?:check|cheque)\b[^!?]{0,40}\b(?:in the (?:mail|post)|mailed|posted)\b"),
@@ -165,8 +175,11 @@ REMITTANCE = cues(
      r"|payment receipt|transfer confirmation|bank confirmation)\b[^!?]{0,30}\b(?:attached|enclosed|below)\b"
      r"|\b(?:attached|enclosed|find)\b[^!?]{0,30}\b(?:remittance|payment advice|proof of payment|payment confirmation"
      r"|confirmation of payment|transfer confirmation)\b"),
-    ("settled_passive", 1.0, r"\b(?:was|were|has been|have been|had been|is|are)\s+(?:already\s+|fully\s+|now\s+)?"
-     r"(?:settled|cleared|remitted|transferred|wired|paid off)\b"),
+    ("settled_passive", 1.0, r"\b(?:was|were|has been|have been|had been|is|are|'s been)\s+(?:already\s+|fully\s+|now\s+)?"
+     r"(?:settled|cleared|remitted|transferred|wired|paid off|taken care of|dealt with)\b(?!\s+by\b)"),
+    ("did_pay", 1.0, r"\b(?:we|i) (?:did|definitely|certainly|already) (?:pay|paid)\b"),
+    ("sent_it", 1.0, r"\b(?:i|we)(?:'ve| have)? (?:just |already |now )?(?:sent|paid|transferred|wired|done) (?:it|this|them|that|both)"
+     r"\b(?!\s+(?:on\s+)?(?:to|over to|across to|along)\b)"),
     ("settled_past", 1.0, r"\b(?:we|i)(?:'ve| have)?\s+(?:already\s+|just\s+)?(?:settled|cleared|transferred|wired"
      r"|remitted)\b"),
     # fr
@@ -194,29 +207,32 @@ REMITTANCE = cues(
     ("es_hemos_pagado", 1.0, r"\b(?:hemos|he|ha|han|habíamos|ya)\s+(?:\S+\s+){0,2}?(?:pagado|abonado|transferido"
      r"|ingresado|liquidado|saldado|realizado (?:el pago|la transferencia)|efectuado (?:el pago|la transferencia))\b"),
     ("es_hemos_hecho", 1.0, r"\b(?:hemos|he|ya)\s+(?:\S+\s+)?(?:hecho|realizado|efectuado|enviado|mandado|emitido|ordenado)\s+"
-     r"(?:el|la|un|una)\s+(?:pago|transferencia|ingreso|abono|bizum)\b"),
-    ("es_pagamos", 1.0, r"\b(?:ya\s+)?(?:os|le|les)\s+(?:pagamos|pagué|abonamos|transferimos|ingresamos)\b"),
+     r"(?:\S+\s+)?(?:el|la|un|una)\s+(?:pago|transferencia|ingreso|abono|bizum)\b"),
+    ("es_pagamos", 1.0, r"\b(?:ya\s+)?(?:os|le|les|te)\s+(?:lo\s+|la\s+|los\s+|las\s+)?(?:pagamos|pagué|abonamos"
+     r"|transferimos|ingresamos)\b"),
     ("es_transferencia_realizada", 1.0, r"\b(?:transferencia|pago|ingreso|abono)\s+(?:\S+\s+){0,2}?"
      r"(?:fue\s+|ha sido\s+|se ha\s+|se\s+)?(?:realizad[oa]|efectuad[oa]|emitid[oa]|enviad[oa]|hech[oa]|hizo|realizó"
      r"|efectuó|envió|mandó|hicimos|realizamos|efectuamos)\b"),
     ("es_justificante", 1.0, r"\b(?:justificante|comprobante|resguardo)\s+de(?:l)?\s+(?:la\s+)?(?:transferencia|pago)\b"),
     ("es_esta_pagada", 1.0, r"\b(?:está|están|fue|fueron|ha sido|han sido)\s+(?:ya\s+)?(?:pagad[oa]s?|abonad[oa]s?"
-     r"|liquidad[oa]s?|saldad[oa]s?|transferid[oa]s?)\b"),
+     r"|liquidad[oa]s?|saldad[oa]s?|transferid[oa]s?|hech[oa]s? (?:la|el) (?:transferencia|pago|ingreso))\b"),
     # nl
     ("nl_betaald", 1.0, r"\b(?:is|zijn|hebben|heb|heeft|werd|werden|al)\b[^!?]{0,60}?\b(?:betaald|voldaan|overgemaakt"
      r"|overgeboekt|gestort)\b"),
+    ("nl_deur_uit", 1.0, r"\b(?:de deur uit(?: gegaan)?|is (?:\S+\s+){0,3}?(?:uitgegaan|verstuurd|verzonden|overgeboekt))\b"),
     ("nl_betaalbewijs", 1.0, r"\b(?:betaalbewijs|betalingsbewijs|betalingsbevestiging|bewijs van betaling)\b"),
     # pt
     ("pt_foi_pago", 1.0, r"\b(?:já\s+)?(?:foi|foram|está|estão|temos|tenho|já)\s+(?:\S+\s+){0,2}?(?:pag[oa]s?"
-     r"|liquidad[oa]s?|transferid[oa]s?|efetuad[oa]s?|realizad[oa]s?|saldad[oa]s?)\b"),
-    ("pt_pagamos", 0.6, r"\b(?:pagámos|transferimos|efetuámos|liquidámos)\b"),
+     r"|liquidad[oa]s?|transferid[oa]s?|efetuad[oa]s?|realizad[oa]s?|saldad[oa]s?|regularizad[oa]s?)\b"),
+    ("pt_pagamos", 1.0, r"\b(?:pagámos|efetuámos|liquidámos|regularizámos|já pagamos|já transferimos|já liquidamos"
+     r"|já regularizamos)\b"),
     ("pt_efetuamos_pagamento", 1.0, r"\b(?:efetuámos|efetuamos|fizemos|realizámos|realizamos|enviámos|enviamos|já pagámos"
      r"|já pagamos)\s+(?:\S+\s+)?(?:o pagamento|a transferência|o pagamento|a fatura|o valor)\b"),
     ("pt_comprovativo", 1.0, r"\b(?:comprovativo|comprovante|recibo)\s+(?:de|do|da)\s+(?:pagamento|transferência)\b"),
     # it
     ("it_abbiamo_pagato", 1.0, r"\b(?:abbiamo|ho|è stat[oa]|sono stat[ie]|è|sono|già)\s+(?:\S+\s+){0,2}?(?:pagat[oaie]"
      r"|saldat[oaie]|versat[oaie]|bonificat[oaie]|effettuato il (?:bonifico|pagamento)|disposto il (?:bonifico"
-     r"|pagamento))\b"),
+     r"|pagamento)|provveduto al (?:pagamento|saldo|bonifico|versamento))\b"),
     ("it_abbiamo_inviato", 1.0, r"\b(?:abbiamo|ho|già)\s+(?:\S+\s+)?(?:inviato|fatto|effettuato|eseguito|disposto|mandato"
      r"|ordinato)\s+(?:il|un|lo)\s+(?:bonifico|pagamento|versamento|saldo)\b"),
     ("it_bonifico_effettuato", 1.0, r"\b(?:bonifico|pagamento|versamento)\s+(?:\S+\s+){0,2}?(?:è stato\s+)?"
@@ -229,38 +245,52 @@ REMITTANCE = cues(
 
 _STRONG = (r"pay|paid|settle|settled|remit|remitted|wire|wired|transfer|transferred|clear|cleared|go out|be paid"
            r"|be credited|be deposited|reach you|hit your account|be with you|be in your account|be on (?:its|the) way"
+           r"|be sorted|be taken care of|be dealt with|be actioned|be initiated|be executed|be disbursed|be cut|be paying|be making (?:the |a |full )?payment|be sending|be transferring|be settling|be wiring|be clearing"
            r"|be settled|be sent|be cleared|be processed|be issued|be released|be transferred|be wired|be mailed"
            r"|be remitted|be in the mail|be posted|be made|be done")
 _WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|have|do|schedule|arrange|deposit|post"
-         r"|sort|square|take care of|cover|handle|top up|drop|pop|stick|run|pay over")
+         r"|sort|square|take care of|cover|handle|top up|drop|pop|stick|run|pay over|follow")
+#: the modal or intention before a paying verb ("will", "'ll", "going to", "aim to", "we can").
+_MODAL = (r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
+          r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can|should)|'ll|’ll)")
+#: "I'll get back to you about the payment" promises an answer, not a payment.
+_NOT_PAYING_VERB = r"(?!\s+(?:back|in touch|round|up|to you|you know)\b)"
 
 PROMISE = cues(
-    ("will_pay", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
-     r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can)"
-     r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _STRONG + r")\b"),
-    ("will_send_payment", 1.0, r"(?:\b(?:will|shall|going to|gonna|plan to|intend to|expect to|able to|can)"
-     r"|'ll|’ll)\s+(?:\S+\s+){0,3}?(?:" + _WEAK + r")\b"),
+    ("will_pay", 1.0, _MODAL + r"\s+(?:\S+\s+){0,3}?(?:" + _STRONG + r")\b"),
+    ("will_send_payment", 1.0, _MODAL + r"\s+(?:\S+\s+){0,3}?(?:" + _WEAK + r")\b" + _NOT_PAYING_VERB),
     ("will_send_delegated", 1.0, r"\b(?:asked|told|instructed|authori[sz]ed|approved)\s+(?:\S+\s+){0,3}?to\s+(?:pay|release"
      r"|process|send|transfer|wire|settle|remit|issue|cut)\b"),
+    ("being_paid", 1.0, r"\b(?:is|are)\s+being\s+(?:paid|transferred|sent|processed|released|wired|issued|settled)\b"
+     r"|\b(?:arranging|organi[sz]ing|processing|preparing|setting up|sorting) (?:the |a |your )?(?:payment|transfer|wire"
+     r"|cheque|check|bacs)\b"),
     ("paying_now", 1.0, r"\b(?:paying|sending|transferring|wiring|settling|clearing|remitting)\s+(?:it|this|that|these|them|you"
-     r"|the (?:invoice|invoices|balance|payment|amount|bill|money|rest))\b"),
+     r"|the (?:invoice|invoices|balance|payment|amount|bill|money|rest))\b|^(?:paying|settling|transferring|wiring)\b"),
     ("will_send_elliptic", 1.0, r"\b(?:but|and)\s+(?:\S+\s+)?(?:will|shall)\b(?!\s+not)|\b(?:but|and)\s+(?:we|i)'ll\b"),
     ("expect_payment", 1.0, r"\b(?:expect|you(?:'ll| will| should)\s+(?:receive|get|see|have))\s+(?:\S+\s+){0,2}?(?:payment"
      r"|the money|funds|it|a check|a cheque|the transfer|the wire|the balance)\b"),
+    ("payment_to_be", 1.0, r"\b(?:payments?|checks?|cheques?|transfer|wire|funds)\s+(?:is |are )?(?:to be|will be|going to be"
+     r"|due to be)\s+(?:issued|paid|sent|made|released|processed|initiated|mailed|wired|remitted)\b"),
+    ("let_me_pay", 1.0, r"\b(?:let me|let us|let's)\s+(?:\S+\s+)?(?:pay|transfer|settle|wire|send (?:the |a )?(?:payment|money"
+     r"|check|cheque))\b"),
     ("scheduled", 1.0, r"\b(?:scheduled|booked|queued|set up|lined up|earmarked|approved)\s+(?:\S+\s+){0,2}?"
      r"(?:for|in|on|with)\b"),
     ("payment_run", 1.0, r"\b(?:on|in|into|with|for)\s+(?:our|the|this|\w+'s)\s+(?:\S+\s+){0,2}?(?:payment|pay|check"
      r"|cheque|ach|eft|bacs|warrant|supplier)?\s*(?:run|batch|cycle)\b"),
     ("goes_out", 1.0, r"\b(?:checks?|cheques?|payments?|funds|money|it|they|these|this|both|transfer|wire)\s+"
-     r"(?:\S+\s+){0,2}?(?:go|goes|leave|leaves)\s+out\b"),
+     r"(?:\S+\s+){0,2}?(?:go|goes|leave|leaves)\s+out\b"
+     r"|\b(?:due|set|scheduled|planned|booked) to (?:go out|be paid|be sent|be made|leave|be released|be processed)\b"
+     r"|\b(?:is|are|will be) going out\b"),
     ("funds_land", 1.0, r"\b(?:funds|money|payment|transfer|wire|it)\s+(?:should|will|ought to|is going to)\s+"
      r"(?:land|arrive|reach|hit|be (?:with|in|there))\b"),
     ("can_get_you", 0.9, r"\bcan (?:get|send|transfer|wire|pay)\s+(?:you\s+)?(?:the\s+)?(?:[$€£]|\d|payment|it|the money"
      r"|funds|something|part)"),
     ("promise_word", 0.5, r"\b(?:promise|i promise|you have my word|guaranteed)\b"),
     # fr
+    ("fr_je_m_en_occupe", 1.0, r"\b(?:je m'en|nous nous en|on s'en) (?:occupe|occupons|charge|chargeons)\b"),
     ("fr_allons_payer", 1.0, r"\b(?:je|nous|on)\s+(?:vais|allons|va)\s+(?:\S+\s+){0,2}?(?:payer|régler|virer|verser"
      r"|procéder|faire (?:le|un) (?:virement|paiement|règlement)|effectuer|envoyer|solder)"),
+    ("fr_vous_paie", 1.0, r"\b(?:on|je|nous) vous (?:paie|paye|payons|règle|réglons|vire|virons)\b"),
     ("fr_futur", 1.0, r"\b(?:payerons|paierons|réglerons|virerons|verserons|procéderons|effectuerons|ferons"
      r"|enverrons|solderons|paierai|payerai|réglerai|ferai|enverrai|procéderai|effectuerai)\b"),
     ("fr_je_fais_virement", 1.0, r"\b(?:je|nous|on)\s+(?:vous\s+|te\s+)?(?:fais|faisons|fait|lance|lançons|passe|passons"
@@ -268,17 +298,24 @@ PROMISE = cues(
      r"|facture|solde|montant)"),
     ("fr_sera_reglee", 1.0, r"\b(?:sera|seront|va être|vont être)\s+(?:\w+\s+)?(?:réglée?s?|payée?s?|virée?s?"
      r"|versée?s?|effectuée?s?|soldée?s?|envoyée?s?|honorée?s?)"),
-    ("fr_virement_prevu", 1.0, r"\b(?:virement|paiement|règlement)\s+(?:\w+\s+)?(?:partira|sera|interviendra|est prévu"
-     r"|est programmé|part|est planifié)\b"),
+    ("fr_virement_prevu", 1.0, r"\b(?:virement|paiement|règlement|chèque)\b(?:\s+\S+){0,6}?\s+(?:partira|sera|interviendra"
+     r"|est prévu|est programmé|part|partent|est planifié)\b"),
+    ("fr_vous_recevrez", 1.0, r"\b(?:vous )?(?:recevrez|aurez) (?:le|votre|notre|un|les) (?:paiement|virement|règlement|chèque"
+     r"|fonds|montant)"),
     # de
     ("de_werden_begleichen", 1.0, r"\b(?:werden|werde|wird|möchten|wollen)\b[^!?]{0,70}?\b(?:begleichen|bezahlen|zahlen"
-     r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen)\b"),
+     r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen"
+     r"|erledigen)\b"),
+    ("de_kuemmere_mich", 1.0, r"\b(?:ich kümmere mich|wir kümmern uns|ich erledige das|wir erledigen das)\b"),
     ("de_ueberweisen_wir", 1.0, r"\b(?:überweisen|zahlen|begleichen|bezahlen|veranlassen)\s+wir\b"
      r"|\b(?:wir|ich)\s+(?:\S+\s+)?(?:überweisen|überweise|zahlen|zahle|bezahlen|bezahle|begleichen|begleiche)\b"),
-    ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung|betrag|geld)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt"
+    ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung|betrag|geld)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt|folgt"
      r"|ist (?:für|am)|ist (?:eingeplant|vorgesehen|terminiert))\b"),
+    ("de_sie_erhalten", 1.0, r"\b(?:sie|ihr)\s+(?:erhalten|bekommen|haben)\s+(?:die|ihre|unsere|den|das)\s+(?:zahlung|überweisung"
+     r"|betrag|geld)"),
     ("de_zahlungslauf", 0.8, r"\b(?:im|mit dem|beim)\s+(?:nächsten\s+)?zahlungslauf\b"),
     # es
+    ("es_me_encargo", 1.0, r"\b(?:me encargo|nos encargamos|me ocupo|nos ocupamos|lo soluciono|lo solucionamos)\b"),
     ("es_futuro", 1.0, r"\b(?:pagaremos|pagaré|abonaremos|transferiremos|liquidaremos|realizaremos|efectuaremos"
      r"|haremos|enviaremos|ingresaremos|saldaremos)\b"),
     ("es_vamos_a_pagar", 1.0, r"\b(?:vamos|voy) a (?:pagar|abonar|transferir|realizar|hacer|liquidar|ingresar|enviar)"),
@@ -286,17 +323,24 @@ PROMISE = cues(
     ("es_sera_pagada", 1.0, r"\b(?:será|serán|va a ser|van a ser) (?:pagad|abonad|transferid|liquidad)"),
     ("es_transferencia_saldra", 1.0, r"\b(?:transferencia|pago|ingreso)\b(?:\s+\S+){0,6}?\s+(?:saldrá|se hará|se realizará"
      r"|está programad[oa]|está previst[oa]|se efectuará)\b"),
+    ("es_recibiran", 1.0, r"\b(?:recibirá|recibirán|recibiréis|tendrá|tendrán|tendréis)\s+(?:el|su|vuestro|la)\s+(?:pago"
+     r"|transferencia|dinero|importe)"),
+    ("es_lo_pagamos", 1.0, r"\b(?:lo|la|los|las) (?:pagamos|pagaremos|pago|abonamos|transferimos|ingresamos)\b"),
     ("es_os_pago", 1.0, r"\b(?:os|le|les|te) (?:lo |la )?(?:pago|pagamos|transfiero|transferimos|ingreso|ingresamos|hago|hacemos"
      r"|mando|mandamos|envío|enviamos|abono|abonamos)\b"),
     # nl
+    ("nl_ik_regel", 1.0, r"\b(?:ik regel het|wij regelen het|we regelen het|ik zorg ervoor|wij zorgen ervoor|ik pak het op)\b"),
     ("nl_zullen_betalen", 1.0, r"\b(?:zal|zullen|ga|gaan)\b[^!?]{0,50}?\b(?:betalen|overmaken|voldoen|overboeken"
      r"|betaald|overgemaakt|voldaan)\b"),
     ("nl_wij_betalen", 1.0, r"\b(?:wij|we|ik)\s+(?:\S+\s+){0,1}?(?:betalen|betaal|maken|maak|voldoen|voldoe|boeken|boek"
      r"|storten|stort)\b"),
     ("nl_betalen_wij", 1.0, r"\b(?:betalen|voldoen|maken|boeken)\s+(?:wij|we|ik)\b"),
     ("nl_betaling_gaat", 1.0, r"\b(?:betaling|overboeking|overschrijving)\b(?:\s+\S+){0,6}?\s+(?:gaat|wordt|volgt|staat gepland)\b"),
+    ("nl_u_ontvangt", 1.0, r"\b(?:u |je )?(?:ontvangt|krijgt)\s+(?:de|het|uw)\s+(?:betaling|bedrag|geld|overboeking)"),
+    ("nl_doen_dat", 1.0, r"\b(?:doen|regelen) (?:dat|we|wij|het)\b|\b(?:doe|regel) ik\b"),
     ("nl_wordt_betaald", 1.0, r"\bwordt\b[^!?]{0,50}?\b(?:betaald|overgemaakt|voldaan)\b"),
     # pt
+    ("pt_trato_disso", 1.0, r"\b(?:eu trato disso|tratamos disso|vou tratar disso|vamos tratar disso)\b"),
     ("pt_futuro", 1.0, r"\b(?:pagaremos|pagarei|transferiremos|liquidaremos|efetuaremos|faremos|enviaremos"
      r"|regularizaremos)\b"),
     ("pt_vamos_pagar", 1.0, r"\b(?:vamos|vou) (?:pagar|transferir|liquidar|efetuar|fazer|regularizar|enviar)"),
@@ -304,12 +348,18 @@ PROMISE = cues(
      r"|está agendad[oa])\b"),
     ("pt_presente", 1.0, r"\b(?:faço|fazemos|pago|pagamos|transfiro|transferimos|envio|enviamos|liquido|liquidamos)\s+"
      r"(?:a|o|as|os)\s+(?:transferência|pagamento|fatura|faturas|valor|montante)\b"),
+    ("pt_recebera", 1.0, r"\b(?:receberá|receberão|vai receber|vão receber)\s+(?:o|a|os)\s+(?:pagamento|transferência"
+     r"|valor|montante)"),
+    ("pt_presente_nudo", 1.0, r"\b(?:pagamos|liquidamos|pagaremos|transferimos)\b"),
     ("pt_sera_pago", 1.0, r"\b(?:será|serão|vai ser|vão ser) (?:pag|liquidad|transferid|efetuad|regularizad)"),
     # it
+    ("it_me_ne_occupo", 1.0, r"\b(?:me ne occupo|ce ne occupiamo|ci penso io|provvedo)\b"),
     ("it_futuro", 1.0, r"\b(?:pagheremo|pagherò|salderemo|effettueremo|provvederemo|faremo|invieremo|verseremo"
      r"|disporremo)\b"),
     ("it_presente", 1.0, r"\b(?:faccio|facciamo|pago|paghiamo|invio|inviamo|disponiamo|dispongo|saldo|saldiamo)\s+"
      r"(?:il|lo|la|le)\s+(?:bonifico|pagamento|saldo|fattura|fatture|importo)\b"),
+    ("it_riceverete", 1.0, r"\b(?:riceverete|riceverà|riceverai)\s+(?:il|la|lo)\s+(?:pagamento|bonifico|saldo|importo)"),
+    ("it_presente_nudo", 1.0, r"\b(?:paghiamo|saldiamo|bonifichiamo|versiamo|pagheremo)\b"),
     ("it_sara_pagata", 1.0, r"\b(?:sarà|saranno|verrà|verranno) (?:pagat|saldat|effettuat|bonificat|versat|dispost)"),
     ("it_pagamento_previsto", 1.0, r"\b(?:bonifico|pagamento|versamento)\b(?:\s+\S+){0,6}?\s+(?:partirà|sarà|verrà|è previsto"
      r"|è programmato|è pianificato)\b"),
@@ -319,28 +369,39 @@ PROMISE = cues(
 
 DISPUTE = cues(
     ("dispute_word", 1.0, r"\b(?:dispute|disputing|disputed|contest|contesting|contested|challenge the|object to"
-     r"|disagree)\b"),
-    ("not_paying", 1.0, r"\b(?:not|won'?t|will not|refuse to|not going to)\s+(?:be\s+)?(?:paying|pay)\s+(?:for|the|this"
-     r"|that|it|\$|€|£)"),
-    ("withhold", 1.0, r"\b(?:withhold(?:ing)?|hold(?:ing)? back|on hold until)\b[^!?]{0,30}\bpayment\b"),
+     r"|disagree|querying (?:this|the|your|these)|query (?:this|the) (?:invoice|charge|bill)|raising a query)\b"),
+    ("not_agreed", 1.0, r"\b(?:(?:never|not|weren'?t|wasn'?t) (?:told|informed|notified|advised) (?:about|of)|never agreed|did not agree|didn'?t agree|not agreed|wasn'?t agreed|weren'?t agreed"
+     r"|(?:did not|didn'?t|never) (?:authori[sz]e|approve|sign off)|not (?:authori[sz]ed|approved)|unauthori[sz]ed"
+     r"|(?:higher|more) than (?:agreed|quoted|our agreement|the agreement|the quote|our quote|the contract|contracted"
+     r"|the price list|our price list))\b"),
+    ("not_paying", 1.0, r"\b(?:not|won'?t|will not|refuse to|not going to)\s+(?:be\s+)?(?:paying|pay)(?:\s+(?:for|the|this"
+     r"|that|it|\$|€|£)|\s*[.!,;]|$)"),
+    ("late_delivery", 0.8, r"\b(?:arrived|delivered|came|shipped) (?:very |too |far too )?late\b|\blate delivery\b"),
+    ("withhold", 1.0, r"\b(?:holding (?:the |our |any )?payments?|hold (?:the |our )?payments?|payment on hold"
+     r"|put (?:the )?payment on hold)\b|\b(?:withhold(?:ing)?|hold(?:ing)? back|on hold until)\b[^!?]{0,30}\bpayment\b"),
     ("wrong", 1.0, r"\b(?:wrong(?!\s+(?:person|contact|address|e-?mail|department|mailbox|company|recipient|inbox))"
-     r"|incorrect|inaccurate|erroneous|in error|by mistake|overcharged|overbilled|over-?charged"
+     r"|(?:not|isn'?t|is not) right|incorrect|inaccurate|erroneous|in error|by mistake|overcharged|overbilled|over-?charged"
      r"|doesn'?t match|does not match|don'?t match|do not match|doesn'?t make sense|does not make sense"
-     r"|not what we (?:ordered|agreed)|not as (?:quoted|agreed))\b"),
+     r"|not what we (?:ordered|agreed|were (?:quoted|promised|told))|not as (?:quoted|agreed|ordered))\b"),
     ("quoted_vs_invoiced", 1.0, r"\b(?:quoted|agreed|contract(?:ed)?|agreement says|quote says)\b[^!?]{0,80}\b(?:but|whereas"
      r"|while|however|yet)\b[^!?]{0,60}\b(?:invoice|bill|charged|shows|billed)"
      r"|\b(?:invoice|bill)\b[^!?]{0,30}\bshows\b[^!?]{0,30}[$€£]\d"),
     ("billed_but", 1.0, r"\b(?:billed|invoiced|charged|charges|bills|has)\b[^!?]{0,60}\b(?:but|whereas|while|however)\b"
      r"[^!?]{0,40}(?:\b(?:only|just|never|actually|we)\b|\d)"),
-    ("only_ordered", 1.0, r"\b(?:we|i)\s+only\s+(?:ordered|received|used|have|had|got|worked|booked|asked for|need"
-     r"|wanted)\b|\bonly\s+(?:worked|used|received|delivered|\d+\s+of\s+the)\b"),
+    ("only_ordered", 1.0, r"\b(?:we|i)\s+only\s+(?:ordered|received|used|worked|booked|asked for|got delivered"
+     r"|(?:have|had|got|need|needed|wanted) \d)\b|\bonly\s+(?:worked|used|received|delivered|\d+\s+of\s+the)\b"),
     ("not_received_goods", 1.0, r"\b(?:never|not|n't|haven'?t|didn'?t|did not|have not|has not|hasn'?t)\s+(?:\S+\s+){0,3}?"
-     r"(?:received|got|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed"
+     r"(?:received|got|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed|finished"
      r"|provided|attend(?:ed)?|installed)\b(?![^!?]{0,25}\b(?:invoice|statement|copy|bill|pdf|email|e-mail|link)\b)"),
+    ("awaiting_goods", 1.0, r"\b(?:(?:haven'?t|have not|hasn'?t|has not|never) had (?:the|any|our) (?:goods|delivery|order|items"
+     r"|parts|stock|shipment|product|products)|still (?:outstanding|missing|to come|waiting (?:for|on) (?:the )?(?:rest|remainder|goods"
+     r"|delivery|order|parts|items|balance of the order))|yet to (?:receive|arrive|be delivered|be shipped)"
+     r"|(?:rest|remainder|balance) of the (?:order|goods|delivery) (?:has not|hasn'?t|never))\b"),
     ("never_arrived", 1.0, r"\b(?:never|not)\s+(?:arrived|showed up|turned up|delivered|came)\b"),
+    ("not_working", 1.0, r"\b(?:not working|doesn'?t work|does not work|stopped working|won'?t work)\b"),
     ("damaged", 1.0, r"\b(?:damaged|broken|cracked|defective|faulty|already expired|(?:arrived|delivered|were|was|is|are)"
      r" (?:\w+ )?(?:expired|out of date|past (?:the|their) (?:expiry|use-by))|spoiled|spoilt|dented|torn|leaking|unusable"
-     r"|not working|doesn'?t work|stopped working|poor quality|substandard)\b"),
+     r"|poor quality|substandard)\b"),
     ("returned", 0.8, r"\b(?:returned|sent back|send back|rma|return authori[sz]ation|ra#)\b"),
     ("credit_note", 0.8, r"\b(?:credit note|credit memo|issue (?:us )?a credit|credit (?:us|it|for|the difference|that)"
      r"|please credit|a credit for|waiting (?:on|for) (?:the|a|our) credit|refund|corrected invoice|revised invoice|re-?issue (?:it )?(?:at|for|without)"
@@ -351,13 +412,27 @@ DISPUTE = cues(
     ("cancelled", 1.0, r"\b(?:we|i)\s+(?:had\s+)?(?:cancel(?:l)?ed|terminated)\b|\b(?:void|cancel)\s+(?:this\s+|the\s+"
      r"|that\s+|one of (?:them|these|the)\s+|invoice\s+)|\bshould(?:n'?t| not)\s+(?:have\s+)?been\s+"
      r"(?:billed|invoiced|charged)"),
-    ("not_ours", 1.0, r"\b(?:(?:don'?t|do not|doesn'?t|does not) owe|owe (?:you )?nothing|never ordered|did not order|didn'?t order|not our (?:order|po|purchase|invoice|company|account)"
+    ("not_ours", 1.0, r"\b(?:not ours|not our (?:invoice|bill|order)|not for us|(?:don'?t|do not|can'?t|cannot) recogni[sz]e (?:this|the|these|that|your)|no record of (?:ordering|placing|buying|receiving|this order|any order|this purchase)"
+     r"|(?:don'?t|do not|doesn'?t|does not) owe|owe (?:you )?nothing|never ordered|did not order|didn'?t order|not our (?:order|po|purchase|invoice|company|account)"
      r"|isn'?t (?:us|ours)|not us|doesn'?t belong to us|not (?:a )?customer of|no account with|never (?:done|did) business"
      r"|have never (?:ordered|bought|used))\b"),
     ("missing_discount", 1.0, r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not)\s+(?:reflect|include|show|apply|honou?r)\s+"
      r"(?:the|our|any)\s+(?:\S+\s+)?(?:discount|agreed|rate|price|credit|terms|rebate)"),
     ("incomplete", 1.0, r"\b(?:incomplete (?:delivery|order|shipment)|short[- ]shipped|short[- ]delivered|partial delivery"
      r"|missing (?:items|parts|boxes|cases|pieces|units)|(?:items|parts|boxes|cases|pieces) (?:were |are )?missing)\b"),
+    ("should_be_free", 1.0, r"\b(?:covered (?:under|by) (?:the |our |your )?(?:warranty|guarantee|contract|agreement|service plan)"
+     r"|under warranty|(?:supposed|meant) to be (?:free|included|complimentary|waived)|free of charge|no charge"
+     r"|included in (?:the|our) (?:contract|price|package|subscription|quote)|never signed up|did(?: not|n'?t) sign up"
+     r"|never subscribed|did(?: not|n'?t) subscribe)\b"),
+    ("goods_returned", 1.0, r"\b(?:goods|items|products|order|parts|pallets|boxes|stock|equipment|units|it|they|them)\s+"
+     r"(?:were|was|have been|has been|had been)\s+(?:\S+\s+)?returned|\bwe (?:have |had )?(?:already )?returned\b"
+     r"|\bsent (?:them|it|everything|the \S+) back\b"),
+    ("service_failed", 1.0, r"\b(?:didn'?t|did not|never|failed to|wasn'?t able to|couldn'?t) (?:fix|repair|resolve|solve"
+     r"|complete|finish|turn up|show up|attend|deliver|do the job)\b|\bno-?show\b"),
+    ("credit_on_account", 1.0, r"\b(?:credit (?:of|for) (?:\S+\s+){0,3}?(?:on|in) (?:our|the) account|should be deducted"
+     r"|(?:deduct|offset|net off|apply) (?:the|our|this|that) credit|unapplied credit|credit balance)\b"),
+    ("old_rate", 1.0, r"\b(?:old|wrong|incorrect|previous|outdated|last year'?s) (?:rate|rates|price|prices|pricing|price list"
+     r"|tariff|fee)\b"),
     ("tax_exempt", 0.8, r"\b(?:tax[- ]exempt|exempt from|exemption)\b"),
     ("remove_fee", 0.8, r"\b(?:remove|waive|drop|reverse)\s+(?:the|this|that|it|these)\b[^!?]{0,20}\b(?:fee|charge|interest"
      r"|penalty|line)?"),
@@ -369,55 +444,86 @@ DISPUTE = cues(
      r"(?:paierons|payerons|réglerons) pas|refusons de (?:payer|régler))\b"),
     ("fr_non_recu", 1.0, r"\b(?:pas|jamais|non|rien)\s+(?:été\s+)?(?:reçu|reçue|reçus|livré|livrée|livrés|effectué|réalisé"
      r"|commandé|commandée)s?\b(?![^!?]{0,20}\b(?:facture|relevé|copie)\b)"),
+    ("fr_attendons_livraison", 1.0, r"\battend(?:ons|s) (?:toujours|encore) (?:la|les|notre|nos) (?:livraison|marchandise"
+     r"|commande|pièces|produits)"),
+    ("fr_pas_correct", 1.0, r"\b(?:n'est pas (?:correct|juste|bon)|ne sont pas (?:correct|justes|bons)|trop élevé)"),
+    ("fr_retour", 1.0, r"\b(?:(?:avons|ai) (?:\S+\s+)?(?:retourné|renvoyé|rendu)|(?:marchandise|produits?|articles?|colis|pièces)"
+     r"\s+(?:a|ont) été (?:retourné|renvoyé)e?s?|jamais venue?s?|n'est (?:jamais |pas )venue?|ne sont (?:jamais |pas )venus"
+     r"|déjà fait l'objet d'un avoir|avoir (?:a déjà été|a été|déjà) émis|déjà été créditée?|ancien (?:tarif|prix)"
+     r"|mauvais (?:tarif|prix)|tarif erroné)\b"),
     ("fr_abime", 1.0, r"\b(?:incomplète?s?|manquante?s?|endommagée?s?|abîmée?s?|cassée?s?|défectueux|défectueuse|périmée?s?|détériorée?s?"
      r"|non conforme)\b"),
     ("fr_avoir", 0.8, r"\b(?:un avoir|d'avoir|l'avoir|note de crédit|annuler la facture|annulation de la facture)\b"),
     # de
     ("de_reklamation", 1.0, r"\b(?:reklamation|reklamieren|beanstanden|beanstandung|widerspruch|widersprechen"
      r"|bestreiten|einspruch)\b"),
-    ("de_fehlerhaft", 1.0, r"\b(?:fehlerhaft|falsch|nicht korrekt|inkorrekt|stimmt nicht|stimmen nicht|zu viel berechnet"
+    ("de_fehlerhaft", 1.0, r"\b(?:fehlerhaft|falsch\w*|nicht richtig|zu hoch|nicht korrekt|inkorrekt|stimmt nicht|stimmen nicht|zu viel berechnet"
      r"|doppelt (?:berechnet|fakturiert|gestellt)|irrtümlich)\b"),
     ("de_nicht_geliefert", 1.0, r"\b(?:nicht|nie|niemals|noch nicht)\s+(?:\w+\s+)?(?:geliefert|erhalten|bestellt"
      r"|erbracht|ausgeführt|angekommen)\b(?![^!?]{0,20}\b(?:rechnung|kopie)\b)"),
     ("de_nicht_zahlen_wollen", 1.0, r"\b(?:werden|wollen|werde)\s+(?:\S+\s+){0,4}?nicht\s+(?:\S+\s+)?(?:zahlen|bezahlen"
      r"|begleichen)\b|\bverweigern die zahlung\b"),
+    ("de_warten_auf", 1.0, r"\bwarten (?:noch immer|immer noch|noch) auf (?:die|unsere|den|das) (?:lieferung|ware|bestellung"
+     r"|teile|restlieferung)"),
+    ("de_zurueck", 1.0, r"\b(?:zurückgeschickt|zurückgesandt|zurückgegeben|retourniert|nie erschienen|nicht erschienen"
+     r"|nie gekommen|nicht gekommen|bereits (?:eine )?gutschrift|gutschrift (?:erhalten|bekommen)|bereits gutgeschrieben"
+     r"|alte[nr]? (?:preis|preisliste|tarif|konditionen))\b"),
     ("de_beschaedigt", 1.0, r"\b(?:unvollständig|fehlt|fehlen|beschädigt|defekt|kaputt|mangelhaft|unbrauchbar|abgelaufen|zerbrochen)\b"),
     ("de_gutschrift", 0.8, r"\b(?:gutschrift|korrigierte rechnung|rechnungskorrektur|stornieren|storno|stornierung)\b"),
     ("de_zurueckhalten", 1.0, r"\b(?:halten|behalten)\b[^!?]{0,30}\b(?:zahlung|betrag)\b[^!?]{0,20}\bzurück\b"),
     # es
     ("es_reclamacion", 1.0, r"\b(?:reclamación|reclamamos|impugnamos|disconformidad|no estamos de acuerdo)\b"),
-    ("es_error", 1.0, r"\b(?:error|errónea|erróneo|incorrecta|incorrecto|no corresponde|no coincide|duplicada|duplicado"
+    ("es_error", 1.0, r"\b(?:error|errónea|erróneo|incorrecta|incorrecto|no correspond\w*|no coincid\w*|duplicada|duplicado"
      r"|cobrado de más|facturado de más|por duplicado|(?:cobrado|facturado) dos veces|mismo pedido|incomplet[oa]|faltan|falta)\b(?![^!?]{0,15}\bde la factura\b)"),
     ("es_no_recibido", 1.0, r"\b(?:no|nunca)\s+(?:\w+\s+)?(?:hemos recibido|recibimos|llegó|llegaron|ha llegado"
      r"|han llegado|hemos pedido|pedimos|se ha realizado)\b(?![^!?]{0,20}\b(?:factura|copia)\b)"),
     ("es_no_pagaremos", 1.0, r"\bno\s+(?:vamos a pagar|pagaremos|pensamos pagar|se (?:prestó|realizó|hizo|entregó))\b"
      r"|\bnos negamos a pagar\b"),
+    ("es_seguimos_esperando", 1.0, r"\b(?:seguimos esperando|todavía esperamos|aún esperamos) (?:el|la|los|las|nuestro"
+     r"|nuestra) (?:pedido|material|entrega|mercancía|género)"),
+    ("es_no_correcto", 1.0, r"\b(?:no es correct[oa]|no son correct[oa]s|no está bien|no cuadra|demasiado alt[oa])"),
+    ("es_devolucion", 1.0, r"\b(?:devolvimos|hemos devuelto|devuelto (?:la|el|los|las) (?:mercancía|material|pedido|género)"
+     r"|nunca vino|no vino|no se presentó|nunca se presentó|nota de crédito|tarifa antigua|precio antiguo|precio anterior)\b"),
     ("es_danado", 1.0, r"\b(?:dañad[oa]s?|rot[oa]s?|defectuos[oa]s?|caducad[oa]s?|en mal estado)\b"),
-    ("es_abono", 0.8, r"\b(?:nota de abono|factura rectificativa|anuladla|anular la factura|anulad)\b"),
+    ("es_abono", 1.0, r"\b(?:nota de abono|factura rectificativa|anuladla|anular la factura|anulad)\b"),
     # nl
-    ("nl_klopt_niet", 1.0, r"\b(?:klopt niet|kloppen niet|onvolledig|incompleet|niet compleet|ontbreekt|ontbreken"
+    ("nl_klopt_niet", 1.0, r"\b(?:klopt (?:\S+\s+)?niet|kloppen (?:\S+\s+)?niet|te hoog|niet correct|niet juist|onvolledig|incompleet|niet compleet|ontbreekt|ontbreken"
      r"|te weinig geleverd|onjuist|verkeerd|foutief|fout|te veel berekend|dubbel"
      r"|betwisten|bezwaar)\b"),
     ("nl_niet_ontvangen", 1.0, r"\b(?:niet|nooit|nog niet)\s+(?:\w+\s+)?(?:ontvangen|geleverd|besteld|uitgevoerd"
      r"|aangekomen)\b(?![^!?]{0,20}\b(?:factuur|kopie)\b)"),
     ("nl_niet_betalen_weigeren", 1.0, r"\b(?:gaan|zullen)\s+(?:\S+\s+){0,3}?niet\s+betalen\b|\bbetalen (?:we|wij) niet\b"),
+    ("nl_wachten_op", 1.0, r"\bwachten (?:nog steeds|nog altijd|nog) op (?:de|onze|het) (?:levering|bestelling|goederen"
+     r"|spullen|onderdelen)"),
+    ("nl_retour", 1.0, r"\b(?:teruggestuurd|geretourneerd|retour gestuurd|nooit gekomen|niet gekomen|niet verschenen"
+     r"|oude (?:prijs|prijzen|tarief|tarieven)|oud tarief|al gecrediteerd|creditnota ontvangen)\b"),
     ("nl_beschadigd", 1.0, r"\b(?:beschadigd|kapot|defect|gebrekkig|over datum)\b"),
     ("nl_creditnota", 0.8, r"\b(?:creditnota|creditfactuur|gecorrigeerde factuur|crediteren)\b"),
     # pt
-    ("pt_erro", 1.0, r"\b(?:erro|errad[oa]|incorret[oa]|não corresponde|duplicad[oa]|cobrado a mais|em duplicado"
+    ("pt_erro", 1.0, r"\b(?:erro|errad[oa]|incorret[oa]|não correspond\w*|duplicad[oa]|cobrado a mais|em duplicado"
      r"|contestamos|reclamação)\b"),
     ("pt_nao_recebido", 1.0, r"\b(?:não|nunca)\s+(?:\w+\s+)?(?:recebemos|recebido|chegou|chegaram|entregue|encomendámos"
      r"|encomendamos)\b(?![^!?]{0,20}\b(?:fatura|cópia)\b)"),
     ("pt_nao_pagaremos", 1.0, r"\bnão\s+(?:vamos pagar|pagaremos|iremos pagar)\b"),
+    ("pt_aguardamos", 1.0, r"\b(?:ainda (?:estamos à espera|aguardamos|esperamos)) (?:da|a|pela|pelo|do|o) (?:entrega"
+     r"|encomenda|mercadoria)"),
+    ("pt_nao_correto", 1.0, r"\b(?:não está corret[oa]|não está cert[oa]|não são corret[oa]s)"),
+    ("pt_devolucao", 1.0, r"\b(?:devolvemos|devolvida|devolvido|nunca apareceu|não apareceu|nunca veio|não veio"
+     r"|preço antigo|tabela antiga|tarifa antiga)\b"),
     ("pt_danificado", 1.0, r"\b(?:incomplet[oa]s?|faltam|danificad[oa]s?|avariad[oa]s?|partid[oa]s?|defeituos[oa]s?|estragad[oa]s?)\b"),
     ("pt_nota_credito", 0.8, r"\b(?:nota de crédito|anular a fatura)\b"),
     # it
-    ("it_errore", 1.0, r"\b(?:errore|errat[oa]|sbagliat[oa]|non corrisponde|fattura duplicata|fatture duplicate"
+    ("it_errore", 1.0, r"\b(?:errore|errat[oa]|sbagliat[oa]|non corrispond\w*|fattura duplicata|fatture duplicate"
      r"|emessa due volte|doppia fatturazione|contestiamo|contestazione"
      r"|addebitato in eccesso)\b"),
     ("it_non_ricevuto", 1.0, r"\b(?:non|mai)\s+(?:\w+\s+)?(?:ricevuto|ricevut[aie]|arrivat[oaie]|consegnat[oaie]"
      r"|ordinat[oaie])\b(?![^!?]{0,20}\b(?:fattura|copia)\b)"),
     ("it_non_pagheremo", 1.0, r"\bnon\s+(?:pagheremo|intendiamo pagare|paghiamo)\b"),
+    ("it_aspettando", 1.0, r"\b(?:stiamo ancora aspettando|aspettiamo ancora|attendiamo ancora) (?:la|il|l'|i|le) ?(?:consegna"
+     r"|merce|ordine|materiale)"),
+    ("it_non_corretto", 1.0, r"\b(?:non è corrett[oa]|non sono corrett[ie]|troppo alt[oa])"),
+    ("it_reso", 1.0, r"\b(?:restituit[oaie]|abbiamo reso|reso la merce|non si è (?:mai )?presentat[oa]|non è (?:mai )?venut[oa]"
+     r"|mai venut[oa]|vecchio prezzo|vecchia tariffa|prezzo vecchio)\b"),
     ("it_danneggiato", 1.0, r"\b(?:incomplet[oaie]|mancano|danneggiat[oaie]|rott[oaie]|difettos[oaie]|scadut[oaie])\b"),
     ("it_nota_credito", 0.8, r"\b(?:nota di credito|annullare la fattura|stornare)\b"),
 )
@@ -426,24 +532,38 @@ DISPUTE = cues(
 
 REQUEST_COPY = cues(
     ("resend", 1.0, r"\b(?:re-?send|send (?:it|them|this|that|me|us|through|over)?\s*(?:\S+\s+){0,4}?again"
-     r"|send (?:me|us) (?:a |the )?(?:copy|copies|pdf|duplicate)|re-?issue|send (?:it|the invoice|them) (?:over|through))\b"),
-    ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:invoice|bill"
-     r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato) pdf\b"),
-    ("statement", 0.9, r"\b(?:send|need|provide|forward|want|like)\b[^!?]{0,40}\b(?:statement|statement of account"
-     r"|account statement|proof of delivery|pod|delivery note|timesheets?|backup|back-up|documentation|breakdown)\b"),
-    ("tax_form", 1.0, r"\b(?:w-?9|w-?8(?:ben)?(?:-e)?|1099|tax id|vat certificate|certificate of insurance|coi)\b"),
-    ("bank_details", 1.0, r"\b(?:bank(?:ing)? details|account details|remit-?to|wire instructions|payment instructions"
+     r"|send (?:me |us |over |through )?(?:a |the |an )?(?:copy|copies|pdf|duplicate)|re-?issue|send (?:it|the invoice|them) (?:over|through))\b"),
+    ("itemised", 1.0, r"\b(?:itemi[sz]ed|detailed|updated) (?:invoice|statement|bill|breakdown)|\bbreakdown of\b"),
+    ("readdress", 1.0, r"\b(?:re-?address(?:ed)?|re-?issued? (?:to|in the name of|for)|made out to|addressed to our"
+     r"|in the name of our)\b"),
+    ("send_us_invoice", 1.0, r"\b(?:send|email|e-mail|forward|mail)\s+(?:us|me)\s+(?:the|a|an|your|this|that)\s+(?:\S+\s+)?"
+     r"(?:invoice|invoices|statement|copy|pdf|bill|receipt)\b"
+     r"|\b(?:upload|submit|send|resubmit|post)\b(?:\s+\S+){0,3}?\s+(?:invoice|invoices)\b(?:\s+\S+){0,4}?\s+(?:portal"
+     r"|e-?invoicing|coupa|ariba|tungsten|basware|tradeshift)\b"),
+    ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:\S+\s+)?(?:invoice|bill"
+     r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato|au format|format) pdf\b"),
+    ("statement", 1.0, r"\b(?:send|need|provide|forward|want|like|request|(?:can|could|may) (?:i|we) (?:have|get|receive))\b[^!?]{0,40}\b(?:statement|statement of account"
+     r"|account statement|proof of delivery|pod|delivery note|timesheets?|backup|back-up|documentation|breakdown|cop(?:y|ies)"
+     r"|receipt|payment confirmation)\b"),
+    ("tax_form", 1.0, r"\b(?:vendor (?:setup|set-up|registration|onboarding|information) form|supplier (?:setup|set-up|registration"
+     r"|onboarding) form|new vendor form|vendor packet|w-?9|w-?8(?:ben)?(?:-e)?|1099|tax id|vat certificate|certificate of insurance|coi)\b"),
+    ("bank_details", 1.0, r"\b(?:(?:ach|wire|banking|bank|remittance) (?:information|info|instructions)|bank(?:ing)? details|account details|remit-?to|wire instructions|payment instructions"
      r"|iban|swift|bic|sort code|routing number)\b"),
     ("add_po", 1.0, r"\b(?:po|p\.o\.|purchase order|vat|tax|reference|order)\s*(?:number|no\.?|#)?\s*(?:\S+\s+){0,2}?"
-     r"(?:on it|added|to be added|on the invoice|referenc)|\b(?:add|include|show|quote|reference|referencing|with)"
+     r"(?:on it|added|to be added|on the invoice|referenc)|\b(?:add|include|show|showing|stating|quote|quoting|bearing"
+     r"|reference|referencing|with)"
      r"\s+(?:our\s+|the\s+)?(?:po|p\.o\.|purchase order|vat|tax id)\b"),
     ("not_got_invoice", 1.0, r"\b(?:never|not|n'?t|didn'?t|haven'?t|can'?t|cannot|unable to)\s+(?:\S+\s+){0,3}?"
      r"(?:got|get|received|receive|find|locate|open|see)\s+(?:\S+\s+){0,3}?(?:the |an |any |this |that |your )?"
      r"(?:invoice|bill|statement|copy|paperwork|it in our system|them in our system|in our system)"),
+    ("dont_have_docs", 1.0, r"\b(?:don'?t|do not|haven'?t got|have not got) (?:have )?(?:the|them|these|this|that|a copy|copies|the invoices?"
+     r"|these invoices|any invoices?)\b(?:\s+(?:invoices?|on file|on record|in our system))?"),
+    ("forward_invoices", 1.0, r"\b(?:send|forward|email|mail|e-mail)\s+(?:me |us )?(?:the |all |these |those |your |our )?(?:outstanding"
+     r" |open |unpaid |missing )?(?:invoices?|statements?|bills?)\b(?!\s+to\s+\S+@)"),
     ("can_you_send", 0.8, r"\b(?:can|could|would|please)\s+(?:you\s+)?(?:please\s+)?(?:send|provide|email|forward|share)"
      r"\b(?![^!?]{0,40}@)"),
     # fr
-    ("fr_renvoyer", 1.0, r"\b(?:renvoyer|renvoyez|réexpédier|duplicata|copie de (?:la|les|votre) factures?"
+    ("fr_renvoyer", 1.0, r"\b(?:faire parvenir (?:une |la |les )?(?:copie|facture|relevé)|copie des factures|(?:m'|nous )?envoyer (?:\S+\s+)?(?:la|les|une|votre) (?:facture|copie|relevé)|renvoyer|renvoyez|réexpédier|duplicata|copie de (?:la|les|votre) factures?"
      r"|relevé de compte|rib|coordonnées bancaires|bon de commande|numéro de commande|attestation|kbis)\b"),
     # de
     ("de_erneut_senden", 1.0, r"\b(?:senden|schicken|übermitteln|mailen)\b(?:\s+\S+){0,5}?\s+(?:erneut|nochmals|noch einmal"
@@ -455,13 +575,15 @@ REQUEST_COPY = cues(
      r"facturas?|reenviar|reenviad|reenvíen|reenvíe|mandar de nuevo|enviar de nuevo|copia de (?:la|las)"
      r"|duplicado de (?:la|las)|extracto|datos bancarios|número de pedido|albarán|certificado)\b"),
     # nl
-    ("nl_opnieuw", 1.0, r"\b(?:opnieuw (?:toe)?sturen|nogmaals (?:toe)?sturen|opnieuw versturen|kopie|duplicaat"
+    ("nl_factuur_mailen", 1.0, r"\b(?:factuur|kopie|overzicht|facturen)\b(?:\s+\S+){0,4}?\s+(?:mailen|sturen|toesturen"
+     r"|versturen|toezenden|e-mailen)\b"),
+    ("nl_opnieuw", 1.0, r"\b(?:nog (?:een keer|eens)|opnieuw (?:toe)?sturen|nogmaals (?:toe)?sturen|opnieuw versturen|kopie|duplicaat"
      r"|rekeningoverzicht|overzicht|bankgegevens|ordernummer|inkoopnummer|inkoopordernummer)\b"),
     # pt
-    ("pt_reenviar", 1.0, r"\b(?:reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
+    ("pt_reenviar", 1.0, r"\b(?:cópias? d[ao]s? faturas?|reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
      r"|número de encomenda|nota de encomenda)\b"),
     # it
-    ("it_reinviare", 1.0, r"\b(?:rimandare|rimandarci|rimandatemi|rimandate|rispedire|reinviarci|inviarci (?:nuovamente|di nuovo)"
+    ("it_reinviare", 1.0, r"\b(?:copi[ae] dell[ae] fattur[ae]|rimandare|rimandarci|rimandatemi|rimandate|rispedire|reinviarci|inviarci (?:nuovamente|di nuovo)"
      r"|reinviare|inviare di nuovo|rinviare la fattura|copia della fattura|estratto conto"
      r"|coordinate bancarie|numero d'ordine|numero ordine)\b"),
 )
@@ -469,9 +591,13 @@ REQUEST_COPY = cues(
 # --- payment plan: instalments, more time, hardship ------------------------------------------------
 
 PAYMENT_PLAN = cues(
-    ("instalments", 1.0, r"\b(?:instal(?:l)?ments?|payment plan|payment schedule|payment arrangement|partial payments?"
+    ("instalments", 1.0, r"\b(?:(?:\d{1,2}|two|three|four|five|six|twelve) (?:monthly |weekly |equal |smaller )?(?:payments"
+     r"|instal(?:l)?ments|parts|tranches)|payments of [$€£]?\s?\d|(?:two|2) halves|in halves|in (?:two|three|four|2|3|4) (?:lots|stages|chunks)|in stages"
+     r"|instal(?:l)?ments?|payment plan|payment schedule|payment arrangement|partial payments?"
      r"|part payments?|monthly payments|weekly payments|fortnightly payments|in (?:two|three|four|2|3|4) (?:payments"
      r"|parts|goes|tranches))\b"),
+    ("smaller_amounts", 1.0, r"\b(?:in|into) (?:smaller|monthly|weekly|fortnightly|regular) (?:amounts|payments|chunks|parts"
+     r"|instal)|\bover the (?:next|coming) (?:few|couple of|\d+|two|three|four|six) (?:weeks|months)\b"),
     ("split", 1.0, r"\b(?:split|spread|break up|stagger|divide)\s+(?:\S+\s+){0,4}?(?:into|over|across|in)\b"
      r"|\bsplit (?:it|this|the|that|them|these)\b"),
     ("when_we_can", 1.0, r"\b(?:as soon as (?:we|i) (?:can|are able|am able)|when (?:we|i) can|when funds allow"
@@ -485,19 +611,21 @@ PAYMENT_PLAN = cues(
     ("more_time", 1.0, r"\b(?:more time|extension|push (?:this|it|that|the payment|payment|them)\s+(?:out|back)"
      r"|delay (?:the )?payment|extend (?:the|our) (?:due date|deadline|terms)|(?:give|need|allow|grant|get|have|want"
      r"|ask for|request|take)\s+(?:\S+\s+){0,2}?(?:a few|another|a couple of|an extra|a|\d+|two|three|four|six)\s+"
-     r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|bit longer|little longer|some time to pay|additional time|defer|postpone)\b"),
+     r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|(?:need|give us|give me|have|take|allow us) a (?:little|bit) longer|need (?:until|till)|can (?:it|this|that|they|payment) wait|wait (?:until|till) (?:next|the end)|some time to pay|additional time|defer|postpone)\b"),
+    ("not_at_once", 1.0, r"\b(?:can'?t|cannot|unable to|not able to|won'?t be able to)\s+(?:pay |do |settle |clear )?(?:it |this |that "
+     r"|the (?:full|whole) (?:amount|balance) |everything |the lot )?(?:all )?(?:at once|in one go|in one payment|in one lump)"),
     ("cannot_pay", 1.0, r"\b(?:can'?t|cannot|can not|unable to|not able to|not in a position to|won'?t be able to"
      r"|no way (?:we|i) can)\s+(?:\S+\s+){0,3}?(?:pay|make (?:any )?payments?|settle|cover|afford)\b"),
     ("insolvency", 1.0, r"\b(?:entered|in|into|under|gone into|filed for|filing for)\s+(?:\w+\s+)?(?:examinership"
      r"|administration|liquidation|receivership|insolvency|bankruptcy|chapter 11|voluntary arrangement)\b"
      r"|\b(?:insolvent|bankrupt|the examiner|the liquidator|the administrator|the receiver)\b"),
-    ("hardship", 1.0, r"\b(?:cash ?flow|cash is tight|money'?s tight|money is tight|tight (?:right now|at the moment"
+    ("hardship", 1.0, r"\b(?:stretched|strapped for cash|squeezed|cash ?flow|cash is tight|money'?s tight|money is tight|tight (?:right now|at the moment"
      r"|this month)|hardship|struggling|difficult (?:time|period|month)|short on (?:cash|funds|money)"
      r"|(?:business|trade|sales|things|work|it|season)\s+(?:has been|have been|is|'s been|was)\s+(?:\S+\s+)?(?:slow|rough"
      r"|quiet|tough)|behind (?:on|with) (?:payments|bills|our)|lost (?:a|our) (?:major|big|large|biggest)|runway"
      r"|pre-revenue)\b"),
     ("waiting_on_funds", 1.0, r"\b(?:once|when|until|after)\s+(?:our|the|we)\s+(?:\S+\s+){0,2}?(?:client|customer|funding"
-     r"|grant|insurance|payout|loan|reimbursement|funds|money|sponsor)\b|\bwaiting (?:on|for) (?:the |our |a )?"
+     r"|grant|insurance|payout|loan|reimbursement|funds|money|sponsor)\b|\bwaiting (?:on|for) (?:the |our |a |an )?(?:\S+\s+)?"
      r"(?:insurance|funding|grant|payout|client|customer|reimbursement|funds|payment from)"),
     # fr
     ("fr_echeancier", 1.0, r"\b(?:échéancier|paiement échelonné|en plusieurs fois|en (?:deux|trois|quatre) fois"
@@ -505,35 +633,37 @@ PAYMENT_PLAN = cues(
      r"|reporter)\b"),
     ("fr_ne_pouvons_pas", 1.0, r"\b(?:ne (?:pouvons|pourrons|peux|pourrai)\s+pas|pas en mesure de|impossible de)\s+"
      r"(?:\S+\s+){0,2}?(?:payer|régler|honorer)"),
-    ("fr_difficultes", 0.8, r"\b(?:difficultés (?:financières|de trésorerie)|trésorerie (?:tendue|difficile)"
+    ("fr_difficultes", 1.0, r"\b(?:difficultés (?:financières|de trésorerie)|trésorerie (?:tendue|difficile)"
      r"|redressement judiciaire|liquidation judiciaire|procédure collective|sauvegarde)\b"),
     # de
-    ("de_raten", 1.0, r"\b(?:ratenzahlung|raten|monatsraten|teilzahlung(?:en)?|zahlungsaufschub|stundung|aufschub"
+    ("de_raten", 1.0, r"\b(?:verschieben|aufschieben|später (?:zahlen|bezahlen)|ratenzahlung|raten|monatsraten|teilzahlung(?:en)?|zahlungsaufschub|stundung|aufschub"
      r"|mehr zeit|zahlungsziel (?:verlängern|verlängerung)|zahlungsplan|ratenplan)\b"),
     ("de_nicht_zahlen", 1.0, r"\b(?:können|kann|könnten)\s+(?:\S+\s+){0,5}?nicht\s+(?:\S+\s+){0,2}?(?:zahlen|bezahlen"
      r"|begleichen)\b"),
-    ("de_engpass", 0.8, r"\b(?:finanziellen? engpass|liquiditätsengpass|zahlungsschwierigkeiten|insolvenz"
+    ("de_engpass", 1.0, r"\b(?:knapp bei kasse|finanziell (?:eng|schwierig|angespannt)|klamm|finanziellen? engpass|liquiditätsengpass|zahlungsschwierigkeiten|insolvenz"
      r"|zahlungsausfall|engpass)\b"),
     # es
-    ("es_plazos", 1.0, r"\b(?:a plazos|en plazos|plazos|fraccionar|fraccionado|aplazar|aplazamiento|más tiempo|prórroga"
-     r"|en (?:dos|tres|varios) pagos|plan de pagos)\b"),
-    ("es_no_podemos", 1.0, r"\bno (?:podemos|podremos|puedo|podré)\s+(?:\S+\s+){0,2}?(?:pagar|abonar|hacer frente)"),
-    ("es_dificultades", 0.8, r"\b(?:dificultades (?:económicas|financieras)|problemas de liquidez|concurso de acreedores"
-     r"|falta de liquidez)\b"),
+    ("es_plazos", 1.0, r"\b(?:más margen|(?:un poco|algo) más de (?:tiempo|margen)|retrasar el pago|posponer|a plazos|en plazos|plazos|fraccionar|fraccionado|aplazar|aplazamiento|más tiempo|prórroga"
+     r"|en (?:dos|tres|varios) pagos|en (?:dos|tres|varias) veces|plan de pagos)\b"),
+    ("es_no_podemos", 1.0, r"\bno (?:podemos|podremos|puedo|podré)\s+(?:\S+\s+){0,2}?(?:pagar|abonar|hacer frente)"
+     r"|\b(?:no nos es posible|no es posible|nos es imposible|no estamos en condiciones de) (?:pagar|abonar)"),
+    ("es_dificultades", 1.0, r"\b(?:dificultades (?:económicas|financieras)|problemas de liquidez|concurso de acreedores"
+     r"|falta de liquidez|no tenemos liquidez|justos de liquidez|cortos de liquidez)\b"),
     # nl
-    ("nl_termijnen", 1.0, r"\b(?:termijnen|betalingsregeling|gespreid betalen|uitstel|meer tijd|in (?:twee|drie|delen))\b"),
+    ("nl_termijnen", 1.0, r"\b(?:uitstellen|later betalen|opschuiven|termijnen|betalingsregeling|gespreid betalen|uitstel|meer tijd|in (?:twee|drie|delen))\b"),
     ("nl_niet_betalen", 1.0, r"\b(?:kunnen|kan)\s+(?:\S+\s+){0,3}?niet\s+(?:\w+\s+)?(?:betalen|voldoen)\b"),
-    ("nl_krap", 0.8, r"\b(?:krap|liquiditeitsproblemen|faillissement|surseance)\b"),
+    ("nl_krap", 1.0, r"\b(?:financieel (?:lastig|moeilijk|krap|zwaar)|lastig voor ons|krap|liquiditeitsproblemen|faillissement|surseance)\b"),
     # pt
     ("pt_prestacoes", 1.0, r"\b(?:prestações|parcelas|parcelar|plano de pagamento|prorrogação|adiar|mais tempo"
      r"|pagamento faseado)\b"),
     ("pt_nao_podemos", 1.0, r"\bnão (?:podemos|conseguimos|consigo|posso)\s+(?:\S+\s+){0,2}?pagar\b"),
-    ("pt_dificuldades", 0.8, r"\b(?:dificuldades (?:financeiras|de tesouraria)|insolvência)\b"),
+    ("pt_dificuldades", 1.0, r"\b(?:dificuldades (?:financeiras|de tesouraria)|insolvência|(?:não temos|sem|falta de) liquidez)\b"),
     # it
-    ("it_rate", 1.0, r"\b(?:a rate|in rate|rateizzare|rateizzazione|rateale|dilazione|dilazionare|più tempo|proroga"
+    ("it_rate", 1.0, r"\b(?:posticipare|rimandare il pagamento|spostare il pagamento|a rate|in rate|in (?:due|tre|quattro|sei) rate|rate mensili|rateizzare|rateizzazione|rateale|dilazione|dilazionare|più tempo|proroga"
      r"|rinviare il pagamento|piano di rientro)\b"),
     ("it_non_possiamo", 1.0, r"\bnon (?:possiamo|riusciamo a|posso|riesco a)\s+(?:\S+\s+){0,2}?pagare\b"),
-    ("it_difficolta", 0.8, r"\b(?:difficoltà (?:finanziarie|economiche)|problemi di liquidità|concordato|fallimento)\b"),
+    ("it_difficolta", 1.0, r"\b(?:difficoltà (?:finanziarie|economiche)|problemi di liquidità|concordato|fallimento"
+     r"|non abbiamo liquidità|mancanza di liquidità)\b"),
 )
 
 # --- redirect: wrong person, write to someone else ----------------------------------------------
@@ -547,9 +677,13 @@ REDIRECT = cues(
      r"|no longer (?:handle|work|with|responsible|in charge|at|deal)|(?:have|has) left (?:the (?:company|business|firm|practice|organi[sz]ation))"
      r"|i left (?!a |an |you |it |them |the (?:message|voicemail|note))|sold (?:the|our|my) (?:business|company|store|shop)|new owner|retired)\b"),
     ("send_to", 1.0, r"\b(?:send|direct|forward|address|submit|email|e-mail|write|contact|reach out to|try|route"
-     r"|redirect|cc)\b[^!?]{0,80}@"),
+     r"|redirect|cc|use|you want|you need|you're looking for|you are looking for)\b[^!?]{0,80}@"),
     ("should_go_to", 1.0, r"\b(?:should|must|need to|needs to|have to|has to|can)\s+(?:now\s+|from now on\s+|in future\s+)?"
      r"(?:go|be sent|be addressed|be emailed|be directed|be forwarded|be submitted)\s+to\b[^!?]{0,60}@"),
+    ("handler_with_address", 1.0, r"\b(?:handles|handling|looks after|looking after|is responsible for|takes care of|deals with"
+     r"|in charge of)\b[^!?]{0,60}@"),
+    ("handled_by", 1.0, r"\b(?:dealt with|handled|looked after|managed|processed|taken care of) by (?:our|the|my) (?:\S+\s+)?"
+     r"(?:head office|accounts|finance|ap|accounting|bookkeeper|accountant|parent|payables|office manager|colleague)"),
     ("handles", 0.8, r"\b(?:handles|looks after|is responsible for|takes care of|deals with|goes through|go through)\b"
      r"[^!?]{0,40}\b(?:bills|billing|payments|invoices|accounts|payables|finance|vendor)"),
     ("contact_person", 0.8, r"\b(?:please (?:contact|call|speak to|talk to|reach)|contact (?:our|my|the))\b"),
@@ -560,6 +694,7 @@ REDIRECT = cues(
     # de
     ("de_nicht_zustaendig", 1.0, r"\b(?:nicht (?:zuständig|der richtige|die richtige|die richtigen)|falsche(?:r|n)? "
      r"(?:ansprechpartner|adresse|empfänger)|nicht mehr (?:im unternehmen|bei uns|zuständig|für))\b"),
+    ("de_bitte_an", 1.0, r"\b(?:bitte|künftig|ab sofort|zukünftig)\b[^!?]{0,60}\ban\s+\S+@"),
     ("de_wenden_an", 1.0, r"\b(?:wenden sie sich|senden sie|schicken sie|richten sie)\b[^!?]{0,80}(?:@|an\b)"),
     # es
     ("es_no_soy", 1.0, r"\b(?:no soy la persona|no me encargo|no llevo|ya no trabaja|no es la dirección|persona"
@@ -568,6 +703,7 @@ REDIRECT = cues(
     # nl
     ("nl_niet_juiste", 1.0, r"\b(?:niet de juiste (?:persoon|contactpersoon)|verkeerde (?:persoon|adres)|werkt hier niet"
      r" meer|niet (?:meer )?verantwoordelijk)\b"),
+    ("nl_graag_naar", 1.0, r"\b(?:graag|voortaan|svp|gelieve)\b[^!?]{0,60}\bnaar\s+\S+@"),
     ("nl_sturen_naar", 1.0, r"\b(?:sturen|versturen|mailen|richten|zenden)\b[^!?]{0,20}\bnaar\b[^!?]{0,60}@"
      r"|\bnaar\s+\S+@\S+\s+(?:\S+\s+){0,2}?(?:sturen|versturen|mailen|zenden)\b"),
     # pt
@@ -578,6 +714,13 @@ REDIRECT = cues(
     ("it_non_sono", 1.0, r"\b(?:non sono la persona|non mi occupo|non lavora più|persona sbagliata)\b"),
     ("it_inviare_a", 1.0, r"\b(?:invi\w*|mand\w*|contatt\w*|rivolg\w*|scriv\w*|indirizz\w*)\b[^!?]{0,60}@"),
 )
+
+#: "wrong" is a complaint about a bill only near billing words ("the error happens in the app" is not).
+BILLING_CONTEXT = re.compile(
+    r"\b(?:invoice|bill|billed|billing|charge|charged|price|pricing|amount|total|quantity|qty|rate|fee|vat|tax|notice"
+    r"|statement|reminder|balance|order|item|items|goods|product|products|delivery|delivered|shipped|sent|size|colou?r"
+    r"|model|hours|units|seats|licen[cs]es|credit|discount|figure|sum|account|raised|po|contract|quote)\b"
+    r"|[$€£]\s?\d", re.IGNORECASE)
 
 #: a document, not goods: "the invoice never arrived" asks for a copy, it contests nothing.
 DOCUMENT_WORDS = re.compile(

@@ -37,6 +37,7 @@ class Hit:
     text: str
     sentence: int
     date: dt.date | None = None
+    hedged: bool = False
 
 
 def _clause_before(sentence: str, start: int, width: int = 45) -> str:
@@ -54,6 +55,8 @@ def _negated(sentence: str, start: int, width: int = 22) -> bool:
 
 _GET_IT_PAID = re.compile(r"\b(?:get|getting|have|having|had)\s+(?:it|this|these|them|that|both|everything|\w+)\s+$",
                           re.IGNORECASE)
+_THEY_GET_PAID = re.compile(r"\b(?:i|we|they)\s+(?:get|gets|got|am|are|'m|'re|will be|'ll be|have been|get)\s+$",
+                            re.IGNORECASE)
 _QUESTION_START = re.compile(r"^\s*(?:has|have|did|was|were|is|are|can|could|do|does)\b", re.IGNORECASE)
 
 
@@ -79,14 +82,19 @@ def present(doc: ReplyDoc, cues: tuple[lx.Cue, ...]) -> tuple[lx.Cue, ...]:
 
 def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
     before = _clause_before(s.text, m.start())
-    if lx.FUTURE.search(before) or lx.FUTURE.search(m.group(0)):
+    if lx.FUTURE.search(before) or lx.FUTURE.search(m.group(0)) or " being " in m.group(0):
         return False
     if lx.NEGATION.search(before[-25:]) or lx.NEGATION.search(m.group(0)):
         return False
     if _GET_IT_PAID.search(s.text[max(0, m.start() - 30):m.start()]):
         return False  # "get these paid" is a promise
+    if _THEY_GET_PAID.search(s.text[max(0, m.start() - 30):m.start()]):
+        return False  # "when I get paid on the 28th": their own income, not our invoice
     # "has it been paid?" asks, it does not report
     return not (s.text.rstrip().endswith("?") and _QUESTION_START.search(s.text))
+
+
+_NEEDS_PAST_TIME = {"es_pagamos", "pt_pagamos"}
 
 
 def remittance_reported(doc: ReplyDoc) -> list[Hit]:
@@ -96,6 +104,8 @@ def remittance_reported(doc: ReplyDoc) -> list[Hit]:
     cues = present(doc, lx.REMITTANCE)
     for s in doc.sentences if cues else ():
         for cue in cues:
+            if cue.name in _NEEDS_PAST_TIME and not lx.PAST_TIME.search(s.text):
+                continue  # "os lo pagamos" is present or past: only past with "ayer", "ya" ...
             if lure and cue.name == "remittance_attached":
                 continue  # a link to "view the remittance" is a phishing lure, not a payment
             m = cue.pattern.search(s.low)
@@ -115,8 +125,11 @@ def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int) -> dt.date | None:
     if not future:
         return None
     after = [d for d in future if d.start >= cue_start - 40] or future
-    specific = [d for d in after if d.kind in ("explicit", "weekday", "day_of_month")]
-    return (specific or after)[0].date
+    for kinds in (("explicit",), ("weekday", "day_of_month")):
+        specific = [d for d in after if d.kind in kinds]
+        if specific:
+            return specific[0].date
+    return after[0].date
 
 
 def _is_request(sentence: str, start: int, end: int) -> bool:
@@ -149,8 +162,9 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
             date = _promise_date(doc, s, m.start())
             if date is None:
                 continue
-            weight = cue.weight * (0.75 if lx.HEDGE.search(s.text) else 1.0)
-            hits.append(Hit(cue.name, Intent.PROMISE_TO_PAY, weight, s.text[m.start():m.end()], s.index, date))
+            hedged = bool(lx.HEDGE.search(s.text))  # "should be able to", "hopefully": still a promise, less sure
+            hits.append(Hit(cue.name, Intent.PROMISE_TO_PAY, cue.weight, s.text[m.start():m.end()], s.index, date,
+                            hedged))
     return hits
 
 
@@ -160,7 +174,7 @@ _SELF_NEGATING = {"not_paying", "fr_pas_concerne", "es_no_pagaremos", "de_nicht_
                   "it_non_ricevuto", "cancelled", "nl_klopt_niet", "de_fehlerhaft", "fr_erreur", "wrong"}
 
 
-_NOT_RECEIVED = {"not_received_goods", "never_arrived", "fr_non_recu", "de_nicht_geliefert", "es_no_recibido",
+_NOT_RECEIVED = {"not_received_goods", "never_arrived", "not_working", "fr_non_recu", "de_nicht_geliefert", "es_no_recibido",
                  "nl_niet_ontvangen", "pt_nao_recebido", "it_non_ricevuto"}
 
 _HYPOTHETICAL = re.compile(r"\b(?:if|in case|should it|falls|wenn|si|s'il|als|indien|se|caso|qualora|whether|ob)\b",
@@ -179,6 +193,8 @@ def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_neg
                 continue
             if check_negation and _HYPOTHETICAL.search(_clause_before(s.text, m.start(), 30)):
                 continue  # "let me know if it hasn't arrived" is not a complaint
+            if cue.name == "wrong" and not lx.BILLING_CONTEXT.search(s.text):
+                continue  # "wrong" about something else than the bill
             if cue.name in _NOT_RECEIVED and lx.DOCUMENT_WORDS.search(
                     s.text[max(0, m.start() - 40):m.end() + 25]):
                 continue  # the invoice, not the goods, never arrived: a copy request

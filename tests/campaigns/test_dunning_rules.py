@@ -181,8 +181,9 @@ def test_excluded_held_postponed_and_staff_states() -> None:
         assert rule(due_actions(a.evolve(state=st), CAMPAIGNS, now)) == f"state.{st.value}"
 
 
-def test_promise_pauses_until_date_plus_grace_then_breaks() -> None:
-    a = acct(inv("A", D(2026, 3, 1)), state=AccountState.PROMISED, state_until=utc(2026, 3, 10, 0))
+def test_promise_pauses_until_its_end_then_breaks() -> None:
+    # state_until = the promised date + grace, as the reactions record it.
+    a = acct(inv("A", D(2026, 3, 1)), state=AccountState.PROMISED, state_until=utc(2026, 3, 13, 0))
     assert rule(due_actions(a, CAMPAIGNS, utc(2026, 3, 12, 23))) == "state.promised"
     acts = due_actions(a, CAMPAIGNS, utc(2026, 3, 13, 1))
     assert isinstance(acts[0], ChangeState) and acts[0].event == "promise_broken"

@@ -52,10 +52,8 @@ def test_promise_pauses_until_date_plus_grace_and_records_evidence() -> None:
     promise, pause, note = acts
     assert isinstance(promise, RecordPromise) and promise.invoices == ("INV-2",) and promise.amount == "250.00"
     assert isinstance(pause, ChangeState) and pause.event == "promise_made"
-    # state_until = the end of the promised day in London; the engine adds the 3 days grace
-    # (paused through 30 Nov), see tests/campaigns/test_dunning_rules.py
-    assert pause.until == dt.datetime(2026, 11, 28, 0, 0, tzinfo=dt.UTC)
-    assert "paused through 2026-11-30" in pause.why.summary
+    # 27 Nov + 3 days grace = 30 Nov, paused through the end of that day in London
+    assert pause.until == dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
     ev = dict(pause.why.evidence)
     assert ev["words"] == "We will pay INV-2 on Friday" and ev["confidence"] == "0.90"
     assert ev["message"] == "inbound:1" and ev["rules"] == "test_rule"

@@ -49,6 +49,24 @@ def first(text: str, sent: dt.date = TUE, month_first: bool = False) -> str | No
     ("15 de diciembre", "2026-12-15"),
     ("2026-05-02", "2026-05-02"),
     ("next month", "2026-05-31"),
+    ("by the end of June", "2026-06-30"),
+    ("fin juin", "2026-06-30"),
+    ("Ende Juni", "2026-06-30"),
+    ("a finales de junio", "2026-06-30"),
+    ("mid-June", "2026-06-15"),
+    ("COB Friday", "2026-04-17"),
+    ("eind deze maand", "2026-04-30"),
+    ("sous huitaine", "2026-04-22"),
+    ("in a fortnight", "2026-04-28"),
+    ("até ao final do mês", "2026-04-30"),
+    ("entro fine mese", "2026-04-30"),
+    ("dentro de dos semanas", "2026-04-28"),
+    ("the 20th of May", "2026-05-20"),
+    ("übermorgen", "2026-04-16"),
+    ("early next month", "2026-05-07"),
+    ("Anfang Mai", "2026-05-07"),
+    ("mid next month", "2026-05-15"),
+    ("in the next few days", "2026-04-17"),
 ])
 def test_phrases(text: str, expected: str) -> None:
     assert first(text) == expected
@@ -78,3 +96,19 @@ def test_return_dates() -> None:
     assert find_return_date("I'm back on Monday, April 6.", sent) == dt.date(2026, 4, 6)
     assert find_return_date("sono fuori ufficio fino al 10 aprile compreso", sent) == dt.date(2026, 4, 13)
     assert find_return_date("I am away.", sent) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I will return on 18 May.", "2026-05-18"),
+    ("Je serai de retour le 18 mai.", "2026-05-18"),
+    ("Ich bin ab dem 18.05. wieder im Büro.", "2026-05-18"),
+    ("Estaré de vuelta el 18 de mayo.", "2026-05-18"),
+    ("Ik ben vanaf 18 mei weer aanwezig.", "2026-05-18"),
+    ("Estarei de volta a 18 de maio.", "2026-05-18"),
+    ("Rientrerò in ufficio il 18 maggio.", "2026-05-18"),
+    ("I am on annual leave until Friday 15 May inclusive.", "2026-05-18"),
+    ("Je suis absente jusqu'au 15 mai inclus.", "2026-05-18"),
+    ("Ich bin bis 15.05. nicht erreichbar.", "2026-05-15"),
+])
+def test_return_dates_in_seven_languages(text: str, expected: str) -> None:
+    assert find_return_date(text, dt.date(2026, 5, 12)) == dt.date.fromisoformat(expected)

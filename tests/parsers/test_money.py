@@ -45,3 +45,15 @@ def test_parse_number() -> None:
     assert parse_number("1,234,567.89") == Decimal("1234567.89")
     assert parse_number("12,5") == Decimal("12.5")
     assert parse_number("") is None
+
+
+def test_whole_units_dash() -> None:
+    assert find_amounts("1.250,- EUR")[0].amount == Decimal("1250.00")
+
+
+def test_bare_amounts_need_a_money_phrase_and_cents() -> None:
+    from parsers.money import find_bare_amounts
+
+    assert [m.amount for m in find_bare_amounts("we made a payment of 1,250.00 yesterday")] == [Decimal("1250.00")]
+    assert [m.amount for m in find_bare_amounts("der Betrag von 2.184,60 wurde überwiesen")] == [Decimal("2184.60")]
+    assert find_bare_amounts("invoice 2026-00988 for 12 boxes") == []

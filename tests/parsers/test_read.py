@@ -139,3 +139,87 @@ def test_shared_corpus_bars() -> None:
     assert labels["macro_f1"] >= 0.95
     assert labels["fields"]["promise_date"]["exact"] >= 0.95
     assert labels["fields"]["invoice_refs"]["exact"] >= 0.95
+
+
+def message2(body: str, date: str = "Tue, 12 May 2026 10:00:00 +0100", frm: str = "buyer@client.co.uk",
+             cc: str | None = None, subject: str = "RE: Statement") -> bytes:
+    msg = EmailMessage()
+    msg["From"] = frm
+    msg["To"] = "credit.control@seller.co.uk"
+    msg["Subject"] = subject
+    msg["Date"] = date
+    if cc:
+        msg["Cc"] = cc
+    msg.set_content(body)
+    return msg.as_bytes()
+
+
+Q = "\n\n-----Original Message-----\nFrom: Credit Control <credit.control@seller.co.uk>\nSent: 11 May 2026 09:00\nSubject: Statement\n\nYour account shows £2,400.00 overdue (INV/2026/00412, INV/2026/00431). Please pay or tell us if you dispute.\n"
+EXTRACTION = [
+ (message2("We paid INV/2026/00412 (£1,200.00) on Friday by BACS. The other one, 431, will be paid on the 29th."+Q), ("INV/2026/00412","INV/2026/00431"), {"intent": "remittance_advice", "amount": "1200.00", "currency": "GBP", "refs": ["INV/2026/00412","INV/2026/00431"]}),
+ (message2("I'll settle both invoices, £2,400 in total, next Wednesday."+Q), ("INV/2026/00412","INV/2026/00431"), {"intent": "promise_to_pay", "promise_date": "2026-05-13", "amount": "2400.00", "currency": "GBP"}),
+ (message2("Invoice 00431 is for goods we sent back on 2 May. Please issue a credit note."+Q), ("INV/2026/00412","INV/2026/00431"), {"intent": "dispute", "refs": ["INV/2026/00431"]}),
+ (message2("Can we pay £600 a month for four months? Trade is very slow."+Q), ("INV/2026/00412","INV/2026/00431"), {"intent": "payment_plan", "amount": "600.00", "currency": "GBP"}),
+ (message2("Please send me a copy of INV-2026-00412, I can't find it."+Q), ("INV/2026/00412","INV/2026/00431"), {"intent": "request_copy", "refs": ["INV/2026/00412"]}),
+ (message2("I'm not the right person for this. I've copied in our bookkeeper who will sort it.", cc="Books <books@client.co.uk>"), ("INV/2026/00412",), {"intent": "redirect", "redirect_to": "books@client.co.uk"}),
+ (message2("Check #8812 for $3,150.75 was mailed 5/8.", date="Tue, 12 May 2026 10:00:00 -0500", frm="ap@client.com"), ("10442",), {"intent": "remittance_advice", "amount": "3150.75", "currency": "USD"}),
+ (message2("We'll have a check cut on 5/22 for invoice 10442.", date="Tue, 12 May 2026 10:00:00 -0500", frm="ap@client.com"), ("10442",), {"intent": "promise_to_pay", "promise_date": "2026-05-22", "refs": ["10442"]}),
+ (message2("Wir haben die Rechnung RE-2026-1187 am 08.05. überwiesen (Betrag 1.785,00 EUR).", frm="fibu@kunde.de"), ("RE-2026-1187",), {"intent": "remittance_advice", "amount": "1785.00", "currency": "EUR", "refs": ["RE-2026-1187"]}),
+ (message2("Nous réglerons la facture FC2026-0042 d'un montant de 2 310,00 € le 31 mai.", frm="compta@client.fr"), ("FC2026-0042",), {"intent": "promise_to_pay", "promise_date": "2026-05-31", "amount": "2310.00", "currency": "EUR", "refs": ["FC2026-0042"]}),
+ (message2("Hemos realizado hoy la transferencia de 845,50 € correspondiente a la factura 2026/118.", frm="admin@cliente.es"), ("2026/118",), {"intent": "remittance_advice", "amount": "845.50", "currency": "EUR", "refs": ["2026/118"]}),
+ (message2("Factuur 26-0311 is vandaag betaald, bedrag € 412,00.", frm="admin@klant.nl"), ("26-0311",), {"intent": "remittance_advice", "amount": "412.00", "currency": "EUR", "refs": ["26-0311"]}),
+ (message2("Paid today, thanks. Total was 1,250.00.", frm="ap@client.co.uk"), ("INV/2026/00412",), {"intent": "remittance_advice"}),
+]
+
+
+@pytest.mark.parametrize(("raw", "invoices", "expected"), EXTRACTION, ids=[f"case{i}" for i in range(len(EXTRACTION))])
+def test_extraction(raw: bytes, invoices: tuple[str, ...], expected: dict[str, object]) -> None:
+    got = read_reply(raw, ReadContext(invoices=invoices)).to_json()
+    for key, want in expected.items():
+        have = got["invoice_refs"] if key == "refs" else got[key]
+        if key == "refs":
+            assert sorted(have) == sorted(want)  # type: ignore[arg-type]
+        else:
+            assert have == want, (key, got["reply_text"])
+
+
+@pytest.mark.parametrize(("body", "amount"), [
+    ("Can we pay the $4,800 in instalments? Cash is tight.", None),        # a total owed is not an instalment
+    ("Could we pay $500 a month until the $3,000 is cleared?", "500.00"),
+    ("Can I pay $200 now and the rest next month?", "200.00"),
+    ("Would you accept 3 payments of $1,000?", "1000.00"),
+])
+def test_payment_plan_amount_is_the_instalment(body: str, amount: str | None) -> None:
+    reading = read_reply(message(body))
+    assert reading.intent is Intent.PAYMENT_PLAN
+    assert (str(reading.amount) if reading.amount is not None else None) == amount
+
+
+FORWARDED = """FYI - see below.
+
+Jane
+
+---------- Forwarded message ---------
+From: Online Banking <alerts@bank.example>
+Date: Mon, 11 May 2026 at 16:02
+Subject: Payment confirmation
+
+Your payment has been sent.
+Amount: EUR 1,250.00
+Beneficiary: Harbor Lane Supplies
+Reference: INV-88213
+"""
+
+
+def test_forwarded_bank_confirmation_is_remittance() -> None:
+    reading = read_reply(message(FORWARDED), ReadContext(invoices=("INV-88213",)))
+    assert reading.intent is Intent.REMITTANCE_ADVICE
+    assert reading.amount == Decimal("1250.00") and reading.currency == "EUR"
+    assert reading.invoice_refs == () and reading.attachment_invoice_refs == ("INV-88213",)
+    assert reading.confidence < 0.8
+
+
+def test_forwarded_seller_reminder_is_not_evidence() -> None:
+    body = ("FYI see below\n\n---------- Forwarded message ---------\nFrom: AR <ar@seller.example>\n"
+            "Date: Mon, 11 May 2026\n\nIf you have already paid, please ignore. Payment was sent? INV-88213 overdue.\n")
+    assert read_reply(message(body)).intent is Intent.OTHER

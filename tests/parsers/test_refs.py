@@ -36,3 +36,14 @@ def test_order_of_first_mention_and_no_duplicates() -> None:
     known = ("VDB260118", "VDB260131")
     assert find_invoice_refs("VDB260131 klopt niet; VDB260118 is betaald. VDB260131!", known) == (
         "VDB260131", "VDB260118")
+
+
+def test_formats_and_traps() -> None:
+    assert find_invoice_refs("Re invoice 123 - paid.", ("INV-000123",)) == ("INV-000123",)
+    assert find_invoice_refs("F26118 was paid", ("F-26-118",)) == ("F-26-118",)
+    assert find_invoice_refs("also INV-0998 was paid", ("INV-1001",)) == ("INV-0998",)
+    assert find_invoice_refs("our PO-1001 and order 1001", ("INV-1001",)) == ()
+    assert find_invoice_refs("Factura n.º 2026-118") == ("2026-118",)
+    assert find_invoice_refs("tel 0161 4471 0000 ext 10442", ("10442",)) == ()
+    assert find_invoice_refs("amount 10442.00 EUR", ("10442",)) == ()
+    assert find_invoice_refs("We paid invoices 1045, 1046 and 1047.", ("1045", "1046", "1047")) == ("1045", "1046", "1047")
