@@ -343,7 +343,7 @@ def test_a_message_that_keeps_failing_is_set_aside_after_three_attempts(
 
 def test_concurrent_ticks_on_postgresql_split_the_accounts(pg_server_url: str, config_factory: object) -> None:
     """Four ticks at the same instant over 200 due accounts, in small chunks (so their
-    row locks interleave): every account is queued exactly once, none fails."""
+    writes interleave): every account is queued exactly once, none fails."""
     from bot.config import Config
     from bot.db import Database
     from bot.scheduler import fallback_render, tick
@@ -377,7 +377,9 @@ def test_concurrent_ticks_on_postgresql_split_the_accounts(pg_server_url: str, c
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
     queued = [r.queued for r in results]  # type: ignore[attr-defined]
-    assert sum(queued) == 200, queued        # typically split about 50/50/50/50
+    # every tick reads every account; the write re-checks each one under a row lock, so
+    # the losers of each race find it changed ("stale") and leave it
+    assert sum(queued) == 200, (queued, [r.stale for r in results])  # type: ignore[attr-defined]
     with dbs[0].session() as s:
         per_customer = Counter(s.scalars(select(OutboxMessage.customer_id).where(OutboxMessage.kind == "dunning")))
         steps = Counter(s.scalars(select(Customer.dunning_step)))
