@@ -78,8 +78,8 @@ def main() -> int:
             t0 = time.perf_counter()
 
             def campaign_done() -> bool:
-                return _status(w, OutboxMessage, OutboxMessage.kind == "dunning",
-                               OutboxMessage.status.in_(("sent", "uncertain", "failed"))) >= args.customers
+                return bool(_status(w, OutboxMessage, OutboxMessage.kind == "dunning",
+                               OutboxMessage.status.in_(("sent", "uncertain", "failed"))) >= args.customers)
 
             kill_at = sorted(rng.uniform(0.5, 8.0) for _ in range(args.kills))
 
@@ -102,8 +102,8 @@ def main() -> int:
             t_campaign = time.perf_counter() - t0
             w.collect()
             by_rcpt: dict[str, bytes] = {}
-            for d in w.mail:
-                by_rcpt.setdefault(d.rcpt_to[0], d.raw)
+            for got in w.mail:
+                by_rcpt.setdefault(got.rcpt_to[0], got.raw)
             now = dt.datetime.now(dt.UTC)
             replies = []
             for i, ext in enumerate(ids[:args.replies]):
@@ -129,11 +129,12 @@ def main() -> int:
                 d.stop()
             w.collect()
 
-            mids = Counter(d.raw.split(b"Message-ID:", 1)[1].split(b"\r\n", 1)[0].strip()
-                           for d in w.mail if b"X-Arbot-Token" in d.raw.split(b"\r\n\r\n", 1)[0])
+            mids = Counter(m.raw.split(b"Message-ID:", 1)[1].split(b"\r\n", 1)[0].strip()
+                           for m in w.mail if b"X-Arbot-Token" in m.raw.split(b"\r\n\r\n", 1)[0])
             dup = sum(n - 1 for n in mids.values() if n > 1)
             with w.db.session() as s:
-                outbox = Counter(s.execute(select(OutboxMessage.kind, OutboxMessage.status)).all())
+                outbox: Counter[tuple[str, str]] = Counter(
+                    (k, st) for k, st in s.execute(select(OutboxMessage.kind, OutboxMessage.status)))
                 inbound = Counter(s.scalars(select(InboundMessage.status)))
                 promises = Counter(s.scalars(select(Promise.source_message_id)))
                 n_in = s.scalar(select(func.count(func.distinct(InboundMessage.message_id))))
