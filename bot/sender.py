@@ -520,6 +520,9 @@ class Sender:
         stopper = asyncio.create_task(self._watch_stop(stop))
         try:
             while not stop.is_set():
+                # Cleared before draining, not after: a wake() arriving while the drain or
+                # the next-due query runs must cut the following sleep short, not be lost.
+                self._wake.clear()
                 try:
                     total.add(await self.run_once())
                 except Exception as exc:  # noqa: BLE001 - the daemon never dies on one failure
@@ -531,7 +534,6 @@ class Sender:
                 except Exception as exc:  # noqa: BLE001 - e.g. the database is unreachable
                     log.error("sender: cannot read the next due time: %s", exc)
                     delay = min(idle_seconds, 10.0)
-                self._wake.clear()
                 waits = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
                 await asyncio.wait(waits, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
                 for w in waits:
