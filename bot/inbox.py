@@ -78,14 +78,16 @@ def is_staff(raw: bytes, config: Config) -> bool:
     return sender in {a.lower() for a in config.company.staff}
 
 
-def _policy(session: Session, config: Config, customer_id: int, now: dt.datetime) -> ReactionPolicy:
+def _policy(session: Session, config: Config, customer_id: int, now: dt.datetime,
+            intent: Intent) -> ReactionPolicy:
     r = config.reactions
-    since = now - dt.timedelta(days=1)
-    sent_today = session.scalar(
-        select(func.count()).select_from(OutboxMessage)
-        .where(OutboxMessage.customer_id == customer_id, OutboxMessage.kind == "copy",
-               OutboxMessage.created_at >= since)
-    ) or 0
+    sent_today = 0
+    if intent is Intent.REQUEST_COPY:    # the daily limit only matters for copy requests
+        sent_today = session.scalar(
+            select(func.count()).select_from(OutboxMessage)
+            .where(OutboxMessage.customer_id == customer_id, OutboxMessage.kind == "copy",
+                   OutboxMessage.created_at >= now - dt.timedelta(days=1))
+        ) or 0
     return ReactionPolicy(
         promise_grace_days=r.promise_grace_days, max_promise_days=r.max_promise_days,
         reconciliation_business_days=r.reconciliation_business_days, min_confidence=r.min_confidence,
@@ -106,15 +108,22 @@ def reading_json(reading: Reading) -> dict[str, Any]:
     return data
 
 
+def _open_numbers(session: Session, customer_id: int) -> tuple[str, ...]:
+    """The account's open invoice numbers, oldest due first (cached per session and account)."""
+    cache: dict[int, tuple[str, ...]] = session.info.setdefault("arbot_open_numbers", {})
+    if customer_id not in cache:
+        cache[customer_id] = tuple(session.scalars(
+            select(Invoice.number).where(Invoice.customer_id == customer_id, Invoice.status == "open")
+            .order_by(Invoice.due_date, Invoice.number)))
+    return cache[customer_id]
+
+
 def _context_for(session: Session, tie: Tie, config: Config) -> ReadContext:
     if tie.customer_id is None:
         return ReadContext()
     cust = session.get(Customer, tie.customer_id)
     assert cust is not None
-    invoices = tie.thread_invoices or tuple(session.scalars(
-        select(Invoice.number).where(Invoice.customer_id == cust.id, Invoice.status == "open")
-        .order_by(Invoice.due_date)
-    ))
+    invoices = tie.thread_invoices or _open_numbers(session, cust.id)
     return ReadContext(invoices=tuple(invoices), language=cust.language,
                        timezone=cust.timezone or config.company.timezone)
 
@@ -195,15 +204,14 @@ def _process(s: Session, config: Config, inbound_id: int, now: dt.datetime, read
 
     cust = s.get(Customer, tie.customer_id)
     assert cust is not None
-    open_invoices = tuple(s.scalars(select(Invoice.number).where(
-        Invoice.customer_id == cust.id, Invoice.status == "open")))
+    open_invoices = _open_numbers(s, cust.id)
     ctx = ReplyContext(
         customer_id=cust.id, sender=reading.from_address, sender_proven=tie.proven,
         tie_method=tie.method or "", thread_invoices=tie.thread_invoices, open_invoices=open_invoices,
         next_send_at=_next_send_at(cust), message_ref=f"inbound:{msg.id} {reading.message_id or ''}".strip(),
         timezone=cust.timezone or config.company.timezone, now=now,
     )
-    actions = react(reading, ctx, _policy(s, config, cust.id, now))
+    actions = react(reading, ctx, _policy(s, config, cust.id, now, reading.intent))
     applied = apply_actions(s, ApplyContext(config=config, now=now, source_message_id=msg.id,
                                             answer=answer, alert=alert), actions)
     needs_review = any(isinstance(a, Escalate) and a.kind == "review" for a in actions)
