@@ -147,6 +147,7 @@ def _apply_one(s: Session, ctx: ApplyContext, action: Action) -> None:  # noqa: 
             exists = s.scalar(select(Contact).where(Contact.customer_id == cid, Contact.email == address))
             if exists is None:
                 s.add(Contact(customer_id=cid, email=address, proposed=True, source="reply", created_at=ctx.now))
+                s.info.get("arbot_contact_emails", {}).pop(cid, None)
             _record(s, ctx, cid, "contact_proposed", why)
         case Postpone(customer_id=cid, until=until, why=why):
             cust = s.get(Customer, cid, with_for_update=True)

@@ -194,7 +194,11 @@ def due(config: Config, now: dt.datetime, last: dt.datetime | None) -> bool:
 
 
 def send_if_due(db: Database, config: Config, now: dt.datetime, *, force: bool = False) -> bool:
-    """Queue today's digest through the outbox if due (idempotent per local day)."""
+    """Queue today's digest through the outbox if due (idempotent per local day).
+
+    True only when this call queued it: with two daemons on one database both may find
+    it due; the outbox key ``digest:<local date>`` lets one of them in.
+    """
     with db.session() as s:
         last = _get_cursor(s)
         if not force and not due(config, now, last):
@@ -203,11 +207,12 @@ def send_if_due(db: Database, config: Config, now: dt.datetime, *, force: bool =
         subject, text, html, data = render(d, config.company.brand_color)
         to = config.company.staff or config.company.escalation
         key = f"digest:{d.as_of.isoformat()}" + (f":{now.isoformat()}" if force else "")
-        system_mail.queue(s, config, key=key, kind="digest", to=to, subject=subject, text=text, html=html,
-                          now=now, attachments=[(f"arbot-digest-{d.as_of.isoformat()}.csv", "text/csv", data)])
+        queued = system_mail.queue(s, config, key=key, kind="digest", to=to, subject=subject, text=text,
+                                   html=html, now=now,
+                                   attachments=[(f"arbot-digest-{d.as_of.isoformat()}.csv", "text/csv", data)])
         cur = s.get(Cursor, CURSOR)
         if cur is None:
             s.add(Cursor(name=CURSOR, value=now.isoformat(), updated_at=now))
         else:
             cur.value, cur.updated_at = now.isoformat(), now
-        return True
+        return queued

@@ -687,48 +687,15 @@ def default_process_hook(db: Database, config: Config, clock: Clock = utcnow) ->
     return hook
 
 
-class _SharedTransaction:
-    """Stands in for :class:`Database` inside a batch: every ``session()`` is the one
-    open session, so N processing steps commit together (or roll back together)."""
-
-    def __init__(self, db: Database, session: Session) -> None:
-        self._db = db
-        self._session = session
-        self.url = db.url
-        self.engine = db.engine
-
-    @property
-    def dialect(self) -> str:
-        return self._db.dialect
-
-    @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
-        yield self._session
-
-
 def default_batch_hook(db: Database, config: Config, clock: Clock = utcnow) -> BatchHook | None:
-    """The real processing step for several fresh rows in ONE transaction.
-
-    ``bot.inbox.process_messages(db, config, ids, *, now)`` when it exists; else the
-    runtime's per-message step run N times inside one shared transaction. Either way
-    all or nothing: if any message raises, the batch rolls back and the watcher
-    re-runs it message by message (so a batch can never do worse than single steps).
+    """The real processing step for several fresh rows in ONE transaction:
+    ``bot.runtime.Runtime.process_batch`` (``bot.inbox.process_messages`` with the
+    runtime's hooks). All or nothing: if any message raises, the batch rolls back and the
+    watcher re-runs it message by message (so a batch can never do worse than single steps).
     """
-    if _module_exists("bot.inbox"):
-        process_messages = getattr(importlib.import_module("bot.inbox"), "process_messages", None)
-        if process_messages is not None:
-            def batch(ids: Sequence[int]) -> None:
-                process_messages(db, config, list(ids), now=clock())
-
-            return batch
     if not _module_exists("bot.runtime"):
         return None
     runtime = importlib.import_module("bot.runtime")
-
-    def shared(ids: Sequence[int]) -> None:
-        with db.session() as s:
-            step = runtime.Runtime(_SharedTransaction(db, s), config, clock=clock)
-            for inbound_id in ids:
-                step.process(inbound_id)
-
-    return shared
+    # The runtime's batch step carries the same hooks as its single step (staff commands,
+    # alerts, copy answers), so batching never changes what is decided.
+    return runtime.Runtime(db, config, clock=clock).process_batch  # type: ignore[no-any-return]

@@ -57,7 +57,7 @@ DUNNING_KINDS = frozenset({"dunning"})
 _ERROR_MAX = 2000
 
 #: ``sent_at`` of a claimed row whose DATA command has not been issued (see module doc)
-NOT_HANDED_OVER = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
+NOT_HANDED_OVER = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
 
 
 def handed_over(sent_at: dt.datetime | None) -> bool:

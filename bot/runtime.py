@@ -9,9 +9,10 @@ the payment poller only when Stripe is configured.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from bot.apply import AnswerQueuer
 from bot.config import Config
 from bot.daemon import AsyncTask, Clock, PeriodicTask, Task
 from bot.db import Database, utcnow
-from bot.inbox import Reader, process_message
+from bot.inbox import Reader, process_message, process_messages
 from bot.render_api import CustomerInfo, InvoiceInfo, PaymentLinkFn
 
 log = logging.getLogger("arbot.runtime")
@@ -44,6 +45,20 @@ class Runtime:
     reader: Reader | None = None
     answer: AnswerQueuer | None = None
     tasks_built: dict[str, object] = field(default_factory=dict)
+    # The running sender's loop (continuous mode): producers in worker threads wake it.
+    _send_loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
+
+    def wake_sender(self) -> None:
+        """Tell a running sender that rows were queued (thread-safe; no-op in --once mode).
+
+        Without it the sender, idle, slept up to a minute before noticing a freshly
+        queued campaign step, copy answer or "immediate" dispute alert.
+        """
+        loop, sender = self._send_loop, self.tasks_built.get("send")
+        if loop is None or sender is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):     # the loop is shutting down
+            loop.call_soon_threadsafe(sender.wake)  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------ processing hook
     def process(self, inbound_id: int) -> None:
@@ -51,6 +66,13 @@ class Runtime:
         process_message(self.db, self.config, inbound_id, self.clock(), reader=self.reader,
                         answer=self.answer or default_answerer(self.config),
                         alert=alert_queuer(self.config), staff=staff.handler(self.config))
+        self.wake_sender()     # an answer, alert or staff confirmation may have been queued
+
+    def process_batch(self, inbound_ids: Sequence[int]) -> None:
+        """Several stored messages in one transaction (a backlog); all or nothing."""
+        process_messages(self.db, self.config, inbound_ids, self.clock(), reader=self.reader,
+                         answer=self.answer or default_answerer(self.config),
+                         alert=alert_queuer(self.config), staff=staff.handler(self.config))
 
     def mailbox_alert(self, kind: str, summary: str) -> None:
         """Problems staff must fix (bad IMAP password, missing folder): mail them once."""
@@ -61,6 +83,7 @@ class Runtime:
             system_mail.queue(s, self.config, key=f"mailbox_alert:{kind}:{now.date().isoformat()}", kind="alert",
                               to=self.config.company.escalation or self.config.company.staff,
                               subject=f"[arbot] mailbox problem: {kind}", text=summary + "\n", now=now)
+        self.wake_sender()
 
     # ------------------------------------------------------------------ tasks
     def tick_task(self) -> Task:
@@ -77,6 +100,8 @@ class Runtime:
             with self.db.session() as s:
                 cancelled = cancel_paid_dunning(s, now)
             r = tick(self.db, self.config, now, render=render_step, payment_link=link)
+            if r.queued or r.alerts:
+                self.wake_sender()
             summary = _fmt(r, ("examined", "queued", "alerts", "escalations", "state_changes", "duplicates"))
             return summary + (f", cancelled for paid accounts={cancelled}" if cancelled else "")
 
@@ -93,6 +118,7 @@ class Runtime:
             return _fmt(stats, ("claimed", "sent", "retried", "failed", "uncertain", "deferred"))
 
         async def loop(stop: asyncio.Event) -> None:
+            self._send_loop = asyncio.get_running_loop()
             await sender.run(stop)
 
         return AsyncTask("send", once, loop)
@@ -103,8 +129,8 @@ class Runtime:
             return None
         from bot.mailbox import MailboxWatcher
 
-        watcher = MailboxWatcher(self.db, self.config, process=self.process, clock=self.clock,
-                                 alert=self.mailbox_alert)
+        watcher = MailboxWatcher(self.db, self.config, process=self.process, process_batch=self.process_batch,
+                                 clock=self.clock, alert=self.mailbox_alert)
         self.tasks_built["mailbox"] = watcher
 
         async def once(now: dt.datetime) -> str:
@@ -133,7 +159,10 @@ class Runtime:
 
     def digest_task(self) -> Task:
         def work(now: dt.datetime) -> str:
-            return "digest queued" if digest.send_if_due(self.db, self.config, now) else ""
+            if digest.send_if_due(self.db, self.config, now):
+                self.wake_sender()
+                return "digest queued"
+            return ""
 
         return PeriodicTask("digest", 60.0, work, self.clock)
 

@@ -42,7 +42,7 @@ from functools import partial
 from typing import Any
 
 import aiosmtplib
-from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
+from aiosmtplib.protocol import normalize_message_line_endings
 from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -371,8 +371,12 @@ def _dot_stuffed(raw: bytes) -> bytes:
     the outbox holds CRLF text)."""
     if not (raw.endswith(b"\r\n") and raw.count(b"\n") == raw.count(b"\r\n") == raw.count(b"\r")):
         raw = normalize_message_line_endings(raw)
-    if raw.startswith(b".") or b"\n." in raw:
-        raw = PERIOD_REGEX.sub(b"..", raw)
+    # aiosmtplib quotes with ``(?m)^\.`` (a dot at the start or after a newline);
+    # bytes.replace does exactly that, several times faster than the regex.
+    if b"\n." in raw:
+        raw = raw.replace(b"\n.", b"\n..")
+    if raw.startswith(b"."):
+        raw = b"." + raw
     return raw + b".\r\n"
 
 
@@ -516,6 +520,9 @@ class Sender:
         stopper = asyncio.create_task(self._watch_stop(stop))
         try:
             while not stop.is_set():
+                # Cleared before draining, not after: a wake() arriving while the drain or
+                # the next-due query runs must cut the following sleep short, not be lost.
+                self._wake.clear()
                 try:
                     total.add(await self.run_once())
                 except Exception as exc:  # noqa: BLE001 - the daemon never dies on one failure
@@ -527,7 +534,6 @@ class Sender:
                 except Exception as exc:  # noqa: BLE001 - e.g. the database is unreachable
                     log.error("sender: cannot read the next due time: %s", exc)
                     delay = min(idle_seconds, 10.0)
-                self._wake.clear()
                 waits = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
                 await asyncio.wait(waits, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
                 for w in waits:

@@ -73,12 +73,22 @@ def _domain(address: str | None) -> str | None:
     return address.rsplit("@", 1)[1].lower().strip(">").strip()
 
 
+def _contact_emails(session: Session, customer_id: int) -> frozenset[str]:
+    """The account's contact addresses, looked up once per transaction (the session's cache)."""
+    cache: dict[int, frozenset[str]] = session.info.setdefault("arbot_contact_emails", {})
+    if customer_id not in cache:
+        with session.no_autoflush:
+            cache[customer_id] = frozenset(session.scalars(
+                select(Contact.email).where(Contact.customer_id == customer_id)))
+    return cache[customer_id]
+
+
 def is_proven(session: Session, customer_id: int, sender: str | None) -> bool:
     """The sender is a contact of the account, or shares a contact's own company domain."""
     if not sender:
         return False
     sender = sender.lower()
-    emails = set(session.scalars(select(Contact.email).where(Contact.customer_id == customer_id)))
+    emails = _contact_emails(session, customer_id)
     if sender in emails:
         return True
     dom = _domain(sender)

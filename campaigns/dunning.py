@@ -196,7 +196,31 @@ def _reached(spec: CampaignSpec, days_overdue: int) -> int:
     return idx
 
 
+def _warned_first(due: _Due, spec: CampaignSpec, cur: int, same_cycle: bool) -> _Due:
+    """Never hand over without warning: an escalating step (the final notice before
+    collections) is only sent when the step before it went out in this cycle; a catch-up
+    or a first contact that lands on it sends the preceding step instead, and the handover
+    follows after the minimum gap."""
+    idx = due.index
+    if idx <= 0 or not spec.steps[idx].escalate or due.rule == "step.repeat" or (same_cycle and cur >= idx - 1):
+        return due
+    prev = spec.steps[idx - 1]
+    return _Due(idx - 1, due.cycle, "step.warning_before_handover",
+                f"{due.summary}; {spec.steps[idx].name} hands the account over, so {prev.name} goes "
+                f"first", due.evidence + (("handover_step", spec.steps[idx].name),))
+
+
 def _step_due(ctx: _Ctx, spec: CampaignSpec, chase: Sequence[InvoiceView]) -> _Due | Why:
+    due = _step_due_raw(ctx, spec, chase)
+    if not isinstance(due, _Due):
+        return due
+    acc = ctx.account
+    cur = min(acc.dunning_step, spec.last_index) if acc.dunning_step is not None else -1
+    same_cycle = acc.dunning_step is not None and due.cycle == acc.dunning_cycle
+    return _warned_first(due, spec, cur, same_cycle)
+
+
+def _step_due_raw(ctx: _Ctx, spec: CampaignSpec, chase: Sequence[InvoiceView]) -> _Due | Why:
     acc = ctx.account
     today = ctx.today
     started = acc.dunning_step is not None

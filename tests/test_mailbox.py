@@ -421,3 +421,28 @@ def test_uidvalidity_rescan_interrupted_resumes_with_dedupe(imap_server: ImapSer
     assert (r2.readopted, r2.stored, r2.processed, r2.moved) == (3, 1, 1, 4)
     assert sorted(processed_counts(db).values()) == [1] * 6
     assert imap_server.uids(folder) == []
+
+
+def test_move_fallback_without_move_capability(imap_server: ImapServer, folder: str,
+                                               config_factory: Factory) -> None:
+    """Servers without MOVE: UID COPY + STORE \\Deleted + UID EXPUNGE does the same."""
+    cfg, db = _setup(config_factory, imap_server, folder)
+
+    class NoMove(ImapConnection):
+        def connect(self) -> ImapConnection:
+            super().connect()
+            assert self.client is not None
+            real = self.client.has_capability
+            self.client.has_capability = lambda cap: cap.upper() != "MOVE" and real(cap)  # type: ignore[method-assign]
+            return self
+
+    imap_server.append(folder, reply(1), reply(2), poison_messages()[0])
+    w = MailboxWatcher(db, cfg, process=RecordingHook(db), connect=lambda: NoMove(cfg.imap))
+    try:
+        for _ in range(MAX_ATTEMPTS):
+            w.run_once()
+    finally:
+        w.close()
+    assert imap_server.uids(folder) == []
+    assert len(imap_server.uids(f"{folder}/Processed")) == 2
+    assert len(imap_server.uids(f"{folder}/Needs review")) == 1

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from bot import outbox
@@ -372,3 +374,13 @@ def test_tls_verified_and_refused_when_untrusted(sqlite_url: str, cert: tuple[st
     finally:
         ctl.stop()
         db.close()
+
+
+@given(st.lists(st.sampled_from([b".", b"\r\n", b"\n", b"\r", b"a", b"..", b" "]), max_size=40))
+def test_dot_stuffing_is_exactly_aiosmtplibs(parts: list[bytes]) -> None:
+    from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
+
+    from bot.sender import _dot_stuffed
+
+    raw = b"".join(parts)
+    assert _dot_stuffed(raw) == PERIOD_REGEX.sub(b"..", normalize_message_line_endings(raw)) + b".\r\n"

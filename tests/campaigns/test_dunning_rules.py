@@ -235,3 +235,15 @@ def test_send_window_in_customer_zone_and_holidays() -> None:
     assert send_of(due_actions(a, camps, utc(2026, 3, 5, 15)))            # 10:00 in New York
     assert rule(due_actions(a, camps, utc(2026, 3, 6, 15))) == "timing.holiday"
     assert rule(due_actions(a, camps, utc(2026, 3, 7, 15))) == "timing.send_window"   # Saturday
+
+
+def test_no_handover_without_a_warning_first() -> None:
+    # First sight of an account 60 days overdue: the stern demand goes first, never straight
+    # to the final notice that hands the account to collections.
+    a = acct(inv("A", D(2026, 1, 1)))
+    acts = due_actions(a, CAMPAIGNS, utc(2026, 3, 2))
+    s = send_of(acts)
+    assert s.step == "stern" and rule(acts) == "step.warning_before_handover"
+    sent, a = run(a, utc(2026, 3, 2), 10)
+    assert [s for _, s, _, _ in sent] == ["stern", "final_notice"]
+    assert (sent[1][0] - sent[0][0]).days >= 3          # after the minimum gap
