@@ -453,7 +453,7 @@ PROMISE = cues(
     ("es_podemos_pagar", 1.0, r"\b(?:podemos|puedo|podremos|podré)\s+(?:\S+\s+)?(?:pagar|abonar|transferir|liquidar|ingresar"
      r"|hacer la transferencia|realizar el pago)\b"),
     ("es_hacemos_clitic", 1.0, r"\b(?:la|lo)\s+(?:hacemos|haremos|mandamos|enviamos|realizamos|ordenamos)\b"),
-    ("es_transferencia_saldra", 1.0, r"\b(?:transferencia|pago|ingreso)\b(?:\s+\S+){0,6}?\s+(?:saldrá|se hará|se realizará"
+    ("es_transferencia_saldra", 1.0, r"\b(?:transferencia|pago|ingreso)\b(?:\s+\S+){0,6}?\s+(?:saldrá|sale|se hace|se realiza|se hará|se realizará"
      r"|está programad[oa]|está previst[oa]|se efectuará)\b"),
     ("es_recibiran", 1.0, r"\b(?:recibirá|recibirán|recibiréis|tendrá|tendrán|tendréis)\s+(?:el|su|vuestro|la)\s+(?:pago"
      r"|transferencia|dinero|importe)"),
@@ -480,7 +480,7 @@ PROMISE = cues(
     ("pt_futuro", 1.0, r"\b(?:pagaremos|pagarei|transferiremos|liquidaremos|efetuaremos|faremos|enviaremos"
      r"|regularizaremos)\b"),
     ("pt_vamos_pagar", 1.0, r"\b(?:vamos|vou) (?:pagar|transferir|liquidar|efetuar|fazer|regularizar|enviar)"),
-    ("pt_pagamento_sera", 1.0, r"\b(?:pagamento|transferência)\b(?:\s+\S+){0,6}?\s+(?:será|vai ser|sairá|segue|está previst[oa]"
+    ("pt_pagamento_sera", 1.0, r"\b(?:pagamento|transferência)\b(?:\s+\S+){0,6}?\s+(?:será|vai ser|sairá|sai|vai|segue|está previst[oa]"
      r"|está agendad[oa])\b"),
     ("pt_presente", 1.0, r"\b(?:faço|fazemos|pago|pagamos|transfiro|transferimos|envio|enviamos|liquido|liquidamos)\s+"
      r"(?:a|o|as|os)\s+(?:transferência|pagamento|fatura|faturas|valor|montante)\b"),
@@ -503,7 +503,7 @@ PROMISE = cues(
     ("it_riceverete", 1.0, r"\b(?:riceverete|riceverà|riceverai)\s+(?:il|la|lo)\s+(?:pagamento|bonifico|saldo|importo)"),
     ("it_presente_nudo", 1.0, r"\b(?:paghiamo|saldiamo|bonifichiamo|versiamo|pagheremo)\b"),
     ("it_sara_pagata", 1.0, r"\b(?:sarà|saranno|verrà|verranno) (?:pagat|saldat|effettuat|bonificat|versat|dispost)"),
-    ("it_pagamento_previsto", 1.0, r"\b(?:bonifico|pagamento|versamento|saldo|importo)\b(?:\s+\S+){0,6}?\s+(?:partirà|sarà|verrà|è previsto"
+    ("it_pagamento_previsto", 1.0, r"\b(?:bonifico|pagamento|versamento|saldo|importo)\b(?:\s+\S+){0,6}?\s+(?:partirà|parte|esce|sarà|verrà|è previsto"
      r"|è programmato|è pianificato)\b"),
     ("it_possiamo_pagare", 1.0, r"\b(?:possiamo|posso|riusciamo a|riesco a|riusciremo a|potremo|siamo in grado di)\s+"
      r"(?:\S+\s+)?(?:pagare|versare|saldare|bonificare|fare il bonifico|effettuare il (?:bonifico|pagamento))\b"),
@@ -694,6 +694,14 @@ DISPUTE = cues(
     ("no_show_any", 1.0, r"\b(?:(?:niet|nooit) (?:komen )?opdagen|kwam niet opdagen|niet verschenen|no se presentó|no apareció"
      r"|não compareceu|não apareceu|non si è (?:mai )?presentat[oa]|n'est (?:jamais |pas )venu|ist nicht (?:gekommen|erschienen)"
      r"|never (?:came|showed|turned up)|didn'?t (?:come|show|turn up))\b"),
+    ("cancelled_order_any", 1.0, r"\b(?:annulée?s?|storniert|gekündigt|abbestellt|cancelad[oa]s?|cancelamos|cancelé|anulad[oa]s?"
+     r"|anulamos|anulé|geannuleerd|opgezegd|cancelámos|cancelei|anulámos|annullat[oaie]|disdett[oaie]|cancellat[oaie]"
+     r"|disdetto)\b[^!?]{0,40}\b(?:commande|auftrag|bestellung|pedido|encargo|bestelling|opdracht|encomenda|ordine"
+     r"|abonnement|contrat|vertrag|contrato|contract|contratto|servicio|serviço|servizio)\b|\b(?:commande|auftrag|bestellung"
+     r"|pedido|encargo|bestelling|opdracht|encomenda|ordine|abonnement|contrat|vertrag|contrato|contract|contratto|servicio"
+     r"|serviço|servizio)\b[^!?]{0,40}\b(?:annulée?s?|annulé|storniert|gekündigt|abbestellt|cancelad[oa]s?|cancelamos"
+     r"|cancelé|anulad[oa]s?|anulamos|anulé|geannuleerd|opgezegd|cancelámos|cancelei|anulámos|annullat[oaie]|disdett[oaie]"
+     r"|cancellat[oaie])\b"),
     ("credit_difference", 1.0, r"\b(?:credit(?: note| memo)? for the difference|gutschrift (?:über|für) die differenz"
      r"|differenz gutschreiben|avoir (?:pour|de|sur) la différence|(?:abono|nota de crédito|rectificativa) (?:por|de) la diferencia"
      r"|creditnota voor het verschil|het verschil (?:crediteren|terugstorten)|nota de crédito (?:da|pela|relativa à) diferença"
@@ -791,6 +799,12 @@ REQUEST_COPY = cues(
     ("fr_renvoyer", 1.0, r"\b(?:faire parvenir (?:une |la |les )?(?:copie|facture|relevé)|copie des factures|(?:m'|nous )?envoyer (?:\S+\s+)?(?:la|les|une|votre) (?:facture|copie|relevé)|renvoyer|renvoyez|réexpédier|duplicata|copie de (?:la|les|votre) factures?"
      r"|relevé de compte|rib|coordonnées bancaires|bon de commande|numéro de commande|attestation|kbis)\b"),
     # de
+    ("delivery_doc_any", 1.0, r"\b(?:send|provide|forward|transmettre|envoyer|fournir|faire parvenir|schicken|senden|zukommen"
+     r"|übermitteln|mandar|enviar|remitir|sturen|toesturen|bezorgen|mailen|mandare|inviare|mandarci|inviarci|trasmettere"
+     r"|fornire)\b[^!?]{0,40}\b(?:bon de livraison|bons de livraison|lieferschein|pakbon|afleverbon|guia de remessa"
+     r"|guia de transporte|ddt|documento di trasporto|bolla|albarán|albaranes|proof of delivery|delivery note|packing slip"
+     r"|signed pod)\b|\b(?:pakbon|afleverbon|lieferschein|bon de livraison|albarán|guia de remessa|ddt|delivery note)\b"
+     r"[^!?]{0,30}\b(?:sturen|toesturen|mailen|schicken|senden|zukommen|envoyer|mandar|enviar|inviare|send)\b"),
     ("de_erneut_senden", 1.0, r"\b(?:senden|schicken|übermitteln|mailen)\b(?:\s+\S+){0,5}?\s+(?:erneut|nochmals|noch einmal"
      r"|nochmal)\b"),
     ("de_kopie", 1.0, r"\b(?:kopie|rechnungskopie|duplikat|erneut (?:zu)?senden|nochmals (?:zu)?senden|noch einmal"
@@ -980,6 +994,10 @@ REDIRECT = cues(
     ("handler_address_any", 1.0, r"\b(?:zuständig|s'occupe|se encarga|se ocupa|verantwoordelijk|responsável|si occupa"
      r"|responsabile|competente)\b[^!?]{0,60}@|@[^!?]{0,60}\b(?:zuständig|s'occupe|se encarga|se ocupa|verantwoordelijk"
      r"|responsável|si occupa|responsabile|competente)\b"),
+    ("cc_handler_any", 1.0, r"\b(?:copied in|cc'?d|cc'ing|in cc|in copy|en copie|mets en copie|met en copie|in kopie|in de cc"
+     r"|in cc gezet|en copia|pongo en copia|em cópia|coloco em cópia|in copia|metto in copia)\b[^!?]{0,80}\b(?:looks after"
+     r"|handles|deals with|takes care of|is responsible|gère|s'occupe|est en charge|kümmert sich|zuständig|erledigt|lleva"
+     r"|se encarga|gestiona|se ocupa|regelt|verzorgt|doet|behandelt|trata|gere|cuida|si occupa|gestisce|segue)\b"),
     ("it_inviare_a", 1.0, r"\b(?:invi\w*|mand\w*|contatt\w*|rivolg\w*|scriv\w*|indirizz\w*)\b[^!?]{0,60}@"),
     ("no_longer_any", 1.0, r"\b(?:ne (?:suis|sommes) plus (?:en charge|responsable)|ne m'occupe plus|ne travaille plus"
      r"|n'y travaille plus|bin nicht mehr|arbeite nicht mehr|nicht mehr (?:in der firma|im haus|tätig)|ya no (?:me encargo|soy"
@@ -1023,11 +1041,12 @@ PAYMENT_NOUN = re.compile(
 
 #: "delivered 8, billed 10": a quantity delivered or done set against a quantity billed.
 DELIVERED_WORDS = re.compile(
-    r"\b(?:delivered|received|shipped|supplied|worked|used|logged|recorded|spent|on site|vor ort|sur place|en obra|ter plaatse|em obra|in loco|geliefert|erhalten|bekommen|erbracht|gearbeitet|livrée?s?"
+    r"\b(?:delivered|received|shipped|supplied|worked|used|stayed|logged|recorded|spent|on site|vor ort|sur place|en obra|ter plaatse|em obra|in loco|geliefert|erhalten|bekommen|erbracht|gearbeitet|livrée?s?"
     r"|reçue?s?|effectuée?s?|entregad[oa]s?|recibid[oa]s?|servid[oa]s?|trabajad[oa]s?|geleverd|ontvangen|gewerkt"
     r"|entregues?|recebid[oa]s?|trabalhad[oa]s?|consegnat[oaie]|ricevut[oaie]|lavorat[oaie])\b", re.IGNORECASE)
 BILLED_WORDS = re.compile(
-    r"\b(?:invoice (?:lists|shows|states|says)|rechnung (?:weist|zeigt|nennt)|facture (?:indique|mentionne)"
+    r"\b(?:on the invoice|auf der rechnung|sur la facture|en la factura|op de factuur|na fatura|in fattura|nella fattura"
+    r"|invoice (?:lists|shows|states|says)|rechnung (?:weist|zeigt|nennt)|facture (?:indique|mentionne)"
     r"|factura (?:indica|refleja)|factuur (?:vermeldt|toont)|fatura (?:indica|mostra)|fattura (?:indica|riporta)"
     r"|billed|invoiced|charged|berechnet|fakturiert|abgerechnet|in rechnung gestellt|facturée?s?|comptée?s?"
     r"|facturad[oa]s?|cobrad[oa]s?|gefactureerd|berekend|aangerekend|gefactureerd|faturad[oa]s?|cobrad[oa]s?"
