@@ -379,7 +379,9 @@ PROMISE = cues(
      r"|cheque|check|bacs)\b"),
     ("paying_now", 1.0, r"\b(?:paying|sending|transferring|wiring|settling|clearing|remitting)\s+(?:it|this|that|these|them|you"
      r"|the (?:invoice|invoices|balance|payment|amount|bill|money|rest))\b|^(?:paying|settling|transferring|wiring)\b"),
-    ("will_send_elliptic", 1.0, r"\b(?:but|and)\s+(?:\S+\s+)?(?:will|shall)\b(?!\s+not)|\b(?:but|and)\s+(?:we|i)'ll\b"),
+    ("will_send_elliptic", 1.0, r"(?:\b(?:but|and)\s+(?:\S+\s+)?(?:will|shall)\b(?!\s+not)|\b(?:but|and)\s+(?:we|i)'ll\b)"
+     r"(?!\s+(?:\w+\s+)?(?:look|check|review|get back|come back|let|revert|confirm|reply|respond|call|contact|follow"
+     r"|investigate|see|discuss|speak|talk|pass|forward|find|read|ask|update|be in touch|keep)\b)"),
     ("expect_payment", 1.0, r"\b(?:expect|you(?:'ll| will| should)\s+(?:receive|get|see|have))\s+(?:\S+\s+){0,2}?(?:payment"
      r"|the money|funds|it|a check|a cheque|the transfer|the wire|the balance)\b"),
     ("payment_to_be", 1.0, r"\b(?:payments?|checks?|cheques?|transfer|wire|funds)\s+(?:is |are )?(?:to be|will be|going to be"
@@ -702,6 +704,8 @@ DISPUTE = cues(
      r"|serviço|servizio)\b[^!?]{0,40}\b(?:annulée?s?|annulé|storniert|gekündigt|abbestellt|cancelad[oa]s?|cancelamos"
      r"|cancelé|anulad[oa]s?|anulamos|anulé|geannuleerd|opgezegd|cancelámos|cancelei|anulámos|annullat[oaie]|disdett[oaie]"
      r"|cancellat[oaie])\b"),
+    ("only_n_of_m_any", 1.0, r"\b(?:only|just|solo|soltanto|seulement|que|nur|lediglich|sólo|solamente|slechts|maar|apenas|só)\s+"
+     r"\d+\s+(?:\S+\s+){0,2}?(?:of|out of|su|sur|von|de|van|dos|das|di)\s+\d+\b"),
     ("credit_difference", 1.0, r"\b(?:credit(?: note| memo)? for the difference|gutschrift (?:über|für) die differenz"
      r"|differenz gutschreiben|avoir (?:pour|de|sur) la différence|(?:abono|nota de crédito|rectificativa) (?:por|de) la diferencia"
      r"|creditnota voor het verschil|het verschil (?:crediteren|terugstorten)|nota de crédito (?:da|pela|relativa à) diferença"
@@ -927,6 +931,13 @@ PAYMENT_PLAN = cues(
      r"|dividir (?:em|en|in)|em (?:duas|três|quatro|várias) vezes|parcelad[oa]|parcelamento|in (?:twee|drie|vier) keer"
      r"|in (?:zwei|drei|vier) (?:teilen|tranchen|schritten)|en (?:deux|trois|quatre) (?:versements|échéances|paiements))\b"),
     ("part_each_period", 1.0, r"\b(?:a part|part of it|some of it|what we can|une partie|ce que nous pouvons|einen teil|was wir können|una parte|lo que podamos|een deel|wat we kunnen|uma parte|o que pudermos|quello che possiamo|un po')\b[^!?]{0,30}\b(?:(?:each|every|a|per) (?:month|week)|monthly|weekly|chaque (?:mois|semaine)|tous les mois|jeden monat|jede woche|monatlich|wöchentlich|cada (?:mes|semana|mês)|todos los meses|elke (?:maand|week)|maandelijks|wekelijks|todos os meses|mensalmente|ogni (?:mese|settimana)|mensilmente)\b|\b(?:(?:each|every|a|per) (?:month|week)|monthly|weekly|chaque (?:mois|semaine)|tous les mois|jeden monat|jede woche|monatlich|wöchentlich|cada (?:mes|semana|mês)|todos los meses|elke (?:maand|week)|maandelijks|wekelijks|todos os meses|mensalmente|ogni (?:mese|settimana)|mensilmente)\b[^!?]{0,30}\b(?:a part|part of it|some of it|what we can|une partie|ce que nous pouvons|einen teil|was wir können|una parte|lo que podamos|een deel|wat we kunnen|uma parte|o que pudermos|quello che possiamo|un po')\b"),
+    ("cannot_pay_future_any", 1.0, r"\b(?:no (?:vamos|voy) a poder (?:pagar|abonar|hacer frente)|no podremos (?:pagar|abonar)"
+     r"|(?:nous )?n'allons pas pouvoir (?:payer|régler)|ne pourrons pas (?:payer|régler)|não (?:vamos|vou) (?:conseguir|poder) pagar"
+     r"|non (?:riusciremo|potremo) (?:a )?(?:pagare|saldare)|werden (?:\S+\s+){0,3}?nicht (?:zahlen|bezahlen|begleichen) können"
+     r"|won'?t be able to (?:pay|settle|clear)|kunnen (?:\S+\s+){0,3}?niet (?:betalen|voldoen)|gaan (?:\S+\s+){0,3}?niet kunnen betalen)"
+     r"|\b(?:poco a poco|pouco a pouco|peu à peu|petit à petit|nach und nach|beetje bij beetje|little by little|bit by bit"
+     r"|a poco a poco|in kleinen (?:beträgen|raten)|en petites sommes|en pequeñas cantidades|em pequenas quantias"
+     r"|in piccole somme)\b"),
     ("more_time_any", 1.0, r"\b(?:mais (?:\w+\s+)?tempo|um pouco (?:mais )?de tempo|prazo (?:adicional|maior|extra)"
      r"|plus de temps|un peu de temps|(?:un|d'un|quelques?) (?:petit |court )?délai(?! de \d)|(?:quelques|deux|trois) (?:jours|semaines)"
      r" (?:de plus|supplémentaires)|(?:etwas|noch etwas|noch ein wenig|ein wenig) (?:mehr )?zeit|(?:ein paar|einige|zwei|drei)"
@@ -996,7 +1007,7 @@ REDIRECT = cues(
      r"|responsável|si occupa|responsabile|competente)\b"),
     ("cc_handler_any", 1.0, r"\b(?:copied in|cc'?d|cc'ing|in cc|in copy|en copie|mets en copie|met en copie|in kopie|in de cc"
      r"|in cc gezet|en copia|pongo en copia|em cópia|coloco em cópia|in copia|metto in copia)\b[^!?]{0,80}\b(?:looks after"
-     r"|handles|deals with|takes care of|is responsible|gère|s'occupe|est en charge|kümmert sich|zuständig|erledigt|lleva"
+     r"|handles|handle|look after|deal with|deals with|take care of|takes care of|manage|manages|is responsible|are responsible|gère|s'occupe|est en charge|kümmert sich|zuständig|erledigt|lleva"
      r"|se encarga|gestiona|se ocupa|regelt|verzorgt|doet|behandelt|trata|gere|cuida|si occupa|gestisce|segue)\b"),
     ("it_inviare_a", 1.0, r"\b(?:invi\w*|mand\w*|contatt\w*|rivolg\w*|scriv\w*|indirizz\w*)\b[^!?]{0,60}@"),
     ("no_longer_any", 1.0, r"\b(?:ne (?:suis|sommes) plus (?:en charge|responsable)|ne m'occupe plus|ne travaille plus"

@@ -205,6 +205,10 @@ _HYPOTHETICAL = re.compile(r"\b(?:if|in case|should it|falls|wenn|si|s'il|als|in
                            re.IGNORECASE)
 
 
+_PAID_BEFORE = re.compile(r"\b(?:pa(?:id|y)|settled|payé|réglé|bezahlt|beglichen|überwiesen|pagad[oa]|pagamos|betaald"
+                          r"|pag[oa]|pagámos|pagat[oaie]|saldat[oaie])\b", re.IGNORECASE)
+
+
 def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_negation: bool) -> list[Hit]:
     hits: list[Hit] = []
     cues = present(doc, cues)
@@ -217,6 +221,8 @@ def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_neg
                 continue
             if check_negation and _HYPOTHETICAL.search(_clause_before(s.text, m.start(), 30)):
                 continue  # "let me know if it hasn't arrived" is not a complaint
+            if cue.name in ("only_n_of_m_any", "only_ordered") and _PAID_BEFORE.search(s.text[max(0, m.start() - 30):m.start()]):
+                continue  # "we paid only 2 of the 3 invoices" reports a payment, it contests nothing
             if cue.name == "wrong" and not lx.BILLING_CONTEXT.search(s.text):
                 continue  # "wrong" about something else than the bill
             if cue.name in _NOT_RECEIVED and _about_document_or_payment(doc, s, m):

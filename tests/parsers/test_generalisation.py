@@ -703,3 +703,35 @@ def test_ninth_set(expected: str, text: str) -> None:
     doc = build_doc(text, SENT, language=detect_language(text), from_address="me@customer.example",
                     seller_addresses=("ar@seller.example",), cc_addresses=("finance@customer.example",))
     assert classify_doc(doc).intent.value == expected
+
+
+#: full messages with a Cc header: the redirect address comes from the Cc the text points at;
+#: "not before January", "little by little", "only 8 of 10" (first run: 4/8).
+DATE_2="Wed, 11 Nov 2026 10:15:00 +0100"
+def _message_cc(body: str, cc: str | None = None) -> bytes:
+    h="From: Kunde <kunde@client.example>\r\nTo: ar@seller.example\r\n"+(f"Cc: {cc}\r\n" if cc else "")+f"Subject: Re: Invoices\r\nDate: {DATE_2}\r\nMessage-ID: <x2@client.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+    return (h+body).encode()
+CC_AND_PLAN_MESSAGES=[
+("redirect","finanzen@client.example","Hallo,\n\nich habe unsere Finanzabteilung in CC gesetzt, die kümmert sich um die Zahlungen.\n\nGruß\nAnna","Finanzen <finanzen@client.example>"),
+("redirect","ap@client.example","Hi,\n\nAdding our AP team (cc'd), they handle all vendor payments.\n\nThanks\nBen","AP <ap@client.example>"),
+("redirect","compta@client.example","Bonjour,\n\nJe ne m'occupe plus des factures depuis septembre. Merci de voir avec compta@client.example.\n\nCordialement\nPaul",None),
+("payment_plan",None,"Guten Tag,\n\nvor Januar können wir leider nicht zahlen.\n\nMfG\nR. Kunz",None),
+("payment_plan",None,"Buenos días,\n\nno vamos a poder pagar hasta después de Reyes, os vamos pagando poco a poco.\n\nSaludos\nÁlex",None),
+("promise_to_pay",None,"Goedemiddag,\n\nDe factuur is goedgekeurd en wordt donderdag betaald.\n\nMvg\nRuud",None),
+("dispute",None,"Buongiorno,\n\nabbiamo ricevuto solo 8 bancali su 10, la fattura però riporta 10.\n\nSaluti\nPiero",None),
+("other",None,"Hi,\n\nI'm new in this role, just confirming I've received your email and will look at it next week.\n\nThanks\nJess",None),
+]
+
+
+@pytest.mark.parametrize(("expected", "redirect_to", "body", "cc"), CC_AND_PLAN_MESSAGES,
+                         ids=[b.split("\n")[2][:40] for _, _, b, _ in CC_AND_PLAN_MESSAGES])
+def test_cc_and_plan_messages(expected: str, redirect_to: str | None, body: str, cc: str | None) -> None:
+    reading = read_reply(_message_cc(body, cc), ReadContext(invoices=("INV-2026-0412",)))
+    assert reading.intent.value == expected
+    if redirect_to is not None:
+        assert reading.redirect_to == redirect_to
+
+
+def test_paid_only_some_is_not_a_dispute() -> None:
+    assert _decide("We paid only 2 of the 3 invoices last week.").intent.value == "remittance_advice"
+    assert _decide("We only received 8 of 10 pallets.").intent.value == "dispute"
