@@ -156,7 +156,7 @@ _p("few_days", r"\b(?:in the (?:next|coming) (?:few|couple of) days|in a (?:few|
    r"|dans les (?:prochains|tout prochains) jours|in den nächsten tagen|en los próximos días|in de komende dagen"
    r"|nos próximos dias|nei prossimi giorni)\b")
 _p("end_month", r"(?:\b(?:the )?end of (?:the |this |the current )?month\b|\bmonth[- ]end\b|\bEOM\b"
-   r"|\bfin (?:de |du |de ce )?mois\b|\bmonatsende\b|\bende (?:des |dieses )?monats\b"
+   r"|\bfin (?:de |du |de ce )?mois\b|\bmonatsende\b|\bende (?:des |dieses )?monats\b|\bende monat\b"
    r"|\bfinal(?:es)? de(?:l)? mes\b|\bfin de(?:l)? mes\b|\beind(?:e)? van (?:de|deze) maand\b"
    r"|\beinde (?:van )?de maand\b|\beind(?:e)? (?:deze|de) maand\b|\beind van de maand\b|\bfi[nm] do m[eê]s\b|\bfinal do m[eê]s\b"
    r"|\bfine (?:del )?mese\b)")

@@ -271,7 +271,7 @@ REMITTANCE = cues(
      r"|zahlungsbeleg)\b"),
     ("terse_participle_any", 1.0, r"^(?:ya\s+|já\s+|già\s+|déjà\s+|bereits\s+|schon\s+|al\s+|tutto\s+|todo\s+|tudo\s+)?"
      r"(?:pagad[oa]s?|abonad[oa]s?|transferid[oa]s?|payée?s?|réglée?s?|virée?s?|bezahlt|überwiesen|beglichen|betaald"
-     r"|overgemaakt|voldaan|pag[oa]s?|quitad[oa]s?|pagat[oaie]|saldat[oaie]|bonificat[oaie])\b"
+     r"|overgemaakt|voldaan|quitad[oa]s?|pagat[oaie]|saldat[oaie]|bonificat[oaie])\b"
      r"(?!\s+(?:wird|werden|will|sera|seront|será|serán|wordt|worden|zal|sarà|verrà|vai|vamos|quando|when|once|after|nach|dès"
      r"|cuando|zodra|appena|assim|upon|on receipt|à réception|bei|na|dopo|après|después|depois))"),
     ("noun_participle_any", 1.0, r"\b(?:paiement|virement|règlement|chèque|versement|pago|transferencia|ingreso|abono|bizum"
@@ -404,6 +404,10 @@ PROMISE = cues(
     # fr
     ("fr_present_nu", 1.0, r"\b(?:on|nous|je)\s+(?:vous\s+)?(?:règle|réglons|paie|paye|payons|vire|virons|solde|soldons"
      r"|verse|versons)\b"),
+    ("payment_planned_any", 1.0, r"\b(?:paiement|virement|règlement|zahlung|überweisung|pago|transferencia|betaling|overboeking"
+     r"|pagamento|transferência|bonifico|payment|transfer)\b(?:\s+\S+){0,3}?\s+(?:est |está |è |ist |is |staat )?"
+     r"(?:prévue?|programmée?|planifiée?|previst[oa]|programad[oa]|agendad[oa]|programmat[oa]|pianificat[oa]|vorgesehen"
+     r"|geplant|eingeplant|terminiert|gepland|ingepland|planned|scheduled)\b"),
     ("fr_je_m_en_occupe", 1.0, r"\b(?:je m'en|nous nous en|on s'en) (?:occupe|occupons|charge|chargeons)\b"),
     ("fr_allons_payer", 1.0, r"\b(?:je|nous|on)\s+(?:vais|allons|va)\s+(?:\S+\s+){0,2}?(?:payer|régler|virer|verser"
      r"|procéder|faire (?:le|un) (?:virement|paiement|règlement)|effectuer|envoyer|solder)"),
@@ -481,7 +485,8 @@ PROMISE = cues(
     ("pt_trato_disso", 1.0, r"\b(?:eu trato disso|tratamos disso|vou tratar disso|vamos tratar disso)\b"),
     ("pt_futuro", 1.0, r"\b(?:pagaremos|pagarei|transferiremos|liquidaremos|efetuaremos|faremos|enviaremos"
      r"|regularizaremos)\b"),
-    ("pt_vamos_pagar", 1.0, r"\b(?:vamos|vou) (?:pagar|transferir|liquidar|efetuar|fazer|regularizar|enviar)"),
+    ("pt_vamos_pagar", 1.0, r"\b(?:vamos|vou|iremos|irei) (?:pagar|transferir|liquidar|efetuar|fazer|regularizar|enviar|quitar"
+     r"|saldar|acertar|depositar|mandar)"),
     ("pt_pagamento_sera", 1.0, r"\b(?:pagamento|transferência)\b(?:\s+\S+){0,6}?\s+(?:será|vai ser|sairá|sai|vai|segue|está previst[oa]"
      r"|está agendad[oa])\b"),
     ("pt_presente", 1.0, r"\b(?:faço|fazemos|pago|pagamos|transfiro|transferimos|envio|enviamos|liquido|liquidamos)\s+"
@@ -706,6 +711,9 @@ DISPUTE = cues(
      r"|cancellat[oaie])\b"),
     ("only_n_of_m_any", 1.0, r"\b(?:only|just|solo|soltanto|seulement|que|nur|lediglich|sólo|solamente|slechts|maar|apenas|só)\s+"
      r"\d+\s+(?:\S+\s+){0,2}?(?:of|out of|su|sur|von|de|van|dos|das|di)\s+\d+\b"),
+    ("mismatch_any", 1.0, r"\b(?:komt niet overeen|komen niet overeen|niet overeenkomen|stimm(?:t|en) (?:\S+\s+){0,6}?nicht"
+     r"(?: \S+){0,6} überein|nicht übereinstimm\w*|não bate|não batem|não confere|não conferem|não coincide|non coincid\w*"
+     r"|ne concorde pas|no cuadra|no concuerda)\b"),
     ("credit_difference", 1.0, r"\b(?:credit(?: note| memo)? for the difference|gutschrift (?:über|für) die differenz"
      r"|differenz gutschreiben|avoir (?:pour|de|sur) la différence|(?:abono|nota de crédito|rectificativa) (?:por|de) la diferencia"
      r"|creditnota voor het verschil|het verschil (?:crediteren|terugstorten)|nota de crédito (?:da|pela|relativa à) diferença"

@@ -735,3 +735,50 @@ def test_cc_and_plan_messages(expected: str, redirect_to: str | None, body: str,
 def test_paid_only_some_is_not_a_dispute() -> None:
     assert _decide("We paid only 2 of the 3 invoices last week.").intent.value == "remittance_advice"
     assert _decide("We only received 8 of 10 pallets.").intent.value == "dispute"
+
+
+#: regional business phrasing (Swiss "per Ende Monat", Brazilian Pix/boleto, "payment planned
+#: for" without a verb, quantity on the invoice against the delivery note) (first run: 22/33).
+REGIONAL_SET=[
+("promise_to_pay","Grüezi, wir begleichen die Rechnung per 30.11.","2026-11-30"),
+("promise_to_pay","Die Zahlung erfolgt per Ende Monat.","2026-11-30"),
+("promise_to_pay","Wir zahlen Ende Monat.","2026-11-30"),
+("promise_to_pay","Vamos pagar dia 20 via Pix.","2026-11-20"),
+("promise_to_pay","Vou quitar o boleto sexta-feira.","2026-11-13"),
+("promise_to_pay","Pago el viernes sin falta, le aviso.","2026-11-13"),
+("promise_to_pay","Le paiement sera fait pour la fin du mois.","2026-11-30"),
+("promise_to_pay","We betalen eind deze maand.","2026-11-30"),
+("promise_to_pay","Te hago la transferencia el lunes.","2026-11-16"),
+("promise_to_pay","Ti faccio il bonifico lunedì.","2026-11-16"),
+("promise_to_pay","Ich überweise es Ihnen morgen.","2026-11-12"),
+("promise_to_pay","Paiement prévu le 25 novembre.","2026-11-25"),
+("promise_to_pay","Zahlung ist für den 25.11. vorgesehen.","2026-11-25"),
+("promise_to_pay","Pago previsto para el 25 de noviembre.","2026-11-25"),
+("promise_to_pay","Betaling gepland op 25 november.","2026-11-25"),
+("promise_to_pay","Pagamento agendado para 25 de novembro.","2026-11-25"),
+("promise_to_pay","Pagamento previsto per il 25 novembre.","2026-11-25"),
+("remittance_advice","Pago realizado vía Pix agora de manhã.",None),
+("remittance_advice","Zahlung heute ausgelöst, Valuta morgen.",None),
+("remittance_advice","Überweisung ist raus.",None),
+("remittance_advice","Le paiement est parti.",None),
+("remittance_advice","Transferencia hecha.",None),
+("remittance_advice","Overboeking gedaan.",None),
+("remittance_advice","Transferência efetuada.",None),
+("remittance_advice","Bonifico eseguito.",None),
+("remittance_advice","Done - paid via card this morning.",None),
+("dispute","Die Stückzahl auf der Rechnung stimmt nicht mit dem Lieferschein überein.",None),
+("dispute","La quantité facturée ne correspond pas au bon de livraison.",None),
+("dispute","La cantidad facturada no coincide con el albarán.",None),
+("dispute","Het gefactureerde aantal komt niet overeen met de pakbon.",None),
+("dispute","A quantidade faturada não bate com a guia de remessa.",None),
+("dispute","La quantità fatturata non corrisponde al DDT.",None),
+("dispute","The billed quantity doesn't match the packing slip.",None),
+]
+
+
+@pytest.mark.parametrize(("expected", "text", "date"), REGIONAL_SET, ids=[t[:40] for _, t, _ in REGIONAL_SET])
+def test_regional_set(expected: str, text: str, date: str | None) -> None:
+    decision = _decide(text)
+    assert decision.intent.value == expected
+    if date is not None:
+        assert decision.promise_date == dt.date.fromisoformat(date)
