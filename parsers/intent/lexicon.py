@@ -408,6 +408,10 @@ PROMISE = cues(
      r"|pagamento|transferência|bonifico|payment|transfer)\b(?:\s+\S+){0,3}?\s+(?:est |está |è |ist |is |staat )?"
      r"(?:prévue?|programmée?|planifiée?|previst[oa]|programad[oa]|agendad[oa]|programmat[oa]|pianificat[oa]|vorgesehen"
      r"|geplant|eingeplant|terminiert|gepland|ingepland|planned|scheduled)\b"),
+    ("funds_arrive_any", 1.0, r"\b(?:virement|paiement|argent|fonds|montant|geld|zahlung|überweisung|betrag|dinero|pago|transferencia"
+     r"|importe|betaling|bedrag|overboeking|dinheiro|pagamento|transferência|valor|soldi|bonifico|importo)\b(?:\s+\S+){0,4}?\s+"
+     r"(?:devrait (?:arriver|être)|arrivera|sera chez vous|sollte|wird (?:\S+\s+){0,3}?(?:eingehen|ankommen|da sein)|debería"
+     r" (?:llegar|estar)|llegará|zou|komt|deve chegar|vai chegar|chegará|dovrebbe(?:ro)? arrivare|arriverà|arriveranno)\b"),
     ("fr_je_m_en_occupe", 1.0, r"\b(?:je m'en|nous nous en|on s'en) (?:occupe|occupons|charge|chargeons)\b"),
     ("fr_allons_payer", 1.0, r"\b(?:je|nous|on)\s+(?:vais|allons|va)\s+(?:\S+\s+){0,2}?(?:payer|régler|virer|verser"
      r"|procéder|faire (?:le|un) (?:virement|paiement|règlement)|effectuer|envoyer|solder)"),
@@ -545,7 +549,7 @@ DISPUTE = cues(
      r"|(?:have|had|got|need|needed|wanted) \d)\b|\bonly\s+(?:worked|used|received|delivered|\d+\s+of\s+the)\b"),
     ("not_received_goods", 1.0, r"\b(?:never|not|n't|haven'?t|didn'?t|did not|have not|has not|hasn'?t)\s+(?:\S+\s+){0,3}?"
      r"(?:received|got|arrived|delivered|showed up|turned up|shipped|done|carried out|performed|completed|finished"
-     r"|provided|attend(?:ed)?|installed)\b(?![^!?]{0,25}\b(?:invoice|statement|copy|bill|pdf|email|e-mail|link)\b)"),
+     r"|provided|attend(?:ed)?|installed)\b"),
     ("awaiting_goods", 1.0, r"\b(?:(?:haven'?t|have not|hasn'?t|has not|never) had (?:the|any|our) (?:goods|delivery|order|items"
      r"|parts|stock|shipment|product|products)|still (?:outstanding|missing|to come|waiting (?:for|on) (?:the )?(?:rest|remainder|goods"
      r"|delivery|order|parts|items|balance of the order))|yet to (?:receive|arrive|be delivered|be shipped)"
@@ -599,7 +603,7 @@ DISPUTE = cues(
      r"(?:paierons|payerons|réglerons) pas|(?:ne |n')(?:paierons|payerons|réglerons|allons) (?:pas|rien)"
      r"(?: \S+)? (?:payer|régler|cette facture|ce montant|avant)|refusons de (?:payer|régler))\b"),
     ("fr_non_recu", 1.0, r"\b(?:pas|jamais|non|rien)\s+(?:été\s+)?(?:reçu|reçue|reçus|livré|livrée|livrés|effectué|réalisé"
-     r"|commandé|commandée)s?\b(?![^!?]{0,20}\b(?:facture|relevé|copie)\b)"),
+     r"|commandé|commandée)s?\b"),
     ("fr_attendons_livraison", 1.0, r"\battend(?:ons|s) (?:toujours|encore) (?:la|les|notre|nos) (?:livraison|marchandise"
      r"|commande|pièces|produits)"),
     ("fr_pas_correct", 1.0, r"\b(?:n'est pas (?:correct|juste|bon)|ne sont pas (?:correct|justes|bons)|trop élevé)"),
@@ -616,7 +620,7 @@ DISPUTE = cues(
     ("de_fehlerhaft", 1.0, r"\b(?:fehlerhaft|falsch\w*|nicht richtig|zu hoch|nicht korrekt|inkorrekt|stimm(?:t|en) (?:\S+\s+){0,2}?nicht|zu viel berechnet"
      r"|doppelt (?:berechnet|fakturiert|gestellt)|irrtümlich)\b"),
     ("de_nicht_geliefert", 1.0, r"\b(?:nicht|nie|niemals|noch nicht)\s+(?:\w+\s+)?(?:geliefert|erhalten|bestellt"
-     r"|erbracht|ausgeführt|angekommen)\b(?![^!?]{0,20}\b(?:rechnung|kopie)\b)"),
+     r"|erbracht|ausgeführt|angekommen)\b"),
     ("de_nicht_zahlen_wollen", 1.0, r"\b(?:werden|wollen|werde)\s+(?:\S+\s+){0,4}?nicht\s+(?:\S+\s+)?(?:zahlen|bezahlen"
      r"|begleichen)\b|\bverweigern die zahlung\b"),
     ("de_warten_auf", 1.0, r"\bwarten (?:noch immer|immer noch|noch) auf (?:die|unsere|den|das) (?:lieferung|ware|bestellung"
@@ -633,7 +637,7 @@ DISPUTE = cues(
     ("es_error", 1.0, r"\b(?:error|errónea|erróneo|incorrecta|incorrecto|no correspond\w*|no coincid\w*|duplicada|duplicado"
      r"|cobrado de más|facturado de más|por duplicado|(?:cobrado|facturado) dos veces|mismo pedido|incomplet[oa]|(?<!hace )(?<!hacen )faltan|(?<!sin )(?<!hace )falta)\b(?![^!?]{0,15}\bde la factura\b)"),
     ("es_no_recibido", 1.0, r"\b(?:no|nunca)\s+(?:\w+\s+)?(?:hemos recibido|recibimos|llegó|llegaron|ha llegado"
-     r"|han llegado|hemos pedido|pedimos|se ha realizado)\b(?![^!?]{0,20}\b(?:factura|copia)\b)"),
+     r"|han llegado|hemos pedido|pedimos|se ha realizado)\b"),
     ("es_no_pagaremos", 1.0, r"\bno\s+(?:vamos a pagar|pagaremos|pensamos pagar|se (?:prestó|realizó|hizo|entregó))\b"
      r"|\bnos negamos a pagar\b"),
     ("es_seguimos_esperando", 1.0, r"\b(?:seguimos esperando|todavía esperamos|aún esperamos) (?:el|la|los|las|nuestro"
@@ -648,7 +652,7 @@ DISPUTE = cues(
      r"|te weinig geleverd|onjuist|verkeerd|foutief|fout|te veel berekend|dubbel"
      r"|betwisten|bezwaar)\b"),
     ("nl_niet_ontvangen", 1.0, r"\b(?:niet|nooit|nog niet)\s+(?:\w+\s+)?(?:ontvangen|geleverd|besteld|uitgevoerd"
-     r"|aangekomen)\b(?![^!?]{0,20}\b(?:factuur|kopie)\b)"),
+     r"|aangekomen)\b"),
     ("nl_niet_betalen_weigeren", 1.0, r"\b(?:gaan|zullen)\s+(?:\S+\s+){0,3}?niet\s+betalen\b|\bbetalen (?:we|wij) niet\b"),
     ("nl_wachten_op", 1.0, r"\bwachten (?:nog steeds|nog altijd|nog) op (?:de|onze|het) (?:levering|bestelling|goederen"
      r"|spullen|onderdelen)"),
@@ -660,7 +664,7 @@ DISPUTE = cues(
     ("pt_erro", 1.0, r"\b(?:erro|errad[oa]|incorret[oa]|não correspond\w*|duplicad[oa]|cobrado a mais|em duplicado"
      r"|contestamos|reclamação)\b"),
     ("pt_nao_recebido", 1.0, r"\b(?:não|nunca)\s+(?:\w+\s+)?(?:recebemos|recebido|chegou|chegaram|entregue|encomendámos"
-     r"|encomendamos)\b(?![^!?]{0,20}\b(?:fatura|cópia)\b)"),
+     r"|encomendamos)\b"),
     ("pt_nao_pagaremos", 1.0, r"\bnão\s+(?:vamos pagar|pagaremos|iremos pagar)\b"),
     ("pt_aguardamos", 1.0, r"\b(?:ainda (?:estamos à espera|aguardamos|esperamos)) (?:da|a|pela|pelo|do|o) (?:entrega"
      r"|encomenda|mercadoria)"),
@@ -674,7 +678,7 @@ DISPUTE = cues(
      r"|emessa due volte|doppia fatturazione|contestiamo|contestazione"
      r"|addebitato in eccesso)\b"),
     ("it_non_ricevuto", 1.0, r"\b(?:non|mai)\s+(?:\w+\s+)?(?:ricevuto|ricevut[aie]|arrivat[oaie]|consegnat[oaie]"
-     r"|ordinat[oaie])\b(?![^!?]{0,20}\b(?:fattura|copia)\b)"),
+     r"|ordinat[oaie])\b"),
     ("it_non_pagheremo", 1.0, r"\bnon\s+(?:pagheremo|intendiamo pagare|paghiamo)\b"),
     ("it_aspettando", 1.0, r"\b(?:stiamo ancora aspettando|aspettiamo ancora|attendiamo ancora) (?:la|il|l'|i|le) ?(?:consegna"
      r"|merce|ordine|materiale)"),
@@ -817,6 +821,13 @@ REQUEST_COPY = cues(
      r"|guia de transporte|ddt|documento di trasporto|bolla|albarán|albaranes|proof of delivery|delivery note|packing slip"
      r"|signed pod)\b|\b(?:pakbon|afleverbon|lieferschein|bon de livraison|albarán|guia de remessa|ddt|delivery note)\b"
      r"[^!?]{0,30}\b(?:sturen|toesturen|mailen|schicken|senden|zukommen|envoyer|mandar|enviar|inviare|send)\b"),
+    ("de_nochmal_senden", 1.0, r"\b(?:nochmal|nochmals|erneut|noch einmal)\s+(?:zu)?(?:schicken|senden|zusenden|zukommen|mailen"
+     r"|übermitteln)\b"),
+    ("invoice_not_received_any", 1.0, r"\b(?:rechnung|facture|factura|factuur|fatura|fattura)\b[^!?]{0,40}\b(?:nie|nicht|jamais"
+     r"|pas|nunca|nooit|niet|não|mai|no)\b[^!?]{0,15}\b(?:erhalten|bekommen|reçue?|recibid[oa]|recibimos|llegado|ontvangen"
+     r"|recebid[oa]|recebemos|chegou|ricevut[oa]|arrivat[oa])\b|\b(?:nie|nicht|jamais|pas|nunca|nooit|niet|não|mai|non|no)"
+     r"\b[^!?]{0,25}\b(?:erhalten|reçu|reçue|recibido|recibimos|ontvangen|recebido|recebemos|ricevuto)\b[^!?]{0,20}?\b"
+     r"(?:rechnung|facture|factura|factuur|fatura|fattura)\b"),
     ("de_erneut_senden", 1.0, r"\b(?:senden|schicken|übermitteln|mailen)\b(?:\s+\S+){0,5}?\s+(?:erneut|nochmals|noch einmal"
      r"|nochmal)\b"),
     ("de_kopie", 1.0, r"\b(?:kopie|rechnungskopie|duplikat|erneut (?:zu)?senden|nochmals (?:zu)?senden|noch einmal"
@@ -827,7 +838,7 @@ REQUEST_COPY = cues(
      r"|zukommen|nachreichen|angeben|ergänzen|bestätigen)\b"),
     # es
     ("es_reenviar", 1.0, r"\b(?:(?:mandar|enviar|remitir)(?:nos|me)?\s+(?:de nuevo\s+|otra vez\s+)?(?:la|las|una copia de la)\s+"
-     r"facturas?|reenviar|reenviad|reenvíen|reenvíe|mandar de nuevo|enviar de nuevo|copia de (?:la|las)"
+     r"facturas?|reenvia\w*|reenviad|reenvíen|reenvíe|mandar de nuevo|enviar de nuevo|copia de (?:la|las)"
      r"|duplicado de (?:la|las)|extracto|datos bancarios|número de pedido|albarán|certificado)\b"),
     # nl
     ("nl_factuur_mailen", 1.0, r"\b(?:factuur|kopie|overzicht|facturen)\b(?:\s+\S+){0,4}?\s+(?:mailen|sturen|toesturen"
@@ -838,7 +849,7 @@ REQUEST_COPY = cues(
     ("pt_reenviar", 1.0, r"\b(?:cópias? d[ao]s? faturas?|reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
      r"|número de encomenda|nota de encomenda)\b"),
     # it
-    ("it_reinviare", 1.0, r"\b(?:copi[ae] dell[ae] fattur[ae]|rimandare|rimandarci|rimandatemi|rimandate|rispedire|reinviarci|inviarci (?:nuovamente|di nuovo)"
+    ("it_reinviare", 1.0, r"\b(?:copi[ae] dell[ae] fattur[ae]|rimandar\w*|reinviar\w*|rimandarci|rimandatemi|rimandate|rispedire|reinviarci|inviarci (?:nuovamente|di nuovo)"
      r"|reinviare|inviare di nuovo|rinviare la fattura|copia della fattura|estratto conto"
      r"|coordinate bancarie|numero d'ordine|numero ordine)\b"),
 )
@@ -946,6 +957,10 @@ PAYMENT_PLAN = cues(
      r"|\b(?:poco a poco|pouco a pouco|peu à peu|petit à petit|nach und nach|beetje bij beetje|little by little|bit by bit"
      r"|a poco a poco|in kleinen (?:beträgen|raten)|en petites sommes|en pequeñas cantidades|em pequenas quantias"
      r"|in piccole somme)\b"),
+    ("waiting_on_customer_any", 1.0, r"\b(?:attendons|attend|warten|erwarten|esperando|esperamos|wachten|aguardamos|à espera"
+     r"|aspettando|attendiamo|aspettiamo)\b[^!?]{0,60}\b(?:notre client|nos clients|unseres kunden|unserer kunden"
+     r"|unser kunde|nuestro cliente|nuestros clientes|onze klant|onze klanten|nosso cliente|nossos clientes|nostro cliente"
+     r"|nostri clienti)\b"),
     ("more_time_any", 1.0, r"\b(?:mais (?:\w+\s+)?tempo|um pouco (?:mais )?de tempo|prazo (?:adicional|maior|extra)"
      r"|plus de temps|un peu de temps|(?:un|d'un|quelques?) (?:petit |court )?délai(?! de \d)|(?:quelques|deux|trois) (?:jours|semaines)"
      r" (?:de plus|supplémentaires)|(?:etwas|noch etwas|noch ein wenig|ein wenig) (?:mehr )?zeit|(?:ein paar|einige|zwei|drei)"
@@ -1017,6 +1032,10 @@ REDIRECT = cues(
      r"|in cc gezet|en copia|pongo en copia|em cópia|coloco em cópia|in copia|metto in copia)\b[^!?]{0,80}\b(?:looks after"
      r"|handles|handle|look after|deal with|deals with|take care of|takes care of|manage|manages|is responsible|are responsible|gère|s'occupe|est en charge|kümmert sich|zuständig|erledigt|lleva"
      r"|se encarga|gestiona|se ocupa|regelt|verzorgt|doet|behandelt|trata|gere|cuida|si occupa|gestisce|segue)\b"),
+    ("wrong_address_any", 1.0, r"\b(?:trompés? d'adresse|mauvaise adresse|mauvais destinataire|pas le bon destinataire"
+     r"|dirección equivocada|destinatario equivocado|se han equivocado de (?:dirección|destinatario|empresa)|endereço errado"
+     r"|destinatário errado|indirizzo sbagliato|destinatario sbagliato|falsche(?:r|n)? (?:firma|empfänger)|verkeerde ontvanger"
+     r"|sent (?:this|it) to the wrong|wrong (?:company|business))\b"),
     ("it_inviare_a", 1.0, r"\b(?:invi\w*|mand\w*|contatt\w*|rivolg\w*|scriv\w*|indirizz\w*)\b[^!?]{0,60}@"),
     ("no_longer_any", 1.0, r"\b(?:ne (?:suis|sommes) plus (?:en charge|responsable)|ne m'occupe plus|ne travaille plus"
      r"|n'y travaille plus|bin nicht mehr|arbeite nicht mehr|nicht mehr (?:in der firma|im haus|tätig)|ya no (?:me encargo|soy"
@@ -1092,3 +1111,9 @@ PAYMENT_NOUN = FoldedPattern(PAYMENT_NOUN)  # type: ignore[assignment]
 DELIVERED_WORDS = FoldedPattern(DELIVERED_WORDS)  # type: ignore[assignment]
 BILLED_WORDS = FoldedPattern(BILLED_WORDS)  # type: ignore[assignment]
 QUANTITY = FoldedPattern(QUANTITY)  # type: ignore[assignment]
+
+#: goods or work, as opposed to a document: "the goods on invoice 4410 never arrived" is a dispute.
+GOODS_WORDS = FoldedPattern(re.compile(
+    r"\b(?:goods|merchandise|items|parts|delivery|order|shipment|pallets?|stock|products?|ware|waren|lieferung|teile"
+    r"|marchandises?|livraison|commande|produits|articles|pièces|colis|mercancía|pedido|material|género|goederen|levering"
+    r"|bestelling|onderdelen|mercadoria|encomenda|merce|consegna|ordine|materiale|bancali)\b", re.IGNORECASE))

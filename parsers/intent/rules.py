@@ -245,6 +245,8 @@ def _about_document_or_payment(doc: ReplyDoc, s: Sentence, m: re.Match[str]) -> 
     only has a pronoun ("we never received it"), at the end of the sentence before.
     """
     window = s.text[max(0, m.start() - 40):m.end() + 25]
+    if lx.GOODS_WORDS.search(s.text):
+        return False  # the goods (or the order) are named: "the goods on invoice 4410 never arrived"
     if lx.DOCUMENT_WORDS.search(window) or lx.PAYMENT_NOUN.search(window):
         return True
     if s.index == 0 or not _PRONOUN_OBJECT.search(s.text[max(0, m.start() - 25):m.end() + 12]):
@@ -276,7 +278,8 @@ def dispute_raised(doc: ReplyDoc) -> list[Hit]:
 
 def copy_requested(doc: ReplyDoc) -> list[Hit]:
     """The customer asks for a document: a copy, a statement, a W-9, bank details, a PO on the invoice."""
-    return _cue_hits(doc, lx.REQUEST_COPY, Intent.REQUEST_COPY, check_negation=False)
+    return [h for h in _cue_hits(doc, lx.REQUEST_COPY, Intent.REQUEST_COPY, check_negation=False)
+            if h.rule != "invoice_not_received_any" or not lx.GOODS_WORDS.search(doc.sentences[h.sentence].text)]
 
 
 def plan_requested(doc: ReplyDoc) -> list[Hit]:

@@ -792,3 +792,45 @@ NEUTRAL_WITH_PAYMENT_WORDS=["Could you tell me when the invoice is due?","We pro
 @pytest.mark.parametrize("text", NEUTRAL_WITH_PAYMENT_WORDS, ids=[t[:40] for t in NEUTRAL_WITH_PAYMENT_WORDS])
 def test_neutral_with_payment_words(text: str) -> None:
     assert _decide(text).intent.value == "other"
+
+
+#: the invoice never arrived (a copy request) against the goods on the invoice never arrived (a
+#: dispute), wrong address, funds expected to arrive, waiting on their own customer
+#: (first run: 8/30).
+DOCUMENT_OR_GOODS_SET=[
+("request_copy","We never received invoice 4410, can you email it?"),
+("request_copy","Nous n'avons jamais reçu la facture 4410, pouvez-vous la renvoyer ?"),
+("request_copy","Die Rechnung 4410 haben wir nie erhalten, bitte nochmal schicken."),
+("request_copy","Nunca recibimos la factura 4410, ¿podéis reenviarla?"),
+("request_copy","Factuur 4410 hebben we nooit ontvangen, kunt u die opnieuw sturen?"),
+("request_copy","Nunca recebemos a fatura 4410, podem reenviar?"),
+("request_copy","Non abbiamo mai ricevuto la fattura 4410, potete rimandarla?"),
+("dispute","We never received the goods on invoice 4410."),
+("dispute","Nous n'avons jamais reçu la marchandise de la facture 4410."),
+("dispute","Die Ware zur Rechnung 4410 haben wir nie erhalten."),
+("dispute","Nunca recibimos la mercancía de la factura 4410."),
+("dispute","De goederen van factuur 4410 hebben we nooit ontvangen."),
+("dispute","Nunca recebemos a mercadoria da fatura 4410."),
+("dispute","Non abbiamo mai ricevuto la merce della fattura 4410."),
+("redirect","This address is wrong, we are a different company; try info@other-co.example."),
+("redirect","Vous vous êtes trompés d'adresse, nous ne sommes pas votre client."),
+("promise_to_pay","Payment should reach you by Friday at the latest."),
+("promise_to_pay","Le virement devrait arriver d'ici vendredi."),
+("promise_to_pay","Das Geld sollte bis Freitag bei Ihnen sein."),
+("promise_to_pay","El dinero debería llegar antes del viernes."),
+("promise_to_pay","Het geld zou vrijdag binnen moeten zijn."),
+("promise_to_pay","O dinheiro deve chegar até sexta-feira."),
+("promise_to_pay","I soldi dovrebbero arrivare entro venerdì."),
+("payment_plan","We can't commit to a date yet, we're waiting for our customer to pay us."),
+("payment_plan","Nous attendons nous-mêmes le paiement de notre client."),
+("payment_plan","Wir warten selbst noch auf die Zahlung unseres Kunden."),
+("payment_plan","Estamos esperando a que nos pague nuestro cliente."),
+("payment_plan","We wachten zelf nog op betaling van onze klant."),
+("payment_plan","Estamos à espera que o nosso cliente nos pague."),
+("payment_plan","Stiamo aspettando a nostra volta il pagamento dal nostro cliente."),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), DOCUMENT_OR_GOODS_SET, ids=[t[:40] for _, t in DOCUMENT_OR_GOODS_SET])
+def test_document_or_goods_set(expected: str, text: str) -> None:
+    assert _decide(text).intent.value == expected
