@@ -827,7 +827,8 @@ REQUEST_COPY = cues(
      r"|pas|nunca|nooit|niet|não|mai|no)\b[^!?]{0,15}\b(?:erhalten|bekommen|reçue?|recibid[oa]|recibimos|llegado|ontvangen"
      r"|recebid[oa]|recebemos|chegou|ricevut[oa]|arrivat[oa])\b|\b(?:nie|nicht|jamais|pas|nunca|nooit|niet|não|mai|non|no)"
      r"\b[^!?]{0,25}\b(?:erhalten|reçu|reçue|recibido|recibimos|ontvangen|recebido|recebemos|ricevuto)\b[^!?]{0,20}?\b"
-     r"(?:rechnung|facture|factura|factuur|fatura|fattura)\b"),
+     r"(?:rechnung|facture|factura|factuur|fatura|fattura)\b|\b(?:invoice|bill|statement|delivery note)s?\b[^!?]{0,30}"
+     r"\b(?:never|not|didn'?t|hasn'?t|haven'?t)\s+(?:\S+\s+)?(?:arrived|come|came|reached)\b"),
     ("de_erneut_senden", 1.0, r"\b(?:senden|schicken|übermitteln|mailen)\b(?:\s+\S+){0,5}?\s+(?:erneut|nochmals|noch einmal"
      r"|nochmal)\b"),
     ("de_kopie", 1.0, r"\b(?:kopie|rechnungskopie|duplikat|erneut (?:zu)?senden|nochmals (?:zu)?senden|noch einmal"
@@ -1054,7 +1055,8 @@ BILLING_CONTEXT = re.compile(
 
 #: a document, not goods: "the invoice never arrived" asks for a copy, it contests nothing.
 DOCUMENT_WORDS = re.compile(
-    r"\b(?:invoices?|bill|statement|copy|original|e-?mail|pdf|link|attachment|letter|reminder|rechnung(?:en)?|kopie"
+    r"\b(?:delivery note|packing slip|lieferschein|bon de livraison|albarán|pakbon|guia de remessa|ddt|invoices?|bill|statement"
+    r"|copy|original|e-?mail|pdf|link|attachment|letter|reminder|rechnung(?:en)?|kopie"
     r"|original|mahnung|factures?|copie|relevé|courrier|facturas?|copia|extracto|factuur|facturen|kopie|aanmaning"
     r"|faturas?|cópia|fattur[ae]|copia|sollecito|rechnungskopien?|unterlagen|belege)\b", re.IGNORECASE)
 

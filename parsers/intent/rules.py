@@ -238,6 +238,18 @@ _PRONOUN_OBJECT = re.compile(
     r"|\brecebemo-(?:la|lo|las|los)\b|\b(?:l'abbiamo|l'ho|li abbiamo|le abbiamo)\b", re.IGNORECASE)
 
 
+def _head_noun(text: str) -> str | None:
+    """"goods" or "document": whichever is named first ("the invoice for our order" is about the
+    invoice, "the goods on invoice 4410" about the goods); ``None`` when neither is named."""
+    doc = lx.DOCUMENT_WORDS.search(text)
+    goods = lx.GOODS_WORDS.search(text)
+    if doc is None and goods is None:
+        return None
+    if goods is None or (doc is not None and doc.start() <= goods.start()):
+        return "document"
+    return "goods"
+
+
 def _about_document_or_payment(doc: ReplyDoc, s: Sentence, m: re.Match[str]) -> bool:
     """A "not received / not done" that is about the invoice or the payment, not the goods.
 
@@ -245,9 +257,10 @@ def _about_document_or_payment(doc: ReplyDoc, s: Sentence, m: re.Match[str]) -> 
     only has a pronoun ("we never received it"), at the end of the sentence before.
     """
     window = s.text[max(0, m.start() - 40):m.end() + 25]
-    if lx.GOODS_WORDS.search(s.text):
-        return False  # the goods (or the order) are named: "the goods on invoice 4410 never arrived"
-    if lx.DOCUMENT_WORDS.search(window) or lx.PAYMENT_NOUN.search(window):
+    head = _head_noun(s.text[max(0, m.start() - 60):m.end() + 40])
+    if head is not None:
+        return head == "document"
+    if lx.PAYMENT_NOUN.search(window):
         return True
     if s.index == 0 or not _PRONOUN_OBJECT.search(s.text[max(0, m.start() - 25):m.end() + 12]):
         return False
@@ -279,7 +292,7 @@ def dispute_raised(doc: ReplyDoc) -> list[Hit]:
 def copy_requested(doc: ReplyDoc) -> list[Hit]:
     """The customer asks for a document: a copy, a statement, a W-9, bank details, a PO on the invoice."""
     return [h for h in _cue_hits(doc, lx.REQUEST_COPY, Intent.REQUEST_COPY, check_negation=False)
-            if h.rule != "invoice_not_received_any" or not lx.GOODS_WORDS.search(doc.sentences[h.sentence].text)]
+            if h.rule != "invoice_not_received_any" or _head_noun(doc.sentences[h.sentence].text) == "document"]
 
 
 def plan_requested(doc: ReplyDoc) -> list[Hit]:

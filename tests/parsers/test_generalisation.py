@@ -834,3 +834,15 @@ DOCUMENT_OR_GOODS_SET=[
 @pytest.mark.parametrize(("expected", "text"), DOCUMENT_OR_GOODS_SET, ids=[t[:40] for _, t in DOCUMENT_OR_GOODS_SET])
 def test_document_or_goods_set(expected: str, text: str) -> None:
     assert _decide(text).intent.value == expected
+
+
+@pytest.mark.parametrize(("expected", "text"), [
+    ("request_copy", "We never received the invoice for our order 5512, can you resend it?"),
+    ("request_copy", "Nous n'avons jamais reçu la facture de notre commande 5512."),
+    ("request_copy", "Die Rechnung zur Bestellung 5512 haben wir nie erhalten."),
+    ("request_copy", "The delivery note and invoice never arrived."),
+    ("dispute", "We never received the goods on invoice 4410."),
+    ("dispute", "Die Ware zur Rechnung 4410 haben wir nie erhalten."),
+])
+def test_the_head_noun_decides_document_or_goods(expected: str, text: str) -> None:
+    assert _decide(text).intent.value == expected
