@@ -192,7 +192,7 @@ HEDGE = re.compile(
 
 #: what a weak verb ("send", "get", "process") must be about to count as paying.
 MONEY_OBJECT = re.compile(
-    r"(?:[$€£]\s?\d|(?<!me )(?<!to )(?<!ll )(?<!will )(?<!i )\bchecks?\b(?!\s+(?:with|if|and|on|whether|that|again|in with|it|this))"
+    r"(?:[$€£]\s?\d|\b(?:a|the|our|your|one) checks?\b|(?<!me )(?<!to )(?<!ll )(?<!will )(?<!i )\bchecks?\b(?!\s+(?:with|if|and|on|whether|that|again|in with|it|this))"
     r"|\b(?:payments?|pay|paid|cheque|cheques|wire|transfer|ach|eft|bacs|sepa|funds|money"
     r"|card|balance|amount|invoices?|bills?|warrant|remittance|full|both|rest|remainder|it|this|these|them|that)\b"
     r"|\b(?:paiement|règlement|virement|chèque|facture|solde|montant|zahlung|überweisung|betrag|rechnung"
@@ -211,7 +211,8 @@ REMITTANCE = cues(
     ("payment_made", 1.0, r"\b(?:payment|transfer|wire|ach|eft|bacs|chaps|sepa|remittance|funds|money|check|cheque"
      r"|transaction|deposit)s?\s+(?:\S+\s+){0,3}?(?:was|were|has been|have been|had been|went|got|is|are)\s+"
      r"(?:\S+\s+){0,2}?(?:made|sent|issued|released|initiated|processed|submitted|transferred|mailed|posted|wired"
-     r"|executed|completed|through|out|included|deposited|banked|cashed|presented|on (?:its|the) way)\b"),
+     r"|executed|completed|through|out|included|deposited|banked|cashed|presented|applied|credited|allocated|lodged"
+     r"|on (?:its|the) way)\b"),
     ("cheque_banked", 1.0, r"\b(?:you|your bank|your team)\s+(?:have\s+|has\s+)?(?:already\s+)?(?:banked|cashed|deposited)\b"),
     ("sent_payment", 1.0, r"\b(?:sent|wired|mailed|posted|transferred|remitted|initiated|released|issued|submitted"
      r"|processed|made|did)\s+(?:\S+\s+){0,3}?(?:payments?|transfer|wire|ach|eft|bacs|check|cheque|funds|money"
@@ -361,7 +362,7 @@ _STRONG = (r"pay|paid|settle|settled|remit|remitted|wire|wired|transfer|transfer
            r"|be sorted|be taken care of|be dealt with|be actioned|be initiated|be executed|be disbursed|be cut|be paying|be making (?:the |a |full )?payment|be sending|be transferring|be settling|be wiring|be clearing"
            r"|be settled|be sent|be cleared|be processed|be issued|be released|be transferred|be wired|be mailed"
            r"|be remitted|be in the mail|be posted|be made|be done")
-_WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|have|do|schedule|arrange|deposit|post"
+_WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|have|do|schedule|arrange|deposit|post|cut"
          r"|sort|square|take care of|cover|handle|top up|drop|pop|stick|run|pay over|follow")
 #: the modal or intention before a paying verb ("will", "'ll", "going to", "aim to", "we can").
 _MODAL = (r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
@@ -585,7 +586,8 @@ DISPUTE = cues(
      r"|never subscribed|did(?: not|n'?t) subscribe)\b"),
     ("goods_returned", 1.0, r"\b(?:goods|items|products|order|parts|pallets|boxes|stock|equipment|units|it|they|them)\s+"
      r"(?:were|was|have been|has been|had been)\s+(?:\S+\s+)?returned|\bwe (?:have |had )?(?:already )?returned\b"
-     r"|\bsent (?:them|it|everything|the \S+) back\b"),
+     r"|\bsent (?:them|it|everything|the \S+) back\b|\b(?:were|was|have been|has been) sent back\b|\breturned for (?:a |full )?credit\b"
+     r"|\bfor (?:a )?full credit\b"),
     ("service_failed", 1.0, r"\b(?:didn'?t|did not|never|failed to|wasn'?t able to|couldn'?t) (?:fix|repair|resolve|solve"
      r"|complete|finish|turn up|show up|attend|deliver|do the job)\b|\bno-?show\b"),
     ("credit_on_account", 1.0, r"\b(?:credit (?:of|for) (?:\S+\s+){0,3}?(?:on|in) (?:our|the) account|should be deducted"
@@ -729,7 +731,8 @@ DISPUTE = cues(
      r"|(?:wachten|wacht) (?:nog )?op (?:een|de|uw) creditnota"
      r"|(?:aguardamos|esperamos|à espera d[ae]|aguardando) (?:a |uma )?nota de crédito"
      r"|(?:attendiamo|aspettiamo|in attesa d[ie]) (?:una |la |vostra )?nota di credito)\b"),
-    ("already_credited_any", 1.0, r"\b(?:(?:déjà|avez)\s+(?:\S+\s+){0,3}?(?:fait|émis|établi|envoyé|adressé)\s+un avoir"
+    ("already_credited_any", 1.0, r"\b(?:credit (?:note|memo)s?\b[^!?]{0,30}\b(?:was |were |has been |have been )?(?:already )?"
+     r"(?:applied|issued|raised|processed|posted)\b|(?:déjà|avez)\s+(?:\S+\s+){0,3}?(?:fait|émis|établi|envoyé|adressé)\s+un avoir"
      r"|avoir\b[^!?]{0,40}\bannul\w*|annul(?:e|ait|é) (?:cette|la|votre) facture|(?:cancels?|voids?|offsets?|reverses?)"
      r" (?:out )?(?:this|the|that|your) invoice|(?:storniert|neutralisiert) (?:diese|die|ihre) rechnung|rechnung (?:ist|wurde)"
      r" (?:bereits )?storniert|anula (?:esta|la|su) factura|factura (?:está|fue|ha sido) anulada|(?:annuleert|crediteert|vervangt)"
@@ -789,6 +792,9 @@ REQUEST_COPY = cues(
      r"(?:invoice|invoices|statement|copy|pdf|bill|receipt)\b"
      r"|\b(?:upload|submit|send|resubmit|post)\b(?:\s+\S+){0,3}?\s+(?:invoice|invoices)\b(?:\s+\S+){0,4}?\s+(?:portal"
      r"|e-?invoicing|coupa|ariba|tungsten|basware|tradeshift)\b"),
+    ("portal_any", 1.0, r"\b(?:resubmit|re-submit|upload|submit|einreichen|hochladen|soumettre|déposer|subir|cargar|uploaden"
+     r"|indienen|submeter|carregar|caricare)\b[^!?]{0,40}\b(?:portal|portail|portale|coupa|ariba|tungsten|basware|tradeshift"
+     r"|jaggaer|taulia|sdi|chorus)\b"),
     ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:\S+\s+)?(?:invoice|bill"
      r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato|au format|format) pdf\b"),
     ("statement", 1.0, r"\b(?:send|need|provide|forward|want|like|request|(?:can|could|may) (?:i|we) (?:have|get|receive))\b[^!?]{0,40}\b(?:statement|statement of account"

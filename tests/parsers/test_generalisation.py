@@ -846,3 +846,37 @@ def test_document_or_goods_set(expected: str, text: str) -> None:
 ])
 def test_the_head_noun_decides_document_or_goods(expected: str, text: str) -> None:
     assert _decide(text).intent.value == expected
+
+
+#: US accounts-payable register: check runs, ACH batches, credit memos, RAs, portals, written
+#: with US dates (first run: 12/18; "stuck in approvals, no ETA" is left as `other`).
+US_AP_SET=[
+("promise_to_pay","This is queued for our next check run on 12/1.","2026-12-01"),
+("promise_to_pay","It's been approved and will go out with Thursday's ACH batch.","2026-11-12"),
+("promise_to_pay","Expect the wire early next week.",None),
+("promise_to_pay","We'll cut a check on Monday.","2026-11-16"),
+("remittance_advice","Our records show this was paid on 11/3, check #10442.",None),
+("remittance_advice","Check 10442 cleared your bank on Nov 5.",None),
+("remittance_advice","Payment was applied to invoice 4410 via ACH last Tuesday.",None),
+("dispute","We're disputing the fuel surcharge on this invoice.",None),
+("dispute","Sales tax should not have been charged, we are exempt.",None),
+("dispute","A credit memo was already applied against this balance.",None),
+("dispute","Those units were sent back under RA 2291 for full credit.",None),
+("request_copy","Please resubmit through our Coupa portal so it can be approved.",None),
+("request_copy","We need a signed W-9 before we can cut a check.",None),
+("request_copy","Can you add our PO 7731 and resend?",None),
+("other","Invoice is stuck in approvals, no ETA yet, sorry.",None),
+("other","Please update your records: we're now Acme Holdings LLC.",None),
+("other","Received, thanks. Forwarded to AP.",None),
+("redirect","Please direct all AR correspondence to ap-inbox@acme-buyer.example.",None),
+]
+
+
+@pytest.mark.parametrize(("expected", "text", "date"), US_AP_SET, ids=[t[:40] for _, t, _ in US_AP_SET])
+def test_us_ap_set(expected: str, text: str, date: str | None) -> None:
+    doc = build_doc(text, SENT, language=detect_language(text), from_address="me@customer.example",
+                    seller_addresses=("ar@seller.example",), cc_addresses=(), month_first=True)
+    decision = classify_doc(doc)
+    assert decision.intent.value == expected
+    if date is not None:
+        assert decision.promise_date == dt.date.fromisoformat(date)
