@@ -280,6 +280,10 @@ REMITTANCE = cues(
      r"(?:\S+\s+){0,4}?(?:effectuée?|envoyée?|émise?|réalisée?|hech[oa]|realizad[oa]|efectuad[oa]"
      r"|enviad[oa]|emitid[oa]|feit[oa]|efetuad[oa]|pag[oa]|quitad[oa]|fatto|effettuato|eseguito|disposto|inviato|partito"
      r"|emesso|gedaan|verstuurd|uitgevoerd|erledigt|ausgeführt|getätigt|raus)\b"),
+    ("debited_any", 1.0, r"\b(?:debited|left|gone from|came out of|débitée?s?|abgebucht|belastet|cargad[oa]|afgeschreven|debitad[oa]"
+     r"|addebitat[oa])\b[^!?]{0,40}\b(?:account|compte|konto|cuenta|rekening|conta|conto)\b|\b(?:account|compte|konto|cuenta"
+     r"|rekening|conta|conto)\b[^!?]{0,40}\b(?:debited|débitée?|abgebucht|belastet|cargad[oa]|afgeschreven|debitad[oa]"
+     r"|addebitat[oa])\b"),
     ("de_zahlung_ausgeloest", 1.0, r"\b(?:zahlung|überweisung|betrag|geld|sepa-überweisung|auftrag)\b[^!?]{0,60}?\b(?:ausgelöst"
      r"|getätigt|durchgeführt|ausgeführt|vorgenommen|geleistet|abgeschickt|angestoßen|eingereicht)\b"),
     ("de_gestern_ueberwiesen", 1.0, r"\b(?:gestern|vorgestern|heute (?:morgen|früh|vormittag)|soeben|gerade|eben|letzte woche"
@@ -413,6 +417,13 @@ PROMISE = cues(
      r"|importe|betaling|bedrag|overboeking|dinheiro|pagamento|transferência|valor|soldi|bonifico|importo)\b(?:\s+\S+){0,4}?\s+"
      r"(?:devrait (?:arriver|être)|arrivera|sera chez vous|sollte|wird (?:\S+\s+){0,3}?(?:eingehen|ankommen|da sein)|debería"
      r" (?:llegar|estar)|llegará|zou|komt|deve chegar|vai chegar|chegará|dovrebbe(?:ro)? arrivare|arriverà|arriveranno)\b"),
+    ("intend_to_pay_any", 1.0, r"\b(?:expect to|intend to|plan to|count on|aim to|comptons|prévoyons de|pensons|envisageons de"
+     r"|rechnen damit|planen|beabsichtigen|gedenken|contamos con|contamos|pensamos|prevemos|tenemos previsto|verwachten"
+     r"|rekenen erop|zijn van plan|plannen|pretendemos|contiamo di|pensiamo di|prevediamo di|intendiamo)\b[^!?]{0,40}?\b(?:pay|settle|transfer|wire|remit|payer|régler|virer|verser|solder|zahlen|bezahlen|begleichen|überweisen|pagar|abonar|liquidar|transferir|saldar|quitar|betalen|voldoen|overmaken|overboeken|pagare|saldare|bonificare|versare)\b"),
+    ("payment_happens_any", 1.0, r"\b(?:paiement|virement|règlement|zahlung|überweisung|pago|transferencia|betaling|overboeking"
+     r"|pagamento|transferência|bonifico|payment|transfer)\b(?:\s+\S+){0,3}?\s+(?:avverrà|avrà luogo|ocorrerá|acontecerá"
+     r"|se hará efectivo|tendrá lugar|aura lieu|interviendra|findet|vindt plaats|zal plaatsvinden|will take place|will happen"
+     r"|takes place)\b"),
     ("fr_je_m_en_occupe", 1.0, r"\b(?:je m'en|nous nous en|on s'en) (?:occupe|occupons|charge|chargeons)\b"),
     ("fr_allons_payer", 1.0, r"\b(?:je|nous|on)\s+(?:vais|allons|va)\s+(?:\S+\s+){0,2}?(?:payer|régler|virer|verser"
      r"|procéder|faire (?:le|un) (?:virement|paiement|règlement)|effectuer|envoyer|solder)"),
@@ -720,6 +731,9 @@ DISPUTE = cues(
     ("mismatch_any", 1.0, r"\b(?:komt niet overeen|komen niet overeen|niet overeenkomen|stimm(?:t|en) (?:\S+\s+){0,6}?nicht"
      r"(?: \S+){0,6} überein|nicht übereinstimm\w*|não bate|não batem|não confere|não conferem|não coincide|non coincid\w*"
      r"|ne concorde pas|no cuadra|no concuerda)\b"),
+    ("billed_not_done_any", 1.0, r"\b(?:hours|stunden|heures|horas|uren|ore)\b[^!?]{0,40}\b(?:not|never|nicht|nie|non|no|niet|nooit"
+     r"|não|nunca|mai)\b[^!?]{0,20}\b(?:worked|performed|done|geleistet|erbracht|gearbeitet|effectuées|réalisées|travaillées"
+     r"|trabajad\w*|trabajaron|realizad\w*|gewerkt|gepresteerd|trabalhad\w*|lavorat\w*|svolt\w*|eseguit\w*|effettuat\w*)\b"),
     ("credit_difference", 1.0, r"\b(?:credit(?: note| memo)? for the difference|gutschrift (?:über|für) die differenz"
      r"|differenz gutschreiben|avoir (?:pour|de|sur) la différence|(?:abono|nota de crédito|rectificativa) (?:por|de) la diferencia"
      r"|creditnota voor het verschil|het verschil (?:crediteren|terugstorten)|nota de crédito (?:da|pela|relativa à) diferença"
