@@ -982,6 +982,12 @@ PAYMENT_PLAN = cues(
      r"|aspettando|attendiamo|aspettiamo)\b[^!?]{0,60}\b(?:notre client|nos clients|unseres kunden|unserer kunden"
      r"|unser kunde|nuestro cliente|nuestros clientes|onze klant|onze klanten|nosso cliente|nossos clientes|nostro cliente"
      r"|nostri clienti)\b"),
+    ("patience_any", 1.0, r"\b(?:(?:un peu|encore un peu|un poco|um pouco|un po'|ancora un po'|etwas|noch etwas|ein wenig"
+     r"|nog (?:even|wat|een beetje)|even) (?:de |di )?(?:patience|geduld|paciencia|paciência|pazienza)|haben sie (?:noch )?"
+     r"(?:etwas )?geduld|hold off (?:until|till|on (?:payment|chasing|the reminders)))\b"),
+    ("until_request_any", 1.0, r"\b(?:have|give us|give me|geben|dar|darnos|dar-nos|krijgen|concederci|concedere|accorder|accordez"
+     r"|gewähren)\b[^!?]{0,30}\b(?:until|till|jusqu'|bis|hasta|tot|até|fino a)|\b(?:until|till|bis|hasta|tot|até|fino a)\b"
+     r"[^!?]{0,30}\b(?:zeit geben|geben|krijgen|tempo|de tiempo|de temps)\b"),
     ("more_time_any", 1.0, r"\b(?:mais (?:\w+\s+)?tempo|um pouco (?:mais )?de tempo|prazo (?:adicional|maior|extra)"
      r"|plus de temps|un peu de temps|(?:un|d'un|quelques?) (?:petit |court )?délai(?! de \d)|(?:quelques|deux|trois) (?:jours|semaines)"
      r" (?:de plus|supplémentaires)|(?:etwas|noch etwas|noch ein wenig|ein wenig) (?:mehr )?zeit|(?:ein paar|einige|zwei|drei)"
@@ -1057,6 +1063,7 @@ REDIRECT = cues(
      r"|dirección equivocada|destinatario equivocado|se han equivocado de (?:dirección|destinatario|empresa)|endereço errado"
      r"|destinatário errado|indirizzo sbagliato|destinatario sbagliato|falsche(?:r|n)? (?:firma|empfänger)|verkeerde ontvanger"
      r"|sent (?:this|it) to the wrong|wrong (?:company|business))\b"),
+    ("external_handler_any", 1.0, r"\b(?:our|notre|unser|unsere|nuestra|nuestro|ons|onze|o nosso|a nossa|nosso|nossa|il nostro|la nostra)\s+(?:\w+\s+)?(?:accountants?|bookkeepers?|accounting firm|comptable|cabinet comptable|expert-comptable|steuerbüro|steuerberater(?:in)?|buchhalter(?:in)?|gestoría|asesoría|contable|boekhouder|administratiekantoor|accountantskantoor|contabilista|contador|commercialista)\b[^!?]{0,40}\b(?:handles|looks after|deals with|takes care of|gère|s'en occupe|macht|erledigt|kümmert sich|lleva|se encarga|gestiona|doet|regelt|é com|trata|cuida|se ne occupa|si occupa|gestisce)\b|\b(?:handles|looks after|deals with|takes care of|gère|s'en occupe|macht|erledigt|kümmert sich|lleva|se encarga|gestiona|doet|regelt|é com|trata|cuida|se ne occupa|si occupa|gestisce)\b[^!?]{0,40}\b(?:our|notre|unser|unsere|nuestra|nuestro|ons|onze|o nosso|a nossa|nosso|nossa|il nostro|la nostra)\s+(?:\w+\s+)?(?:accountants?|bookkeepers?|accounting firm|comptable|cabinet comptable|expert-comptable|steuerbüro|steuerberater(?:in)?|buchhalter(?:in)?|gestoría|asesoría|contable|boekhouder|administratiekantoor|accountantskantoor|contabilista|contador|commercialista)\b"),
     ("it_inviare_a", 1.0, r"\b(?:invi\w*|mand\w*|contatt\w*|rivolg\w*|scriv\w*|indirizz\w*)\b[^!?]{0,60}@"),
     ("no_longer_any", 1.0, r"\b(?:ne (?:suis|sommes) plus (?:en charge|responsable)|ne m'occupe plus|ne travaille plus"
      r"|n'y travaille plus|bin nicht mehr|arbeite nicht mehr|nicht mehr (?:in der firma|im haus|tätig)|ya no (?:me encargo|soy"
