@@ -284,6 +284,9 @@ REMITTANCE = cues(
      r"|addebitat[oa])\b[^!?]{0,40}\b(?:account|compte|konto|cuenta|rekening|conta|conto)\b|\b(?:account|compte|konto|cuenta"
      r"|rekening|conta|conto)\b[^!?]{0,40}\b(?:debited|débitée?|abgebucht|belastet|cargad[oa]|afgeschreven|debitad[oa]"
      r"|addebitat[oa])\b"),
+    ("payment_link_any", 1.0, r"\b(?:used|via|through|with|over|über|con|pelo|pela|tramite|par|avec|mit|met|usando|usé)\b[^!?]{0,25}"
+     r"\b(?:payment link|pay link|lien de paiement|zahlungslink|bezahllink|enlace de pago|link de pago|betaallink|link de pagamento"
+     r"|link di pagamento|stripe link)\b"),
     ("de_zahlung_ausgeloest", 1.0, r"\b(?:zahlung|überweisung|betrag|geld|sepa-überweisung|auftrag)\b[^!?]{0,60}?\b(?:ausgelöst"
      r"|getätigt|durchgeführt|ausgeführt|vorgenommen|geleistet|abgeschickt|angestoßen|eingereicht)\b"),
     ("de_gestern_ueberwiesen", 1.0, r"\b(?:gestern|vorgestern|heute (?:morgen|früh|vormittag)|soeben|gerade|eben|letzte woche"
@@ -734,6 +737,18 @@ DISPUTE = cues(
     ("billed_not_done_any", 1.0, r"\b(?:hours|stunden|heures|horas|uren|ore)\b[^!?]{0,40}\b(?:not|never|nicht|nie|non|no|niet|nooit"
      r"|não|nunca|mai)\b[^!?]{0,20}\b(?:worked|performed|done|geleistet|erbracht|gearbeitet|effectuées|réalisées|travaillées"
      r"|trabajad\w*|trabajaron|realizad\w*|gewerkt|gepresteerd|trabalhad\w*|lavorat\w*|svolt\w*|eseguit\w*|effettuat\w*)\b"),
+    ("price_increase_not_announced", 1.0, r"\b(?:price increase|price rise|augmentation (?:de prix|tarifaire|des prix)|hausse (?:de prix|des tarifs)"
+     r"|preiserhöhung|subida de precio|aumento de precio|prijsverhoging|aumento de preço|aumento di prezzo)\b[^!?]{0,50}\b(?:not|never"
+     r"|jamais|pas|nie|nicht|nunca|no|nooit|niet|não|mai|non)\b[^!?]{0,30}\b(?:announced|informed|told|communicated|notified|agreed"
+     r"|annoncée?|communiquée?|prévenus?|informés?|mitgeteilt|angekündigt|informiert|vereinbart|comunicad[oa]|comunicaron|avisad[oa]s?"
+     r"|avisaron|informad[oa]s?|gemeld|aangekondigd|medegedeeld|afgesproken|comunicat[oa]|annunciat[oa]|avvisat[ioe]|concordat[oa])\b|\b(?:not|never|jamais|nie|nicht|nunca|nooit|niet|não|mai)\b"
+     r"[^!?]{0,40}\b(?:price increase|augmentation de prix|preiserhöhung|subida de precio|prijsverhoging|aumento de preço|aumento di prezzo)\b"),
+    ("not_agreed_any", 1.0, r"\b(?:(?:nicht|nie) vereinbart|nicht abgesprochen|non (?:concordat|pattuit)[oaie]|no (?:acordad|pactad)[oa]s?"
+     r"|niet (?:afgesproken|overeengekomen)|não (?:acordad|combinad)[oa]s?|ne figure(?:nt)? pas dans (?:notre|le|nos) (?:contrat|devis"
+     r"|accord|conditions)|never part of (?:our|the) (?:agreement|contract)|not (?:in|part of) (?:our|the) (?:agreement|contract)"
+     r"|pas prévue?s? (?:dans|au|par) (?:le |notre )?contrat)\b"),
+    ("owe_nothing_any", 1.0, r"\b(?:ne vous devons rien|ne vous dois rien|schulden (?:ihnen |euch )?(?:\w+ )?nichts|no (?:les|le|os) debemos nada"
+     r"|niets verschuldigd|não (?:vos|lhes|lhe) devemos nada|non (?:vi|le|ti) dobbiamo (?:nulla|niente)|(?:don'?t|do not) owe you anything)\b"),
     ("credit_difference", 1.0, r"\b(?:credit(?: note| memo)? for the difference|gutschrift (?:über|für) die differenz"
      r"|differenz gutschreiben|avoir (?:pour|de|sur) la différence|(?:abono|nota de crédito|rectificativa) (?:por|de) la diferencia"
      r"|creditnota voor het verschil|het verschil (?:crediteren|terugstorten)|nota de crédito (?:da|pela|relativa à) diferença"

@@ -195,7 +195,7 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
 _SELF_NEGATING = {"not_paying", "fr_pas_concerne", "es_no_pagaremos", "de_nicht_zahlen_wollen",
                   "nl_niet_betalen_weigeren", "pt_nao_pagaremos", "it_non_pagheremo", "not_received_goods", "never_arrived", "not_ours", "fr_non_recu",
                   "de_nicht_geliefert", "es_no_recibido", "nl_niet_ontvangen", "pt_nao_recebido",
-                  "it_non_ricevuto", "cancelled", "nl_klopt_niet", "service_not_done", "refuse_invoice", "no_show_any", "mismatch_any", "billed_not_done_any", "de_fehlerhaft", "fr_erreur", "wrong"}
+                  "it_non_ricevuto", "cancelled", "nl_klopt_niet", "service_not_done", "refuse_invoice", "no_show_any", "mismatch_any", "billed_not_done_any", "price_increase_not_announced", "not_agreed_any", "owe_nothing_any", "de_fehlerhaft", "fr_erreur", "wrong"}
 
 
 _NOT_RECEIVED = {"service_not_done", "no_show_any", "short_any", "not_received_goods", "never_arrived", "not_working", "fr_non_recu", "de_nicht_geliefert", "es_no_recibido",

@@ -954,3 +954,42 @@ PATIENCE_UNTIL_AGENT_SET=[
 @pytest.mark.parametrize(("expected", "text"), PATIENCE_UNTIL_AGENT_SET, ids=[t[:40] for _, t in PATIENCE_UNTIL_AGENT_SET])
 def test_patience_until_agent_set(expected: str, text: str) -> None:
     assert _decide(text).intent.value == expected
+
+
+#: paid through the seller's own payment link, a price increase never announced, owing nothing,
+#: fees not in the agreement (first run: 7/24).
+LINK_INCREASE_OWE_SET=[
+("remittance_advice","I used the payment link in your email to pay the balance."),
+("remittance_advice","J'ai réglé via le lien de paiement."),
+("remittance_advice","Ich habe über den Zahlungslink bezahlt."),
+("remittance_advice","Lo he pagado con el enlace de pago."),
+("remittance_advice","Ik heb via de betaallink betaald."),
+("remittance_advice","Paguei pelo link de pagamento."),
+("remittance_advice","Ho pagato tramite il link di pagamento."),
+("dispute","The price increase was never announced to us."),
+("dispute","L'augmentation de prix ne nous a jamais été annoncée."),
+("dispute","Die Preiserhöhung wurde uns nie mitgeteilt."),
+("dispute","Nunca nos comunicaron la subida de precio."),
+("dispute","De prijsverhoging is nooit aan ons gemeld."),
+("dispute","O aumento de preço nunca nos foi comunicado."),
+("dispute","L'aumento di prezzo non ci è mai stato comunicato."),
+("dispute","We don't owe you anything for this."),
+("dispute","Nous ne vous devons rien."),
+("dispute","Wir schulden Ihnen nichts."),
+("dispute","No les debemos nada."),
+("dispute","Wij zijn u niets verschuldigd."),
+("dispute","Não vos devemos nada."),
+("dispute","Non vi dobbiamo nulla."),
+("dispute","The late fee was never part of our agreement."),
+("dispute","Les pénalités de retard ne figurent pas dans notre contrat."),
+("dispute","Mahngebühren waren nicht vereinbart."),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), LINK_INCREASE_OWE_SET, ids=[t[:40] for _, t in LINK_INCREASE_OWE_SET])
+def test_link_increase_owe_set(expected: str, text: str) -> None:
+    assert _decide(text).intent.value == expected
+
+
+def test_a_price_increase_that_is_fine_is_no_dispute() -> None:
+    assert _decide("The price increase is no problem for us, we will pay on Friday.").intent.value == "promise_to_pay"
