@@ -824,6 +824,12 @@ REQUEST_COPY = cues(
     ("portal_any", 1.0, r"\b(?:resubmit|re-submit|upload|submit|einreichen|hochladen|soumettre|déposer|subir|cargar|uploaden"
      r"|indienen|submeter|carregar|caricare)\b[^!?]{0,40}\b(?:portal|portail|portale|coupa|ariba|tungsten|basware|tradeshift"
      r"|jaggaer|taulia|sdi|chorus)\b"),
+    ("e_invoice_format_any", 1.0, r"\b(?:send|senden|schicken|envoyer|mandar|enviar|sturen|inviare|inviarci|mandarci|provide|fournir"
+     r"|zusenden|übermitteln)\b[^!?]{0,50}\b(?:xml|xrechnung|zugferd|factur-x|facturae|ubl|peppol|e-?invoice|e-rechnung"
+     r"|fattura elettronica|fatura eletrónica|fatura eletrônica|nota fiscal eletrônica|e-factuur)\b"),
+    ("confirm_balance_any", 1.0, r"\b(?:confirm|bestätigen|confirmer|confirmar|bevestigen|confermar\w*|verify|vérifier)\b[^!?]{0,40}"
+     r"\b(?:balance|solde|saldo|saldi|amount outstanding|outstanding amount|offenen posten|montant dû|importe pendiente)\b"
+     r"|\b(?:balance|solde|saldo)\b[^!?]{0,30}\b(?:confirm|bestätigen|confirmer|confirmar|bevestigen|confermare)\b"),
     ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:\S+\s+)?(?:invoice|bill"
      r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato|au format|format) pdf\b"),
     ("statement", 1.0, r"\b(?:send|need|provide|forward|want|like|request|(?:can|could|may) (?:i|we) (?:have|get|receive))\b[^!?]{0,40}\b(?:statement|statement of account"

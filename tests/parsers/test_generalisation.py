@@ -993,3 +993,28 @@ def test_link_increase_owe_set(expected: str, text: str) -> None:
 
 def test_a_price_increase_that_is_fine_is_no_dispute() -> None:
     assert _decide("The price increase is no problem for us, we will pay on Friday.").intent.value == "promise_to_pay"
+
+
+#: e-invoice formats and confirming the open balance (first run: 5/15).
+FORMAT_BALANCE_SET=[
+("request_copy","Could you send us the invoice as an e-invoice (XML)?"),
+("request_copy","Bitte senden Sie die Rechnung als XRechnung."),
+("request_copy","Pouvez-vous nous envoyer la facture au format Factur-X ?"),
+("request_copy","¿Podéis mandarnos la factura en formato Facturae?"),
+("request_copy","Kunnen jullie de factuur als UBL-bestand sturen?"),
+("request_copy","Podem enviar a fatura em XML?"),
+("request_copy","Potete inviarci la fattura elettronica in XML?"),
+("request_copy","Could you confirm the balance outstanding on our account?"),
+("request_copy","Pouvez-vous me confirmer le solde restant dû ?"),
+("request_copy","Können Sie uns den offenen Saldo bestätigen?"),
+("request_copy","¿Nos podéis confirmar el saldo pendiente?"),
+("request_copy","Kunnen jullie het openstaande saldo bevestigen?"),
+("request_copy","Podem confirmar o saldo em aberto?"),
+("request_copy","Potete confermarci il saldo aperto?"),
+("other","Please remove this address from your reminders, it is a shared inbox."),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), FORMAT_BALANCE_SET, ids=[t[:40] for _, t in FORMAT_BALANCE_SET])
+def test_format_balance_set(expected: str, text: str) -> None:
+    assert _decide(text).intent.value == expected
