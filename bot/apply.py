@@ -96,7 +96,7 @@ def change_state(s: Session, ctx: ApplyContext, customer_id: int, event: Account
     return new.value
 
 
-def _apply_one(s: Session, ctx: ApplyContext, action: Action) -> None:  # noqa: C901 - a dispatch table
+def _apply_one(s: Session, ctx: ApplyContext, action: Action) -> None:
     match action:
         case ChangeState(customer_id=cid, event=event, until=until, why=why):
             change_state(s, ctx, cid, AccountEvent(event), until, why)

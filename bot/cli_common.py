@@ -72,7 +72,7 @@ def parse_now(value: str | None, tz: ZoneInfo) -> dt.datetime:
                 local = local.replace(tzinfo=tz)
     except ValueError:
         fail(f"--now: not an ISO date or datetime: {value!r}")
-    return local.astimezone(dt.timezone.utc)
+    return local.astimezone(dt.UTC)
 
 
 def parse_date(value: str, what: str) -> dt.date:

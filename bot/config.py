@@ -186,7 +186,7 @@ class CampaignConfig(_Model):
     min_days_between: int = Field(default=3, ge=0)
     send_window: SendWindow = SendWindow()
     holidays: list[dt.date] = Field(default_factory=list)
-    min_balance: Decimal = Decimal("0")
+    min_balance: Decimal = Decimal(0)
     after_last: Literal["stop", "repeat"] = "stop"
     repeat_every_days: int = Field(default=14, ge=1)
 

@@ -121,7 +121,7 @@ class Supervisor:
     async def run(self) -> None:
         running = [asyncio.create_task(self._guard(t), name=t.name) for t in self.tasks]
         await self.stop.wait()
-        done, pending = await asyncio.wait(running, timeout=self.stop_timeout)
+        _done, pending = await asyncio.wait(running, timeout=self.stop_timeout)
         for t in pending:
             log.warning("task %s did not stop in %.0fs: cancelled", t.get_name(), self.stop_timeout)
             t.cancel()
@@ -138,7 +138,7 @@ async def run_cycle(tasks: Sequence[Task], now: dt.datetime, *, send_again: str 
     for task in order:
         try:
             lines.append(f"{task.name}: {await task.run_once(now)}")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.exception("task %s failed", task.name)
             lines.append(f"{task.name}: FAILED {type(exc).__name__}: {exc}".splitlines()[0])
     return lines

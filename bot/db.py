@@ -113,9 +113,8 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: commit on success, roll back on any exception."""
-        with self._factory() as s:
-            with s.begin():
-                yield s
+        with self._factory() as s, s.begin():
+            yield s
 
     def close(self) -> None:
         self.engine.dispose()
@@ -123,4 +122,4 @@ class Database:
 
 def utcnow() -> dt.datetime:
     """The real clock, for ``bot/`` only; everything below takes ``now`` as an argument."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)

@@ -28,7 +28,7 @@ from bot import system_mail
 from bot.config import Config
 from bot.db import Database
 from bot.ledger import BUCKETS, aging, list_customers
-from bot.models import Contact, Customer, Cursor, Event, InboundMessage, OutboxMessage
+from bot.models import Contact, Cursor, Customer, Event, InboundMessage, OutboxMessage
 from bot.money import display
 
 CURSOR = "digest_last_at"

@@ -23,7 +23,6 @@ rows are only moved.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import email.parser
 import email.policy
@@ -35,7 +34,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select, update

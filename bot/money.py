@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 
+from babel.core import UnknownLocaleError
 from babel.numbers import format_currency, get_currency_precision, list_currencies
 
 
@@ -18,7 +19,7 @@ class MoneyError(ValueError):
     """An amount or currency that cannot be represented exactly."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
@@ -31,7 +32,7 @@ def check_currency(code: str) -> str:
     return norm
 
 
-@lru_cache(maxsize=None)
+@cache
 def exponent(currency: str) -> int:
     """Digits after the decimal point for ``currency`` (EUR 2, JPY 0, BHD 3)."""
     return int(get_currency_precision(currency))
@@ -67,7 +68,7 @@ def display(minor: int, currency: str, locale: str = "en") -> str:
     """Human display with symbol and grouping in ``locale`` ("€1,250.00", "1.250,00 €")."""
     try:
         return str(format_currency(to_decimal(minor, currency), currency, locale=locale))
-    except Exception:  # unknown locale: fall back to a neutral form
+    except (UnknownLocaleError, ValueError, LookupError):  # unknown locale: a neutral form
         return f"{to_str(minor, currency)} {currency}"
 
 

@@ -107,7 +107,7 @@ def _run(s: Session, line: str, *, now: dt.datetime, by: str) -> str:
     raise CommandError(f"unknown command: {line!r}")
 
 
-_QUOTE_START = re.compile(r"^(>|On .* wrote:|-----Original Message-----|From: )", re.I)
+_QUOTE_START = re.compile(r"^(>|On .* wrote:|-----Original Message-----|From: )", re.IGNORECASE)
 
 
 def command_lines(text: str) -> list[str]:
@@ -124,7 +124,7 @@ def command_lines(text: str) -> list[str]:
 
 def _auth_failed(msg: object) -> bool:
     results = " ".join(str(v) for v in msg.get_all("Authentication-Results", []))  # type: ignore[attr-defined]
-    return bool(re.search(r"\b(dkim|spf|dmarc)=(fail|softfail)\b", results, re.I))
+    return bool(re.search(r"\b(dkim|spf|dmarc)=(fail|softfail)\b", results, re.IGNORECASE))
 
 
 def handler(config: Config) -> Callable[[Session, InboundMessage, dt.datetime], str]:

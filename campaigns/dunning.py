@@ -50,7 +50,7 @@ def _exponent(currency: str) -> int:
 
     try:
         return int(get_currency_precision(currency))
-    except Exception:  # unknown code: the common case
+    except (LookupError, ValueError):  # unknown code: the common case
         return 2
 
 

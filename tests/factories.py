@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.models import Contact, Customer, Invoice
 from bot.money import to_minor
 
-T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
 @dataclass

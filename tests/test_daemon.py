@@ -7,7 +7,7 @@ import datetime as dt
 
 from bot.daemon import PeriodicTask, Supervisor, run_cycle
 
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
 class Flaky:

@@ -20,7 +20,7 @@ from campaigns.actions import Escalate, Why
 from tests.factories import LedgerBuilder
 
 D = dt.date
-NOW = dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.timezone.utc)   # 08:30 London
+NOW = dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.UTC)   # 08:30 London
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_digest_sections_chart_and_csv(world: tuple[Config, Database]) -> None:
 
 def test_digest_waits_for_local_time(world: tuple[Config, Database]) -> None:
     cfg, _ = world
-    early = dt.datetime(2026, 11, 23, 7, 30, tzinfo=dt.timezone.utc)    # 07:30 London < 08:00
+    early = dt.datetime(2026, 11, 23, 7, 30, tzinfo=dt.UTC)    # 07:30 London < 08:00
     assert not due(cfg, early, None)
     assert due(cfg, NOW, None)
     assert not due(cfg, NOW, NOW - dt.timedelta(minutes=5))

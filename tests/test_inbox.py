@@ -19,7 +19,7 @@ from bot.models import Contact, Customer, Event, InboundMessage, Invoice, Note, 
 from parsers.types import Intent, ReadContext, Reading
 from tests.factories import LedgerBuilder
 
-NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 D = dt.date
 
 
@@ -87,7 +87,7 @@ def test_promise_via_plus_token_updates_account_in_one_go(world: tuple[Config, D
     with db.session() as s:
         cust = s.query(Customer).filter_by(external_id="C001").one()
         assert cust.state == "promised"
-        assert cust.state_until == dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.timezone.utc)
+        assert cust.state_until == dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
         p = s.query(Promise).one()
         assert p.promised_date == D(2026, 11, 27) and p.amount_minor == 10000 and p.invoice_numbers == ["INV-1"]
         note = s.query(Note).one()

@@ -17,7 +17,7 @@ from bot.models import Contact, Customer, Event, InboundMessage, Invoice, Outbox
 from bot.staff import command_lines
 from tests.factories import LedgerBuilder
 
-NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 D = dt.date
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,7 +15,7 @@ from bot.cli_common import fail
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo_cmd(
-        out: Annotated[Optional[Path], typer.Option(help="Folder for the demo's files (default: a new temp folder).")] = None,
+        out: Annotated[Path | None, typer.Option(help="Folder for the demo's files (default: a new temp folder).")] = None,
         days: Annotated[int, typer.Option(min=1, max=365, help="Simulated days.")] = 60,
         start: Annotated[str, typer.Option(help="First simulated day (YYYY-MM-DD).")] = "2026-11-23",
     ) -> None:

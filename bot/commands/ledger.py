@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import getpass
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -20,11 +20,11 @@ def _fmt_multi(amounts: dict[str, int]) -> str:
     return "  ".join(display(v, c) for c, v in sorted(amounts.items()) if v) or "-"
 
 
-def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
+def register(app: typer.Typer) -> None:
     @app.command("aging")
     def aging_cmd(
         ctx: typer.Context,
-        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+        now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON.")] = False,
         as_csv: Annotated[bool, typer.Option("--csv", help="CSV, one row per customer and currency.")] = False,
     ) -> None:
@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
     @app.command("customers")
     def customers_cmd(
         ctx: typer.Context,
-        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+        now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON.")] = False,
     ) -> None:
         """List customers with their state and balances."""
@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
     def show_cmd(
         ctx: typer.Context,
         customer: Annotated[str, typer.Argument(help="The customer's ledger id.")],
-        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+        now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON.")] = False,
         events: Annotated[int, typer.Option(help="How many timeline events to show.")] = 50,
     ) -> None:
@@ -149,7 +149,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
         ctx: typer.Context,
         target: Annotated[str, typer.Argument(help="A customer id or an invoice number.")],
         text: Annotated[str, typer.Argument(help="The note.")],
-        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+        now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     ) -> None:
         """Add a staff note to a customer or an invoice."""
         st = state(ctx)
@@ -166,7 +166,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
         ctx: typer.Context,
         customer: Annotated[str, typer.Argument(help="The customer's ledger id.")],
         until: Annotated[str, typer.Option("--until", help="Hold chasing until this date (YYYY-MM-DD).")],
-        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+        now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     ) -> None:
         """Stop chasing a customer until a date."""
         st = state(ctx)
@@ -183,7 +183,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
     def release_cmd(
         ctx: typer.Context,
         customer: Annotated[str, typer.Argument(help="The customer's ledger id.")],
-        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+        now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     ) -> None:
         """Clear a hold (or a pause awaiting staff) and resume chasing."""
         st = state(ctx)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         once: Annotated[bool, typer.Option("--once", help="Run one full cycle (tick, send, mailbox, payments, "
                                                           "digest, send) and exit.")] = False,
-        now: Annotated[Optional[str], typer.Option(help=NOW_HELP + " Only with --once.")] = None,
+        now: Annotated[str | None, typer.Option(help=NOW_HELP + " Only with --once.")] = None,
         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
     ) -> None:
         """Run the daemon: campaigns, sender, mailbox watcher, payment poller, digest."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import getpass
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
     def resume_cmd(
         ctx: typer.Context,
         customer: Annotated[str, typer.Argument(help="The customer's ledger id.")],
-        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+        now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     ) -> None:
         """Resume chasing a customer (same as `release`)."""
         st = state(ctx)
@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
     def resolve_cmd(
         ctx: typer.Context,
         invoice: Annotated[str, typer.Argument(help="The disputed invoice number.")],
-        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+        now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     ) -> None:
         """Mark an invoice's dispute as settled: it is chased again."""
         st = state(ctx)
@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
     def confirm_cmd(
         ctx: typer.Context,
         email: Annotated[str, typer.Argument(help="The proposed address.")],
-        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
+        now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     ) -> None:
         """Accept a contact proposed by a reply (a redirect)."""
         st = state(ctx)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from email import message_from_bytes
+from email.charset import QP, Charset
 from email.message import Message
 from email.mime.text import MIMEText
-from email.charset import QP, Charset
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, parseaddr
 from zoneinfo import ZoneInfo

@@ -121,7 +121,7 @@ class Demo:
 
     # ------------------------------------------------------------------ setup
     def clock(self) -> dt.datetime:
-        return self.state.now.astimezone(dt.timezone.utc)
+        return self.state.now.astimezone(dt.UTC)
 
     def write_config(self, smtp: SmtpSink, imap: LocalImapServer, stripe: LocalStripe) -> Path:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -203,7 +203,7 @@ class Demo:
         mail: list[bytes] = []     # delivered in one IMAP session after the loop
         for p in due:
             address, lang, tz, name, person = owners[p.customer]
-            when = p.at.astimezone(dt.timezone.utc)
+            when = p.at.astimezone(dt.UTC)
             d = p.at.astimezone(COMPANY_TZ).date() + dt.timedelta(days=p.act.date_days)
             shown = d.isoformat() if p.act.kind == "staff" else _local_date(d, lang)   # commands take ISO dates
             text = p.act.text.format(date=shown, invoice=p.invoice, contact=person,
@@ -322,7 +322,7 @@ class Demo:
             lines = [f"{e.at:%Y-%m-%d %H:%M} {names.get(e.customer_id or -1, '-'):<8} {e.kind:<20} {e.rule or '':<28} "
                      f"{e.summary}" for e in timeline]
         (self.out / "timeline.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        self.say("\n[bold]After {} days[/bold]".format(self.days))
+        self.say(f"\n[bold]After {self.days} days[/bold]")
         steps: dict[str, int] = defaultdict(int)
         others: dict[str, int] = defaultdict(int)
         for (kind, step), n in sent.items():
