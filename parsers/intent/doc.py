@@ -93,7 +93,13 @@ BOILERPLATE = re.compile(
     r"|disclaimer|liability for|consider the environment|before printing|virus(?:es)?|privileged"
     r"|confidentiel|destinataire|par erreur|vertraulich|adressat|irrtümlich erhalten|confidencial|destinatario"
     r"|por error|vertrouwelijk|ten onrechte (?:heeft )?ontvangen|geadresseerde|confidencial|por engano|destinatário"
-    r"|riservat[oa]|per errore|destinatario)\b", re.IGNORECASE)
+    r"|riservat[oa]|per errore|destinatario"
+    # terms-of-sale footers: "any dispute shall be ...", "tout litige relève du tribunal", "Gerichtsstand"
+    r"|tout litige|en cas de litige|any disputes? (?:arising|shall|will|must|relating)|gerichtsstand|erfüllungsort"
+    r"|tribunal de commerce|tribunaux compétents|jurisdiction|foro competente|juzgados y tribunales|bevoegde rechter"
+    r"|foro da comarca|reklamationen sind innerhalb|contestazioni devono|réclamations? doi(?:t|vent)|claims must be"
+    r"|registered office|siège social|handelsregister|registro mercantil|kamer van koophandel|registo comercial"
+    r"|registro delle imprese)\b", re.IGNORECASE)
 
 
 def build_doc(text: str, sent: dt.date | None, *, language: str | None = None, invoices: tuple[str, ...] = (),

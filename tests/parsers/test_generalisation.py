@@ -1053,3 +1053,46 @@ def test_changed_plans_set(expected: str, text: str, date: str | None) -> None:
     assert decision.intent.value == expected
     if date is not None:
         assert decision.promise_date == dt.date.fromisoformat(date)
+
+
+# --- company footers with terms of sale ("Reklamationen ...", "tout litige ...", "contestazioni ...")
+#: are not the customer's complaint (first run: 5/6).
+SIG_DE="\n\nMit freundlichen Grüßen\nM. Keller\nKeller Metallbau AG\nZahlungsbedingungen: 30 Tage netto. Reklamationen sind innerhalb von 8 Tagen schriftlich anzuzeigen.\nIBAN CH93 0076 2011 6238 5295 7"
+SIG_IT="\n\nCordiali saluti\nL. Conti\nConti Srl - P.IVA 01234567890\nAi sensi del D.Lgs. 196/2003 questa e-mail è riservata. Eventuali contestazioni devono pervenire entro 8 giorni."
+SIG_FR="\n\nCordialement,\nA. Morel\nMorel SAS - Tout litige relève du tribunal de commerce de Lyon. Pénalités de retard: 3 fois le taux légal."
+SIG_ES="\n\nUn saludo,\nR. Gil\nGil Suministros S.L. - Este mensaje es confidencial. Si lo ha recibido por error, no está autorizado a usarlo."
+FOOTER_MESSAGES=[
+("other",None,None,"Guten Tag,\n\nvielen Dank für die Erinnerung, wir schauen uns das an."+SIG_DE+QUOTE_EN),
+("promise_to_pay","2026-11-20",None,"Guten Tag,\n\nwir überweisen den Betrag nächste Woche."+SIG_DE+QUOTE_EN),
+("other",None,None,"Buongiorno,\n\ngrazie per il promemoria, verifichiamo internamente."+SIG_IT+QUOTE_EN),
+("remittance_advice",None,None,"Buongiorno,\n\nil bonifico è stato effettuato ieri."+SIG_IT+QUOTE_EN),
+("other",None,None,"Bonjour,\n\nbien reçu, je transmets à la comptabilité."+SIG_FR+QUOTE_EN),
+("other",None,None,"Hola,\n\nrecibido, lo revisamos esta semana."+SIG_ES+QUOTE_EN),
+]
+
+
+@pytest.mark.parametrize(("expected", "promise", "amount", "body"), FOOTER_MESSAGES,
+                         ids=[b.split("\n")[2][:40] for _, _, _, b in FOOTER_MESSAGES])
+def test_footer_messages(expected: str, promise: str | None, amount: str | None, body: str) -> None:
+    test_full_message(expected, promise, amount, body)
+
+
+#: reference forms: separators changed, shortened, and numbers that are not references.
+REF_KNOWN=("INV-2026-0412","INV-2026-0437")
+REF_FORMS=[
+("Rechnungsnummer INV 2026 0412 ist bezahlt.",("INV-2026-0412",)),
+("factura nº INV-2026-0437 pagada",("INV-2026-0437",)),
+("fattura n. INV2026/0412",("INV-2026-0412",)),
+("invoices 0412 and 0437 are paid",("INV-2026-0412","INV-2026-0437")),
+("re: #412",("INV-2026-0412",)),
+("la 0437 la paghiamo venerdì",("INV-2026-0437",)),
+("PO 4500012345 for INV-2026-0412",("INV-2026-0412",)),
+("we paid EUR 412.00 yesterday",()),
+("call me on 0412 555 123",()),
+("on 04/12 we paid",()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REF_FORMS, ids=[t[:30] for t, _ in REF_FORMS])
+def test_reference_forms(text: str, expected: tuple[str, ...]) -> None:
+    assert find_invoice_refs(text, REF_KNOWN) == expected
