@@ -298,7 +298,7 @@ REMITTANCE = cues(
      r"|ingresado|liquidado|saldado|realizado (?:el pago|la transferencia)|efectuado (?:el pago|la transferencia))\b"),
     ("es_hemos_hecho", 1.0, r"\b(?:hemos|he|ya)\s+(?:\S+\s+)?(?:hecho|realizado|efectuado|enviado|mandado|emitido|ordenado)\s+"
      r"(?:\S+\s+)?(?:el|la|un|una)\s+(?:pago|transferencia|ingreso|abono|bizum)\b"),
-    ("es_pagamos", 1.0, r"\b(?:ya\s+)?(?:os|le|les|te)\s+(?:lo\s+|la\s+|los\s+|las\s+)?(?:pagamos|pagué|abonamos"
+    ("es_pagamos", 1.0, r"\b(?:ya\s+)?(?:os|le|les|te)\s+(?:lo\s+|la\s+|los\s+|las\s+)?(?:pagamos|pagué|abonamos|depositamos|deposité"
      r"|transferimos|ingresamos)\b"),
     ("es_transferencia_realizada", 1.0, r"\b(?:transferencia|pago|ingreso|abono)\s+(?:\S+\s+){0,2}?"
      r"(?:fue\s+|ha sido\s+|se ha\s+|se\s+)?(?:realizad[oa]|efectuad[oa]|emitid[oa]|enviad[oa]|hech[oa]|hizo|realizó"
@@ -311,7 +311,8 @@ REMITTANCE = cues(
     ("es_preterito", 1.0, r"\b(?:realicé|efectué|hice|envié|mandé|pagué|transferí|aboné|ingresé|ordené|liquidé)\s+(?:\S+\s+)?"
      r"(?:la transferencia|el pago|el ingreso|el abono|la factura|el importe|el bizum|las facturas)\b"),
     ("es_realizamos", 1.0, r"\b(?:realizamos|efectuamos|hicimos|enviamos|mandamos|ordenamos|transferimos|abonamos|ingresamos"
-     r"|pagamos|liquidamos)\s+(?:\S+\s+)?(?:la transferencia|el pago|el ingreso|el abono|la factura|las facturas|el importe)\b"),
+     r"|pagamos|liquidamos)\s+(?:\S+\s+)?(?:la transferencia|el pago|el ingreso|el abono|la factura|las facturas|el importe"
+     r"|el depósito|el bizum)\b"),
     ("es_adjunto_justificante", 1.0, r"\b(?:adjunto|adjuntamos|te adjunto|os adjunto|le adjunto|en adjunto|envío|enviamos|remito)\b"
      r"[^!?]{0,30}\b(?:justificante|comprobante|resguardo)\b"),
     ("es_esta_pagada", 1.0, r"\b(?:está|están|fue|fueron|ha sido|han sido)\s+(?:ya\s+)?(?:pagad[oa]s?|abonad[oa]s?"
@@ -335,7 +336,7 @@ REMITTANCE = cues(
     ("pt_pagamos", 1.0, r"\b(?:pagámos|efetuámos|liquidámos|regularizámos|já pagamos|já transferimos|já liquidamos"
      r"|já regularizamos)\b"),
     ("pt_efetuamos_pagamento", 1.0, r"\b(?:efetuámos|efetuamos|fizemos|realizámos|realizamos|enviámos|enviamos|já pagámos"
-     r"|já pagamos)\s+(?:\S+\s+)?(?:o pagamento|a transferência|o pagamento|a fatura|o valor)\b"),
+     r"|já pagamos)\s+(?:\S+\s+)?(?:o pagamento|a transferência|o pagamento|a fatura|o valor|o pix|o depósito|o boleto)\b"),
     ("pt_comprovativo", 1.0, r"\b(?:comprovativo|comprovante|recibo)\s+(?:de|do|da)\s+(?:pagamento|transferência)\b"),
     ("pt_pago_hoje", 1.0, r"\b(?:pag[oa]s?|liquidad[oa]s?|transferid[oa]s?|quitad[oa]s?|feit[oa]s?|efetuad[oa]s?"
      r"|realizad[oa]s?)\s+(?:\S+\s+)?(?:hoje|ontem|anteontem|esta manhã|hoje de manhã|hoje cedo|na semana passada"
@@ -452,6 +453,7 @@ PROMISE = cues(
      r"|erledigen)\b"),
     ("de_kuemmere_mich", 1.0, r"\b(?:ich kümmere mich|wir kümmern uns|ich erledige das|wir erledigen das)\b"),
     ("de_ueberweisen_wir", 1.0, r"\b(?:überweisen|zahlen|begleichen|bezahlen|veranlassen)\s+wir\b"
+     r"|\b(?:überweise|zahle|begleiche|bezahle|veranlasse)\s+ich\b"
      r"|\b(?:wir|ich)\s+(?:\S+\s+)?(?:überweisen|überweise|zahlen|zahle|bezahlen|bezahle|begleichen|begleiche|veranlassen"
      r"|veranlasse|leisten|leiste|tätigen|tätige|weisen|weise)\b"),
     ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung|betrag|geld)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt|folgt"
@@ -484,14 +486,16 @@ PROMISE = cues(
      r"|transferencia|dinero|importe)"),
     ("es_lo_pagamos", 1.0, r"\b(?:lo|la|los|las) (?:pagamos|pagaremos|pago|abonamos|transferimos|ingresamos)\b"),
     ("es_os_pago", 1.0, r"\b(?:os|le|les|te) (?:lo |la )?(?:pago|pagamos|transfiero|transferimos|ingreso|ingresamos|hago|hacemos"
-     r"|mando|mandamos|envío|enviamos|abono|abonamos)\b"),
+     r"|mando|mandamos|envío|enviamos|abono|abonamos|depositamos|deposito|depositaremos)\b"),
+    ("es_presente", 1.0, r"\b(?:hago|hacemos|realizo|realizamos|mando|mandamos|envío|enviamos|ordeno|ordenamos|efectúo|efectuamos)\s+"
+     r"(?:\S+\s+)?(?:la transferencia|el pago|el ingreso|el depósito|el bizum|el abono)\b"),
     # nl
     ("nl_ik_regel", 1.0, r"\b(?:ik regel het|wij regelen het|we regelen het|ik zorg ervoor|wij zorgen ervoor|ik pak het op)\b"),
     ("nl_zullen_betalen", 1.0, r"\b(?:zal|zullen|ga|gaan)\b[^!?]{0,50}?\b(?:betalen|overmaken|voldoen|overboeken"
      r"|betaald|overgemaakt|voldaan)\b"),
     ("nl_wij_betalen", 1.0, r"\b(?:wij|we|ik)\s+(?:\S+\s+){0,1}?(?:betalen|betaal|maken|maak|voldoen|voldoe|boeken|boek"
      r"|storten|stort)\b"),
-    ("nl_betalen_wij", 1.0, r"\b(?:betalen|voldoen|maken|boeken)\s+(?:wij|we|ik)\b"),
+    ("nl_betalen_wij", 1.0, r"\b(?:betalen|voldoen|maken|boeken)\s+(?:wij|we|ik)\b|\b(?:betaal|voldoe|maak|boek|stort)\s+ik\b"),
     ("nl_betaling_gaat", 1.0, r"\b(?:betaling|overboeking|overschrijving|bedrag|geld|saldo)\b(?:\s+\S+){0,6}?\s+(?:gaat|wordt|volgt|staat gepland)\b"),
     ("nl_u_ontvangt", 1.0, r"\b(?:u |je )?(?:ontvangt|krijgt)\s+(?:de|het|uw)\s+(?:betaling|bedrag|geld|overboeking)"),
     ("nl_doen_dat", 1.0, r"\b(?:doen|regelen) (?:dat|we|wij|het)\b|\b(?:doe|regel) ik\b"),

@@ -1096,3 +1096,36 @@ REF_FORMS=[
 @pytest.mark.parametrize(("text", "expected"), REF_FORMS, ids=[t[:30] for t, _ in REF_FORMS])
 def test_reference_forms(text: str, expected: tuple[str, ...]) -> None:
     assert find_invoice_refs(text, REF_KNOWN) == expected
+
+
+#: colloquial and regional forms: Latin American "depositar", Brazilian Pix, "on a payé", verb
+#: before the subject ("Morgen überweise ich", "Morgen maak ik het over") (first run: 10/19).
+COLLOQUIAL_SET=[
+("promise_to_pay","Les depositamos el viernes.","2026-11-13"),
+("promise_to_pay","Mañana les hacemos el depósito.","2026-11-12"),
+("remittance_advice","Ya les depositamos.",None),
+("remittance_advice","Les hicimos el depósito ayer.",None),
+("promise_to_pay","Vamos depositar amanhã.","2026-11-12"),
+("remittance_advice","Fizemos o Pix agora há pouco.",None),
+("remittance_advice","Segue o comprovante do Pix.",None),
+("remittance_advice","On a payé hier.",None),
+("remittance_advice","J'ai fait le paiement hier soir.",None),
+("promise_to_pay","On paie lundi.","2026-11-16"),
+("remittance_advice","Heb het net overgemaakt.",None),
+("remittance_advice","Schon erledigt, gestern bezahlt.",None),
+("remittance_advice","Fatto! Pagato stamattina.",None),
+("promise_to_pay","Domani faccio il bonifico.","2026-11-12"),
+("promise_to_pay","Morgen überweise ich.","2026-11-12"),
+("promise_to_pay","Demain je fais le virement.","2026-11-12"),
+("promise_to_pay","Mañana hago la transferencia.","2026-11-12"),
+("promise_to_pay","Morgen maak ik het over.","2026-11-12"),
+("promise_to_pay","Amanhã faço a transferência.","2026-11-12"),
+]
+
+
+@pytest.mark.parametrize(("expected", "text", "date"), COLLOQUIAL_SET, ids=[t[:40] for _, t, _ in COLLOQUIAL_SET])
+def test_colloquial_set(expected: str, text: str, date: str | None) -> None:
+    decision = _decide(text)
+    assert decision.intent.value == expected
+    if date is not None:
+        assert decision.promise_date == dt.date.fromisoformat(date)
