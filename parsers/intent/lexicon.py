@@ -834,6 +834,18 @@ REQUEST_COPY = cues(
     ("confirm_balance_any", 1.0, r"\b(?:confirm|bestätigen|confirmer|confirmar|bevestigen|confermar\w*|verify|vérifier)\b[^!?]{0,40}"
      r"\b(?:balance|solde|saldo|saldi|amount outstanding|outstanding amount|offenen posten|montant dû|importe pendiente)\b"
      r"|\b(?:balance|solde|saldo)\b[^!?]{0,30}\b(?:confirm|bestätigen|confirmer|confirmar|bevestigen|confermare)\b"),
+    ("cannot_find_invoice_any", 1.0, r"\bfinden (?:wir |ich )?(?:die|diese|ihre|eure) rechnung\w* (?:\S+\s+){0,4}?nicht\b"
+     r"|\b(?:ne trouvons pas|ne retrouvons pas|ne trouve pas|finden (?:\S+\s+){0,3}?nicht"
+     r"|nicht (?:auffindbar|finden)|no (?:encontramos|encuentro|localizamos)|(?:kunnen|kan) (?:\S+\s+){0,3}?niet (?:vinden|terugvinden)"
+     r"|não (?:encontramos|encontro|localizamos|achamos)|non (?:troviamo|trovo|riusciamo a trovare))\b[^!?]{0,40}"
+     r"\b(?:facture|rechnung|factura|factuur|fatura|fattura|invoice)|\b(?:facture|rechnung|factura|factuur|fatura|fattura)\b"
+     r"[^!?]{0,30}\b(?:ne trouvons pas|finden (?:wir|ich) nicht|no (?:la |lo )?encontramos|niet vinden|não (?:a |o )?encontramos"
+     r"|non (?:la |lo )?troviamo)\b"),
+    ("open_items_detail_any", 1.0, r"\b(?:send|provide|envoyer|transmettre|schicken|senden|zukommen|enviar|mandar|sturen|mailen"
+     r"|inviare|inviarci|mandarci)\b[^!?]{0,40}\b(?:details?|détail|aufstellung|auflistung|übersicht|detalle|desglose|overzicht"
+     r"|specificatie|detalhe|discriminação|dettaglio|elenco|list)\b[^!?]{0,30}\b(?:invoices?|factures?|rechnungen|posten"
+     r"|facturas|facturen|faturas|fatture|open items|ouvertes|offenen|pendientes|openstaande|em aberto|aperte|outstanding)\b"
+     r"|\bwhich invoice (?:is|does) this\b"),
     ("copy_of", 1.0, r"\b(?:copy|copies|duplicate|pdf)\s+of\s+(?:the\s+|our\s+|your\s+|this\s+|that\s+)?(?:\S+\s+)?(?:invoice|bill"
      r"|statement|agreement|contract|receipt)s?|\b(?:invoice|statement) copy\b|\b(?:as a|as|in|en|als|em|in formato|au format|format) pdf\b"),
     ("statement", 1.0, r"\b(?:send|need|provide|forward|want|like|request|(?:can|could|may) (?:i|we) (?:have|get|receive))\b[^!?]{0,40}\b(?:statement|statement of account"

@@ -1129,3 +1129,27 @@ def test_colloquial_set(expected: str, text: str, date: str | None) -> None:
     assert decision.intent.value == expected
     if date is not None:
         assert decision.promise_date == dt.date.fromisoformat(date)
+
+
+#: "we can't find this invoice" and asking for the detail of open items (first run: 2/14).
+CANNOT_FIND_SET=[
+("request_copy","We can't find this invoice in our system."),
+("request_copy","Nous ne trouvons pas cette facture dans notre système."),
+("request_copy","Wir finden diese Rechnung nicht in unserem System."),
+("request_copy","No encontramos esta factura en nuestro sistema."),
+("request_copy","We kunnen deze factuur niet vinden in ons systeem."),
+("request_copy","Não encontramos esta fatura no nosso sistema."),
+("request_copy","Non troviamo questa fattura nel nostro sistema."),
+("request_copy","Which invoice is this about? Please send us the details."),
+("request_copy","Pouvez-vous nous envoyer le détail des factures ouvertes ?"),
+("request_copy","Bitte schicken Sie uns eine Aufstellung der offenen Posten."),
+("request_copy","¿Nos podéis enviar el detalle de las facturas pendientes?"),
+("request_copy","Kunt u een overzicht van de openstaande facturen sturen?"),
+("request_copy","Podem enviar o detalhe das faturas em aberto?"),
+("request_copy","Potete inviarci il dettaglio delle fatture aperte?"),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), CANNOT_FIND_SET, ids=[t[:40] for _, t in CANNOT_FIND_SET])
+def test_cannot_find_set(expected: str, text: str) -> None:
+    assert _decide(text).intent.value == expected
