@@ -171,7 +171,8 @@ _p("this_week", r"\b(?:(?:the )?end of (?:the |this )?week|this week|later this 
    r"|(?:a )?finales de (?:la|esta) semana|deze week|eind van (?:de|deze) week|(?:n)?esta semana"
    r"|questa settimana|fine settimana)\b")
 _p("in_period", r"\b(?:in|within|dans|sous|d'ici|innerhalb(?: von)?|binnen|en|dentro de|over|em|daqui a"
-   r"|entro|tra|fra)\s+(?:(?:the )?next\s+)?(?P<n>\d{1,3}|" + _NUMW + r")\s+(?P<unit>" + _UNITS + r")\b")
+   r"|entro|tra|fra|en un plazo de|en el plazo de|en un máximo de|no prazo de|num prazo de|no espaço de|nel giro di"
+   r"|nell'arco di|dans un délai de|binnen een termijn van)\s+(?:(?:the )?next\s+)?(?P<n>\d{1,3}|" + _NUMW + r")\s+(?P<unit>" + _UNITS + r")\b")
 _p("fixed_period", r"\b(?:sous (?P<fr>huitaine|quinzaine)|(?:in|within) a (?P<en>fortnight|week)|binnen een week"
    r"|innerhalb einer woche|en una semana|dentro de una semana|entro una settimana|dentro de uma semana)\b")
 _p("day_after_tomorrow", r"\b(?:(?:the )?day after tomorrow|après-demain|apres-demain|übermorgen"

@@ -129,4 +129,10 @@ def _plausible_languages(text: str, language: str | None) -> tuple[str, ...]:
                    key=lambda lang: -scores[lang])
     if language and language not in close:
         close.insert(0, language)
+    # Spanish and Portuguese share most short function words ("vamos pagar", "nos próximos días"):
+    # in a short text the sibling stays plausible even when it scored nothing.
+    if close and len(text.split()) < 15:
+        sibling = {"es": "pt", "pt": "es"}.get(close[0])
+        if sibling and sibling not in close:
+            close.append(sibling)
     return tuple(close)

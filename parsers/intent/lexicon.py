@@ -655,7 +655,7 @@ DISPUTE = cues(
     # es
     ("es_reclamacion", 1.0, r"\b(?:reclamación|reclamamos|impugnamos|disconformidad|no estamos de acuerdo)\b"),
     ("es_error", 1.0, r"\b(?:error|errónea|erróneo|incorrecta|incorrecto|no correspond\w*|no coincid\w*|duplicada|duplicado"
-     r"|cobrado de más|facturado de más|por duplicado|(?:cobrado|facturado) dos veces|mismo pedido|incomplet[oa]|(?<!hace )(?<!hacen )faltan|(?<!sin )(?<!hace )falta)\b(?![^!?]{0,15}\bde la factura\b)"),
+     r"|cobrado de más|facturado de más|por duplicado|(?:cobrado|facturado) dos veces|mismo pedido|incomplet[oa]|(?<!hace )(?<!hacen )faltan|(?<!sin )(?<!hace )falta)\b(?![^!?]{0,15}\b(?:de la factura|da fatura|de las facturas|das faturas)\b)"),
     ("es_no_recibido", 1.0, r"\b(?:no|nunca)\s+(?:\w+\s+)?(?:hemos recibido|recibimos|llegó|llegaron|ha llegado"
      r"|han llegado|hemos pedido|pedimos|se ha realizado)\b"),
     ("es_no_pagaremos", 1.0, r"\bno\s+(?:vamos a pagar|pagaremos|pensamos pagar|se (?:prestó|realizó|hizo|entregó))\b"
@@ -681,7 +681,7 @@ DISPUTE = cues(
     ("nl_beschadigd", 1.0, r"\b(?:beschadigd|kapot|defect|gebrekkig|over datum)\b"),
     ("nl_creditnota", 0.8, r"\b(?:creditnota|creditfactuur|gecorrigeerde factuur|crediteren)\b"),
     # pt
-    ("pt_erro", 1.0, r"\b(?:erro|errad[oa]|incorret[oa]|não correspond\w*|duplicad[oa]|cobrado a mais|em duplicado"
+    ("pt_erro", 1.0, r"\b(?:erro|errad[oa]|incorret[oa]|não correspond\w*|duplicad[oa](?![^!?]{0,6}\b(?:de la|da|de) (?:factura|fatura)\b)|cobrado a mais|em duplicado"
      r"|contestamos|reclamação)\b"),
     ("pt_nao_recebido", 1.0, r"\b(?:não|nunca)\s+(?:\w+\s+)?(?:recebemos|recebido|chegou|chegaram|entregue|encomendámos"
      r"|encomendamos)\b"),
@@ -904,7 +904,7 @@ REQUEST_COPY = cues(
     ("nl_opnieuw", 1.0, r"\b(?:nog (?:een keer|eens)|opnieuw (?:toe)?sturen|nogmaals (?:toe)?sturen|opnieuw versturen|kopie|duplicaat"
      r"|rekeningoverzicht|overzicht|bankgegevens|ordernummer|inkoopnummer|inkoopordernummer)\b"),
     # pt
-    ("pt_reenviar", 1.0, r"\b(?:cópias? d[ao]s? faturas?|reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
+    ("pt_reenviar", 1.0, r"\b(?:cópias? d[ao]s? faturas?|duplicado d[ao]s? faturas?|reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
      r"|número de encomenda|nota de encomenda)\b"),
     # it
     ("it_reinviare", 1.0, r"\b(?:copi[ae] dell[ae] fattur[ae]|rimandar\w*|reinviar\w*|rimandarci|rimandatemi|rimandate|rispedire|reinviarci|inviarci (?:nuovamente|di nuovo)"

@@ -1153,3 +1153,39 @@ CANNOT_FIND_SET=[
 @pytest.mark.parametrize(("expected", "text"), CANNOT_FIND_SET, ids=[t[:40] for _, t in CANNOT_FIND_SET])
 def test_cannot_find_set(expected: str, text: str) -> None:
     assert _decide(text).intent.value == expected
+
+
+#: "in the next few days" and "within 10 days" in seven languages (first run: 11/14; Portuguese
+#: read as Spanish in a short sentence, and "en un plazo de" / "no prazo de").
+PERIOD_SET=[
+("promise_to_pay","We'll pay in the next few days.","2026-11-14"),
+("promise_to_pay","Nous réglerons dans les prochains jours.","2026-11-14"),
+("promise_to_pay","Wir überweisen in den nächsten Tagen.","2026-11-14"),
+("promise_to_pay","Pagaremos en los próximos días.","2026-11-14"),
+("promise_to_pay","Wij betalen in de komende dagen.","2026-11-14"),
+("promise_to_pay","Vamos pagar nos próximos dias.","2026-11-14"),
+("promise_to_pay","Pagheremo nei prossimi giorni.","2026-11-14"),
+("promise_to_pay","We'll pay within 10 days.","2026-11-21"),
+("promise_to_pay","Nous paierons sous 10 jours.","2026-11-21"),
+("promise_to_pay","Wir zahlen innerhalb von 10 Tagen.","2026-11-21"),
+("promise_to_pay","Pagaremos en un plazo de 10 días.","2026-11-21"),
+("promise_to_pay","Wij betalen binnen 10 dagen.","2026-11-21"),
+("promise_to_pay","Pagaremos no prazo de 10 dias.","2026-11-21"),
+("promise_to_pay","Pagheremo entro 10 giorni.","2026-11-21"),
+]
+
+
+@pytest.mark.parametrize(("expected", "text", "date"), PERIOD_SET, ids=[t[:40] for _, t, _ in PERIOD_SET])
+def test_period_set(expected: str, text: str, date: str) -> None:
+    decision = _decide(text)
+    assert decision.intent.value == expected
+    assert decision.promise_date == dt.date.fromisoformat(date)
+
+
+@pytest.mark.parametrize(("expected", "text"), [
+    ("request_copy", "Precisamos de um duplicado da fatura."),
+    ("request_copy", "Necesitamos un duplicado de la factura."),
+    ("dispute", "La factura está duplicada."),
+])
+def test_duplicate_copy_or_duplicate_charge(expected: str, text: str) -> None:
+    assert _decide(text).intent.value == expected
