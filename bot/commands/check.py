@@ -31,7 +31,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{cfg.source_path}:0: templates_dir: not a directory: {user}")
             raise typer.Exit(1)
         langs = sorted({d.name for root in template_roots(cfg) if root.is_dir()
-                        for d in root.iterdir() if d.is_dir() and not d.name.startswith("_")})
+                        for d in root.iterdir()
+                        # a language folder has the layout's strings; staff/ holds the digest
+                        if d.is_dir() and not d.name.startswith("_") and (d / "_strings.j2").exists()})
         typer.echo(f"  templates: {user or '(shipped only)'} over {shipped_templates_dir()}; "
                    f"languages: {', '.join(langs)}")
         problems = check_templates(cfg)
