@@ -179,6 +179,7 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
         typer.echo(f"{customer} on hold until {d.isoformat()}")
 
+    @app.command("resume", help="Resume chasing a customer (same as `release`).")
     @app.command("release")
     def release_cmd(
         ctx: typer.Context,

@@ -1,4 +1,4 @@
-"""Staff actions also available by email: resume, resolve, confirm contact."""
+"""Staff actions also available by email: resolve, confirm contact (resume is in ledger.py)."""
 
 from __future__ import annotations
 
@@ -7,29 +7,11 @@ from typing import Annotated
 
 import typer
 
-from bot import ledger
 from bot.cli_common import NOW_HELP, fail, parse_now, state
 from bot.staff import CommandError, confirm_contact, resolve_dispute
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("resume")
-    def resume_cmd(
-        ctx: typer.Context,
-        customer: Annotated[str, typer.Argument(help="The customer's ledger id.")],
-        now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
-    ) -> None:
-        """Resume chasing a customer (same as `release`)."""
-        st = state(ctx)
-        at = parse_now(now, st.config().company.tz)
-        try:
-            with st.db().session() as s:
-                c = ledger.release(s, customer, now=at, by=getpass.getuser())
-                new_state = c.state
-        except ledger.LedgerError as exc:
-            fail(str(exc))
-        typer.echo(f"{customer} resumed (state: {new_state})")
-
     @app.command("resolve")
     def resolve_cmd(
         ctx: typer.Context,
