@@ -197,6 +197,43 @@ _p("day_of_month", r"\b(?:the|on the|by the|le|am|zum|bis zum|el|el día|el dia|
 
 _p("ordinal", r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)\b")
 
+#: Abbreviated weekday names other than the English ones ("ven", "vie", "Fr.", "vr."): read only
+#: right after a payment verb ("on paie ven.", "Wir zahlen Fr.", "will pay fri"), where no other
+#: reading is plausible; two-letter forms also need the dot or the end of the text.
+_WEEKDAY_ABBREV: dict[str, int] = {}
+for _idx, _names in enumerate((
+    "lun mo ma seg", "mar di mardi ter", "mer mié mie mi wo qua", "jeu jue gio do qui",
+    "ven vie fr vr sex", "sam sáb sab sa za", "dim dom so zo",
+)):
+    for _n in _names.split():
+        _WEEKDAY_ABBREV[_n] = _idx
+_WEEKDAY_ABBREV.update({"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
+                        "fri": 4, "sat": 5, "sun": 6})
+
+#: a paying verb (any person, tense ending) ending just before the weekday abbreviation.
+_PAY_VERB_BEFORE = re.compile(
+    r"(?:\bpay|\bpaid|\bsettle|\bwire|\bremit|\bpai\w*|\bpaye\w*|\brégl\w*|\bregl\w*|\bvir\w*|\bzahl\w*"
+    r"|\büberweis\w*|\bbegleich\w*|\bpag\w*|\babon\w*|\btransf\w*|\bbetal\w*|\bovermak\w*|\bmaken .{0,20}over"
+    r"|\bsald\w*|\bliquid\w*|\bversiam\w*|\bdeposit\w*)(?:\s+(?:on|el|le|il|am|op|de|na|no|al|a|la))?\s+$",
+    re.IGNORECASE)
+_WD_ABBREV = re.compile(r"\b(?P<wd>" + _alt(_WEEKDAY_ABBREV) + r")(?P<dot>\.)?(?!\w)", re.IGNORECASE)
+
+
+def _abbrev_weekdays(text: str, sent: dt.date, taken: list[tuple[int, int]]) -> list[tuple[int, int, dt.date]]:
+    """Weekday abbreviations right after a paying verb, outside spans already read as dates."""
+    out: list[tuple[int, int, dt.date]] = []
+    for m in _WD_ABBREV.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        word = m.group("wd").lower()
+        if len(word) == 2 and not (m.group("dot") or not text[m.end():].strip()):
+            continue
+        if not _PAY_VERB_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+            continue
+        out.append((m.start(), m.end(), _next_weekday(sent, _WEEKDAY_ABBREV[word])))
+    return out
+
+
 _WEEKDAY_NEEDS_CONTEXT = {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
                           "mar", "sabato", "set", "domingo", "segunda", "terça", "quarta", "quinta", "sexta"}
 
@@ -208,7 +245,7 @@ _WEEKDAY_CONTEXT = re.compile(r"\b(?:na|no|até|ate|próxima|próximo|proxima|ne
 
 #: "na segunda parcela" is the second instalment, not Monday.
 _ORDINAL_NOUN_AFTER = re.compile(r"\s+(?!(?:que vem|de manhã|à tarde|pela manhã|feira|próxima|próximo|de\b|e\b|ou\b|o\b"
-                                 r"|a\b|da\b|do\b|para\b|às\b|dia\b))[a-zà-ú]", re.IGNORECASE)
+                                 r"|a\b|da\b|do\b|para\b|às\b|dia\b|pag|transf|deposit|faz|faç|vamos|vou|liquid|quit))[a-zà-ú]", re.IGNORECASE)
 
 
 def last_day_of_month(year: int, month: int) -> dt.date:
@@ -423,6 +460,8 @@ def find_dates(text: str, sent: dt.date, month_first: bool = False) -> list[Date
                 continue
             taken.append((start, end))
             found.append(DateMention(date, start, end, m.group(0), how))
+    for start, end, day in _abbrev_weekdays(text, sent, taken):
+        found.append(DateMention(day, start, end, text[start:end], "weekday"))
     found.sort(key=lambda d: d.start)
     return _merge_weekday_and_date(found)
 

@@ -35,7 +35,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         ["o", "a", "os", "as", "de", "do", "da", "dos", "das", "e", "é", "são", "nós", "você", "seu", "sua", "nosso", "nossa", "por", "para", "com", "não", "que", "em", "um", "uma", "ao", "se", "muito", "obrigado", "obrigada", "olá", "cumprimentos", "fatura", "faturas", "pagamento", "será", "foi", "já", "hoje", "está", "mas", "como", "mês", "semana", "transferência", "anexo", "podemos", "pagar", "fazer", "temos", "estamos", "esta", "este", "ainda", "também", "até", "próximo", "próxima", "gostaríamos", "na", "no", "pela", "pelo", "às"]
     ),
     "it": frozenset(
-        ["il", "lo", "la", "i", "gli", "le", "di", "del", "della", "dei", "e", "è", "sono", "noi", "voi", "suo", "sua", "nostro", "nostra", "per", "con", "non", "che", "in", "un", "una", "al", "si", "molto", "grazie", "buongiorno", "saluti", "cordiali", "fattura", "fatture", "pagamento", "sarà", "stato", "già", "oggi", "ma", "come", "mese", "settimana", "bonifico", "allegato", "vi", "ci", "possiamo", "potete", "potreste", "pagare", "abbiamo", "siamo", "questa", "questo", "ancora", "anche", "entro", "prossimo", "prossima", "vorremmo", "della", "delle", "nel", "nella"]
+        ["da", "il", "lo", "la", "i", "gli", "le", "di", "del", "della", "dei", "e", "è", "sono", "noi", "voi", "suo", "sua", "nostro", "nostra", "per", "con", "non", "che", "in", "un", "una", "al", "si", "molto", "grazie", "buongiorno", "saluti", "cordiali", "fattura", "fatture", "pagamento", "sarà", "stato", "già", "oggi", "ma", "come", "mese", "settimana", "bonifico", "allegato", "vi", "ci", "possiamo", "potete", "potreste", "pagare", "abbiamo", "siamo", "questa", "questo", "ancora", "anche", "entro", "prossimo", "prossima", "vorremmo", "della", "delle", "nel", "nella"]
     ),
 }
 
@@ -45,7 +45,7 @@ _CHARS: dict[str, tuple[str, ...]] = {
     "es": ("ñ", "¿", "¡", "ción", "ó", "á", "í", "ll"),
     "nl": ("ij", "oe", "aa", "ee", "uu", "sch", "cht"),
     "pt": ("ã", "õ", "ç", "ção", "lh", "nh", "ê"),
-    "it": ("zion", "gli", "cch", "ò", "ù", "à", "tt"),
+    "it": ("zion", "gli", "cch", "ò", "ù", "à", "tt", "iamo", "zz"),
     "en": ("th", "wh", "ing", "'ll", "'s", "n't"),
 }
 

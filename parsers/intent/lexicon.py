@@ -164,8 +164,9 @@ FUTURE = re.compile(
 
 #: negation near a cue ("we have not paid", "nicht bezahlt", "pas encore réglé").
 NEGATION = re.compile(
-    r"\b(?:not|no|never|n't|nothing|neither|nor|nicht|kein|keine|keinen|nie|niemals|ne|pas|jamais|aucun"
-    r"|aucune|no|nunca|ningún|ninguna|niet|geen|nooit|não|nunca|nenhum|non|mai|nessun|nessuna)\b|n't\b|n’t\b",
+    r"\b(?:not|no(?!\s+(?:próximo|proximo|dia|fim|final|início|inicio|mês|lote|prazo|nosso|sistema|valor)\b)"
+    r"|never|n't|nothing|neither|nor|nicht|kein|keine|keinen|nie|niemals|ne|pas|jamais|aucun"
+    r"|aucune|nunca|ningún|ninguna|niet|geen|nooit|não|nunca|nenhum|non|mai|nessun|nessuna)\b|n't\b|n’t\b",
     re.IGNORECASE)
 
 #: a request or question rather than a statement ("can we", "would it be possible", "¿podríamos").
@@ -379,6 +380,12 @@ _MODAL = (r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to
 _NOT_PAYING_VERB = r"(?!\s+(?:back|in touch|round|up|to you|you know)\b)"
 
 PROMISE = cues(
+    # a payment run / batch named with the invoice in it ("Zahllauf am Freitag", "mise en paiement le 30",
+    # "betaalrun van vrijdag"); "our payment run is every Friday" describes a habit, not this invoice.
+    ("payment_run_any", 1.0, r"\b(?:zahllauf|zahlungslauf|zahlungsvorschlag|mise en paiement|campagne de (?:paiements?|règlements?)"
+     r"|remesa de pagos?|remesa de transferencias|betaalrun|betalingsrun|betaalronde|betaalbatch|lote de pagamentos?"
+     r"|ciclo di pagamenti|ciclo di pagamento|distinta di pagamento|payment (?:run|batch|cycle|proposal))\b"
+     r"(?![^.!?]{0,30}\b(?:every|each|chaque|tous les|jeden|jede|cada|todos los|todas as|elke|iedere|ogni)\b)"),
     ("will_pay", 1.0, _MODAL + r"\s+(?:\S+\s+){0,3}?(?:" + _STRONG + r")\b"),
     ("will_send_payment", 1.0, _MODAL + r"\s+(?:\S+\s+){0,3}?(?:" + _WEAK + r")\b" + _NOT_PAYING_VERB),
     ("will_send_delegated", 1.0, r"\b(?:asked|told|instructed|authori[sz]ed|approved)\s+(?:\S+\s+){0,3}?to\s+(?:pay|release"
@@ -544,6 +551,13 @@ PROMISE = cues(
 # --- dispute: contesting an invoice ---------------------------------------------------------------
 
 DISPUTE = cues(
+    # a tax line contested: the rate or the tax itself is wrong / not applicable (any language).
+    ("tax_wrong_any", 1.0, r"(?:\b(?:vat|sales tax|tax rate|tva|mwst|mehrwertsteuer|umsatzsteuer|iva|btw|btw-tarief)\b"
+     r"[^.!?]{0,40}?\b(?:wrong|incorrect|erroneous|not applicable|should(?:n't| not) (?:be|have been) (?:charged|applied)"
+     r"|falsch|fehlerhaft|erroné|erronée|incorrecte?|incorrect[oa]|mal calculad[oa]|errad[oa]|sbagliat[oa]"
+     r"|errat[oa]|klopt niet|onjuist|verkeerd|fout)\b"
+     r"|\bcharged (?:us )?(?:vat|tax)\b[^.!?]{0,30}\b(?:exempt|reverse charge)\b)"
+     r"(?![^.!]*\?)"),  # "is the VAT rate wrong?" asks
     ("dispute_word", 1.0, r"\b(?:dispute|disputing|disputed|contest|contesting|contested|challenge the|object to"
      r"|disagree|querying (?:this|the|your|these)|query (?:this|the) (?:invoice|charge|bill)|raising a query)\b"),
     ("not_agreed", 1.0, r"\b(?:(?:never|not|weren'?t|wasn'?t) (?:told|informed|notified|advised) (?:about|of)|never agreed|did not agree|didn'?t agree|not agreed|wasn'?t agreed|weren'?t agreed"
@@ -816,6 +830,11 @@ DISPUTE = cues(
 # --- request for a copy or a document --------------------------------------------------------------
 
 REQUEST_COPY = cues(
+    # asking to be sent a corrected invoice or a credit note (without contesting a line).
+    ("send_corrected_any", 1.0, r"\b(?:send|senden|schicken|zusenden|envoyer|adresser|enviar|enviad|envíen|sturen|toesturen"
+     r"|mandare|inviare|inviarci|mandarci)\b[^.!?]{0,30}\b(?:corrected invoice|credit note|korrigierte rechnung|gutschrift"
+     r"|facture (?:rectificative|corrigée)|avoir|factura (?:rectificativa|corregida)|nota de (?:crédito|abono)"
+     r"|gecorrigeerde factuur|creditnota|fatura (?:corrigida|retificada)|fattura (?:corretta|rettificata)|nota di credito)\b"),
     ("resend", 1.0, r"\b(?:re-?send|send (?:it|them|this|that|me|us|through|over)?\s*(?:\S+\s+){0,4}?again"
      r"|send (?:me |us |over |through )?(?:a |the |an )?(?:copy|copies|pdf|duplicate)|re-?issue|send (?:it|the invoice|them) (?:over|through))\b"),
     ("itemised", 1.0, r"\b(?:itemi[sz]ed|detailed|updated) (?:invoice|statement|bill|breakdown)|\bbreakdown of\b"),
@@ -915,6 +934,12 @@ REQUEST_COPY = cues(
 # --- payment plan: instalments, more time, hardship ------------------------------------------------
 
 PAYMENT_PLAN = cues(
+    # waiting on internal approval with no date ("stuck in approvals, no ETA", "pending approval").
+    ("approval_pending_any", 1.0, r"\b(?:(?:stuck|pending|held up|sitting|waiting)\s+(?:in|for|on)?\s*(?:\S+\s+){0,2}?approvals?"
+     r"|awaiting (?:\S+\s+)?approval|in (?:der )?freigabe|wartet auf (?:die )?freigabe|noch nicht freigegeben"
+     r"|en attente (?:de |d')(?:validation|approbation)|en cours de validation|pendiente de (?:aprobación|autorización)"
+     r"|wacht op goedkeuring|ter goedkeuring|aguardando aprovação|em aprovação|pendente de aprovação"
+     r"|in attesa di approvazione|in approvazione)\b"),
     ("instalments", 1.0, r"\b(?:(?:\d{1,2}|two|three|four|five|six|twelve) (?:monthly |weekly |equal |smaller )?(?:payments"
      r"|instal(?:l)?ments|parts|tranches)|payments of [$€£]?\s?\d|(?:two|2) halves|in halves|in (?:two|three|four|2|3|4) (?:lots|stages|chunks)|in stages"
      r"|instal(?:l)?ments?|payment plan|payment schedule|payment arrangement|partial payments?"

@@ -849,7 +849,8 @@ def test_the_head_noun_decides_document_or_goods(expected: str, text: str) -> No
 
 
 #: US accounts-payable register: check runs, ACH batches, credit memos, RAs, portals, written
-#: with US dates (first run: 12/18; "stuck in approvals, no ETA" is left as `other`).
+#: with US dates (first run: 12/18; "stuck in approvals, no ETA" was left as `other`; since
+#: set 25 a delay with no firm date is `payment_plan`).
 US_AP_SET=[
 ("promise_to_pay","This is queued for our next check run on 12/1.","2026-12-01"),
 ("promise_to_pay","It's been approved and will go out with Thursday's ACH batch.","2026-11-12"),
@@ -865,7 +866,7 @@ US_AP_SET=[
 ("request_copy","Please resubmit through our Coupa portal so it can be approved.",None),
 ("request_copy","We need a signed W-9 before we can cut a check.",None),
 ("request_copy","Can you add our PO 7731 and resend?",None),
-("other","Invoice is stuck in approvals, no ETA yet, sorry.",None),
+("payment_plan","Invoice is stuck in approvals, no ETA yet, sorry.",None),
 ("other","Please update your records: we're now Acme Holdings LLC.",None),
 ("other","Received, thanks. Forwarded to AP.",None),
 ("redirect","Please direct all AR correspondence to ap-inbox@acme-buyer.example.",None),
