@@ -191,7 +191,7 @@ _p("day_month", _B + r"(?P<d>\d{1,2})" + _ORD + r"\.?\s*(?:de\s+|of\s+)?(?P<mon>
 _p("month_day", _B + r"(?P<mon>" + _MON + r")\.?\s+(?:the\s+)?(?P<d>\d{1,2})" + _ORD
    + r"(?:,?\s*(?P<y>20\d\d))?" + _E, re.IGNORECASE)
 _p("weekday", r"\b(?P<wd>" + _WD + r")(?:'s)?\b\.?")
-_p("day_of_month", r"\b(?:the|on the|by the|le|am|zum|bis zum|el|el día|el dia|op de|de|dia|il|entro il)\s+"
+_p("day_of_month", r"\b(?:the|on the|by the|le|am|zum|bis zum|el|el día|el dia|del día|del dia|op de|de|dia|il|entro il)\s+"
    r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|e|ème|º|\.)?(?![.,]?\d|\s+\d|\s*(?:[./:\-]\d|%|€|\$|" + _UNITS + r"|h\b|uhr|hrs?\b|pm\b|am\b"
    r"|x\b|boxes|cases|units|pieces|stück|guests|hours))\b")
 
@@ -212,7 +212,7 @@ _WEEKDAY_ABBREV.update({"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur
 
 #: a paying verb (any person, tense ending) ending just before the weekday abbreviation.
 _PAY_VERB_BEFORE = re.compile(
-    r"(?:\bpay|\bpaid|\bsettle|\bwire|\bremit|\bpai\w*|\bpaye\w*|\brégl\w*|\bregl\w*|\bvir\w*|\bzahl\w*"
+    r"(?:\bpay|\bpaid|\bsettle|\bwire|\bremit|\bpai\w*|\bpaye\w*|\br[éè]gl\w*|\bregl\w*|\bvir\w*|\bzahl\w*"
     r"|\büberweis\w*|\bbegleich\w*|\bpag\w*|\babon\w*|\btransf\w*|\bbetal\w*|\bovermak\w*|\bmaken .{0,20}over"
     r"|\bsald\w*|\bliquid\w*|\bversiam\w*|\bdeposit\w*)(?:\s+(?:on|el|le|il|am|op|de|na|no|al|a|la))?\s+$",
     re.IGNORECASE)

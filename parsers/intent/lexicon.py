@@ -551,10 +551,16 @@ PROMISE = cues(
 # --- dispute: contesting an invoice ---------------------------------------------------------------
 
 DISPUTE = cues(
+    # the invoice made out to another company ("a nombre de otra empresa", "auf eine andere Firma").
+    ("other_entity_any", 1.0, r"\b(?:in the name of|made out to|addressed to|issued to) (?:another|a different|the wrong)"
+     r" (?:company|entity|business|firm)|\bau nom d'une autre (?:société|entité|entreprise)"
+     r"|\bauf (?:eine )?andere (?:firma|gesellschaft)|\ba nombre de otra (?:empresa|sociedad|entidad)"
+     r"|\bop naam van een ander(?:e)? (?:bedrijf|entiteit|vennootschap)|\bem nome de outra (?:empresa|sociedade|entidade)"
+     r"|\bintestata (?:a un'altra|ad altra|alla) (?:società|azienda|ditta)(?: sbagliata)?\b"),
     # a tax line contested: the rate or the tax itself is wrong / not applicable (any language).
     ("tax_wrong_any", 1.0, r"(?:\b(?:vat|sales tax|tax rate|tva|mwst|mehrwertsteuer|umsatzsteuer|iva|btw|btw-tarief)\b"
      r"[^.!?]{0,40}?\b(?:wrong|incorrect|erroneous|not applicable|should(?:n't| not) (?:be|have been) (?:charged|applied)"
-     r"|falsch|fehlerhaft|erroné|erronée|incorrecte?|incorrect[oa]|mal calculad[oa]|errad[oa]|sbagliat[oa]"
+     r"|falsch|fehlerhaft|nicht (?:berechnet|ausgewiesen) werden (?:dürfen|sollen)|hätte nicht|faux|fausse|erroné|erronée|incorrecte?|incorrect[oa]|mal calculad[oa]|errad[oa]|sbagliat[oa]"
      r"|errat[oa]|klopt niet|onjuist|verkeerd|fout)\b"
      r"|\bcharged (?:us )?(?:vat|tax)\b[^.!?]{0,30}\b(?:exempt|reverse charge)\b)"
      r"(?![^.!]*\?)"),  # "is the VAT rate wrong?" asks
@@ -934,6 +940,10 @@ REQUEST_COPY = cues(
 # --- payment plan: instalments, more time, hardship ------------------------------------------------
 
 PAYMENT_PLAN = cues(
+    # an amount offered per period ("200 per week", "300 Euro monatlich", "500 € al mese").
+    ("amount_per_period_any", 1.0, r"(?:[$€£]\s?\d[\d.,]*|\b\d[\d.,]*(?:\s?(?:€|eur|euros?|usd|dollars|\$|£|gbp|chf|reais))?)"
+     r"\s+(?:(?:per|a|each|every|pro|par|por|al|ao|ogni|alla|a la|todas? as?) )?(?:week|month|monat|woche|mois|semaine"
+     r"|mes|semana|maand|mês|mese|settimana|monatlich|wöchentlich|mensuels?|mensuales|maandelijks|mensais|mensili)\b"),
     # waiting on internal approval with no date ("stuck in approvals, no ETA", "pending approval").
     ("approval_pending_any", 1.0, r"\b(?:(?:stuck|pending|held up|sitting|waiting)\s+(?:in|for|on)?\s*(?:\S+\s+){0,2}?approvals?"
      r"|awaiting (?:\S+\s+)?approval|in (?:der )?freigabe|wartet auf (?:die )?freigabe|noch nicht freigegeben"
