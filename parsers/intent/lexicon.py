@@ -941,9 +941,11 @@ REQUEST_COPY = cues(
 
 PAYMENT_PLAN = cues(
     # an amount offered per period ("200 per week", "300 Euro monatlich", "500 € al mese").
-    ("amount_per_period_any", 1.0, r"(?:[$€£]\s?\d[\d.,]*|\b\d[\d.,]*(?:\s?(?:€|eur|euros?|usd|dollars|\$|£|gbp|chf|reais))?)"
-     r"\s+(?:(?:per|a|each|every|pro|par|por|al|ao|ogni|alla|a la|todas? as?) )?(?:week|month|monat|woche|mois|semaine"
-     r"|mes|semana|maand|mês|mese|settimana|monatlich|wöchentlich|mensuels?|mensuales|maandelijks|mensais|mensili)\b"),
+    # A bare number needs "per/a/al ..." ("un contrat de 12 mois" is a term, not an offer).
+    ("amount_per_period_any", 1.0, r"(?:(?:[$€£]\s?\d[\d.,]*|\b\d[\d.,]*\s?(?:€|eur|euros?|usd|dollars|\$|£|gbp|chf|reais))"
+     r"\s+(?:(?:per|a|each|every|pro|par|por|al|ao|ogni|alla|a la|todas? as?) )?|\b\d[\d.,]*\s+(?:per|a|each|every|pro|par"
+     r"|por|al|ao|ogni|alla|a la) )(?:week|month|monat|woche|mois|semaine|mes|semana|maand|mês|mese|settimana|monatlich"
+     r"|wöchentlich|mensuels?|mensuales|maandelijks|mensais|mensili)\b"),
     # waiting on internal approval with no date ("stuck in approvals, no ETA", "pending approval").
     ("approval_pending_any", 1.0, r"\b(?:(?:stuck|pending|held up|sitting|waiting)\s+(?:in|for|on)?\s*(?:\S+\s+){0,2}?approvals?"
      r"|awaiting (?:\S+\s+)?approval|in (?:der )?freigabe|wartet auf (?:die )?freigabe|noch nicht freigegeben"

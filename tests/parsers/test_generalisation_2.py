@@ -95,6 +95,7 @@ NEUTRAL_2_SET = [
     ("other", "Danke, zur Kenntnis genommen."),
     ("other", "Our payment run is every Friday, just so you know."),
     ("other", "Which VAT number do you have on file for us?"),
+    ("other", "Le contrat court sur 12 mois."),
 ]
 
 ALL_SETS = PAYMENT_RUN_SET + WEEKDAY_ABBREV_SET
