@@ -20,22 +20,22 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         ["the", "and", "you", "your", "we", "our", "is", "are", "was", "were", "will", "would", "this", "that", "for", "with", "have", "has", "not", "it", "be", "please", "thanks", "thank", "can", "could", "of", "to", "in", "on", "by", "as", "at", "from", "paid", "pay", "invoice", "invoices", "sent", "been", "should", "i", "me", "my", "us", "they", "there", "here", "what", "which", "when", "all", "any", "sorry", "hi", "hello", "regards"]
     ),
     "fr": frozenset(
-        ["le", "la", "les", "des", "du", "un", "une", "et", "est", "sont", "nous", "vous", "votre", "vos", "notre", "nos", "pour", "avec", "pas", "ne", "que", "qui", "dans", "sur", "au", "aux", "ce", "cette", "mais", "merci", "bonjour", "cordialement", "facture", "factures", "sera", "été", "je", "il", "elle", "être", "avons", "avez", "fait", "mois", "semaine", "paiement", "virement", "réglé", "ci", "joint", "on", "hier", "demain", "ai", "payé", "paie"]
+        ["vendredi", "lundi", "prochain", "le", "la", "les", "des", "du", "un", "une", "et", "est", "sont", "nous", "vous", "votre", "vos", "notre", "nos", "pour", "avec", "pas", "ne", "que", "qui", "dans", "sur", "au", "aux", "ce", "cette", "mais", "merci", "bonjour", "cordialement", "facture", "factures", "sera", "été", "je", "il", "elle", "être", "avons", "avez", "fait", "mois", "semaine", "paiement", "virement", "réglé", "ci", "joint", "on", "hier", "demain", "ai", "payé", "paie"]
     ),
     "de": frozenset(
-        ["der", "die", "das", "und", "ist", "sind", "wir", "sie", "ihr", "ihre", "ihnen", "unser", "unsere", "nicht", "mit", "für", "von", "zu", "den", "dem", "des", "ein", "eine", "einen", "auf", "bitte", "danke", "vielen", "dank", "rechnung", "rechnungen", "wurde", "werden", "wird", "ich", "bis", "am", "im", "zum", "zur", "auch", "noch", "gruß", "grüßen", "freundlichen", "sehr", "geehrte", "zahlung", "fehlen", "fehlt", "uns", "haben", "leider", "bereits", "schon", "gestern", "heute"]
+        ["darf", "raten", "zahlen", "bezahlen", "freitag", "montag", "der", "die", "das", "und", "ist", "sind", "wir", "sie", "ihr", "ihre", "ihnen", "unser", "unsere", "nicht", "mit", "für", "von", "zu", "den", "dem", "des", "ein", "eine", "einen", "auf", "bitte", "danke", "vielen", "dank", "rechnung", "rechnungen", "wurde", "werden", "wird", "ich", "bis", "am", "im", "zum", "zur", "auch", "noch", "gruß", "grüßen", "freundlichen", "sehr", "geehrte", "zahlung", "fehlen", "fehlt", "uns", "haben", "leider", "bereits", "schon", "gestern", "heute"]
     ),
     "es": frozenset(
-        ["el", "la", "los", "las", "de", "del", "y", "es", "son", "nosotros", "usted", "su", "sus", "nuestro", "nuestra", "por", "para", "con", "no", "que", "en", "un", "una", "lo", "al", "se", "muy", "gracias", "hola", "saludos", "factura", "facturas", "pago", "será", "hemos", "hoy", "está", "pero", "como", "mes", "semana", "transferencia", "adjunto", "os", "podéis", "podemos", "pagar", "hacer", "tenemos", "estamos", "esta", "este", "todavía", "también", "hasta", "próximo", "próxima", "nos", "le", "les"]
+        ["ayer", "mañana", "pagado", "pagada", "viernes", "lunes", "el", "la", "los", "las", "de", "del", "y", "es", "son", "nosotros", "usted", "su", "sus", "nuestro", "nuestra", "por", "para", "con", "no", "que", "en", "un", "una", "lo", "al", "se", "muy", "gracias", "hola", "saludos", "factura", "facturas", "pago", "será", "hemos", "hoy", "está", "pero", "como", "mes", "semana", "transferencia", "adjunto", "os", "podéis", "podemos", "pagar", "hacer", "tenemos", "estamos", "esta", "este", "todavía", "también", "hasta", "próximo", "próxima", "nos", "le", "les"]
     ),
     "nl": frozenset(
-        ["de", "het", "een", "en", "is", "zijn", "wij", "we", "u", "uw", "ons", "onze", "niet", "met", "voor", "van", "te", "op", "aan", "dat", "die", "dit", "deze", "ik", "graag", "bedankt", "dank", "groet", "groeten", "vriendelijke", "factuur", "facturen", "betaald", "betalen", "wordt", "worden", "al", "nog", "maar", "naar", "hebben", "heeft", "ook", "bij", "volgende", "week"]
+        ["gisteren", "vrijdag", "maandag", "de", "het", "een", "en", "is", "zijn", "wij", "we", "u", "uw", "ons", "onze", "niet", "met", "voor", "van", "te", "op", "aan", "dat", "die", "dit", "deze", "ik", "graag", "bedankt", "dank", "groet", "groeten", "vriendelijke", "factuur", "facturen", "betaald", "betalen", "wordt", "worden", "al", "nog", "maar", "naar", "hebben", "heeft", "ook", "bij", "volgende", "week"]
     ),
     "pt": frozenset(
-        ["o", "a", "os", "as", "de", "do", "da", "dos", "das", "e", "é", "são", "nós", "você", "seu", "sua", "nosso", "nossa", "por", "para", "com", "não", "que", "em", "um", "uma", "ao", "se", "muito", "obrigado", "obrigada", "olá", "cumprimentos", "fatura", "faturas", "pagamento", "será", "foi", "já", "hoje", "está", "mas", "como", "mês", "semana", "transferência", "anexo", "podemos", "pagar", "fazer", "temos", "estamos", "esta", "este", "ainda", "também", "até", "próximo", "próxima", "gostaríamos", "na", "no", "pela", "pelo", "às"]
+        ["pago", "ontem", "amanhã", "feira", "sexta", "o", "a", "os", "as", "de", "do", "da", "dos", "das", "e", "é", "são", "nós", "você", "seu", "sua", "nosso", "nossa", "por", "para", "com", "não", "que", "em", "um", "uma", "ao", "se", "muito", "obrigado", "obrigada", "olá", "cumprimentos", "fatura", "faturas", "pagamento", "será", "foi", "já", "hoje", "está", "mas", "como", "mês", "semana", "transferência", "anexo", "podemos", "pagar", "fazer", "temos", "estamos", "esta", "este", "ainda", "também", "até", "próximo", "próxima", "gostaríamos", "na", "no", "pela", "pelo", "às"]
     ),
     "it": frozenset(
-        ["da", "il", "lo", "la", "i", "gli", "le", "di", "del", "della", "dei", "e", "è", "sono", "noi", "voi", "suo", "sua", "nostro", "nostra", "per", "con", "non", "che", "in", "un", "una", "al", "si", "molto", "grazie", "buongiorno", "saluti", "cordiali", "fattura", "fatture", "pagamento", "sarà", "stato", "già", "oggi", "ma", "come", "mese", "settimana", "bonifico", "allegato", "vi", "ci", "possiamo", "potete", "potreste", "pagare", "abbiamo", "siamo", "questa", "questo", "ancora", "anche", "entro", "prossimo", "prossima", "vorremmo", "della", "delle", "nel", "nella"]
+        ["ieri", "domani", "venerdì", "lunedì", "fatto", "da", "il", "lo", "la", "i", "gli", "le", "di", "del", "della", "dei", "e", "è", "sono", "noi", "voi", "suo", "sua", "nostro", "nostra", "per", "con", "non", "che", "in", "un", "una", "al", "si", "molto", "grazie", "buongiorno", "saluti", "cordiali", "fattura", "fatture", "pagamento", "sarà", "stato", "già", "oggi", "ma", "come", "mese", "settimana", "bonifico", "allegato", "vi", "ci", "possiamo", "potete", "potreste", "pagare", "abbiamo", "siamo", "questa", "questo", "ancora", "anche", "entro", "prossimo", "prossima", "vorremmo", "della", "delle", "nel", "nella"]
     ),
 }
 
@@ -59,9 +59,10 @@ def language_scores(text: str) -> dict[str, float]:
     words = _WORD.findall(sample)
     scores = {lang: 0.0 for lang in LANGUAGES}
     for word in words:
-        for lang, stop in _STOPWORDS.items():
-            if word in stop:
-                scores[lang] += 1.0
+        owners = [lang for lang, stop in _STOPWORDS.items() if word in stop]
+        for lang in owners:
+            # a word only one language uses ("ontem", "gisteren") breaks a tie of shared ones ("pago")
+            scores[lang] += 1.1 if len(owners) == 1 else 1.0
     for lang, grams in _CHARS.items():
         for gram in grams:
             hits = sample.count(gram)

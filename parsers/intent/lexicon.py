@@ -380,6 +380,10 @@ _MODAL = (r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to
 _NOT_PAYING_VERB = r"(?!\s+(?:back|in touch|round|up|to you|you know)\b)"
 
 PROMISE = cues(
+    # a terse note: the payment noun and a date only ("Paiement vendredi.", "Zahlung am 30.11.");
+    # the promise rule still needs a date on or after the message date.
+    ("terse_payment_date_any", 1.0, r"^(?:payment|paiement|virement|règlement|zahlung|überweisung|pago|transferencia"
+     r"|betaling|overboeking|pagamento|transferência|bonifico)\s+(?:\S+\s*){1,3}$"),
     # a payment run / batch named with the invoice in it ("Zahllauf am Freitag", "mise en paiement le 30",
     # "betaalrun van vrijdag"); "our payment run is every Friday" describes a habit, not this invoice.
     ("payment_run_any", 1.0, r"\b(?:zahllauf|zahlungslauf|zahlungsvorschlag|mise en paiement|campagne de (?:paiements?|règlements?)"

@@ -163,3 +163,33 @@ def test_set_26(expected: str, text: str, date: str | None) -> None:
     assert decision.intent.value == expected
     if date is not None:
         assert decision.promise_date == dt.date.fromisoformat(date)
+
+
+#: set 27: very short replies in close language pairs (nl/de, fr/it, es/pt): the language and the
+#: intent (first run recorded in docs/parsers.md).
+SET_27 = [
+    ("nl", "promise_to_pay", "Wij betalen vrijdag."),
+    ("de", "promise_to_pay", "Wir zahlen Freitag."),
+    ("nl", "remittance_advice", "Is gisteren betaald."),
+    ("de", "remittance_advice", "Ist gestern bezahlt worden."),
+    ("nl", "request_copy", "Graag een kopie van de factuur."),
+    ("de", "request_copy", "Bitte eine Kopie der Rechnung."),
+    ("fr", "promise_to_pay", "Paiement vendredi."),
+    ("it", "promise_to_pay", "Pagamento venerdì."),
+    ("fr", "remittance_advice", "Virement fait hier."),
+    ("it", "remittance_advice", "Bonifico fatto ieri."),
+    ("es", "remittance_advice", "Pagado ayer."),
+    ("pt", "remittance_advice", "Pago ontem."),
+    ("it", "request_copy", "Mi mandate una copia della fattura?"),
+    ("fr", "request_copy", "Vous m'envoyez une copie de la facture ?"),
+    ("nl", "payment_plan", "Mag ik in termijnen betalen?"),
+    ("de", "payment_plan", "Darf ich in Raten zahlen?"),
+]
+
+
+@pytest.mark.parametrize(("language", "expected", "text"), SET_27)
+def test_set_27(language: str, expected: str, text: str) -> None:
+    from parsers.language import detect_language
+
+    assert detect_language(text) == language
+    assert _decide(text).intent.value == expected
