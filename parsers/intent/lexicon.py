@@ -380,6 +380,9 @@ _MODAL = (r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to
 _NOT_PAYING_VERB = r"(?!\s+(?:back|in touch|round|up|to you|you know)\b)"
 
 PROMISE = cues(
+    # SMS style: a paying verb and a date, nothing else ("pay fri", "betalen wo.", "zahlen Montag").
+    ("terse_verb_date_any", 1.0, r"^(?:pay|paying|betalen|zahlen|überweisen|payer|régler|virer|pagar|pagare|transferir"
+     r"|overmaken|pagamos|paghiamo|zahlen wir|betalen we)\s+(?:\S+\s*){1,2}$"),
     # a terse note: the payment noun and a date only ("Paiement vendredi.", "Zahlung am 30.11.");
     # the promise rule still needs a date on or after the message date.
     ("terse_payment_date_any", 1.0, r"^(?:payment|paiement|virement|règlement|zahlung|überweisung|pago|transferencia"

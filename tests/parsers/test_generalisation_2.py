@@ -96,6 +96,7 @@ NEUTRAL_2_SET = [
     ("other", "Our payment run is every Friday, just so you know."),
     ("other", "Which VAT number do you have on file for us?"),
     ("other", "Le contrat court sur 12 mois."),
+    ("other", "Pay attention to the new address."),
 ]
 
 ALL_SETS = PAYMENT_RUN_SET + WEEKDAY_ABBREV_SET
@@ -129,8 +130,7 @@ SET_26 = [
     ("payment_plan", "Die Rechnung hängt noch in der Freigabe, ein Termin steht nicht fest.", None),
     ("payment_plan", "La facture est en attente de validation interne.", None),
     ("payment_plan", "La factura sigue pendiente de aprobación interna.", None),
-    pytest.param("promise_to_pay", "betalen wo.", "2026-11-18", marks=pytest.mark.xfail(
-        strict=True, reason="a bare infinitive with no subject or modal is no commitment cue yet")),
+    ("promise_to_pay", "betalen wo.", "2026-11-18"),
     ("promise_to_pay", "Wir überweisen Mo.", "2026-11-16"),
     ("promise_to_pay", "pagamos na seg.", "2026-11-16"),
     ("promise_to_pay", "vi paghiamo gio.", "2026-11-12"),
