@@ -693,7 +693,7 @@ DISPUTE = cues(
     ("es_devolucion", 1.0, r"\b(?:devolvimos|hemos devuelto|devuelto (?:la|el|los|las) (?:mercancía|material|pedido|género)"
      r"|nunca vino|no vino|no se presentó|nunca se presentó|nota de crédito|tarifa antigua|precio antiguo|precio anterior)\b"),
     ("es_danado", 1.0, r"\b(?:dañad[oa]s?|rot[oa]s?|defectuos[oa]s?|caducad[oa]s?|en mal estado)\b"),
-    ("es_abono", 1.0, r"\b(?:nota de abono|factura rectificativa|anuladla|anular la factura|anulad)\b"),
+    ("es_abono", 1.0, r"\b(?:nota de abono|anuladla|anular la factura|anulad)\b"),
     # nl
     ("nl_klopt_niet", 1.0, r"\b(?:klopt (?:\S+\s+)?niet|kloppen (?:\S+\s+)?niet|te hoog|niet correct|niet juist|onvolledig|incompleet|niet compleet|ontbreekt|ontbreken"
      r"|te weinig geleverd|onjuist|verkeerd|foutief|fout|te veel berekend|dubbel"
@@ -844,8 +844,8 @@ DISPUTE = cues(
 
 REQUEST_COPY = cues(
     # asking to be sent a corrected invoice or a credit note (without contesting a line).
-    ("send_corrected_any", 1.0, r"\b(?:send|senden|schicken|zusenden|envoyer|adresser|enviar|enviad|envíen|sturen|toesturen"
-     r"|mandare|inviare|inviarci|mandarci)\b[^.!?]{0,30}\b(?:corrected invoice|credit note|korrigierte rechnung|gutschrift"
+    ("send_corrected_any", 1.0, r"\b(?:send|senden|schicken|zusenden|envoy\w*|adress\w*|envi[aáeé]\w*|sturen|toesturen"
+     r"|stuur\w*|mandar\w*|mandat\w*|invia\w*|inviar\w*)\b[^.!?]{0,30}\b(?:corrected invoice|credit note|korrigierte rechnung|gutschrift"
      r"|facture (?:rectificative|corrigée)|avoir|factura (?:rectificativa|corregida)|nota de (?:crédito|abono)"
      r"|gecorrigeerde factuur|creditnota|fatura (?:corrigida|retificada)|fattura (?:corretta|rettificata)|nota di credito)\b"),
     ("resend", 1.0, r"\b(?:re-?send|send (?:it|them|this|that|me|us|through|over)?\s*(?:\S+\s+){0,4}?again"

@@ -144,8 +144,7 @@ SET_26 = [
     ("dispute", "Die Umsatzsteuer hätte nicht berechnet werden dürfen.", None),
     ("dispute", "La fattura è intestata alla società sbagliata.", None),
     ("dispute", "La factura está a nombre de otra empresa.", None),
-    pytest.param("request_copy", "Podeis enviarnos una factura rectificativa?", None, marks=pytest.mark.xfail(
-        strict=True, reason="Spanish 'factura rectificativa' is still read as a dispute cue on its own")),
+    ("request_copy", "Podeis enviarnos una factura rectificativa?", None),
     ("request_copy", "Kunt u een gecorrigeerde factuur sturen?", None),
     ("payment_plan", "We could do 200 per week until it's paid off.", None),
     ("payment_plan", "Wir könnten 300 Euro monatlich zahlen.", None),
