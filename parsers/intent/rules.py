@@ -163,6 +163,11 @@ def _date_in_short_follow_up(doc: ReplyDoc, s: Sentence) -> dt.date | None:
     return _promise_date(doc, nxt, 0)
 
 
+#: cues that match a payment noun only ("payment run", "Zahllauf"): "did not make it into Friday's
+#: payment run" negates the verb several words before the noun.
+_NOUN_ONLY_PROMISE = {"payment_run_any"}
+
+
 def promise_committed(doc: ReplyDoc) -> list[Hit]:
     """A commitment to pay by a resolvable date or period on or after the message date."""
     hits: list[Hit] = []
@@ -179,7 +184,8 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
                 continue
             if cue.name in _CLITIC_PROMISE and not lx.PAYMENT_NOUN.search(s.text):
                 continue  # "lo facciamo lunedì" promises a payment only when the payment is named
-            if lx.NEGATION.search(m.group(0)) or _negated(s.text, m.start(), 12):
+            width = 40 if cue.name in _NOUN_ONLY_PROMISE else 12  # the verb sits further left of a noun cue
+            if lx.NEGATION.search(m.group(0)) or _negated(s.text, m.start(), width):
                 continue
             if _is_request(s.text, m.start(), m.end()):
                 continue  # "can we pay half now?" asks, it does not commit

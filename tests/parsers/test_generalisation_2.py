@@ -192,3 +192,26 @@ def test_set_27(language: str, expected: str, text: str) -> None:
 
     assert detect_language(text) == language
     assert _decide(text).intent.value == expected
+
+
+#: set 28: negation, questions and habits around the set 25-27 families (first run recorded in
+#: docs/parsers.md): none of these commits to a date.
+SET_28 = [
+    ("other", "It did not make it into Friday's payment run."),
+    ("other", "Die Rechnung ist nicht im Zahllauf am Freitag."),
+    ("other", "Is it in the payment run on Friday?"),
+    ("other", "Nos paiements partent chaque vendredi."),
+    ("other", "Payment terms: 30 days."),
+    ("other", "Zahlung per Lastschrift?"),
+    ("other", "Pagamento via Pix ou boleto?"),
+    ("other", "We pay suppliers every Friday."),
+    ("other", "Our VAT number is NL123456789B01."),
+    ("other", "De btw is inbegrepen."),
+    ("other", "Price per month as agreed, thanks."),
+    ("other", "Pay fri?"),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), SET_28)
+def test_set_28(expected: str, text: str) -> None:
+    assert _decide(text).intent.value == expected
