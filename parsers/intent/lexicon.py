@@ -1090,6 +1090,12 @@ PAYMENT_PLAN = cues(
 # --- redirect: wrong person, write to someone else ----------------------------------------------
 
 REDIRECT = cues(
+    # this mailbox is not read; the rule needs another address in this or the next sentence.
+    ("unmonitored_mailbox_any", 1.0, r"\b(?:(?:mailbox|inbox|address|e-?mail) is (?:not monitored|unmonitored|no longer"
+     r" (?:monitored|in use|used|read)|not read)|(?:postfach|adresse) wird nicht (?:mehr )?(?:überwacht|gelesen|genutzt)"
+     r"|(?:boîte|adresse) n'est (?:pas|plus) (?:surveillée|consultée|lue)|(?:buzón|dirección) no (?:se )?(?:revisa|monitoriza|lee)"
+     r"|(?:mailbox|adres) wordt niet (?:meer )?(?:gelezen|gecontroleerd|bewaakt)|(?:caixa|endereço) não é (?:monitorizad|lid)[oa]"
+     r"|(?:casella|indirizzo) non (?:è )?(?:monitorat|presidiat|lett)[oa])\b"),
     ("wrong_person", 1.0, r"\b(?:wrong (?:person|contact|address|email|department|company|recipient)"
      r"|(?:i'm|i am|we're|we are) not (?:responsible|in charge|the ones)|not (?:my|our) (?:responsibility|department|area)"
      r"|i (?:don'?t|do not) (?:handle|deal with|look after|manage) (?:the )?(?:payments|invoices|billing|accounts)|not the (?:right"

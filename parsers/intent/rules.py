@@ -317,8 +317,11 @@ def redirect_named(doc: ReplyDoc) -> list[Hit]:
             m = cue.pattern.search(s.low)
             if not m:
                 continue
-            if "@" in m.group(0) or cue.name in ("send_to",):
-                address = find_redirect_address(s.text, doc.from_address, doc.seller_addresses, ())
+            if "@" in m.group(0) or cue.name in ("send_to", "unmonitored_mailbox_any"):
+                text = s.text
+                if cue.name == "unmonitored_mailbox_any" and s.index + 1 < len(doc.sentences):
+                    text += " " + doc.sentences[s.index + 1].text  # "not monitored; AP is at ap@..."
+                address = find_redirect_address(text, doc.from_address, doc.seller_addresses, ())
                 if address is None:
                     continue
             hits.append(Hit(cue.name, Intent.REDIRECT, cue.weight, s.text[m.start():m.end()], s.index))

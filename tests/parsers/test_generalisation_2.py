@@ -215,3 +215,22 @@ SET_28 = [
 @pytest.mark.parametrize(("expected", "text"), SET_28)
 def test_set_28(expected: str, text: str) -> None:
     assert _decide(text).intent.value == expected
+
+
+#: set 29: a shared accounts-payable mailbox named as the place to write (first run recorded in
+#: docs/parsers.md).
+SET_29 = [
+    ("redirect", "Going forward please use ap@client.example for anything invoice related."),
+    ("redirect", "Bitte künftig an buchhaltung@client.example schreiben."),
+    ("redirect", "Merci d'utiliser désormais l'adresse fournisseurs@client.example."),
+    ("redirect", "A partir de ahora, escriban a pagos@client.example."),
+    ("redirect", "Stuur uw herinneringen voortaan naar ap@client.example."),
+    ("redirect", "Por favor, usem o e-mail financeiro@client.example daqui em diante."),
+    ("redirect", "D'ora in poi scrivete a amministrazione@client.example."),
+    ("redirect", "This mailbox is not monitored; AP is at payables@client.example."),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), SET_29)
+def test_set_29(expected: str, text: str) -> None:
+    assert _decide(text).intent.value == expected
