@@ -29,38 +29,51 @@ def _new_token() -> str:
     return new_reply_token()
 
 
-def build_answer(s: Session, config: Config, action: AnswerWith, now: dt.datetime,
-                 source_message_id: int | None) -> tuple[StepRenderContext, object] | None:
-    """The render context and options of the answer, or None when the account is gone."""
-    from bot.commands.preview import load_account
-    from bot.render import MessageOptions
+def account_context(s: Session, config: Config, customer_id: int, now: dt.datetime, *, template: str,
+                    attach: list[str], invoice_numbers: set[str] | None = None) -> StepRenderContext | None:
+    """A render context for a non-campaign email to one account (copy answer, receipt).
 
-    cust = s.get(Customer, action.customer_id)
-    if cust is None:
-        return None
-    account = load_account(s, config, cust.external_id, now)
+    ``invoice_numbers`` narrows the listed invoices (default: all open ones); None when the
+    account is gone.
+    """
+    from bot.commands.preview import load_account
+
+    cust = s.get(Customer, customer_id)
+    account = load_account(s, config, cust.external_id, now) if cust is not None else None
     if account is None:
         return None
-    wanted = {d.split(":", 1)[1] for d in action.documents if d.startswith("invoice:")}
-    invoices = tuple(i for i in account.invoices if i.number in wanted) or account.invoices
-    attach: list[str] = []
-    if wanted or not action.documents:
-        attach.append("invoice_pdfs")
-    if "statement" in action.documents or not wanted:
-        attach.append("statement_pdf")
-    in_reply_to = action.in_reply_to
-    if in_reply_to is None and source_message_id is not None:
-        in_reply_to = s.scalar(select(InboundMessage.message_id).where(InboundMessage.id == source_message_id))
+    invoices = tuple(i for i in account.invoices if i.number in (invoice_numbers or ())) or account.invoices
     token = _new_token()
-    step = StepConfig(name="copy", offset_days=0, template="copy", attach=attach, payment_link=True)  # type: ignore[arg-type]
-    ctx = StepRenderContext(
+    step = StepConfig(name=template, offset_days=0, template=template, attach=attach,  # type: ignore[arg-type]
+                      payment_link=True)
+    return StepRenderContext(
         config=config, customer=account.customer, contacts=account.contacts, step=step, step_index=-1,
-        campaign="copy", cycle=0, invoices=invoices, totals=totals_by_currency(invoices), now=now,
+        campaign=template, cycle=0, invoices=invoices, totals=totals_by_currency(invoices), now=now,
         message_id=new_message_id(config), reply_token=token,
         reply_to=reply_address(config.company.ar_address, token, config.company.plus_addressing),
         from_address=config.from_address, payment_link_url=account.payment_link,
         statement_items=account.invoices, recent_payments=account.payments,
     )
+
+
+def build_answer(s: Session, config: Config, action: AnswerWith, now: dt.datetime,
+                 source_message_id: int | None) -> tuple[StepRenderContext, object] | None:
+    """The render context and options of the answer, or None when the account is gone."""
+    from bot.render import MessageOptions
+
+    wanted = {d.split(":", 1)[1] for d in action.documents if d.startswith("invoice:")}
+    attach: list[str] = []
+    if wanted or not action.documents:
+        attach.append("invoice_pdfs")
+    if "statement" in action.documents or not wanted:
+        attach.append("statement_pdf")
+    ctx = account_context(s, config, action.customer_id, now, template="copy", attach=attach,
+                          invoice_numbers=wanted)
+    if ctx is None:
+        return None
+    in_reply_to = action.in_reply_to
+    if in_reply_to is None and source_message_id is not None:
+        in_reply_to = s.scalar(select(InboundMessage.message_id).where(InboundMessage.id == source_message_id))
     options = MessageOptions(template="copy", to=(action.to,), attach=tuple(attach),
                              in_reply_to=in_reply_to, references=in_reply_to, auto_submitted="auto-replied")
     return ctx, options

@@ -27,11 +27,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import Any
 
 import stripe
@@ -519,45 +516,33 @@ def _promise_kept(session: Session, customer: Customer, p: Promise, owes: bool) 
 
 def queue_receipt(session: Session, config: Config, customer: Customer, payment: Payment,
                   now: dt.datetime) -> OutboxMessage | None:
-    """Queue a plain-text thank-you receipt (outbox kind ``receipt``, template ``receipt``).
+    """Queue a thank-you receipt rendered from the ``receipt`` template (outbox kind ``receipt``).
 
     Idempotent per payment. Skipped (noted on the timeline) when the customer has no usable
     contact.
     """
-    key = f"receipt:{customer.id}:{payment.external_id}"
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
-        return None
-    contacts = [c for c in session.scalars(select(Contact).where(
-        Contact.customer_id == customer.id, Contact.bounced.is_(False), Contact.proposed.is_(False))
-        .order_by(Contact.is_primary.desc(), Contact.id))]
-    if not contacts:
+    from bot.answers import account_context
+    from bot.money import Money
+    from bot.outbox import enqueue
+    from bot.render import MessageOptions, PaymentView, render_message
+
+    ctx = account_context(session, config, customer.id, now, template="receipt", attach=[])
+    if ctx is None or not ctx.to:
         timeline.record(session, at=now, kind="receipt_skipped", actor="bot", customer_id=customer.id,
                         rule="payments.receipt", summary="No contact to send the receipt to")
         return None
-    rcpt = [contacts[0].email]
-    domain = config.from_address.rsplit("@", 1)[-1]
-    msg = EmailMessage()
-    msg["From"] = f"{config.company.name} <{config.from_address}>"
-    msg["To"] = ", ".join(rcpt)
-    msg["Subject"] = f"Thank you for your payment - {config.company.name}"
-    msg["Date"] = format_datetime(now)
-    message_id = make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain)
-    msg["Message-ID"] = message_id
-    msg["Auto-Submitted"] = "auto-generated"
-    amount = f"{to_str(payment.amount_minor, payment.currency)} {payment.currency}"
-    msg.set_content(
-        f"Dear {customer.name},\n\n"
-        f"Thank you: we received your payment of {amount} (reference {payment.external_id}) on "
-        f"{payment.date.isoformat()}. Your account is now settled.\n\n"
-        f"Kind regards,\n{config.company.name}\n")
-    row = OutboxMessage(idempotency_key=key, customer_id=customer.id, kind="receipt", campaign=None,
-                        step="receipt", cycle=None, message_id=message_id.strip("<>"), reply_token=None,
-                        mail_from=config.from_address, rcpt_to=rcpt, subject=str(msg["Subject"]),
-                        invoice_numbers=[], raw=msg.as_bytes(), status="pending", attempts=0,
-                        next_attempt_at=now, created_at=now)
-    session.add(row)
-    timeline.record(session, at=now, kind="receipt_queued", actor="bot", customer_id=customer.id,
-                    rule="payments.receipt", summary=f"Receipt for {amount} queued to {rcpt[0]}")
+    rcpt = ctx.to[0]
+    paid = PaymentView(date=payment.date, amount=Money(payment.amount_minor, payment.currency),
+                       reference=payment.reference or payment.external_id)
+    email = render_message(ctx, MessageOptions(template="receipt", to=(rcpt,), attach=(), payment=paid))
+    row = enqueue(session, key=f"receipt:{customer.id}:{payment.external_id}", kind="receipt",
+                  customer_id=customer.id, mail_from=ctx.from_address, rcpt_to=[rcpt], raw=email.raw,
+                  message_id=ctx.message_id, reply_token=ctx.reply_token, subject=email.subject,
+                  step="receipt", now=now)
+    if row is not None:
+        amount = f"{to_str(payment.amount_minor, payment.currency)} {payment.currency}"
+        timeline.record(session, at=now, kind="receipt_queued", actor="bot", customer_id=customer.id,
+                        rule="payments.receipt", summary=f"Receipt for {amount} queued to {rcpt}")
     return row
 
 
