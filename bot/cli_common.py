@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
@@ -85,3 +87,20 @@ def parse_date(value: str, what: str) -> dt.date:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+T = TypeVar("T")
+
+
+def staff_action(ctx: typer.Context, now: str | None,
+                 action: Callable[[Any, dt.datetime, str], T],
+                 errors: tuple[type[Exception], ...]) -> T:
+    """Run a staff action ``action(session, now, by)`` in one transaction at ``--now``;
+    the expected ``errors`` become a one-line error and exit 2 (nothing is written)."""
+    st = state(ctx)
+    at = parse_now(now, st.config().company.tz)
+    try:
+        with st.db().session() as s:
+            return action(s, at, getpass.getuser())
+    except errors as exc:
+        fail(str(exc))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import getpass
 import sys
 from typing import Annotated
 
@@ -11,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.cli_common import NOW_HELP, fail, parse_date, parse_now, print_json, state
+from bot.cli_common import NOW_HELP, fail, parse_date, parse_now, print_json, staff_action, state
 from bot.ledger import BUCKETS, LedgerError, add_note, aging, customer_detail, hold, list_customers, release
 from bot.money import display, to_str
 
@@ -152,13 +151,7 @@ def register(app: typer.Typer) -> None:
         now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     ) -> None:
         """Add a staff note to a customer or an invoice."""
-        st = state(ctx)
-        at = parse_now(now, st.config().company.tz)
-        try:
-            with st.db().session() as s:
-                add_note(s, target, text, now=at, author=getpass.getuser())
-        except LedgerError as exc:
-            fail(str(exc))
+        staff_action(ctx, now, lambda s, at, by: add_note(s, target, text, now=at, author=by), (LedgerError,))
         typer.echo(f"note added to {target}")
 
     @app.command("hold")
@@ -169,14 +162,8 @@ def register(app: typer.Typer) -> None:
         now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     ) -> None:
         """Stop chasing a customer until a date."""
-        st = state(ctx)
-        at = parse_now(now, st.config().company.tz)
         d = parse_date(until, "--until")
-        try:
-            with st.db().session() as s:
-                hold(s, customer, d, now=at, by=getpass.getuser())
-        except LedgerError as exc:
-            fail(str(exc))
+        staff_action(ctx, now, lambda s, at, by: hold(s, customer, d, now=at, by=by), (LedgerError,))
         typer.echo(f"{customer} on hold until {d.isoformat()}")
 
     @app.command("resume", help="Resume chasing a customer (same as `release`).")
@@ -187,12 +174,6 @@ def register(app: typer.Typer) -> None:
         now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     ) -> None:
         """Clear a hold (or a pause awaiting staff) and resume chasing."""
-        st = state(ctx)
-        at = parse_now(now, st.config().company.tz)
-        try:
-            with st.db().session() as s:
-                c = release(s, customer, now=at, by=getpass.getuser())
-                new_state = c.state
-        except LedgerError as exc:
-            fail(str(exc))
+        new_state = staff_action(ctx, now, lambda s, at, by: release(s, customer, now=at, by=by).state,
+                                 (LedgerError,))
         typer.echo(f"{customer} released (state: {new_state})")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated
 
 import typer
 
-from bot.cli_common import NOW_HELP, fail, parse_now, state
+from bot.cli_common import NOW_HELP, staff_action
 from bot.staff import CommandError, confirm_contact, resolve_dispute
 
 
@@ -19,13 +18,7 @@ def register(app: typer.Typer) -> None:
         now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     ) -> None:
         """Mark an invoice's dispute as settled: it is chased again."""
-        st = state(ctx)
-        at = parse_now(now, st.config().company.tz)
-        try:
-            with st.db().session() as s:
-                resolve_dispute(s, invoice, now=at, by=getpass.getuser())
-        except CommandError as exc:
-            fail(str(exc))
+        staff_action(ctx, now, lambda s, at, by: resolve_dispute(s, invoice, now=at, by=by), (CommandError,))
         typer.echo(f"{invoice}: dispute resolved")
 
     contact_app = typer.Typer(help="Contacts proposed by customers' replies.", no_args_is_help=True)
@@ -37,13 +30,7 @@ def register(app: typer.Typer) -> None:
         now: Annotated[str | None, typer.Option(help=NOW_HELP)] = None,
     ) -> None:
         """Accept a contact proposed by a reply (a redirect)."""
-        st = state(ctx)
-        at = parse_now(now, st.config().company.tz)
-        try:
-            with st.db().session() as s:
-                confirm_contact(s, email, now=at, by=getpass.getuser())
-        except CommandError as exc:
-            fail(str(exc))
+        staff_action(ctx, now, lambda s, at, by: confirm_contact(s, email, now=at, by=by), (CommandError,))
         typer.echo(f"{email} confirmed")
 
     app.add_typer(contact_app, name="contact")
