@@ -168,7 +168,7 @@ _p("next_week", r"\b(?:(?:the )?end of next week|next week|la semaine prochaine|
    r"|la prossima settimana)\b")
 _p("this_week", r"\b(?:(?:the )?end of (?:the |this )?week|this week|later this week|cette semaine"
    r"|(?:à la |en )?fin de (?:la )?semaine|(?:ende )?(?:dieser|diese|der) woche|esta semana"
-   r"|(?:a )?finales de (?:la|esta) semana|deze week|eind van (?:de|deze) week|(?:n)?esta semana"
+   r"|(?:a )?finales de (?:la|esta) semana|deze week|(?:het )?einde? van (?:de|deze) week|(?:n)?esta semana"
    r"|questa settimana|fine settimana)\b")
 _p("in_period", r"\b(?:in|within|dans|sous|d'ici|innerhalb(?: von)?|binnen|en|dentro de|over|em|daqui a"
    r"|entro|tra|fra|en un plazo de|en el plazo de|en un máximo de|no prazo de|num prazo de|no espaço de|nel giro di"
@@ -264,6 +264,18 @@ def _next_weekday(sent: dt.date, weekday: int) -> dt.date:
     return sent + dt.timedelta(days=ahead)
 
 
+def _previous_weekday(sent: dt.date, weekday: int) -> dt.date:
+    back = (sent.weekday() - weekday) % 7 or 7
+    return sent - dt.timedelta(days=back)
+
+
+#: "last Monday", "letzten Freitag", "el lunes pasado", "lundi dernier": a day already gone.
+_PAST_BEFORE_WEEKDAY = re.compile(r"\b(?:last|past|previous|this past|letzten|letzte|vergangenen|vorigen|afgelopen|vorige"
+                                  r"|l'autre)\s+$", re.IGNORECASE)
+_PAST_AFTER_WEEKDAY = re.compile(r"\s+(?:pasad[oa]|passad[oa]|dernier|derni[eè]re|scors[oa]|passato|l[aá] passad[oa])\b",
+                                 re.IGNORECASE)
+
+
 def _friday_of_week(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=4 - day.weekday())
 
@@ -357,6 +369,9 @@ def _resolve(kind: str, m: re.Match[str], sent: dt.date, month_first: bool) -> t
                 and not (_WEEKDAY_CONTEXT.search(m.string[max(0, m.start() - 12):m.start()])
                          and not _ORDINAL_NOUN_AFTER.match(m.string, m.end())):
             return None, ""  # "sexta" alone may be an ordinal; "na sexta", "até sexta" is a day
+        if _PAST_BEFORE_WEEKDAY.search(m.string[max(0, m.start() - 20):m.start()]) \
+                or _PAST_AFTER_WEEKDAY.match(m.string, m.end()):
+            return _previous_weekday(sent, _WEEKDAYS[word]), "weekday"
         return _next_weekday(sent, _WEEKDAYS[word]), "weekday"
     if kind in ("day_of_month", "ordinal"):
         day = int(g["d"])

@@ -203,7 +203,9 @@ MONEY_OBJECT = re.compile(
 PAST_TIME = re.compile(
     r"\b(?:yesterday|last (?:week|month|friday|monday|tuesday|wednesday|thursday)|ago|earlier today|this morning"
     r"|already|hier|la semaine dernière|déjà|gestern|letzte woche|bereits|schon|ayer|la semana pasada|ya"
-    r"|gisteren|vorige week|al|ontem|a semana passada|já|ieri|la settimana scorsa|già)\b", re.IGNORECASE)
+    r"|gisteren|vorige week|al|ontem|a semana passada|já|ieri|la settimana scorsa|già|semana pasada|semana passada|mes pasado"
+    r"|m[eê]s passado|pasado(?! mañana)|pasada|passado|passada|scorso|scorsa|dernier|dernière|letzten|vergangenen|afgelopen"
+    r"|vorige maand|anteayer|anteontem|l'altro ieri|avant-hier|vorgestern|eergisteren)\b", re.IGNORECASE)
 
 # --- remittance advice: a payment already made ----------------------------------------------------
 
@@ -219,6 +221,10 @@ REMITTANCE = cues(
      r"|processed|made|did)\s+(?:\S+\s+){0,3}?(?:payments?|transfer|wire|ach|eft|bacs|check|cheque|funds|money"
      r"|remittance|the balance)\b"),
     ("went_out", 1.0, r"\b(?:went|gone)\s+(?:out|across|over|through)\b"),
+    ("card_charged", 1.0, r"\b(?:put|charged|paid|ran|processed)\s+(?:it|this|that|them|the (?:balance|invoice|amount|bill))\s+"
+     r"(?:on|to|through|via)\s+(?:the|my|our|a)\s+(?:\S+\s+)?(?:card|credit card|amex|visa|mastercard|corporate card)\b"),
+    ("transfer_completed", 1.0, r"\b(?:payment|transfer|wire|ach|eft|bacs|sepa|funds|remittance)\s+(?:\S+\s+){0,2}?"
+     r"(?:completed|executed|settled|was completed|has completed|went through)\b"),
     ("payment_cleared", 1.0, r"\b(?:payment|transfer|funds|money|cheque|check|wire|ach|eft|bacs|remittance)\b(?:\s+\S+){0,4}?"
      r"\s+(?:cleared|landed|arrived|hit|reached|went through|was received|were received)\b"),
     ("terse_done", 1.0, r"(?:^|[-–—,;:(]\s*)(?:(?:\S+\s+){0,2}?(?:payment|transfer|wire|ach|eft|bacs|invoice|balance|it|this|both"
@@ -269,6 +275,7 @@ REMITTANCE = cues(
      r"|bezahlt|beglichen|gezahlt|angewiesen|ausgeglichen|veranlasst|erledigt|rausgegangen|rausgeschickt|raus)\b"),
     ("de_zahlung_erfolgt", 1.0, r"\b(?:zahlung|überweisung|ausgleich)\s+(?:ist|wurde|bereits|schon)\s+(?:bereits\s+|schon\s+)?"
      r"(?:erfolgt|raus|getätigt|ausgeführt|veranlasst|unterwegs)\b"),
+    ("de_ging_raus", 1.0, r"\b(?:ging|gingen)\b[^!?]{0,40}?\b(?:raus|hinaus|heraus|ab|rüber|an sie|an euch)\b"),
     ("de_beleg", 1.0, r"\b(?:zahlungsbestätigung|zahlungsnachweis|überweisungsbeleg|zahlungsavis|überweisungsbestätigung"
      r"|zahlungsbeleg)\b"),
     ("terse_participle_any", 1.0, r"^(?:ya\s+|já\s+|già\s+|déjà\s+|bereits\s+|schon\s+|al\s+|tutto\s+|todo\s+|tudo\s+)?"
@@ -306,6 +313,10 @@ REMITTANCE = cues(
      r"|efectuó|envió|mandó|hicimos|realizamos|efectuamos)\b"),
     ("es_se_pago", 1.0, r"\bse (?:pagó|pagaron|abonó|abonaron|transfirió|transfirieron|liquidó|liquidaron|ingresó|saldó"
      r"|saldaron|realizó el pago|hizo el pago)\b"),
+    ("es_se_hizo", 1.0, r"\bse (?:hizo|realizó|efectuó|mandó|envió|ordenó|emitió) (?:la transferencia|el pago|el ingreso"
+     r"|el abono|el bizum|el depósito)\b"),
+    ("es_lo_pagamos_pasado", 1.0, r"\b(?:lo|la|los|las|ya)\s+(?:pagamos|abonamos|transferimos|ingresamos|liquidamos"
+     r"|saldamos)\b"),
     ("es_justificante", 1.0, r"\b(?:justificante|comprobante|resguardo)\s+de(?:l)?\s+(?:la\s+)?(?:transferencia|pago)\b"),
     ("es_pagado_ayer", 1.0, r"\b(?:pagad[oa]s?|abonad[oa]s?|transferid[oa]s?|realizad[oa]s?|enviad[oa]s?|ingresad[oa]s?"
      r"|liquidad[oa]s?)\s+(?:\S+\s+)?(?:ayer|anteayer|esta mañana|la semana pasada|el viernes pasado|el lunes pasado)\b"),
@@ -338,6 +349,7 @@ REMITTANCE = cues(
      r"|já regularizamos)\b"),
     ("pt_efetuamos_pagamento", 1.0, r"\b(?:efetuámos|efetuamos|fizemos|realizámos|realizamos|enviámos|enviamos|já pagámos"
      r"|já pagamos)\s+(?:\S+\s+)?(?:o pagamento|a transferência|o pagamento|a fatura|o valor|o pix|o depósito|o boleto)\b"),
+    ("pt_pagamos_passado", 1.0, r"\b(?:pagamos|transferimos|liquidamos|quitamos|depositamos|saldamos|efetuamos)\b"),
     ("pt_comprovativo", 1.0, r"\b(?:comprovativo|comprovante|recibo)\s+(?:de|do|da)\s+(?:pagamento|transferência)\b"),
     ("pt_pago_hoje", 1.0, r"\b(?:pag[oa]s?|liquidad[oa]s?|transferid[oa]s?|quitad[oa]s?|feit[oa]s?|efetuad[oa]s?"
      r"|realizad[oa]s?)\s+(?:\S+\s+)?(?:hoje|ontem|anteontem|esta manhã|hoje de manhã|hoje cedo|na semana passada"
@@ -413,10 +425,14 @@ PROMISE = cues(
      r"|check|cheque))\b"),
     ("scheduled", 1.0, r"\b(?:scheduled|booked|queued|set up|lined up|earmarked|approved|planned|slated|pencil+ed in|arranged)\s+(?:\S+\s+){0,2}?"
      r"(?:for|in|on|with)\b"),
+    ("scheduled_any", 1.0, r"\b(?:(?:programmée?s?|prévue?s?|planifiée?s?) pour|programad[oa]s? para|previst[oa]s? para"
+     r"|agendad[oa]s? para|programmat[oa] per|previst[oa] per|pianificat[oa] per|(?:eingeplant|vorgesehen|geplant"
+     r"|terminiert) (?:für|am|zum)|(?:ingepland|gepland) (?:voor|op)|on (?:the|our|this|next) (?:\S+\s+)?(?:list|schedule"
+     r"|agenda) for)\b"),
     ("payment_run", 1.0, r"\b(?:on|in|into|with|for)\s+(?:our|the|this|\w+'s)\s+(?:\S+\s+){0,2}?(?:payment|pay|check"
      r"|cheque|ach|eft|bacs|warrant|supplier)?\s*(?:run|batch|cycle)\b"),
     ("goes_out", 1.0, r"\b(?:checks?|cheques?|payments?|funds|money|it|they|these|this|both|transfer|wire)\s+"
-     r"(?:\S+\s+){0,2}?(?:go|goes|leave|leaves)\s+out\b"
+     r"(?:\S+\s+){0,2}?(?:go|goes|leave|leaves)\s+(?:out|in the (?:post|mail)|into the (?:post|mail))\b"
      r"|\b(?:due|set|scheduled|planned|booked) to (?:go out|be paid|be sent|be made|leave|be released|be processed)\b"
      r"|\b(?:is|are|will be) going out\b"),
     ("funds_land", 1.0, r"\b(?:funds|money|payment|transfer|wire|it)\s+(?:should|will|ought to|is going to)\s+"
@@ -465,14 +481,14 @@ PROMISE = cues(
     ("de_werden_begleichen", 1.0, r"\b(?:werden|werde|wird|möchten|wollen)\b[^!?]{0,70}?\b(?:begleichen|bezahlen|zahlen"
      r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen"
      r"|erledigen)\b"),
-    ("de_kuemmere_mich", 1.0, r"\b(?:ich kümmere mich|wir kümmern uns|ich erledige das|wir erledigen das)\b"),
+    ("de_kuemmere_mich", 1.0, r"\b(?:ich kümmere mich|wir kümmern uns|ich erledige das|wir erledigen das|erledigen wir|erledige ich)\b"),
     ("de_ueberweisen_wir", 1.0, r"\b(?:überweisen|zahlen|begleichen|bezahlen|veranlassen)\s+wir\b"
      r"|\b(?:überweise|zahle|begleiche|bezahle|veranlasse)\s+ich\b"
      r"|\b(?:wir|ich)\s+(?:\S+\s+)?(?:überweisen|überweise|zahlen|zahle|bezahlen|bezahle|begleichen|begleiche|veranlassen"
      r"|veranlasse|leisten|leiste|tätigen|tätige|weisen|weise)\b"),
     ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung|betrag|geld)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt|folgt"
      r"|ist (?:für|am)|ist (?:eingeplant|vorgesehen|terminiert))\b"),
-    ("de_sie_erhalten", 1.0, r"\b(?:sie|ihr)\s+(?:erhalten|bekommen|haben)\s+(?:die|ihre|unsere|den|das)\s+(?:zahlung|überweisung"
+    ("de_sie_erhalten", 1.0, r"\b(?:sie|ihr)\s+(?:erhalten|bekommen|haben)\s+(?:die|ihre|ihr|ihren|unsere|den|das|euer|eure)\s+(?:zahlung|überweisung"
      r"|betrag|geld)"),
     ("de_zahlungslauf", 0.8, r"\b(?:im|mit dem|beim)\s+(?:nächsten\s+)?zahlungslauf\b"),
     ("de_koennen_zahlen", 1.0, r"\b(?:(?:können|kann)\s+(?:wir|ich)|(?:wir|ich)\s+(?:können|kann))\s+(?:\S+\s+){0,6}?(?:zahlen|bezahlen|überweisen|begleichen"
@@ -531,7 +547,7 @@ PROMISE = cues(
     ("pt_recebera", 1.0, r"\b(?:receberá|receberão|vai receber|vão receber)\s+(?:o|a|os)\s+(?:pagamento|transferência"
      r"|valor|montante)"),
     ("pt_presente_nudo", 1.0, r"\b(?:pagamos|liquidamos|pagaremos|transferimos)\b"),
-    ("pt_sera_pago", 1.0, r"\b(?:será|serão|vai ser|vão ser) (?:pag|liquidad|transferid|efetuad|regularizad)"),
+    ("pt_sera_pago", 1.0, r"\b(?:será|serão|vai ser|vão ser) (?:pag|liquidad|transferid|efetuad|regularizad|quitad|depositad)"),
     ("pt_podemos_pagar", 1.0, r"\b(?:podemos|conseguimos|consigo|posso|poderemos|conseguiremos)\s+(?:\S+\s+)?(?:pagar"
      r"|transferir|liquidar|efetuar o pagamento|fazer a transferência|saldar)\b"),
     ("pt_a_fazemos", 1.0, r"\b(?:a|o)\s+(?:fazemos|faremos|pagamos|pagaremos|transferimos|enviamos|liquidamos)\b"),
@@ -667,7 +683,8 @@ DISPUTE = cues(
     ("de_fehlerhaft", 1.0, r"\b(?:fehlerhaft|falsch\w*|nicht richtig|zu hoch|nicht korrekt|inkorrekt|stimm(?:t|en) (?:\S+\s+){0,2}?nicht|zu viel berechnet"
      r"|doppelt (?:berechnet|fakturiert|gestellt)|irrtümlich)\b"),
     ("de_nicht_geliefert", 1.0, r"\b(?:nicht|nie|niemals|noch nicht)\s+(?:\w+\s+)?(?:geliefert|erhalten|bestellt"
-     r"|erbracht|ausgeführt|angekommen)\b"),
+     r"|erbracht|ausgeführt|angekommen|eingetroffen)\b"
+     r"|\b(?:nicht|nie|niemals|noch nicht)\s+(?:\w+\s+){1,3}?(?:angekommen|eingetroffen|eingegangen|zugestellt)\b"),
     ("de_nicht_zahlen_wollen", 1.0, r"\b(?:werden|wollen|werde)\s+(?:\S+\s+){0,4}?nicht\s+(?:\S+\s+)?(?:zahlen|bezahlen"
      r"|begleichen)\b|\bverweigern die zahlung\b"),
     ("de_warten_auf", 1.0, r"\bwarten (?:noch immer|immer noch|noch) auf (?:die|unsere|den|das) (?:lieferung|ware|bestellung"
@@ -802,7 +819,15 @@ DISPUTE = cues(
      r"|double emploi|facturée? en double|(?:ist|sind) (?:ein |eine )?(?:duplikat|doppelt)|doppelt (?:\w+ )?(?:berechnet|gestellt|fakturiert|verschickt)"
      r"|zweimal (?:berechnet|gestellt|in rechnung|fakturiert)|facturée? deux fois|deux fois la même|dos veces la misma"
      r"|twee keer (?:gefactureerd|berekend|in rekening)|dubbel (?:gefactureerd|berekend)|faturad[oa] duas vezes"
-     r"|duas vezes a mesma)\b"),
+     r"|duas vezes a mesma|(?:è|sono) doppi[ao]|est en double|está duplicad[oa]|está em duplicado|is dubbel)\b"),
+    # "we do not recognise this charge": the payer has no record of the debt
+    ("not_recognised_any", 1.0, r"\b(?:no reconocemos|no reconozco|ne reconnaissons pas|ne reconnais pas|não reconhecemos"
+     r"|não reconheço|non riconosciamo|non riconosco|herkennen (?:\w+\s+){0,3}?niet|erkennen (?:\w+\s+){0,3}?nicht an"
+     r"|(?:don'?t|do not|can'?t|cannot) recogni[sz]e)\b"),
+    # "this was supposed to be credited", "should have been credited": a credit owed, not given
+    ("credit_owed", 1.0, r"\b(?:supposed to|meant to|should have|was to|were to|promised to|agreed to)\s+(?:be\s+|been\s+|have been\s+)?"
+     r"(?:credited|cancelled|canceled|voided|waived|written off|refunded|reversed)\b"
+     r"|\b(?:promised|agreed|owed|owe)\s+(?:us\s+)?a\s+(?:credit|refund)\b"),
     ("service_not_done", 1.0, r"\b(?:(?:nicht|nie|niemals)\s+(?:\w+\s+)?(?:stattgefunden|durchgeführt|gereinigt|repariert|installiert"
      r"|montiert|gewartet|erschienen)\b|\bpas eu lieu|n'(?:a|ont) (?:jamais |pas )?(?:eu lieu|été (?:assurée?s?|réalisée?s?"
      r"|effectuée?s?|faite?s?|installée?s?|réparée?s?))|\bno (?:ha |han |se )?(?:tuvo|tuvieron|ha tenido) lugar"
@@ -1069,7 +1094,7 @@ PAYMENT_PLAN = cues(
     ("until_request_any", 1.0, r"\b(?:have|give us|give me|geben|dar|darnos|dar-nos|krijgen|concederci|concedere|accorder|accordez"
      r"|gewähren)\b[^!?]{0,30}\b(?:until|till|jusqu'|bis|hasta|tot|até|fino a)|\b(?:until|till|bis|hasta|tot|até|fino a)\b"
      r"[^!?]{0,30}\b(?:zeit geben|geben|krijgen|tempo|de tiempo|de temps)\b"),
-    ("more_time_any", 1.0, r"\b(?:mais (?:\w+\s+)?tempo|um pouco (?:mais )?de tempo|prazo (?:adicional|maior|extra)"
+    ("more_time_any", 1.0, r"\b(?:mais (?:\w+\s+)?(?:tempo|prazo)|prorrogação (?:do|de) prazo|um pouco (?:mais )?de tempo|prazo (?:adicional|maior|extra)"
      r"|plus de temps|un peu de temps|(?:un|d'un|quelques?) (?:petit |court )?délai(?! de \d)|(?:quelques|deux|trois) (?:jours|semaines)"
      r" (?:de plus|supplémentaires)|(?:etwas|noch etwas|noch ein wenig|ein wenig) (?:mehr )?zeit|(?:ein paar|einige|zwei|drei)"
      r" (?:tage|wochen) (?:mehr|länger|aufschub)|más tiempo|algo de tiempo|un poco de tiempo|(?:unos|unas|algunos) (?:días"
@@ -1109,6 +1134,9 @@ REDIRECT = cues(
      r"(?:go|be sent|be addressed|be emailed|be directed|be forwarded|be submitted)\s+to\b[^!?]{0,60}@"),
     ("handler_with_address", 1.0, r"\b(?:handles|handling|looks after|looking after|is responsible for|takes care of|deals with"
      r"|in charge of)\b[^!?]{0,60}@"),
+    # "our AP team is at ap@...", "accounts can be reached at ...": a named team and its address
+    ("team_is_at", 1.0, r"\b(?:team|department|dept|desk|office|colleagues?|payables|accounts|finance|accounting|ap|bookkeeper"
+     r"|accountant|controller)\s+(?:is|are|can be reached|can be contacted|is reachable|sits)\s+(?:at|on|via)\s+[^\s@]+@"),
     ("handled_by", 1.0, r"\b(?:dealt with|handled|looked after|managed|processed|taken care of) by (?:our|the|my) (?:\S+\s+)?"
      r"(?:head office|accounts|finance|ap|accounting|bookkeeper|accountant|parent|payables|office manager|colleague)"),
     ("handles", 0.8, r"\b(?:handles|looks after|is responsible for|takes care of|deals with|goes through|go through)\b"

@@ -89,6 +89,9 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
         return False
     if lx.NEGATION.search(before[-25:]) or lx.NEGATION.search(m.group(0)):
         return False
+    after = re.split(r"[,;:(]| - | but | and ", s.text[m.end():m.end() + 40], maxsplit=1)[0]  # this clause only
+    if _FUTURE_TIME.search(after) and not lx.PAST_TIME.search(s.text):
+        return False
     if _GET_IT_PAID.search(s.text[max(0, m.start() - 30):m.start()]):
         return False  # "get these paid" is a promise
     if _THEY_GET_PAID.search(s.text[max(0, m.start() - 30):m.start()]):
@@ -101,7 +104,12 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
                                                                                    s.text[m.end():]))
 
 
-_NEEDS_PAST_TIME = {"es_pagamos", "pt_pagamos", "es_realizamos"}
+_NEEDS_PAST_TIME = {"es_pagamos", "pt_pagamos", "es_realizamos", "es_lo_pagamos_pasado", "pt_pagamos_passado"}
+
+#: time words that only point forward: "the cheque goes in the post tomorrow" promises, it reports nothing
+_FUTURE_TIME = re.compile(r"\b(?:tomorrow|next (?:week|month|monday|tuesday|wednesday|thursday|friday)|demain|prochaine?"
+                          r"|(?<!heute )morgen(?! früh)|(?<!esta )mañana|amanhã|domani|nächste[nrs]?|volgende|próxim[oa]"
+                          r"|prossim[oa]|que viene|que vem)\b", re.IGNORECASE)
 
 
 def remittance_reported(doc: ReplyDoc) -> list[Hit]:
