@@ -214,7 +214,8 @@ _WEEKDAY_ABBREV.update({"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur
 _PAY_VERB_BEFORE = re.compile(
     r"(?:\bpay|\bpaid|\bsettle|\bwire|\bremit|\bpai\w*|\bpaye\w*|\br[éè]gl\w*|\bregl\w*|\bvir\w*|\bzahl\w*"
     r"|\büberweis\w*|\bbegleich\w*|\bpag\w*|\babon\w*|\btransf\w*|\bbetal\w*|\bovermak\w*|\bmaken .{0,20}over"
-    r"|\bsald\w*|\bliquid\w*|\bversiam\w*|\bdeposit\w*)(?:\s+(?:on|el|le|il|am|op|de|na|no|al|a|la))?\s+$",
+    r"|\bsald\w*|\bliquid\w*|\bversiam\w*|\bdeposit\w*)(?:\s+(?:it|this|that|them|the rest|the balance))?"
+    r"(?:\s+(?:on|el|le|il|am|op|de|na|no|al|a|la|this|next|by|until|this coming))?\s+$",
     re.IGNORECASE)
 _WD_ABBREV = re.compile(r"\b(?P<wd>" + _alt(_WEEKDAY_ABBREV) + r")(?P<dot>\.)?(?!\w)", re.IGNORECASE)
 
@@ -245,7 +246,7 @@ _WEEKDAY_CONTEXT = re.compile(r"\b(?:na|no|até|ate|próxima|próximo|proxima|ne
 
 #: "na segunda parcela" is the second instalment, not Monday.
 _ORDINAL_NOUN_AFTER = re.compile(r"\s+(?!(?:que vem|de manhã|à tarde|pela manhã|feira|próxima|próximo|de\b|e\b|ou\b|o\b"
-                                 r"|a\b|da\b|do\b|para\b|às\b|dia\b|pag|transf|deposit|faz|faç|vamos|vou|liquid|quit))[a-zà-ú]", re.IGNORECASE)
+                                 r"|a\b|da\b|do\b|para\b|às\b|dia\b|pag|transf|deposit|faz|faç|vamos|vou|liquid|quit|fic|est|tud|sem\b))[a-zà-ú]", re.IGNORECASE)
 
 
 def last_day_of_month(year: int, month: int) -> dt.date:

@@ -205,7 +205,8 @@ PAST_TIME = re.compile(
     r"|already|hier|la semaine dernière|déjà|gestern|letzte woche|bereits|schon|ayer|la semana pasada|ya"
     r"|gisteren|vorige week|al|ontem|a semana passada|já|ieri|la settimana scorsa|già|semana pasada|semana passada|mes pasado"
     r"|m[eê]s passado|pasado(?! mañana)|pasada|passado|passada|scorso|scorsa|dernier|dernière|letzten|vergangenen|afgelopen"
-    r"|vorige maand|anteayer|anteontem|l'altro ieri|avant-hier|vorgestern|eergisteren)\b", re.IGNORECASE)
+    r"|vorige maand|anteayer|anteontem|l'altro ieri|avant-hier|vorgestern|eergisteren|hace|il y a|geleden|fa"
+    r"|vor (?:\w+ )?(?:tagen|wochen|einer woche|einem monat)|há (?:\w+ )?(?:dias|semanas|uma semana|um mês))\b", re.IGNORECASE)
 
 # --- remittance advice: a payment already made ----------------------------------------------------
 
@@ -221,6 +222,8 @@ REMITTANCE = cues(
      r"|processed|made|did)\s+(?:\S+\s+){0,3}?(?:payments?|transfer|wire|ach|eft|bacs|check|cheque|funds|money"
      r"|remittance|the balance)\b"),
     ("went_out", 1.0, r"\b(?:went|gone)\s+(?:out|across|over|through)\b"),
+    ("money_left", 1.0, r"\b(?:money|funds|payment|transfer|wire|cheque|check|remittance)\s+left\b(?!\s+(?:to|over|for|on the table"
+     r"|outstanding|owing|unpaid|to pay))"),
     ("card_charged", 1.0, r"\b(?:put|charged|paid|ran|processed)\s+(?:it|this|that|them|the (?:balance|invoice|amount|bill))\s+"
      r"(?:on|to|through|via)\s+(?:the|my|our|a)\s+(?:\S+\s+)?(?:card|credit card|amex|visa|mastercard|corporate card)\b"),
     ("transfer_completed", 1.0, r"\b(?:payment|transfer|wire|ach|eft|bacs|sepa|funds|remittance)\s+(?:\S+\s+){0,2}?"
@@ -387,7 +390,7 @@ _WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|hav
          r"|sort|square|take care of|cover|handle|top up|drop|pop|stick|run|pay over|follow")
 #: the modal or intention before a paying verb ("will", "'ll", "going to", "aim to", "we can").
 _MODAL = (r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
-          r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can|should)|'ll|’ll)")
+          r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can|should|ill(?=\s+(?:pay|transfer|send|wire|settle|get|do|make|have)\b))|'ll|’ll)")
 #: "I'll get back to you about the payment" promises an answer, not a payment.
 _NOT_PAYING_VERB = r"(?!\s+(?:back|in touch|round|up|to you|you know)\b)"
 
@@ -447,6 +450,12 @@ PROMISE = cues(
      r"|pagamento|transferência|bonifico|payment|transfer)\b(?:\s+\S+){0,3}?\s+(?:est |está |è |ist |is |staat )?"
      r"(?:prévue?|programmée?|planifiée?|previst[oa]|programad[oa]|agendad[oa]|programmat[oa]|pianificat[oa]|vorgesehen"
      r"|geplant|eingeplant|terminiert|gepland|ingepland|planned|scheduled)\b"),
+    # approved *for* a date ("Zahlung für den 30.11. freigegeben"); "when payment has been approved" is not
+    ("approved_for_date_any", 1.0, r"\b(?:zahlung|überweisung|paiement|virement|règlement|pago|transferencia|betaling"
+     r"|overboeking|pagamento|transferência|bonifico|payment|transfer)\b[^!?]{0,12}\b(?:für|pour|para|voor|per|for)\b"
+     r"[^!?]{0,25}\b(?:freigegeben|approuvée?|validée?|aprobad[oa]|autorizad[oa]|goedgekeurd|aprovad[oa]|approvat[oa]"
+     r"|autorizzat[oa]|approved|authori[sz]ed)\b|\b(?:freigegeben|approuvée?|validée?|aprobad[oa]|autorizad[oa]"
+     r"|goedgekeurd|aprovad[oa]|approvat[oa]|autorizzat[oa])\s+(?:für|pour|para|voor|per)\b"),
     ("funds_arrive_any", 1.0, r"\b(?:virement|paiement|argent|fonds|montant|geld|zahlung|überweisung|betrag|dinero|pago|transferencia"
      r"|importe|betaling|bedrag|overboeking|dinheiro|pagamento|transferência|valor|soldi|bonifico|importo)\b(?:\s+\S+){0,4}?\s+"
      r"(?:devrait (?:arriver|être)|arrivera|sera chez vous|sollte|wird (?:\S+\s+){0,3}?(?:eingehen|ankommen|da sein)|debería"
@@ -486,7 +495,7 @@ PROMISE = cues(
      r"|\b(?:überweise|zahle|begleiche|bezahle|veranlasse)\s+ich\b"
      r"|\b(?:wir|ich)\s+(?:\S+\s+)?(?:überweisen|überweise|zahlen|zahle|bezahlen|bezahle|begleichen|begleiche|veranlassen"
      r"|veranlasse|leisten|leiste|tätigen|tätige|weisen|weise)\b"),
-    ("de_zahlung_geht", 1.0, r"\b(?:zahlung|überweisung|betrag|geld)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt|folgt"
+    ("de_zahlung_geht", 1.0, r"\b(?:zahlung|bezahlung|begleichung|überweisung|betrag|geld|ausgleich)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt|folgt"
      r"|ist (?:für|am)|ist (?:eingeplant|vorgesehen|terminiert))\b"),
     ("de_sie_erhalten", 1.0, r"\b(?:sie|ihr)\s+(?:erhalten|bekommen|haben)\s+(?:die|ihre|ihr|ihren|unsere|den|das|euer|eure)\s+(?:zahlung|überweisung"
      r"|betrag|geld)"),
@@ -503,7 +512,7 @@ PROMISE = cues(
     ("es_vamos_a_pagar", 1.0, r"\b(?:vamos|voy) a (?:pagar|abonar|transferir|realizar|hacer|liquidar|ingresar|enviar)"),
     ("es_se_realizara", 1.0, r"\bse (?:realizará|efectuará|hará|pagará|abonará|transferirá|enviará|ingresará)"),
     ("es_sera_pagada", 1.0, r"\b(?:será|serán|va a ser|van a ser) (?:pagad|abonad|transferid|liquidad)"),
-    ("es_quedara", 1.0, r"\b(?:quedará|quedarán|estará|estarán|ficará|ficarão|ficam|fica|resterà|risulterà)\s+(?:\S+\s+)?"
+    ("stays_paid_any", 1.0, r"\b(?:quedará|quedarán|estará|estarán|ficará|ficarão|ficam|fica|resterà|risulterà)\s+(?:\S+\s+)?"
      r"(?:pagad[oa]s?|abonad[oa]s?|liquidad[oa]s?|saldad[oa]s?|transferid[oa]s?|pag[oa]s?|quitad[oa]s?|pagat[oaie]|saldat[oaie])\b"),
     ("es_lo_teneis_pagado", 1.0, r"\b(?:lo|la|los|las)\s+(?:tenéis|tendréis|tienen|tendrán|tiene|tendrá|tienes|tendrás)\s+"
      r"(?:\S+\s+)?(?:pagad|abonad|transferid|ingresad|liquidad)"),
@@ -552,6 +561,7 @@ PROMISE = cues(
      r"|transferir|liquidar|efetuar o pagamento|fazer a transferência|saldar)\b"),
     ("pt_a_fazemos", 1.0, r"\b(?:a|o)\s+(?:fazemos|faremos|pagamos|pagaremos|transferimos|enviamos|liquidamos)\b"),
     # it
+    ("it_pago_entro", 1.0, r"\b(?:pago|paghiamo|saldo|saldiamo|verso|versiamo|bonifico|bonifichiamo)\s+entro\b"),
     ("it_me_ne_occupo", 1.0, r"\b(?:me ne occupo|ce ne occupiamo|ci penso io|provvedo)\b"),
     ("it_futuro", 1.0, r"\b(?:pagheremo|pagherò|salderemo|effettueremo|provvederemo|faremo|invieremo|verseremo"
      r"|disporremo)\b"),
@@ -821,6 +831,17 @@ DISPUTE = cues(
      r"|twee keer (?:gefactureerd|berekend|in rekening)|dubbel (?:gefactureerd|berekend)|faturad[oa] duas vezes"
      r"|duas vezes a mesma|(?:è|sono) doppi[ao]|est en double|está duplicad[oa]|está em duplicado|is dubbel)\b"),
     # "we do not recognise this charge": the payer has no record of the debt
+    ("billing_error", 1.0, r"\b(?:pricing|billing|invoicing|price|calculation|vat|tax|rate)\s+(?:error|mistake|discrepancy)s?\b"
+     r"|\b(?:error|mistake|discrepancy)s?\s+(?:on|in|with)\s+(?:the|your|this|our|line|item)\s*(?:\S+\s+)?(?:invoice|bill"
+     r"|statement|line|pricing|calculation|\d)"),
+    ("not_taken_into_account_any", 1.0, r"\b(?:ne tient pas compte|n'a pas tenu compte|sans tenir compte|nicht berücksichtigt"
+     r"|berücksichtigt (?:\w+\s+){0,3}?nicht|no (?:se )?(?:tiene|tuvo|ha tenido|han tenido) en cuenta|sin tener en cuenta"
+     r"|houdt geen rekening|niet verwerkt|geen rekening gehouden|não (?:considera|contempla|leva em conta|teve em conta"
+     r"|tem em conta)|non tiene conto|non ha tenuto conto|senza tener conto|doesn'?t (?:take|account for)|does not (?:take"
+     r"|account for)|did not (?:take|account for)|didn'?t (?:take|account for))\b[^!?]{0,50}\b(?:remise|réduction|rabais"
+     r"|escompte|avoir|acompte|rabatt|skonto|gutschrift|anzahlung|nachlass|descuento|abono|anticipo|korting|creditnota"
+     r"|aanbetaling|desconto|nota de crédito|adiantamento|sconto|nota di credito|acconto|discount|credit|deposit|rebate"
+     r"|account)\b"),
     ("not_recognised_any", 1.0, r"\b(?:no reconocemos|no reconozco|ne reconnaissons pas|ne reconnais pas|não reconhecemos"
      r"|não reconheço|non riconosciamo|non riconosco|herkennen (?:\w+\s+){0,3}?niet|erkennen (?:\w+\s+){0,3}?nicht an"
      r"|(?:don'?t|do not|can'?t|cannot) recogni[sz]e)\b"),
@@ -961,10 +982,12 @@ REQUEST_COPY = cues(
     ("nl_opnieuw", 1.0, r"\b(?:nog (?:een keer|eens)|opnieuw (?:toe)?sturen|nogmaals (?:toe)?sturen|opnieuw versturen|kopie|duplicaat"
      r"|rekeningoverzicht|overzicht|bankgegevens|ordernummer|inkoopnummer|inkoopordernummer)\b"),
     # pt
-    ("pt_reenviar", 1.0, r"\b(?:cópias? d[ao]s? faturas?|duplicado d[ao]s? faturas?|reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
+    ("pt_reenviar", 1.0, r"\b(?:(?:enviem|mandem|reenviem|enviar|mandar|envie|mande|reenvie)(?:-nos|-me)?\s+(?:\S+\s+)?(?:a |o |as |os )?"
+     r"(?:nota fiscal|notas fiscais|fatura|faturas|boleto|segunda via|recibo|extrato|cópia)|cópias? d[ao]s? faturas?|duplicado d[ao]s? faturas?|reenviar|enviar novamente|segunda via|cópia da fatura|extrato|dados bancários"
      r"|número de encomenda|nota de encomenda)\b"),
     # it
-    ("it_reinviare", 1.0, r"\b(?:copi[ae] dell[ae] fattur[ae]|rimandar\w*|reinviar\w*|rimandarci|rimandatemi|rimandate|rispedire|reinviarci|inviarci (?:nuovamente|di nuovo)"
+    ("it_reinviare", 1.0, r"\b(?:(?:mandate|inviate|mandateci|inviateci|mandatemi|inviatemi|potete mandar\w*|potete inviar\w*)\s+"
+     r"(?:\S+\s+)?(?:il |la |le |un |una |lo )?(?:duplicato|copia|fattura|fatture|estratto)|duplicato (?:della|delle) fattur[ae]|copi[ae] dell[ae] fattur[ae]|rimandar\w*|reinviar\w*|rimandarci|rimandatemi|rimandate|rispedire|reinviarci|inviarci (?:nuovamente|di nuovo)"
      r"|reinviare|inviare di nuovo|rinviare la fattura|copia della fattura|estratto conto"
      r"|coordinate bancarie|numero d'ordine|numero ordine)\b"),
 )
@@ -1001,7 +1024,8 @@ PAYMENT_PLAN = cues(
      r"|maand|mois|monat|mes|mese|mês|semaine|woche|semana|settimana)\b"),
     ("now_and_rest", 1.0, r"\bnow and (?:the )?(?:rest|remainder|balance|other half|half|remaining)\b"
      r"|\b(?:half|part|some) now\b"),
-    ("more_time", 1.0, r"\b(?:more time|extension|push (?:this|it|that|the payment|payment|them)\s+(?:out|back)"
+    ("more_time", 1.0, r"\b(?:(?:any |some |a bit of |a little )?flexibility (?:on|with|about|regarding) (?:the )?(?:due date|deadline|payment"
+     r"|terms|timing|date)|more time|extension|push (?:this|it|that|the payment|payment|them)\s+(?:out|back)"
      r"|delay (?:the )?payment|extend (?:the|our) (?:due date|deadline|terms)|(?:give|need|allow|grant|get|have|want"
      r"|ask for|request|take)\s+(?:\S+\s+){0,2}?(?:a few|another|a couple of|an extra|a|\d+|two|three|four|six)\s+"
      r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|(?:need|give us|give me|have|take|allow us) a (?:little|bit) longer|need (?:until|till)|can (?:it|this|that|they|payment) wait|wait (?:until|till) (?:next|the end)|some time to pay|additional time|defer|postpone)\b"),
@@ -1075,7 +1099,7 @@ PAYMENT_PLAN = cues(
      r" (?:financeiras|económicas|econômicas))\b"),
     ("split_any", 1.0, r"\b(?:en varios meses|en (?:dos|tres|cuatro|varios) meses|en (?:varias )?cuotas|mensualidades"
      r"|dividir (?:em|en|in)|em (?:duas|três|quatro|várias) vezes|parcelad[oa]|parcelamento|in (?:twee|drie|vier) keer"
-     r"|in (?:zwei|drei|vier) (?:teilen|tranchen|schritten)|en (?:deux|trois|quatre) (?:versements|échéances|paiements))\b"),
+     r"|in (?:zwei|drei|vier) (?:teilen|tranchen|schritten)|(?:auf|über) (?:zwei|drei|vier|sechs|\d+|mehrere) monate (?:verteilen|aufteilen|strecken)|en (?:deux|trois|quatre) (?:versements|échéances|paiements))\b"),
     ("part_each_period", 1.0, r"\b(?:a part|part of it|some of it|what we can|une partie|ce que nous pouvons|einen teil|was wir können|una parte|lo que podamos|een deel|wat we kunnen|uma parte|o que pudermos|quello che possiamo|un po')\b[^!?]{0,30}\b(?:(?:each|every|a|per) (?:month|week)|monthly|weekly|chaque (?:mois|semaine)|tous les mois|jeden monat|jede woche|monatlich|wöchentlich|cada (?:mes|semana|mês)|todos los meses|elke (?:maand|week)|maandelijks|wekelijks|todos os meses|mensalmente|ogni (?:mese|settimana)|mensilmente)\b|\b(?:(?:each|every|a|per) (?:month|week)|monthly|weekly|chaque (?:mois|semaine)|tous les mois|jeden monat|jede woche|monatlich|wöchentlich|cada (?:mes|semana|mês)|todos los meses|elke (?:maand|week)|maandelijks|wekelijks|todos os meses|mensalmente|ogni (?:mese|settimana)|mensilmente)\b[^!?]{0,30}\b(?:a part|part of it|some of it|what we can|une partie|ce que nous pouvons|einen teil|was wir können|una parte|lo que podamos|een deel|wat we kunnen|uma parte|o que pudermos|quello che possiamo|un po')\b"),
     ("cannot_pay_future_any", 1.0, r"\b(?:no (?:vamos|voy) a poder (?:pagar|abonar|hacer frente)|no podremos (?:pagar|abonar)"
      r"|(?:nous )?n'allons pas pouvoir (?:payer|régler)|ne pourrons pas (?:payer|régler)|não (?:vamos|vou) (?:conseguir|poder) pagar"
@@ -1130,6 +1154,8 @@ REDIRECT = cues(
      r"|i left (?!a |an |you |it |them |the (?:message|voicemail|note))|sold (?:the|our|my) (?:business|company|store|shop)|new owner|retired)\b"),
     ("send_to", 1.0, r"\b(?:send|direct|forward|address|submit|email|e-mail|write|contact|reach out to|try|route"
      r"|redirect|cc|use|you want|you need|you're looking for|you are looking for)\b[^!?]{0,80}@"),
+    ("documents_go_to", 1.0, r"\b(?:invoices|bills|statements|reminders|correspondence|billing|these|all (?:invoices|billing))\s+"
+     r"(?:go|goes|should go|need to go|must go|are handled|are processed)\s+(?:\S+\s+){0,2}?(?:to|at|via)\b[^!?]{0,60}@"),
     ("should_go_to", 1.0, r"\b(?:should|must|need to|needs to|have to|has to|can)\s+(?:now\s+|from now on\s+|in future\s+)?"
      r"(?:go|be sent|be addressed|be emailed|be directed|be forwarded|be submitted)\s+to\b[^!?]{0,60}@"),
     ("handler_with_address", 1.0, r"\b(?:handles|handling|looks after|looking after|is responsible for|takes care of|deals with"
@@ -1159,7 +1185,7 @@ REDIRECT = cues(
     ("nl_niet_juiste", 1.0, r"\b(?:niet de juiste (?:persoon|contactpersoon)|verkeerde (?:persoon|adres)|werkt hier niet"
      r" meer|niet (?:meer )?verantwoordelijk)\b"),
     ("nl_graag_naar", 1.0, r"\b(?:graag|voortaan|svp|gelieve)\b[^!?]{0,60}\bnaar\s+\S+@"),
-    ("nl_sturen_naar", 1.0, r"\b(?:sturen|versturen|mailen|richten|zenden)\b[^!?]{0,20}\bnaar\b[^!?]{0,60}@"
+    ("nl_sturen_naar", 1.0, r"\b(?:sturen|versturen|mailen|richten|zenden|stuur|verstuur|mail|richt|zend)\b[^!?]{0,20}\bnaar\b[^!?]{0,60}@"
      r"|\bnaar\s+\S+@\S+\s+(?:\S+\s+){0,2}?(?:sturen|versturen|mailen|zenden)\b"),
     # pt
     ("pt_nao_sou", 1.0, r"\b(?:não sou eu (?:que|quem)|não sou a pessoa|não trato|já não trabalha|pessoa errada)\b"),

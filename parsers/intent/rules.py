@@ -100,8 +100,14 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
     # on Monday, did you get it?" reports (the question is another clause)
     if not s.text.rstrip().endswith("?"):
         return True
+    if _STATEMENT_START.match(s.text.lstrip()):
+        return True  # "we paid that weeks ago??": a statement said with exasperation, not a question
     return not (_QUESTION_START.search(s.text.lstrip("¿¡ ")) or not re.search(r"[,;:]| - | but | mais | aber | pero ",
                                                                                    s.text[m.end():]))
+
+
+_STATEMENT_START = re.compile(r"(?:we|i|they|that|this|it|nous|je|wir|ich|hemos|lo|wij|we|nós|abbiamo|ho)\s+"
+                              r"(?!(?:can|could|should|may|will|would)\b)", re.IGNORECASE)
 
 
 _NEEDS_PAST_TIME = {"es_pagamos", "pt_pagamos", "es_realizamos", "es_lo_pagamos_pasado", "pt_pagamos_passado"}
