@@ -166,7 +166,7 @@ _p("next_week", r"\b(?:(?:the )?end of next week|next week|la semaine prochaine|
    r"|(?:ende )?(?:der )?nächste[rn]? woche|la (?:próxima )?semana (?:que viene|próxima)|la próxima semana"
    r"|(?:eind(?:e)? )?volgende week|(?:na |a )?próxima semana|(?:la )?settimana prossima"
    r"|la prossima settimana)\b")
-_p("this_week", r"\b(?:(?:the )?end of (?:the |this )?week|this week|later this week|cette semaine"
+_p("this_week", r"\b(?:(?:the )?end of (?:the |this )?week|this week|later this week|eow|e\.o\.w\.?|end of wk|cette semaine"
    r"|(?:à la |en )?fin de (?:la )?semaine|(?:ende )?(?:dieser|diese|der) woche|esta semana"
    r"|(?:a )?finales de (?:la|esta) semana|deze week|(?:het )?einde? van (?:de|deze) week|(?:n)?esta semana"
    r"|questa settimana|fine settimana)\b")
@@ -277,6 +277,9 @@ _PAST_AFTER_WEEKDAY = re.compile(r"\s+(?:pasad[oa]|passad[oa]|dernier|derni[eè]
                                  re.IGNORECASE)
 
 
+_WEEK_AFTER = re.compile(r"\s+week\b", re.IGNORECASE)
+
+
 def _friday_of_week(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=4 - day.weekday())
 
@@ -373,6 +376,8 @@ def _resolve(kind: str, m: re.Match[str], sent: dt.date, month_first: bool) -> t
         if _PAST_BEFORE_WEEKDAY.search(m.string[max(0, m.start() - 20):m.start()]) \
                 or _PAST_AFTER_WEEKDAY.match(m.string, m.end()):
             return _previous_weekday(sent, _WEEKDAYS[word]), "weekday"
+        if _WEEK_AFTER.match(m.string, m.end()):
+            return _next_weekday(sent, _WEEKDAYS[word]) + dt.timedelta(days=7), "weekday"  # UK "Friday week"
         return _next_weekday(sent, _WEEKDAYS[word]), "weekday"
     if kind in ("day_of_month", "ordinal"):
         day = int(g["d"])

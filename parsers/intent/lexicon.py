@@ -371,6 +371,10 @@ REMITTANCE = cues(
      r"|ordinato)\s+(?:il|un|lo)\s+(?:bonifico|pagamento|versamento|saldo)\b"),
     ("it_bonifico_effettuato", 1.0, r"\b(?:bonifico|pagamento|versamento)\s+(?:\S+\s+){0,2}?(?:è stato\s+|è\s+)?"
      r"(?:effettuato|eseguito|disposto|inviato|emesso|fatto|partito|andato|uscito)\b"),
+    ("perfect_infinitive_any", 1.0, r"\b(?:di )?aver(?:e)? (?:già )?(?:disposto|effettuato|eseguito|fatto|pagato|saldato|inviato"
+     r"|ordinato|bonificato|versato)\b|\bavoir (?:déjà |bien )?(?:effectué|réglé|payé|viré|émis|envoyé|procédé)\b"
+     r"|\bhaber (?:ya )?(?:realizado|efectuado|pagado|abonado|transferido|ingresado|hecho)\b"
+     r"|\bter (?:já )?(?:pago|efetuado|realizado|transferido|feito|liquidado)\b"),
     ("it_contabile", 1.0, r"\b(?:contabile (?:del )?(?:bonifico|pagamento)|ricevuta di (?:pagamento|bonifico)"
      r"|prova di pagamento|attestazione di pagamento)\b"),
     ("it_pagato_ieri", 1.0, r"\b(?:pagat[oaie]|saldat[oaie]|bonificat[oaie]|effettuat[oaie]|inviat[oaie]|disposto|versat[oaie])"
@@ -497,6 +501,7 @@ PROMISE = cues(
      r"|veranlasse|leisten|leiste|tätigen|tätige|weisen|weise)\b"),
     ("de_zahlung_geht", 1.0, r"\b(?:zahlung|bezahlung|begleichung|überweisung|betrag|geld|ausgleich)\b(?:\s+\S+){0,6}?\s+(?:erfolgt|geht|gehen|wird|kommt|folgt"
      r"|ist (?:für|am)|ist (?:eingeplant|vorgesehen|terminiert))\b"),
+    ("de_geht_raus", 1.0, r"\b(?:geht|gehen)\b[^!?]{0,40}?\b(?:raus|hinaus|heraus|rüber)\b"),
     ("de_sie_erhalten", 1.0, r"\b(?:sie|ihr)\s+(?:erhalten|bekommen|haben)\s+(?:die|ihre|ihr|ihren|unsere|den|das|euer|eure)\s+(?:zahlung|überweisung"
      r"|betrag|geld)"),
     ("de_zahlungslauf", 0.8, r"\b(?:im|mit dem|beim)\s+(?:nächsten\s+)?zahlungslauf\b"),
@@ -802,7 +807,9 @@ DISPUTE = cues(
      r"|avisaron|informad[oa]s?|gemeld|aangekondigd|medegedeeld|afgesproken|comunicat[oa]|annunciat[oa]|avvisat[ioe]|concordat[oa])\b|\b(?:not|never|jamais|nie|nicht|nunca|nooit|niet|não|mai)\b"
      r"[^!?]{0,40}\b(?:price increase|augmentation de prix|preiserhöhung|subida de precio|prijsverhoging|aumento de preço|aumento di prezzo)\b"),
     ("not_agreed_any", 1.0, r"\b(?:(?:nicht|nie) vereinbart|nicht abgesprochen|non (?:concordat|pattuit)[oaie]|no (?:acordad|pactad)[oa]s?"
-     r"|niet (?:afgesproken|overeengekomen)|não (?:acordad|combinad)[oa]s?|ne figure(?:nt)? pas dans (?:notre|le|nos) (?:contrat|devis"
+     r"|niet (?:afgesproken|overeengekomen)|não (?:foi |foram |estava )?(?:acordad|combinad|contratad|previst)[oa]s?"
+     r"|no (?:fue|fueron|estaba) (?:acordad|pactad|convenid)[oa]s?|non (?:era|erano|è stato) (?:concordat|pattuit)[oaie]"
+     r"|n'(?:a|avait) (?:jamais |pas )?été (?:convenu|prévu|accepté)e?s?|wurde (?:\w+ )?nicht vereinbart|ne figure(?:nt)? pas dans (?:notre|le|nos) (?:contrat|devis"
      r"|accord|conditions)|never part of (?:our|the) (?:agreement|contract)|not (?:in|part of) (?:our|the) (?:agreement|contract)"
      r"|pas prévue?s? (?:dans|au|par) (?:le |notre )?contrat)\b"),
     ("owe_nothing_any", 1.0, r"\b(?:ne vous devons rien|ne vous dois rien|schulden (?:ihnen |euch )?(?:\w+ )?nichts|no (?:les|le|os) debemos nada"
@@ -1256,10 +1263,11 @@ BILLED_WORDS = re.compile(
     r"\b(?:on the invoice|auf der rechnung|sur la facture|en la factura|op de factuur|na fatura|in fattura|nella fattura"
     r"|invoice (?:lists|shows|states|says)|rechnung (?:weist|zeigt|nennt)|facture (?:indique|mentionne)"
     r"|factura (?:indica|refleja)|factuur (?:vermeldt|toont)|fatura (?:indica|mostra)|fattura (?:indica|riporta)"
-    r"|billed|invoiced|charged|berechnet|fakturiert|abgerechnet|in rechnung gestellt|facturée?s?|comptée?s?"
+    r"|billed|invoiced|charged|berechnet|fakturiert|abgerechnet|in rechnung gestellt"
+    r"|(?:été|est|sont|avez|avons|a|ont|nous a|nous avez) facturée?s?|comptée?s?"
     r"|facturad[oa]s?|cobrad[oa]s?|gefactureerd|berekend|aangerekend|gefactureerd|faturad[oa]s?|cobrad[oa]s?"
     r"|fatturat[oaie]|addebitat[oaie])\b", re.IGNORECASE)
-QUANTITY = re.compile(r"(?<![\d.,])\d{1,5}(?![\d.,]*\s?(?:€|eur|usd|chf|gbp|\$|£))|\b(?:one|two|three|four|five|six|seven"
+QUANTITY = re.compile(r"(?<![\d.,/\-])(?<![€$£] )(?<![€$£])\d{1,5}(?!\d)(?![\d.,]*\s?(?:€|eur|usd|chf|gbp|\$|£))(?![/\-]\d)|\b(?:one|two|three|four|five|six|seven"
                       r"|eight|nine|ten|twelve|zwei|drei|vier|fünf|sechs|acht|zehn|zwölf|deux|trois|quatre|cinq|dix"
                       r"|douze|dos|tres|cuatro|cinco|seis|diez|doce|twee|drie|vijf|zes|tien|twaalf|duas|quatro"
                       r"|dez|doze|due|tre|quattro|cinque|sei|dieci|dodici)\b", re.IGNORECASE)
@@ -1281,6 +1289,24 @@ PAYMENT_NOUN = FoldedPattern(PAYMENT_NOUN)  # type: ignore[assignment]
 DELIVERED_WORDS = FoldedPattern(DELIVERED_WORDS)  # type: ignore[assignment]
 BILLED_WORDS = FoldedPattern(BILLED_WORDS)  # type: ignore[assignment]
 QUANTITY = FoldedPattern(QUANTITY)  # type: ignore[assignment]
+
+#: an identifier printed on the invoice (PO, order or project number, tax ID): "the PO number is
+#: missing", "o NIF está errado" ask for a corrected copy, they do not contest the charge.
+REFERENCE_FIELD = FoldedPattern(re.compile(
+    r"\b(?:po|p\.o\.|purchase order|(?:order|po|project|reference|ref|vat|tax|company|registration|supplier|vendor"
+    r"|cost cent(?:er|re)) (?:number|no\.?|ref|id|code)|cost cent(?:er|re)|tax id|vat id|ein|tin|nif|cif|nie|cnpj|cpf|siret"
+    r"|siren|tva intracom\w*|num[ée]ro de (?:tva|commande|bon de commande|siret|projet)|n° de (?:tva|commande)"
+    r"|bon de commande|ust-?id\w*|umsatzsteuer-?id\w*|steuernummer|bestellnummer|bestell-nr\.?|kostenstelle"
+    r"|projektnummer|auftragsnummer|n[úu]mero de (?:pedido|orden|encomenda|proyecto|projeto|contribuinte|identificaci[óo]n fiscal)"
+    r"|orden de compra|ordem de compra|nota de encomenda|inkoopordernummer|inkoopnummer|ordernummer|bestelnummer"
+    r"|projectnummer|btw-?nummer|kvk(?:-nummer)?|partita iva|p\.\s?iva|codice fiscale|numero d'ordine|numero (?:di )?ordine"
+    r"|ordine d'acquisto|codice destinatario|cup|cig)\b", re.IGNORECASE))
+
+#: what makes a contested line about money after all ("the PO price is wrong").
+AMOUNT_WORDS = FoldedPattern(re.compile(
+    r"\b(?:price|prices|amount|total|rate|charge|charged|quantity|prix|montant|tarif|quantité|preis|betrag|summe|menge"
+    r"|precio|importe|cantidad|prijs|bedrag|aantal|preço|valor|quantidade|prezzo|importo|quantità|frete|freight|shipping"
+    r"|fracht|port|porte|spedizione|verzendkosten|discount|remise|rabatt|descuento|korting|desconto|sconto)\b", re.IGNORECASE))
 
 #: goods or work, as opposed to a document: "the goods on invoice 4410 never arrived" is a dispute.
 GOODS_WORDS = FoldedPattern(re.compile(

@@ -57,6 +57,7 @@ _GET_IT_PAID = re.compile(r"\b(?:get|getting|have|having|had)\s+(?:it|this|these
                           re.IGNORECASE)
 _THEY_GET_PAID = re.compile(r"\b(?:i|we|they)\s+(?:get|gets|got|am|are|'m|'re|will be|'ll be|have been|get)\s+$",
                             re.IGNORECASE)
+_PAID_TO_THEM = re.compile(r"(?:\b(?:me|nos|mi|ci)|\bm')\s*$", re.IGNORECASE)
 _QUESTION_START = re.compile(
     r"^\s*(?:has|have|did|was|were|is|are|can|could|do|does|ist|sind|wurde|wurden|haben|hat|habt|est-ce|avez-vous|avez"
     r"|a-t-elle|a-t-il|ha|han|habéis|habeis|está|están|fue|zijn|heeft|hebben|werd|foi|foram|já|está|è|sono|avete|hanno"
@@ -94,6 +95,8 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
         return False
     if _GET_IT_PAID.search(s.text[max(0, m.start() - 30):m.start()]):
         return False  # "get these paid" is a promise
+    if _PAID_TO_THEM.search(s.text[max(0, m.start() - 12):m.start()]):
+        return False  # "me han pagado tarde", "ci hanno pagato in ritardo": their customer paid them
     if _THEY_GET_PAID.search(s.text[max(0, m.start() - 30):m.start()]):
         return False  # "when I get paid on the 28th": their own income, not our invoice
     # "has it been paid?", "¿Está pagada?", "A fatura já foi paga?" ask, they do not report; "We paid
@@ -177,6 +180,17 @@ def _date_in_short_follow_up(doc: ReplyDoc, s: Sentence) -> dt.date | None:
     return _promise_date(doc, nxt, 0)
 
 
+_THEN = re.compile(r"\b(?:then|by then|at that point|alors|à ce moment-là|dann|danach|dahin|entonces|para entonces"
+                   r"|en ese momento|dan|tegen die tijd|então|nessa altura|allora|a quel punto|per allora)\b", re.IGNORECASE)
+
+
+def _date_by_then(doc: ReplyDoc, s: Sentence) -> dt.date | None:
+    """"We get paid after the 20th. I'll send both then": "then" points at the sentence before."""
+    if s.index == 0 or not _THEN.search(s.text):
+        return None
+    return _promise_date(doc, doc.sentences[s.index - 1], 0)
+
+
 #: cues that match a payment noun only ("payment run", "Zahllauf"): "did not make it into Friday's
 #: payment run" negates the verb several words before the noun.
 _NOUN_ONLY_PROMISE = {"payment_run_any"}
@@ -203,7 +217,7 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
                 continue
             if _is_request(s.text, m.start(), m.end()):
                 continue  # "can we pay half now?" asks, it does not commit
-            date = _promise_date(doc, s, m.start()) or _date_in_short_follow_up(doc, s)
+            date = _promise_date(doc, s, m.start()) or _date_in_short_follow_up(doc, s) or _date_by_then(doc, s)
             if date is None:
                 continue
             hedged = bool(lx.HEDGE.search(s.text))  # "should be able to", "hopefully": still a promise, less sure
@@ -229,6 +243,17 @@ _PAID_BEFORE = re.compile(r"\b(?:pa(?:id|y)|settled|payé|réglé|bezahlt|beglic
                           r"|pag[oa]|pagámos|pagat[oaie]|saldat[oaie])\b", re.IGNORECASE)
 
 
+#: generic "wrong / missing / corrected" cues, which may be about an identifier on the invoice.
+_WRONG_FIELD = {"wrong", "fr_erreur", "fr_pas_correct", "de_fehlerhaft", "es_error", "es_no_correcto", "nl_klopt_niet",
+                "nl_creditnota", "pt_erro", "pt_nao_correto", "it_errore", "it_non_corretto", "mismatch_any", "incomplete"}
+
+
+def _wrong_identifier_only(sentence: str, m: re.Match[str]) -> bool:
+    """The sentence says an identifier (PO, tax ID) is wrong or missing, and names no amount."""
+    window = sentence[max(0, m.start() - 80):m.end() + 80]
+    return bool(lx.REFERENCE_FIELD.search(window)) and not lx.AMOUNT_WORDS.search(sentence)
+
+
 def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_negation: bool) -> list[Hit]:
     hits: list[Hit] = []
     cues = present(doc, cues)
@@ -243,6 +268,8 @@ def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_neg
                 continue  # "let me know if it hasn't arrived" is not a complaint
             if cue.name in ("only_n_of_m_any", "only_ordered") and _PAID_BEFORE.search(s.text[max(0, m.start() - 30):m.start()]):
                 continue  # "we paid only 2 of the 3 invoices" reports a payment, it contests nothing
+            if cue.name in _WRONG_FIELD and _wrong_identifier_only(s.text, m):
+                continue  # "our PO number is missing / the NIF is wrong": a corrected copy, not a dispute
             if cue.name == "wrong" and not lx.BILLING_CONTEXT.search(s.text):
                 continue  # "wrong" about something else than the bill
             if cue.name in _NOT_RECEIVED and _about_document_or_payment(doc, s, m):
@@ -255,7 +282,9 @@ _PRONOUN_OBJECT = re.compile(
     r"\b(?:received|got|had|seen) (?:it|them)\b|\bit (?:never|has not|hasn't|didn't|did not|was not|wasn't)\b"
     r"|\b(?:sie|es|er) (?:ist|sind|kam|kamen|wurde)\b|\belle (?:n'est|n'a)\b|\b(?:ne |n')?(?:l'|les )(?:avons|ai|a|ont)\b|\b(?:haben|habe) (?:sie|es|ihn)\b"
     r"|\b(?:la|lo|las|los) (?:hemos|he|recibimos)\b|\b(?:hebben|heb) (?:het|ze|hem)\b|\b(?:a|o|as|os) recebemos\b"
-    r"|\brecebemo-(?:la|lo|las|los)\b|\b(?:l'abbiamo|l'ho|li abbiamo|le abbiamo)\b", re.IGNORECASE)
+    r"|\brecebemo-(?:la|lo|las|los)\b|\b(?:l'abbiamo|l'ho|li abbiamo|le abbiamo)\b"
+    r"|\b(?:no|nunca) (?:me|nos) (?:lleg[óo]|ha llegado|han llegado|llegaron)\b|\b(?:não|nunca) (?:me|nos) (?:chegou|chegaram)\b"
+    r"|\bnon (?:mi|ci) (?:è|sono) (?:mai )?arrivat[oaie]\b|\bne m'est (?:jamais |pas )?parvenue?\b", re.IGNORECASE)
 
 
 def _head_noun(text: str) -> str | None:
