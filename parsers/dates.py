@@ -183,7 +183,7 @@ _p("today", r"\b(?:today|later today|this (?:afternoon|evening|morning)|tonight|
 # ISO and numeric dates.
 _p("iso", r"(?<![\d.\-/])(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d])")
 _p("numeric", r"(?<![\d.,/\-#])(?P<a>\d{1,2})(?P<sep>[./\-])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>(?:20)?\d\d))?"
-   r"(?P<dot>\.)?(?![\d,]|\.\d|/\d|-\d|\s*(?:€|eur|\$|%|h\b|uhr|am\b|pm\b|:))")
+   r"(?P<dot>\.)?(?!\d|,\d|\.\d|/\d|-\d|\s*(?:€|eur|\$|%|h\b|uhr|am\b|pm\b|:))")
 # Named months: "15. Dezember 2026", "le 13 avril", "15 de diciembre de 2026", "31 March".
 _p("day_month", _B + r"(?P<d>\d{1,2})" + _ORD + r"\.?\s*(?:de\s+|of\s+)?(?P<mon>" + _MON + r")\.?"
    r"(?:,?\s*(?:de\s+)?(?P<y>20\d\d))?" + _E, re.IGNORECASE)
@@ -191,7 +191,7 @@ _p("day_month", _B + r"(?P<d>\d{1,2})" + _ORD + r"\.?\s*(?:de\s+|of\s+)?(?P<mon>
 _p("month_day", _B + r"(?P<mon>" + _MON + r")\.?\s+(?:the\s+)?(?P<d>\d{1,2})" + _ORD
    + r"(?:,?\s*(?P<y>20\d\d))?" + _E, re.IGNORECASE)
 _p("weekday", r"\b(?P<wd>" + _WD + r")(?:'s)?\b\.?")
-_p("day_of_month", r"\b(?:the|on the|by the|le|am|zum|bis zum|el|el día|el dia|del día|del dia|op de|de|dia|il|entro il)\s+"
+_p("day_of_month", r"\b(?:the|on the|by the|le|am|zum|bis zum|el|el día|el dia|del día|del dia|del|op de|de|dia|il|entro il)\s+"
    r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|e|ème|º|\.)?(?![.,]?\d|\s+\d|\s*(?:[./:\-]\d|%|€|\$|" + _UNITS + r"|h\b|uhr|hrs?\b|pm\b|am\b"
    r"|x\b|boxes|cases|units|pieces|stück|guests|hours))\b")
 

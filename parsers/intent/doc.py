@@ -91,9 +91,15 @@ BOILERPLATE = re.compile(
     r"\b(?:confidential|intended (?:only )?for the|intended recipient|not the intended|(?:received|sent) (?:this|it|this"
     r" (?:e-?mail|message)) in error|may have been sent in error|error-free|unauthori[sz]ed (?:use|review|disclosure)"
     r"|disclaimer|liability for|consider the environment|before printing|virus(?:es)?|privileged"
-    r"|confidentiel|destinataire|par erreur|vertraulich|adressat|irrtümlich erhalten|confidencial|destinatario"
-    r"|por error|vertrouwelijk|ten onrechte (?:heeft )?ontvangen|geadresseerde|confidencial|por engano|destinatário"
-    r"|riservat[oa]|per errore|destinatario"
+    # a recipient word alone is ordinary text ("il codice destinatario", "le destinataire de la facture"):
+    # only the disclaimer's own phrasing counts
+    r"|confidentiel|(?:seuls? |aux |au |l'intention exclusive de (?:ses|leurs?) )destinataires?|par erreur|vertraulich"
+    r"|(?:richtigen|beabsichtigten|vorgesehenen) adressaten|nicht der adressat|irrtümlich erhalten|confidencial"
+    r"|(?:exclusivamente a su|el) destinatario (?:indicado|exclusivo)?|dirigidos? exclusivamente"
+    r"|por error|vertrouwelijk|ten onrechte (?:heeft )?ontvangen|(?:bedoelde|beoogde) geadresseerde|por engano"
+    r"|destinatário (?:indicado|pretendido)|riservat[oa]|per errore|(?:al|ai) destinatari[oa] (?:indicat|sopra)"
+    r"|toute (?:utilisation|diffusion|publication|copie) (?:de ce|non)|non conforme à sa destination"
+    r"|strictly prohibited|est(?: strictement)? interdite|streng verboten|prohibida|proibid[oa]|vietat[oa]"
     # terms-of-sale footers: "any dispute shall be ...", "tout litige relève du tribunal", "Gerichtsstand"
     r"|tout litige|en cas de litige|any disputes? (?:arising|shall|will|must|relating)|gerichtsstand|erfüllungsort"
     r"|tribunal de commerce|tribunaux compétents|jurisdiction|foro competente|juzgados y tribunales|bevoegde rechter"

@@ -368,7 +368,7 @@ REMITTANCE = cues(
      r"|saldat[oaie]|versat[oaie]|bonificat[oaie]|effettuato il (?:bonifico|pagamento)|disposto il (?:bonifico"
      r"|pagamento)|provveduto al (?:pagamento|saldo|bonifico|versamento))\b"),
     ("it_abbiamo_inviato", 1.0, r"\b(?:abbiamo|ho|già)\s+(?:\S+\s+)?(?:inviato|fatto|effettuato|eseguito|disposto|mandato"
-     r"|ordinato)\s+(?:il|un|lo)\s+(?:bonifico|pagamento|versamento|saldo)\b"),
+     r"|ordinato)\s+(?:oggi\s+|ieri\s+|già\s+|stamattina\s+)?(?:il|un|lo)\s+(?:bonifico|pagamento|versamento|saldo)\b"),
     ("it_bonifico_effettuato", 1.0, r"\b(?:bonifico|pagamento|versamento)\s+(?:\S+\s+){0,2}?(?:è stato\s+|è\s+)?"
      r"(?:effettuato|eseguito|disposto|inviato|emesso|fatto|partito|andato|uscito)\b"),
     ("perfect_infinitive_any", 1.0, r"\b(?:di )?aver(?:e)? (?:già )?(?:disposto|effettuato|eseguito|fatto|pagato|saldato|inviato"
@@ -436,6 +436,11 @@ PROMISE = cues(
      r"|agendad[oa]s? para|programmat[oa] per|previst[oa] per|pianificat[oa] per|(?:eingeplant|vorgesehen|geplant"
      r"|terminiert) (?:für|am|zum)|(?:ingepland|gepland) (?:voor|op)|on (?:the|our|this|next) (?:\S+\s+)?(?:list|schedule"
      r"|agenda) for)\b"),
+    # "va en el pago del 10", "entra no pagamento de sexta", "goes in the payment of the 15th"
+    ("in_payment_of_any", 1.0, r"\b(?:va|irá|entra|entrará|vai|rientra|passe|passera|goes|will go|gaat|geht)\s+"
+     r"(?:\S+\s+)?(?:en el|en la|no|na|nel|nella|dans le|in the|with the|mee in de|in den|mit dem)\s+(?:próximo\s+|próxima\s+"
+     r"|prossimo\s+|prochain\s+|next\s+|volgende\s+|nächsten\s+)?(?:pago|remesa|pagamento|lote|paiement|payment|betaling"
+     r"|zahlung|zahllauf|bonifico)\b"),
     ("payment_run", 1.0, r"\b(?:on|in|into|with|for)\s+(?:our|the|this|\w+'s)\s+(?:\S+\s+){0,2}?(?:payment|pay|check"
      r"|cheque|ach|eft|bacs|warrant|supplier)?\s*(?:run|batch|cycle)\b"),
     ("goes_out", 1.0, r"\b(?:checks?|cheques?|payments?|funds|money|it|they|these|this|both|transfer|wire)\s+"
@@ -939,7 +944,10 @@ REQUEST_COPY = cues(
     ("tax_form", 1.0, r"\b(?:vendor (?:setup|set-up|registration|onboarding|information) form|supplier (?:setup|set-up|registration"
      r"|onboarding) form|new vendor form|vendor packet|w-?9|w-?8(?:ben)?(?:-e)?|1099|tax id|vat certificate|certificate of insurance|coi)\b"),
     ("bank_details", 1.0, r"\b(?:(?:ach|wire|banking|bank|remittance) (?:information|info|instructions)|bank(?:ing)? details|account details|remit-?to|wire instructions|payment instructions"
-     r"|iban(?!:?\s*[a-z]{2}\s?\d{2})|swift|bic(?!:?\s*[a-z]{6})|sort code|routing number)\b"),
+     r"|iban(?!:?\s*[a-z]{2}\s?\d{2})|swift|bic(?!:?\s*[a-z]{6})|sort code|routing number"
+     r"|bank (?:letter|certificate|confirmation letter)|certificaci[óo]n bancaria|certificado bancario|certificado de titularidad"
+     r"|attestation bancaire|attestation de (?:rib|coordonnées bancaires)|relevé d'identité bancaire|bankbestätigung"
+     r"|bankbevestiging|comprovante bancário|declaração bancária|carta bancária|attestazione bancaria|lettera (?:della|di) banca)\b"),
     ("add_po", 1.0, r"\b(?:po|p\.o\.|purchase order|vat|tax|reference|order)\s*(?:number|no\.?|#)?\s*(?:\S+\s+){0,2}?"
      r"(?:on it|added|to be added|on the invoice|referenc)|\b(?:add|include|show|showing|stating|quote|quoting|bearing"
      r"|reference|referencing|with)"
