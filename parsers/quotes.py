@@ -30,6 +30,9 @@ from dataclasses import dataclass
 
 MAX_CHARS = 200_000
 _MAX_HEADER_LINE = 400
+#: lines examined for a quote header or attribution; a person's own text never runs this long, and
+#: the bound keeps a pathological message ("From: x" on 20,000 lines) well under a second
+_MAX_SCAN_LINES = 4_000
 
 # ----------------------------------------------------------------------------- lexicons
 
@@ -477,6 +480,9 @@ def _split(text: str) -> ReplySplit:
                 quoted.append(orig[i])  # a helpdesk's marker at the top: what follows is its text
                 i += 1
                 continue
+            if i >= _MAX_SCAN_LINES:
+                own.extend(orig[i:])
+                break
             rule = _hard_cut_at(lines, i)
             if rule is None:
                 span = _attribution_at(lines, i)

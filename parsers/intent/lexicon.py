@@ -220,7 +220,7 @@ REMITTANCE = cues(
     ("cheque_banked", 1.0, r"\b(?:you|your bank|your team)\s+(?:have\s+|has\s+)?(?:already\s+)?(?:banked|cashed|deposited)\b"),
     ("sent_payment", 1.0, r"\b(?:sent|wired|mailed|posted|transferred|remitted|initiated|released|issued|submitted"
      r"|processed|made|did)\s+(?:\S+\s+){0,3}?(?:payments?|transfer|wire|ach|eft|bacs|check|cheque|funds|money"
-     r"|remittance|the balance)\b"),
+     r"|remittance|the balance)\b(?!\s+(?:run|batch|cycle|proposal|schedule|plan|list|file)\b)"),
     ("went_out", 1.0, r"\b(?:went|gone)\s+(?:out|across|over|through)\b"),
     ("money_left", 1.0, r"\b(?:money|funds|payment|transfer|wire|cheque|check|remittance)\s+left\b(?!\s+(?:to|over|for|on the table"
      r"|outstanding|owing|unpaid|to pay))"),
@@ -409,7 +409,7 @@ PROMISE = cues(
     # a payment run / batch named with the invoice in it ("Zahllauf am Freitag", "mise en paiement le 30",
     # "betaalrun van vrijdag"); "our payment run is every Friday" describes a habit, not this invoice.
     ("payment_run_any", 1.0, r"\b(?:zahllauf|zahlungslauf|zahlungsvorschlag|mise en paiement|campagne de (?:paiements?|règlements?)"
-     r"|remesa de pagos?|remesa de transferencias|betaalrun|betalingsrun|betaalronde|betaalbatch|lote de pagamentos?"
+     r"|lot de (?:paiements?|virements?|règlements?)|campagne de virements?|proposition de paiement|remesa de pagos?|remesa de transferencias|betaalrun|betalingsrun|betaalronde|betaalbatch|lote de pagamentos?"
      r"|ciclo di pagamenti|ciclo di pagamento|distinta di pagamento|payment (?:run|batch|cycle|proposal))\b"
      r"(?![^.!?]{0,30}\b(?:every|each|chaque|tous les|jeden|jede|cada|todos los|todas as|elke|iedere|ogni)\b)"),
     ("will_pay", 1.0, _MODAL + r"\s+(?:\S+\s+){0,3}?(?:" + _STRONG + r")\b"),
@@ -699,7 +699,8 @@ DISPUTE = cues(
     ("fr_avoir", 0.8, r"\b(?:un avoir|d'avoir|l'avoir|note de crédit|annuler la facture|annulation de la facture)\b"),
     # de
     ("de_reklamation", 1.0, r"\b(?:reklamation|reklamieren|beanstanden|beanstandung|widerspruch|widersprechen"
-     r"|bestreiten|einspruch)\b"),
+     r"|bestreiten|einspruch|(?:weisen|weise) (?:\S+\s+){0,3}?zurück|zurückgewiesen|zurückweisen|bitten um stornierung"
+     r"|(?:zahlung|begleichung) erfolgt nicht)\b"),
     ("de_fehlerhaft", 1.0, r"\b(?:fehlerhaft|falsch\w*|nicht richtig|zu hoch|nicht korrekt|inkorrekt|stimm(?:t|en) (?:\S+\s+){0,2}?nicht|zu viel berechnet"
      r"|doppelt (?:berechnet|fakturiert|gestellt)|irrtümlich)\b"),
     ("de_nicht_geliefert", 1.0, r"\b(?:nicht|nie|niemals|noch nicht)\s+(?:\w+\s+)?(?:geliefert|erhalten|bestellt"
@@ -759,7 +760,8 @@ DISPUTE = cues(
     ("pt_nota_credito", 0.8, r"\b(?:nota de crédito|anular a fatura)\b"),
     # it
     ("it_errore", 1.0, r"\b(?:errore|errat[oa]|sbagliat[oa]|non corrispond\w*|fattura duplicata|fatture duplicate"
-     r"|emessa due volte|doppia fatturazione|contestiamo|contestazione"
+     r"|emessa due volte|doppia fatturazione|contestiamo|contestazione|contestat[oaie]|respingiamo|rifiutiamo (?:la|le) fattur[ae]"
+     r"|non conform[ei]|bloccat[oa] al pagamento"
      r"|addebitato in eccesso)\b"),
     ("it_non_ricevuto", 1.0, r"\b(?:non|mai)\s+(?:\w+\s+)?(?:ricevuto|ricevut[aie]|arrivat[oaie]|consegnat[oaie]"
      r"|ordinat[oaie])\b"),
@@ -854,6 +856,11 @@ DISPUTE = cues(
      r"|escompte|avoir|acompte|rabatt|skonto|gutschrift|anzahlung|nachlass|descuento|abono|anticipo|korting|creditnota"
      r"|aanbetaling|desconto|nota de crédito|adiantamento|sconto|nota di credito|acconto|discount|credit|deposit|rebate"
      r"|account)\b"),
+    # a variance found when matching the invoice to the order or the goods receipt ("three-way match")
+    ("discrepancy_any", 1.0, r"\b(?:abweichung(?:en)?|preisdifferenz|mengendifferenz|preisabweichung|mengenabweichung"
+     r"|écarts? (?:de prix|de quantité|entre|avec|sur|constaté)|discordance|discrepancia|diferencia de (?:precio|cantidad)"
+     r"|afwijking|prijsverschil|discrepância|divergência|diferença de (?:preço|quantidade)|discrepanza|differenza di (?:prezzo"
+     r"|quantità)|discrepanc(?:y|ies)|price (?:difference|variance)|quantity variance)\b"),
     ("not_recognised_any", 1.0, r"\b(?:no reconocemos|no reconozco|ne reconnaissons pas|ne reconnais pas|não reconhecemos"
      r"|não reconheço|non riconosciamo|non riconosco|herkennen (?:\w+\s+){0,3}?niet|erkennen (?:\w+\s+){0,3}?nicht an"
      r"|(?:don'?t|do not|can'?t|cannot) recogni[sz]e)\b"),
