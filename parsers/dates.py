@@ -139,7 +139,7 @@ def _p(kind: str, pattern: str, flags: int = re.IGNORECASE) -> None:
 # Periods first: they contain weekday/month words that must not be read alone.
 _p("end_next_month", r"\b(?:end of next month|fin (?:du|de) mois prochain|ende (?:des )?nächsten monats"
    r"|finales? del? (?:mes que viene|próximo mes)|eind(?:e)? volgende maand|final do próximo m[eê]s"
-   r"|fine del mese prossimo)\b")
+   r"|fine (?:del )?mese prossimo|fine del prossimo mese|fim do m[eê]s que vem|finales? del? mes que viene)\b")
 _p("end_named_month", r"\b(?:(?:the )?end of|fin(?: de| du mois de| d')?|ende|finales de|final de|fin de|eind(?:e)?|einde"
    r"|fim de|final de|fine|a fine)\s+(?P<mon>" + _MON + r")\b(?:\s+(?P<y>20\d\d))?")
 _p("mid_named_month", r"\b(?:mid-?|middle of |mi-|mitte |mediados de |half |meados de |metà )(?P<mon>" + _MON + r")\b"
@@ -191,7 +191,8 @@ _p("day_month", _B + r"(?P<d>\d{1,2})" + _ORD + r"\.?\s*(?:de\s+|of\s+)?(?P<mon>
 _p("month_day", _B + r"(?P<mon>" + _MON + r")\.?\s+(?:the\s+)?(?P<d>\d{1,2})" + _ORD
    + r"(?:,?\s*(?P<y>20\d\d))?" + _E, re.IGNORECASE)
 _p("weekday", r"\b(?P<wd>" + _WD + r")(?:'s)?\b\.?")
-_p("day_of_month", r"\b(?:the|on the|by the|le|am|zum|bis zum|el|el día|el dia|del día|del dia|del|op de|de|dia|il|entro il)\s+"
+_p("day_of_month", r"\b(?:the|on the|by the|le|am|zum|bis zum|el próximo día|el proximo dia|el próximo|o próximo dia|il prossimo"
+   r"|le prochain|el|el día|el dia|del día|del dia|del|op de|de|dia|il|entro il)\s+"
    r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|e|ème|º|\.)?(?![.,]?\d|\s+\d|\s*(?:[./:\-]\d|%|€|\$|" + _UNITS + r"|h\b|uhr|hrs?\b|pm\b|am\b"
    r"|x\b|boxes|cases|units|pieces|stück|guests|hours))\b")
 

@@ -39,6 +39,26 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+#: month and weekday names: short replies are often little more than a verb and a date, and these
+#: names are among the few words that belong to one language only ("dicembre", "diciembre", "dezembro")
+_CALENDAR: dict[str, str] = {
+    "en": "january february march april june july august september october november december monday tuesday"
+          " wednesday thursday friday saturday sunday",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre lundi mardi mercredi"
+          " jeudi vendredi samedi dimanche",
+    "de": "januar februar märz april mai juni juli august september oktober november dezember montag dienstag"
+          " mittwoch donnerstag freitag samstag sonntag",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre lunes"
+          " martes miércoles jueves viernes sábado domingo",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december maandag dinsdag"
+          " woensdag donderdag vrijdag zaterdag zondag",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro segunda terça"
+          " quarta quinta sexta sábado domingo",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre lunedì"
+          " martedì mercoledì giovedì venerdì sabato domenica",
+}
+_STOPWORDS = {lang: words | frozenset(_CALENDAR[lang].split()) for lang, words in _STOPWORDS.items()}
+
 _CHARS: dict[str, tuple[str, ...]] = {
     "fr": ("é", "è", "ê", "à", "ç", "œ", "eau", "oux", "qu'", "d'", "l'"),
     "de": ("ä", "ö", "ü", "ß", "sch", "ung", "cht", "tz"),

@@ -294,3 +294,62 @@ def test_set_31(expected: str, text: str, date: str | None) -> None:
     assert decision.intent.value == expected
     if date is not None:
         assert decision.promise_date == dt.date.fromisoformat(date)
+
+
+#: set 32: promise dates said every common way in seven languages ("sous huitaine", "übermorgen",
+#: "el próximo día 5", "daqui a 15 dias", "a metà dicembre", "fine mese prossimo"). First run 41/44;
+#: two of the three misses were the language of a five-word text (month names now count as words
+#: of one language only).
+SET_32 = [
+    ("We'll pay on the 20th.", "2026-11-20"),
+    ("Will pay by 25 November.", "2026-11-25"),
+    ("We'll pay Nov 30th.", "2026-11-30"),
+    ("We'll transfer it the day after tomorrow.", "2026-11-13"),
+    ("Payment will go out in 10 days.", "2026-11-21"),
+    ("We will pay within the next two weeks.", "2026-11-25"),
+    ("We'll pay first thing Monday.", "2026-11-16"),
+    ("We'll pay at the beginning of next month.", "2026-12-07"),
+    ("We will pay mid-December.", "2026-12-15"),
+    ("We'll settle by the end of December.", "2026-12-31"),
+    ("We'll settle this before the 1st.", "2026-12-01"),
+    ("Payment will be made on 2026-11-27.", "2026-11-27"),
+    ("We'll pay on Monday the 16th.", "2026-11-16"),
+    ("Will pay tomorrow morning.", "2026-11-12"),
+    ("We'll pay it tonight.", "2026-11-11"),
+    ("Nous paierons après-demain.", "2026-11-13"),
+    ("Nous réglerons le 20 courant.", "2026-11-20"),
+    ("Nous réglerons sous huitaine.", "2026-11-19"),
+    ("Le virement partira mardi prochain.", "2026-11-17"),
+    ("Nous paierons début décembre.", "2026-12-07"),
+    ("Wir zahlen übermorgen.", "2026-11-13"),
+    ("Wir überweisen bis zum 20. des Monats.", "2026-11-20"),
+    ("Wir zahlen Anfang Dezember.", "2026-12-07"),
+    ("Wir überweisen in 14 Tagen.", "2026-11-25"),
+    ("Die Zahlung erfolgt Mitte Dezember.", "2026-12-15"),
+    ("Wir zahlen am kommenden Montag.", "2026-11-16"),
+    ("Les pagaremos el próximo día 5.", "2026-12-05"),
+    ("Pagaremos pasado mañana.", "2026-11-13"),
+    ("Pagaremos dentro de 15 días.", "2026-11-26"),
+    ("Les transferimos a mediados de diciembre.", "2026-12-15"),
+    ("Pagaremos el lunes que viene.", "2026-11-16"),
+    ("We betalen overmorgen.", "2026-11-13"),
+    ("We maken het over tien dagen over.", "2026-11-21"),
+    ("Wij betalen begin december.", "2026-12-07"),
+    ("We betalen uiterlijk maandag.", "2026-11-16"),
+    ("Vamos pagar daqui a 15 dias.", "2026-11-26"),
+    ("Pagaremos depois de amanhã.", "2026-11-13"),
+    ("Pagamos até ao final do mês.", "2026-11-30"),
+    ("Vamos pagar no início de dezembro.", "2026-12-07"),
+    ("Pagheremo dopodomani.", "2026-11-13"),
+    ("Il bonifico partirà a fine mese prossimo.", "2026-12-31"),
+    ("Pagheremo entro il 20 del mese.", "2026-11-20"),
+    ("Pagheremo lunedì prossimo.", "2026-11-16"),
+    ("Pagheremo a metà dicembre.", "2026-12-15"),
+]
+
+
+@pytest.mark.parametrize(("text", "date"), SET_32, ids=[t[:40] for t, _ in SET_32])
+def test_set_32(text: str, date: str) -> None:
+    decision = _decide(text)
+    assert decision.intent.value == "promise_to_pay"
+    assert decision.promise_date == dt.date.fromisoformat(date)
