@@ -57,7 +57,25 @@ _CALENDAR: dict[str, str] = {
     "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre lunedì"
           " martedì mercoledì giovedì venerdì sabato domenica",
 }
-_STOPWORDS = {lang: words | frozenset(_CALENDAR[lang].split()) for lang, words in _STOPWORDS.items()}
+#: more everyday words of one language each (adverbs, pronouns, courtesy), written for short replies
+_MORE_WORDS: dict[str, str] = {
+    "en": "just now then soon also only still yet already next last week month today tomorrow yesterday thx pls"
+          " asap cheers kind best dear team sure ok okay",
+    "fr": "merci bien aussi encore déjà puis ensuite bientôt aujourd'hui maintenant alors donc chez très votre"
+          " leur leurs cet ces nous vous sommes avons allons pouvez pourriez veuillez svp madame monsieur salutations",
+    "de": "auch noch schon jetzt dann bald heute morgen gestern also doch nur sehr gerne bitte ihnen euch wäre"
+          " könnten können möchten würden sollte herr frau liebe grüße freundliche mfg vg lg",
+    "es": "también todavía ya ahora luego pronto hoy ayer mañana entonces pues muy usted ustedes vosotros estimado"
+          " estimada atentamente saludos cordial quedamos envíen escriba gracias",
+    "nl": "ook nog al nu dan snel vandaag morgen gisteren dus wel erg graag jullie hun u uw geachte beste"
+          " vriendelijke groet mvg alvast bedankt",
+    "pt": "também ainda já agora depois logo hoje ontem amanhã então pois muito vocês senhor senhora prezado"
+          " prezada atenciosamente obrigado cumprimentos abraço favor",
+    "it": "anche ancora già ora adesso poi presto oggi ieri domani allora quindi molto vostro vostra gentile"
+          " spett cordiali distinti saluti grazie scrivete inviate mandate dopo questo quella ecco",
+}
+_STOPWORDS = {lang: words | frozenset(_CALENDAR[lang].split()) | frozenset(_MORE_WORDS[lang].split())
+              for lang, words in _STOPWORDS.items()}
 
 _CHARS: dict[str, tuple[str, ...]] = {
     "fr": ("é", "è", "ê", "à", "ç", "œ", "eau", "oux", "qu'", "d'", "l'"),

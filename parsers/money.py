@@ -32,7 +32,7 @@ class MoneyMention:
 _SYMBOLS: dict[str, str] = {
     "€": "EUR", "£": "GBP", "us$": "USD", "usd$": "USD", "ca$": "CAD", "c$": "CAD", "cad$": "CAD",
     "a$": "AUD", "au$": "AUD", "aud$": "AUD", "nz$": "NZD", "$": "USD", "¥": "JPY", "r$": "BRL",
-    "chf": "CHF", "fr.": "CHF", "sfr": "CHF", "kr": "SEK",
+    "chf": "CHF", "fr.": "CHF", "sfr": "CHF", "kr": "SEK", "₹": "INR", "rs.": "INR", "rs": "INR",
 }
 _CODES = ("EUR", "USD", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "PLN", "CZK",
           "BRL", "MXN", "ZAR", "INR", "SGD", "HKD")
@@ -41,9 +41,10 @@ _WORDS: dict[str, str] = {
     "pound": "GBP", "livres": "GBP", "dólares": "USD", "dollari": "USD", "sterling": "GBP",
 }
 
-_NUM = (r"(?P<num>\d{1,3}(?:[ \u00a0\u202f'’.,]\d{3})+(?:[.,]\d{1,2}|,-|\.-)?|\d+(?:[.,]\d{1,2}|,-|\.-)?)"
-        r"(?![\d])")
-_SYM_BEFORE = r"(?P<sym>US\$|USD\$|CA\$|CAD\$|AU\$|AUD\$|NZ\$|C\$|A\$|R\$|[€£$¥])"
+# Indian grouping ("1,84,500/-", "1,35,710.40") first: lakh and crore groups of two digits
+_NUM = (r"(?P<num>\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2}|/-)?|\d{1,3}(?:[ \u00a0\u202f'’.,]\d{3})+(?:[.,]\d{1,2}|,-|\.-|/-)?"
+        r"|\d+(?:[.,]\d{1,2}|,-|\.-|/-)?)(?![\d])")
+_SYM_BEFORE = r"(?P<sym>US\$|USD\$|CA\$|CAD\$|AU\$|AUD\$|NZ\$|C\$|A\$|R\$|Rs\.?|[€£$¥₹])"
 _CODE = r"(?P<code>" + "|".join(_CODES) + r")"
 _WORD = r"(?P<word>" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
 
@@ -59,7 +60,7 @@ def parse_number(raw: str) -> Decimal | None:
     """A written number as a Decimal, honouring decimal comma or point; ``None`` if unreadable."""
     text = raw.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'")
     text = text.replace(" ", "").replace("'", "")
-    if text.endswith((",-", ".-")):  # "1.250,-": whole units
+    if text.endswith((",-", ".-", "/-")):  # "1.250,-", "1,84,500/-": whole units
         text = text[:-2]
     if not text:
         return None

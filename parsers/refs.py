@@ -57,6 +57,11 @@ def _shape(ref: str) -> str:
     return re.sub(r"\d", "9", ref.upper())
 
 
+#: an invoice word shortly before a number: "invoice nos. 1902 and 1915", "Rechnungen 2019, 2020"
+_NAMED_BEFORE = re.compile(r"\b(?:invoices?|inv|bills?|nos?|n°|nr|factures?|rechnung(?:en)?|facturas?|facturen|factuur"
+                           r"|faturas?|fatture|fattura)(?:\.|\b)[^.\n]{0,22}$", re.IGNORECASE)
+
+
 def _is_excluded(text: str, start: int) -> bool:
     window = text[max(0, start - 40):start]
     return bool(_NOT_INVOICE_BEFORE.search(window))
@@ -139,8 +144,12 @@ def find_invoice_refs(text: str, known: tuple[str, ...] = ()) -> tuple[str, ...]
             hits.append((m.start(), m.end(), invoice))
     for tail, invoice in _short_forms(known).items():
         for m in _tail_pattern(tail).finditer(text):
-            if free(*m.span()) and not _is_excluded(text, m.start()) \
-                    and not _looks_like_other_number(text, m.start(), m.end(), tail):
+            if not free(*m.span()) or _is_excluded(text, m.start()):
+                continue
+            named = bool(_NAMED_BEFORE.search(text[max(0, m.start() - 30):m.start()]))
+            # "invoice nos. 1902 and 1915": a known invoice's ending, named as one, is not a year
+            if named and not _looks_like_other_number(text, m.start(), m.end(), "0") \
+                    or not _looks_like_other_number(text, m.start(), m.end(), tail):
                 hits.append((m.start(), m.end(), invoice))
     for m in _SUFFIX_REF.finditer(text):
         ends = _unique_suffix(m["num"], known)

@@ -222,6 +222,8 @@ REMITTANCE = cues(
      r"|processed|made|did)\s+(?:\S+\s+){0,3}?(?:payments?|transfer|wire|ach|eft|bacs|check|cheque|funds|money"
      r"|remittance|the balance)\b(?!\s+(?:run|batch|cycle|proposal|schedule|plan|list|file)\b)"),
     ("went_out", 1.0, r"\b(?:went|gone)\s+(?:out|across|over|through)\b"),
+    ("handed_over", 1.0, r"\b(?:cheque|check|cash|payment|money)\s+(?:was|were|has been|have been)\s+(?:\S+\s+)?(?:handed|given"
+     r"|left|dropped off|delivered)\b"),
     ("money_left", 1.0, r"\b(?:money|funds|payment|transfer|wire|cheque|check|remittance)\s+left\b(?!\s+(?:to|over|for|on the table"
      r"|outstanding|owing|unpaid|to pay))"),
     ("card_charged", 1.0, r"\b(?:put|charged|paid|ran|processed)\s+(?:it|this|that|them|the (?:balance|invoice|amount|bill))\s+"
@@ -231,7 +233,7 @@ REMITTANCE = cues(
     ("payment_cleared", 1.0, r"\b(?:payment|transfer|funds|money|cheque|check|wire|ach|eft|bacs|remittance)\b(?:\s+\S+){0,4}?"
      r"\s+(?:cleared|landed|arrived|hit|reached|went through|was received|were received)\b"),
     ("terse_done", 1.0, r"(?:^|[-–—,;:(]\s*)(?:(?:\S+\s+){0,2}?(?:payment|transfer|wire|ach|eft|bacs|invoice|balance|it|this|both"
-     r"|all|amount)\s+(?:\S+\s+){0,2}?(?:processed|sent|made|paid|issued|released|submitted|settled|done|completed"
+     r"|all|amount)\s+(?:\S+\s+){0,2}?(?<!you )(?<!you've )(?<!you have )(?:processed|sent|made|paid|issued|released|submitted|settled|done|completed"
      r"|transferred|wired|remitted|initiated|posted|executed|disbursed|mailed)(?!\s+(?:on|by|for) (?:next|the next|monday"
      r"|tuesday|wednesday|thursday|friday))"
      r"|(?:settled|paid|cleared|transferred|wired|remitted|sent))\b"),
@@ -313,7 +315,7 @@ REMITTANCE = cues(
      r"|transferimos|ingresamos)\b"),
     ("es_transferencia_realizada", 1.0, r"\b(?:transferencia|pago|ingreso|abono)\s+(?:\S+\s+){0,2}?"
      r"(?:fue\s+|ha sido\s+|se ha\s+|se\s+)?(?:realizad[oa]|efectuad[oa]|emitid[oa]|enviad[oa]|hech[oa]|hizo|realizó"
-     r"|efectuó|envió|mandó|hicimos|realizamos|efectuamos)\b"),
+     r"|efectuó|envió|mandó|hicimos|realizamos|efectuamos|salió|salieron)\b"),
     ("es_se_pago", 1.0, r"\bse (?:pagó|pagaron|abonó|abonaron|transfirió|transfirieron|liquidó|liquidaron|ingresó|saldó"
      r"|saldaron|realizó el pago|hizo el pago)\b"),
     ("es_se_hizo", 1.0, r"\bse (?:hizo|realizó|efectuó|mandó|envió|ordenó|emitió) (?:la transferencia|el pago|el ingreso"
@@ -335,7 +337,7 @@ REMITTANCE = cues(
     # nl
     ("nl_betaald", 1.0, r"\b(?:is|zijn|hebben|heb|heeft|werd|werden|al)\b[^!?]{0,60}?\b(?:betaald|voldaan|overgemaakt"
      r"|overgeboekt|gestort)\b"),
-    ("nl_deur_uit", 1.0, r"\b(?:de deur uit(?: gegaan)?|is (?:\S+\s+){0,3}?(?:uitgegaan|verstuurd|verzonden|overgeboekt))\b"),
+    ("nl_deur_uit", 1.0, r"\b(?:de deur uit(?: ?gegaan)?|is (?:\S+\s+){0,3}?(?:uitgegaan|verstuurd|verzonden|overgeboekt))\b"),
     ("nl_betaling_uitgevoerd", 1.0, r"\b(?:betaling|overboeking|overschrijving|bedrag|storting)\b[^!?]{0,50}?\b(?:uitgevoerd"
      r"|gedaan|verricht|verstuurd|verzonden|ingediend|geboekt)\b"),
     ("nl_betaalbewijs", 1.0, r"\b(?:betaalbewijs|betalingsbewijs|betalingsbevestiging|bewijs van betaling)\b"),
@@ -861,6 +863,21 @@ DISPUTE = cues(
      r"|écarts? (?:de prix|de quantité|entre|avec|sur|constaté)|discordance|discrepancia|diferencia de (?:precio|cantidad)"
      r"|afwijking|prijsverschil|discrepância|divergência|diferença de (?:preço|quantidade)|discrepanza|differenza di (?:prezzo"
      r"|quantità)|discrepanc(?:y|ies)|price (?:difference|variance)|quantity variance)\b"),
+    # charged more or less than delivered, quoted or agreed, in seven languages
+    ("compared_amount_any", 1.0, r"\b(?:(?:less|fewer|lower|more|higher|greater) than (?:what (?:was|we) )?(?:billed|invoiced|charged"
+     r"|quoted|agreed|ordered|delivered|the quote|the estimate|the po|our po)|(?:geringer|weniger|niedriger|mehr|höher) als"
+     r" (?:berechnet|fakturiert|angeboten|vereinbart|bestellt|geliefert|im angebot)|(?:menos|más|mayor|menor) (?:de lo|que lo)"
+     r" (?:facturado|presupuestado|acordado|pedido|cobrado|entregado)|(?:más alto|mayor|superior) que el presupuesto"
+     r"|(?:minder|meer|hoger|lager) dan (?:gefactureerd|de offerte|offerte|afgesproken|besteld|geleverd)|(?:menos|mais|maior|menor)"
+     r" (?:do que|que) (?:o )?(?:faturado|orçamento|orçado|combinado|acordado|pedido|cobrado|entregue)|(?:meno|più|superiore"
+     r"|inferiore) (?:di quanto|del|al|rispetto al) (?:fatturato|preventivo|concordato|ordinato|pattuito|consegnato)"
+     r"|(?:supérieure?|inférieure?|plus élevée?) (?:à|au|que) (?:ce qui|le devis|notre devis|la commande|facturé|convenu|prévu))\b"),
+    # a service or goods never ordered ("un servicio que no contratamos", "mai richiesto")
+    ("not_ordered_any", 1.0, r"\b(?:que no (?:contratamos|pedimos|solicitamos|encargamos|ordenamos)|(?:nunca|jamás) (?:contratamos"
+     r"|pedimos|solicitamos|encargamos)|(?:não|nunca) (?:contratamos|solicitamos|pedimos|encomendamos)|mai (?:richiest|ordinat"
+     r"|commissionat)[oaie]|non (?:richiest|ordinat)[oaie]|che non abbiamo (?:mai )?(?:richiesto|ordinato)|nie bestellt|nicht"
+     r" (?:bestellt|beauftragt)|(?:jamais|pas) commandée?s?|nooit (?:besteld|aangevraagd)|niet besteld|never (?:requested"
+     r"|contracted|signed up for|asked for))\b"),
     ("not_recognised_any", 1.0, r"\b(?:no reconocemos|no reconozco|ne reconnaissons pas|ne reconnais pas|não reconhecemos"
      r"|não reconheço|non riconosciamo|non riconosco|herkennen (?:\w+\s+){0,3}?niet|erkennen (?:\w+\s+){0,3}?nicht an"
      r"|(?:don'?t|do not|can'?t|cannot) recogni[sz]e)\b"),
@@ -925,9 +942,11 @@ REQUEST_COPY = cues(
     ("portal_any", 1.0, r"\b(?:resubmit|re-submit|upload|submit|einreichen|hochladen|soumettre|déposer|subir|cargar|uploaden"
      r"|indienen|submeter|carregar|caricare)\b[^!?]{0,40}\b(?:portal|portail|portale|coupa|ariba|tungsten|basware|tradeshift"
      r"|jaggaer|taulia|sdi|chorus)\b"),
-    ("e_invoice_format_any", 1.0, r"\b(?:send|senden|schicken|envoyer|mandar|enviar|sturen|inviare|inviarci|mandarci|provide|fournir"
-     r"|zusenden|übermitteln)\b[^!?]{0,50}\b(?:xml|xrechnung|zugferd|factur-x|facturae|ubl|peppol|e-?invoice|e-rechnung"
-     r"|fattura elettronica|fatura eletrónica|fatura eletrônica|nota fiscal eletrônica|e-factuur)\b"),
+    ("e_invoice_format_any", 1.0, r"\b(?:send\w*|schick\w*|envoy\w*|mand\w*|envi\w*|stur\w*|stuur\w*|invi\w*|provide|fourni\w*"
+     r"|zusenden|übermittel\w*|stellen|ausstellen|upload\w*|déposer|hochladen|subir|need|necesit\w*|precis\w*|brauchen"
+     r"|benötigen|nodig|serve|abbiamo bisogno|besoin)\b[^!?]{0,50}\b(?:xml|xrechnung|zugferd|factur-x|facturae|ubl|peppol"
+     r"|e-?invoice|e-rechnung|fattura elettronica|fatura eletrónica|fatura eletrônica|nota fiscal eletrônica|e-factuur"
+     r"|chorus(?: pro)?|sdi|cfdi|nf-?e|factura electrónica|coupa|ariba|tungsten|basware)\b"),
     ("confirm_balance_any", 1.0, r"\b(?:confirm|bestätigen|confirmer|confirmar|bevestigen|confermar\w*|verify|vérifier)\b[^!?]{0,40}"
      r"\b(?:balance|solde|saldo|saldi|amount outstanding|outstanding amount|offenen posten|montant dû|importe pendiente)\b"
      r"|\b(?:balance|solde|saldo)\b[^!?]{0,30}\b(?:confirm|bestätigen|confirmer|confirmar|bevestigen|confermare)\b"),
@@ -1058,6 +1077,11 @@ PAYMENT_PLAN = cues(
     ("insolvency", 1.0, r"\b(?:entered|in|into|under|gone into|filed for|filing for)\s+(?:\w+\s+)?(?:examinership"
      r"|administration|liquidation|receivership|insolvency|bankruptcy|chapter 11|voluntary arrangement)\b"
      r"|\b(?:insolvent|bankrupt|the examiner|the liquidator|the administrator|the receiver)\b"),
+    # every payment stopped (a freeze, an insolvency), not one invoice held for a missing PO
+    ("payments_frozen", 1.0, r"\b(?:(?:all |our )?payments|supplier payments|disbursements)\s+(?:to (?:all )?(?:suppliers|vendors)\s+)?"
+     r"(?:are|have been|were)\s+(?:\S+\s+)?(?:frozen|suspended|paused)\b|\b(?:restructuring|administration|receivership"
+     r"|chapter 11|insolvency proceedings|redressement judiciaire|sauvegarde|insolvenzverfahren|concurso de acreedores"
+     r"|surseance|recuperação judicial|concordato preventivo)\b"),
     ("hardship", 1.0, r"\b(?:stretched|strapped for cash|squeezed|cash ?flow|cash is tight|money'?s tight|money is tight|tight (?:right now|at the moment"
      r"|this month)|hardship|struggling|difficult (?:time|period|month)|short on (?:cash|funds|money)"
      r"|(?:business|trade|sales|things|work|it|season)\s+(?:has been|have been|is|are|'s been|was|were)\s+(?:\S+\s+)?(?:slow|rough"
@@ -1068,7 +1092,7 @@ PAYMENT_PLAN = cues(
      r"(?:insurance|funding|grant|payout|client|customer|reimbursement|funds|payment from)"),
     # fr
     ("fr_echeancier", 1.0, r"\b(?:échéancier|paiement échelonné|en plusieurs fois|en (?:deux|trois|quatre) fois"
-     r"|mensualités|étaler|échelonner|délai (?:de paiement|supplémentaire)|plus de temps|report d'échéance"
+     r"|mensualités|étaler|étalement|échelonner|échelonnement|délai (?:de paiement|supplémentaire)|plus de temps|report d'échéance"
      r"|reporter)\b"),
     ("fr_ne_pouvons_pas", 1.0, r"\b(?:ne (?:pouvons|pourrons|peux|pourrai)\s+pas|pas en mesure de|impossible de)\s+"
      r"(?:\S+\s+){0,2}?(?:payer|régler|honorer)"),
@@ -1140,7 +1164,9 @@ PAYMENT_PLAN = cues(
     ("until_request_any", 1.0, r"\b(?:have|give us|give me|geben|dar|darnos|dar-nos|krijgen|concederci|concedere|accorder|accordez"
      r"|gewähren)\b[^!?]{0,30}\b(?:until|till|jusqu'|bis|hasta|tot|até|fino a)|\b(?:until|till|bis|hasta|tot|até|fino a)\b"
      r"[^!?]{0,30}\b(?:zeit geben|geben|krijgen|tempo|de tiempo|de temps)\b"),
-    ("more_time_any", 1.0, r"\b(?:mais (?:\w+\s+)?(?:tempo|prazo)|prorrogação (?:do|de) prazo|um pouco (?:mais )?de tempo|prazo (?:adicional|maior|extra)"
+    ("more_time_any", 1.0, r"\b(?:(?:estender|prorrogar|alargar|ampliar|extender|prolongar|prolonger|reporter|verlängern|verlengen"
+     r"|prorogare|estendere|posticipare|spostare) (?:o |el |le |la |die |de |il )?(?:prazo|plazo|délai|échéance|frist|zahlungsziel"
+     r"|termijn|betalingstermijn|scadenza|termine|vencimento|vencimiento)|mais (?:\w+\s+)?(?:tempo|prazo)|prorrogação (?:do|de) prazo|um pouco (?:mais )?de tempo|prazo (?:adicional|maior|extra)"
      r"|plus de temps|un peu de temps|(?:un|d'un|quelques?) (?:petit |court )?délai(?! de \d)|(?:quelques|deux|trois) (?:jours|semaines)"
      r" (?:de plus|supplémentaires)|(?:etwas|noch etwas|noch ein wenig|ein wenig) (?:mehr )?zeit|(?:ein paar|einige|zwei|drei)"
      r" (?:tage|wochen) (?:mehr|länger|aufschub)|más tiempo|algo de tiempo|un poco de tiempo|(?:unos|unas|algunos) (?:días"
@@ -1176,7 +1202,8 @@ REDIRECT = cues(
      r"|i left (?!a |an |you |it |them |the (?:message|voicemail|note))|sold (?:the|our|my) (?:business|company|store|shop)|new owner|retired)\b"),
     ("send_to", 1.0, r"\b(?:send|direct|forward|address|submit|email|e-mail|write|contact|reach out to|try|route"
      r"|redirect|cc|use|you want|you need|you're looking for|you are looking for)\b[^!?]{0,80}@"),
-    ("documents_go_to", 1.0, r"\b(?:invoices|bills|statements|reminders|correspondence|billing|these|all (?:invoices|billing))\s+"
+    ("documents_go_to", 1.0, r"\b(?:invoices|bills|statements|reminders|correspondence|billing|these|all (?:invoices|billing)"
+     r"|(?:billing|invoice|invoicing|payment|account|accounts) (?:questions|queries|matters|issues)|questions|queries)\s+"
      r"(?:go|goes|should go|need to go|must go|are handled|are processed)\s+(?:\S+\s+){0,2}?(?:to|at|via)\b[^!?]{0,60}@"),
     ("should_go_to", 1.0, r"\b(?:should|must|need to|needs to|have to|has to|can)\s+(?:now\s+|from now on\s+|in future\s+)?"
      r"(?:go|be sent|be addressed|be emailed|be directed|be forwarded|be submitted)\s+to\b[^!?]{0,60}@"),
@@ -1227,6 +1254,10 @@ REDIRECT = cues(
      r"|destinatário errado|indirizzo sbagliato|destinatario sbagliato|falsche(?:r|n)? (?:firma|empfänger)|verkeerde ontvanger"
      r"|sent (?:this|it) to the wrong|wrong (?:company|business))\b"),
     ("external_handler_any", 1.0, r"\b(?:our|notre|unser|unsere|nuestra|nuestro|ons|onze|o nosso|a nossa|nosso|nossa|il nostro|la nostra)\s+(?:\w+\s+)?(?:accountants?|bookkeepers?|accounting firm|comptable|cabinet comptable|expert-comptable|steuerbüro|steuerberater(?:in)?|buchhalter(?:in)?|gestoría|asesoría|contable|boekhouder|administratiekantoor|accountantskantoor|contabilista|contador|commercialista)\b[^!?]{0,40}\b(?:handles|looks after|deals with|takes care of|gère|s'en occupe|macht|erledigt|kümmert sich|lleva|se encarga|gestiona|doet|regelt|é com|trata|cuida|se ne occupa|si occupa|gestisce)\b|\b(?:handles|looks after|deals with|takes care of|gère|s'en occupe|macht|erledigt|kümmert sich|lleva|se encarga|gestiona|doet|regelt|é com|trata|cuida|se ne occupa|si occupa|gestisce)\b[^!?]{0,40}\b(?:our|notre|unser|unsere|nuestra|nuestro|ons|onze|o nosso|a nossa|nosso|nossa|il nostro|la nostra)\s+(?:\w+\s+)?(?:accountants?|bookkeepers?|accounting firm|comptable|cabinet comptable|expert-comptable|steuerbüro|steuerberater(?:in)?|buchhalter(?:in)?|gestoría|asesoría|contable|boekhouder|administratiekantoor|accountantskantoor|contabilista|contador|commercialista)\b"),
+    # "write to / send to" in the imperative, any language, with an address right after
+    ("write_to_any", 1.0, r"\b(?:écrivez|écrire|adressez|envoyez|schreiben sie|senden sie|wenden sie sich|escriba|escriban|escríbanos"
+     r"|envíen|envíe|diríjase|schrijf|mail|stuur|escrevam|escreva|enviem|envie|scrivete|scriva|inviate|invii|mandate)\b"
+     r"[^!?@]{0,30}[\w.+-]+@"),
     ("it_inviare_a", 1.0, r"\b(?:invi\w*|mand\w*|contatt\w*|rivolg\w*|scriv\w*|indirizz\w*)\b[^!?]{0,60}@"),
     ("no_longer_any", 1.0, r"\b(?:ne (?:suis|sommes) plus (?:en charge|responsable)|ne m'occupe plus|ne travaille plus"
      r"|n'y travaille plus|bin nicht mehr|arbeite nicht mehr|nicht mehr (?:in der firma|im haus|tätig)|ya no (?:me encargo|soy"
