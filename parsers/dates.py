@@ -162,7 +162,7 @@ _p("end_month", r"(?:\b(?:the )?end of (?:the |this |the current )?month\b|\bmon
    r"|\bfine (?:del )?mese\b)")
 _p("next_month", r"\b(?:next month|le mois prochain|nächsten monat|nächster monat|el (?:mes que viene|próximo mes)"
    r"|volgende maand|(?:o )?próximo m[eê]s|il mese prossimo|il prossimo mese)\b")
-_p("next_week", r"\b(?:(?:the )?end of next week|next week|la semaine prochaine|fin de la semaine prochaine"
+_p("next_week", r"\b(?:(?:the )?end of next week|next week|la semaine prochaine|(?:en )?fin de (?:la )?semaine prochaine"
    r"|(?:ende )?(?:der )?nächste[rn]? woche|la (?:próxima )?semana (?:que viene|próxima)|la próxima semana"
    r"|(?:eind(?:e)? )?volgende week|(?:na |a )?próxima semana|(?:la )?settimana prossima"
    r"|la prossima settimana)\b")
@@ -242,7 +242,8 @@ _WEEKDAY_NEEDS_CONTEXT = {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "
 
 #: words that make a short weekday name ("sexta", "segunda") a day: "na sexta", "até segunda".
 _WEEKDAY_CONTEXT = re.compile(r"\b(?:na|no|até|ate|próxima|próximo|proxima|nesta|neste|esta|este|a partir de|pela"
-                              r"|on|by|this|next|el|le|il|entro|di|de|hasta|al)\s+$", re.IGNORECASE)
+                              r"|on|by|this|next|el|le|il|entro|di|de|hasta|al|pix|ted|boleto|pagamento|transferência|depósito|pago)\s+$",
+                              re.IGNORECASE)
 
 
 #: "na segunda parcela" is the second instalment, not Monday.

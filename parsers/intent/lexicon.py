@@ -316,7 +316,7 @@ REMITTANCE = cues(
     ("es_transferencia_realizada", 1.0, r"\b(?:transferencia|pago|ingreso|abono)\s+(?:\S+\s+){0,2}?"
      r"(?:fue\s+|ha sido\s+|se ha\s+|se\s+)?(?:realizad[oa]|efectuad[oa]|emitid[oa]|enviad[oa]|hech[oa]|hizo|realizó"
      r"|efectuó|envió|mandó|hicimos|realizamos|efectuamos|salió|salieron)\b"),
-    ("es_se_pago", 1.0, r"\bse (?:pagó|pagaron|abonó|abonaron|transfirió|transfirieron|liquidó|liquidaron|ingresó|saldó"
+    ("es_se_pago", 1.0, r"\bse (?:(?:te|le|les|os) )?(?:depositó|depositaron|pagó|pagaron|abonó|abonaron|transfirió|transfirieron|liquidó|liquidaron|ingresó|saldó"
      r"|saldaron|realizó el pago|hizo el pago)\b"),
     ("es_se_hizo", 1.0, r"\bse (?:hizo|realizó|efectuó|mandó|envió|ordenó|emitió) (?:la transferencia|el pago|el ingreso"
      r"|el abono|el bizum|el depósito)\b"),
@@ -434,7 +434,8 @@ PROMISE = cues(
      r"|check|cheque))\b"),
     ("scheduled", 1.0, r"\b(?:scheduled|booked|queued|set up|lined up|earmarked|approved|planned|slated|pencil+ed in|arranged)\s+(?:\S+\s+){0,2}?"
      r"(?:for|in|on|with)\b"),
-    ("scheduled_any", 1.0, r"\b(?:(?:programmée?s?|prévue?s?|planifiée?s?) pour|programad[oa]s? para|previst[oa]s? para"
+    ("scheduled_any", 1.0, r"\b(?:(?:quedó|queda|ha quedado|está|dejamos|dejé|fica|ficou|está) (?:ya )?(?:programad|agendad)[oa]"
+     r"|(?:programmée?s?|prévue?s?|planifiée?s?) pour|programad[oa]s? para|previst[oa]s? para"
      r"|agendad[oa]s? para|programmat[oa] per|previst[oa] per|pianificat[oa] per|(?:eingeplant|vorgesehen|geplant"
      r"|terminiert) (?:für|am|zum)|(?:ingepland|gepland) (?:voor|op)|on (?:the|our|this|next) (?:\S+\s+)?(?:list|schedule"
      r"|agenda) for)\b"),
@@ -481,6 +482,8 @@ PROMISE = cues(
     ("fr_je_m_en_occupe", 1.0, r"\b(?:je m'en|nous nous en|on s'en) (?:occupe|occupons|charge|chargeons)\b"),
     ("fr_allons_payer", 1.0, r"\b(?:je|nous|on)\s+(?:vais|allons|va)\s+(?:\S+\s+){0,2}?(?:payer|régler|virer|verser"
      r"|procéder|faire (?:le|un) (?:virement|paiement|règlement)|effectuer|envoyer|solder)"),
+    ("fr_le_vir", 1.0, r"\b(?:je|on|nous)\s+(?:te|vous)\s+(?:fais|fait|faisons|envoie|envoyons|lance|lançons)\s+(?:le|un|ton|votre)"
+     r"\s+(?:vir|virmt|virt)\b"),
     ("fr_vous_paie", 1.0, r"\b(?:on|je|nous) vous (?:paie|paye|payons|règle|réglons|vire|virons)\b"),
     ("fr_futur", 1.0, r"\b(?:payerons|paierons|réglerons|virerons|verserons|procéderons|effectuerons|ferons"
      r"|enverrons|solderons|paierai|payerai|réglerai|ferai|enverrai|procéderai|effectuerai)\b"),
@@ -488,7 +491,7 @@ PROMISE = cues(
      r"|envoie|envoyons|règle|réglons|paie|payons)\s+(?:le|un|notre|votre|la|ce)?\s*(?:virement|paiement|règlement|chèque"
      r"|facture|solde|montant)"),
     ("fr_sera_reglee", 1.0, r"\b(?:sera|seront|va être|vont être)\s+(?:\w+\s+)?(?:réglée?s?|payée?s?|virée?s?"
-     r"|versée?s?|effectuée?s?|soldée?s?|envoyée?s?|honorée?s?)"),
+     r"|versée?s?|effectuée?s?|soldée?s?|envoyée?s?|honorée?s?|exécutée?s?|transférée?s?|émise?s?)"),
     ("fr_virement_prevu", 1.0, r"\b(?:virement|paiement|règlement|chèque)\b(?:\s+\S+){0,6}?\s+(?:partira|sera|interviendra"
      r"|est prévu|est programmé|part|partent|est planifié)\b"),
     ("fr_vous_recevrez", 1.0, r"\b(?:vous )?(?:recevrez|aurez) (?:le|votre|notre|un|les) (?:paiement|virement|règlement|chèque"
@@ -501,6 +504,7 @@ PROMISE = cues(
     ("de_werden_begleichen", 1.0, r"\b(?:werden|werde|wird|möchten|wollen)\b[^!?]{0,70}?\b(?:begleichen|bezahlen|zahlen"
      r"|überweisen|anweisen|ausgleichen|beglichen|bezahlt|überwiesen|gezahlt|angewiesen|ausgeglichen|veranlassen"
      r"|erledigen)\b"),
+    ("de_schicks", 1.0, r"\b(?:ich|wir)?\s*(?:schick(?:'s|e es|en es|e ich|en wir)|überweis(?:'s|e es|en es))\s+(?:dir|ihnen|euch|dann)?\b"),
     ("de_kuemmere_mich", 1.0, r"\b(?:ich kümmere mich|wir kümmern uns|ich erledige das|wir erledigen das|erledigen wir|erledige ich)\b"),
     ("de_ueberweisen_wir", 1.0, r"\b(?:überweisen|zahlen|begleichen|bezahlen|veranlassen)\s+wir\b"
      r"|\b(?:überweise|zahle|begleiche|bezahle|veranlasse)\s+ich\b"
@@ -537,7 +541,7 @@ PROMISE = cues(
      r"|transferencia|dinero|importe)"),
     ("es_lo_pagamos", 1.0, r"\b(?:lo|la|los|las) (?:pagamos|pagaremos|pago|abonamos|transferimos|ingresamos)\b"),
     ("es_os_pago", 1.0, r"\b(?:os|le|les|te) (?:lo |la )?(?:pago|pagamos|transfiero|transferimos|ingreso|ingresamos|hago|hacemos"
-     r"|mando|mandamos|envío|enviamos|abono|abonamos|depositamos|deposito|depositaremos)\b"),
+     r"|mando|mandamos|envío|enviamos|abono|abonamos|depositamos|deposito|depositaremos|paso|pasamos|giro|giramos)\b"),
     ("es_presente", 1.0, r"\b(?:hago|hacemos|realizo|realizamos|mando|mandamos|envío|enviamos|ordeno|ordenamos|efectúo|efectuamos)\s+"
      r"(?:\S+\s+)?(?:la transferencia|el pago|el ingreso|el depósito|el bizum|el abono)\b"),
     # nl
@@ -564,7 +568,7 @@ PROMISE = cues(
     ("pt_pagamento_sera", 1.0, r"\b(?:pagamento|transferência)\b(?:\s+\S+){0,6}?\s+(?:será|vai ser|sairá|sai|vai|segue|está previst[oa]"
      r"|está agendad[oa])\b"),
     ("pt_presente", 1.0, r"\b(?:faço|fazemos|pago|pagamos|transfiro|transferimos|envio|enviamos|liquido|liquidamos)\s+"
-     r"(?:a|o|as|os)\s+(?:transferência|pagamento|fatura|faturas|valor|montante)\b"),
+     r"(?:a|o|as|os)\s+(?:transferência|pagamento|fatura|faturas|valor|montante|pix|boleto|ted|doc|depósito)\b"),
     ("pt_recebera", 1.0, r"\b(?:receberá|receberão|vai receber|vão receber)\s+(?:o|a|os)\s+(?:pagamento|transferência"
      r"|valor|montante)"),
     ("pt_presente_nudo", 1.0, r"\b(?:pagamos|liquidamos|pagaremos|transferimos)\b"),
@@ -574,6 +578,8 @@ PROMISE = cues(
     ("pt_a_fazemos", 1.0, r"\b(?:a|o)\s+(?:fazemos|faremos|pagamos|pagaremos|transferimos|enviamos|liquidamos)\b"),
     # it
     ("it_pago_entro", 1.0, r"\b(?:pago|paghiamo|saldo|saldiamo|verso|versiamo|bonifico|bonifichiamo)\s+entro\b"),
+    ("it_giro", 1.0, r"\b(?:ti |vi |le )?(?:giro|giriamo|girerò|gireremo)\s+(?:\S+\s+)?(?:i soldi|il bonifico|l'importo|il saldo"
+     r"|la somma|quanto dovuto)\b"),
     ("it_me_ne_occupo", 1.0, r"\b(?:me ne occupo|ce ne occupiamo|ci penso io|provvedo)\b"),
     ("it_futuro", 1.0, r"\b(?:pagheremo|pagherò|salderemo|effettueremo|provvederemo|faremo|invieremo|verseremo"
      r"|disporremo)\b"),
@@ -722,7 +728,7 @@ DISPUTE = cues(
     # es
     ("es_reclamacion", 1.0, r"\b(?:reclamación|reclamamos|impugnamos|disconformidad|no estamos de acuerdo)\b"),
     ("es_error", 1.0, r"\b(?:error|errónea|erróneo|incorrecta|incorrecto|no correspond\w*|no coincid\w*|duplicada|duplicado"
-     r"|cobrado de más|facturado de más|por duplicado|(?:cobrado|facturado) dos veces|mismo pedido|incomplet[oa]|(?<!hace )(?<!hacen )faltan|(?<!sin )(?<!hace )falta)\b(?![^!?]{0,15}\b(?:de la factura|da fatura|de las facturas|das faturas)\b)"),
+     r"|cobrado de más|facturado de más|por duplicado|(?:cobrado|facturado) dos veces|mismo pedido|incomplet[oa]|(?<!hace )(?<!hacen )faltan|(?<!sin )(?<!sem )(?<!hace )falta)\b(?![^!?]{0,15}\b(?:de la factura|da fatura|de las facturas|das faturas)\b)"),
     ("es_no_recibido", 1.0, r"\b(?:no|nunca)\s+(?:\w+\s+)?(?:hemos recibido|recibimos|llegó|llegaron|ha llegado"
      r"|han llegado|hemos pedido|pedimos|se ha realizado)\b"),
     ("es_no_pagaremos", 1.0, r"\bno\s+(?:vamos a pagar|pagaremos|pensamos pagar|se (?:prestó|realizó|hizo|entregó))\b"
@@ -773,7 +779,8 @@ DISPUTE = cues(
     ("it_non_corretto", 1.0, r"\b(?:non è corrett[oa]|non sono corrett[ie]|troppo alt[oa])"),
     ("it_reso", 1.0, r"\b(?:restituit[oaie]|abbiamo reso|reso la merce|non si è (?:mai )?presentat[oa]|non è (?:mai )?venut[oa]"
      r"|mai venut[oa]|vecchio prezzo|vecchia tariffa|prezzo vecchio)\b"),
-    ("it_danneggiato", 1.0, r"\b(?:incomplet[oaie]|mancano|danneggiat[oaie]|rott[oaie]|difettos[oaie]|scadut[oaie])\b"),
+    ("it_danneggiato", 1.0, r"\b(?:incomplet[oaie]|mancano|danneggiat[oaie]|rott[oaie]|difettos[oaie]"
+     r"|(?:merce|prodott[oi]|articol[oi]|alimenti|lotto) (?:\w+ )?scadut[oaie])\b"),
     ("it_nota_credito", 0.8, r"\b(?:nota di credito|annullare la fattura|stornare)\b"),
     ("short_any", 1.0, r"\b(?:short by|(?:was|were|came|came up|is|are|arrived) short|shortage|short[- ]?(?:shipped|delivered|changed)"
      r"|il manque|manquent|es fehlen(?![^!?]{0,30}\b(?:rechnung\w*|\w*kopien?|unterlagen|belege|angaben|daten)\b)|fehlen (?:noch )?\d|faltan|faltam|mancano|manca(?:no)? \d|er ontbreken|ontbreken (?:er )?\d)\b"),
@@ -1015,7 +1022,8 @@ REQUEST_COPY = cues(
      r"|zukommen|nachreichen|angeben|ergänzen|bestätigen)\b"),
     # es
     ("es_reenviar", 1.0, r"\b(?:(?:mandar|enviar|remitir)(?:nos|me)?\s+(?:de nuevo\s+|otra vez\s+)?(?:la|las|una copia de la)\s+"
-     r"facturas?|reenvia\w*|reenviad|reenvíen|reenvíe|mandar de nuevo|enviar de nuevo|copia de (?:la|las)"
+     r"facturas?|reenvia\w*|reenviad|reenvíen|reenvíe|mandar de nuevo|enviar de nuevo|(?:mand|envi)\w* (?:de nuevo|otra vez)"
+     r"|volver a (?:mandar|enviar)|copia de (?:la|las)"
      r"|duplicado de (?:la|las)|extracto|datos bancarios|número de pedido|albarán|certificado)\b"),
     # nl
     ("nl_factuur_mailen", 1.0, r"\b(?:factuur|kopie|overzicht|facturen)\b(?:\s+\S+){0,4}?\s+(?:mailen|sturen|toesturen"
@@ -1109,7 +1117,9 @@ PAYMENT_PLAN = cues(
     ("es_plazos", 1.0, r"\b(?:más margen|(?:un poco|algo) más de (?:tiempo|margen)|retrasar el pago|posponer|a plazos|en plazos|plazos|fraccionar|fraccionado|aplazar|aplazamiento|más tiempo|prórroga"
      r"|en (?:dos|tres|varios) pagos|en (?:dos|tres|varias) veces|plan de pagos)\b"),
     ("es_no_podemos", 1.0, r"\bno (?:podemos|podremos|puedo|podré)\s+(?:\S+\s+){0,2}?(?:pagar|abonar|hacer frente)"
-     r"|\b(?:no nos es posible|no es posible|nos es imposible|no estamos en condiciones de) (?:pagar|abonar)"),
+     r"|\b(?:no nos es posible|no es posible|nos es imposible|no estamos en condiciones de) (?:pagar|abonar)"
+     r"|\b(?:ahora mismo|de momento|por ahora|en este momento) no (?:podemos|puedo)\b|\bno tengo (?:dinero|plata|liquidez)\b"
+     r"|\bes que no tengo\b"),
     ("es_dificultades", 1.0, r"\b(?:dificultades (?:económicas|financieras)|problemas de liquidez|concurso de acreedores"
      r"|falta de liquidez|no tenemos liquidez|justos de liquidez|cortos de liquidez)\b"),
     # nl
@@ -1144,7 +1154,7 @@ PAYMENT_PLAN = cues(
      r"|(?:a passar|passando) por (?:dificuldades|um momento|uma fase)|momento difícil|fase difícil|dificuldades"
      r" (?:financeiras|económicas|econômicas))\b"),
     ("split_any", 1.0, r"\b(?:en varios meses|en (?:dos|tres|cuatro|varios) meses|en (?:varias )?cuotas|mensualidades"
-     r"|dividir (?:em|en|in)|em (?:duas|três|quatro|várias) vezes|parcelad[oa]|parcelamento|in (?:twee|drie|vier) keer"
+     r"|en (?:dos|tres|cuatro|varios)(?: o (?:dos|tres|cuatro|cinco))? (?:pagos|plazos|cuotas|veces)|dividir (?:em|en|in)|em (?:duas|três|quatro|várias) vezes|parcelad[oa]|parcelamento|in (?:twee|drie|vier) keer"
      r"|in (?:zwei|drei|vier) (?:teilen|tranchen|schritten)|(?:auf|über) (?:zwei|drei|vier|sechs|\d+|mehrere) monate (?:verteilen|aufteilen|strecken)|en (?:deux|trois|quatre) (?:versements|échéances|paiements))\b"),
     ("part_each_period", 1.0, r"\b(?:a part|part of it|some of it|what we can|une partie|ce que nous pouvons|einen teil|was wir können|una parte|lo que podamos|een deel|wat we kunnen|uma parte|o que pudermos|quello che possiamo|un po')\b[^!?]{0,30}\b(?:(?:each|every|a|per) (?:month|week)|monthly|weekly|chaque (?:mois|semaine)|tous les mois|jeden monat|jede woche|monatlich|wöchentlich|cada (?:mes|semana|mês)|todos los meses|elke (?:maand|week)|maandelijks|wekelijks|todos os meses|mensalmente|ogni (?:mese|settimana)|mensilmente)\b|\b(?:(?:each|every|a|per) (?:month|week)|monthly|weekly|chaque (?:mois|semaine)|tous les mois|jeden monat|jede woche|monatlich|wöchentlich|cada (?:mes|semana|mês)|todos los meses|elke (?:maand|week)|maandelijks|wekelijks|todos os meses|mensalmente|ogni (?:mese|settimana)|mensilmente)\b[^!?]{0,30}\b(?:a part|part of it|some of it|what we can|une partie|ce que nous pouvons|einen teil|was wir können|una parte|lo que podamos|een deel|wat we kunnen|uma parte|o que pudermos|quello che possiamo|un po')\b"),
     ("cannot_pay_future_any", 1.0, r"\b(?:no (?:vamos|voy) a poder (?:pagar|abonar|hacer frente)|no podremos (?:pagar|abonar)"
@@ -1193,7 +1203,8 @@ REDIRECT = cues(
      r"|(?:boîte|adresse) n'est (?:pas|plus) (?:surveillée|consultée|lue)|(?:buzón|dirección) no (?:se )?(?:revisa|monitoriza|lee)"
      r"|(?:mailbox|adres) wordt niet (?:meer )?(?:gelezen|gecontroleerd|bewaakt)|(?:caixa|endereço) não é (?:monitorizad|lid)[oa]"
      r"|(?:casella|indirizzo) non (?:è )?(?:monitorat|presidiat|lett)[oa])\b"),
-    ("wrong_person", 1.0, r"\b(?:wrong (?:person|contact|address|email|department|company|recipient)"
+    ("wrong_person", 1.0, r"\b(?:wrong (?:person|contact|address|email|department|company|recipient|guy|gal|man|woman|one|team"
+     r"|inbox|mailbox)"
      r"|(?:i'm|i am|we're|we are) not (?:responsible|in charge|the ones)|not (?:my|our) (?:responsibility|department|area)"
      r"|i (?:don'?t|do not) (?:handle|deal with|look after|manage) (?:the )?(?:payments|invoices|billing|accounts)|not the (?:right"
      r"|correct|appropriate) (?:person|contact|address|department)|not me\b|not my (?:department|area)"
@@ -1211,7 +1222,8 @@ REDIRECT = cues(
      r"|in charge of)\b[^!?]{0,60}@"),
     # "our AP team is at ap@...", "accounts can be reached at ...": a named team and its address
     ("team_is_at", 1.0, r"\b(?:team|department|dept|desk|office|colleagues?|payables|accounts|finance|accounting|ap|bookkeeper"
-     r"|accountant|controller)\s+(?:is|are|can be reached|can be contacted|is reachable|sits)\s+(?:at|on|via)\s+[^\s@]+@"),
+     r"|accountant|controller)\s+(?:is|are|can be reached|can be contacted|is reachable|sits)\s+(?:at|on|via)\s+[^\s@]+@"
+     r"|\b(?:ap|a/p|accounts payable|payables|billing|invoicing)\s+(?:is|=|:|email is|address is|mailbox is)\s+[^\s@]+@"),
     ("handled_by", 1.0, r"\b(?:dealt with|handled|looked after|managed|processed|taken care of) by (?:our|the|my) (?:\S+\s+)?"
      r"(?:head office|accounts|finance|ap|accounting|bookkeeper|accountant|parent|payables|office manager|colleague)"),
     ("handles", 0.8, r"\b(?:handles|looks after|is responsible for|takes care of|deals with|goes through|go through)\b"
@@ -1341,7 +1353,7 @@ QUANTITY = FoldedPattern(QUANTITY)  # type: ignore[assignment]
 REFERENCE_FIELD = FoldedPattern(re.compile(
     r"\b(?:po|p\.o\.|purchase order|(?:order|po|project|reference|ref|vat|tax|company|registration|supplier|vendor"
     r"|cost cent(?:er|re)) (?:number|no\.?|ref|id|code)|cost cent(?:er|re)|tax id|vat id|ein|tin|nif|cif|nie|cnpj|cpf|siret"
-    r"|siren|tva intracom\w*|num[ée]ro de (?:tva|commande|bon de commande|siret|projet)|n° de (?:tva|commande)"
+    r"|siren|cuit|cuil|rut|rfc|nit|gstin|gst(?:in)? (?:number|no)|abn|pan|tva intracom\w*|num[ée]ro de (?:tva|commande|bon de commande|siret|projet)|n° de (?:tva|commande)"
     r"|bon de commande|ust-?id\w*|umsatzsteuer-?id\w*|steuernummer|bestellnummer|bestell-nr\.?|kostenstelle"
     r"|projektnummer|auftragsnummer|n[úu]mero de (?:pedido|orden|encomenda|proyecto|projeto|contribuinte|identificaci[óo]n fiscal)"
     r"|orden de compra|ordem de compra|nota de encomenda|inkoopordernummer|inkoopnummer|ordernummer|bestelnummer"

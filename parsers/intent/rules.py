@@ -57,6 +57,9 @@ _GET_IT_PAID = re.compile(r"\b(?:get|getting|have|having|had)\s+(?:it|this|these
                           re.IGNORECASE)
 _THEY_GET_PAID = re.compile(r"\b(?:i|we|they)\s+(?:get|gets|got|am|are|'m|'re|will be|'ll be|have been|get)\s+$",
                             re.IGNORECASE)
+_UNSURE = re.compile(r"\b(?:not sure|unsure|not certain|no idea|pas sûr|pas certain|nicht sicher|keine ahnung|no estoy segur[oa]"
+                     r"|no sé si|niet zeker|geen idee|não tenho certeza|não sei se|não tenho a certeza|non sono sicur[oa]"
+                     r"|non so se)\b", re.IGNORECASE)
 _PAID_TO_THEM = re.compile(r"(?:\b(?:me|nos|mi|ci)|\bm')\s*$", re.IGNORECASE)
 _QUESTION_START = re.compile(
     r"^\s*(?:has|have|did|was|were|is|are|can|could|do|does|ist|sind|wurde|wurden|haben|hat|habt|est-ce|avez-vous|avez"
@@ -101,6 +104,8 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
         return False  # "when I get paid on the 28th": their own income, not our invoice
     # "has it been paid?", "¿Está pagada?", "A fatura já foi paga?" ask, they do not report; "We paid
     # on Monday, did you get it?" reports (the question is another clause)
+    if _UNSURE.search(s.text):
+        return False  # "I think it was paid but I'm not sure": a guess for a person to check, not a report
     if not s.text.rstrip().endswith("?"):
         return True
     if _STATEMENT_START.match(s.text.lstrip()):

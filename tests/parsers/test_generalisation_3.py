@@ -353,3 +353,76 @@ def test_set_32(text: str, date: str) -> None:
     decision = _decide(text)
     assert decision.intent.value == "promise_to_pay"
     assert decision.promise_date == dt.date.fromisoformat(date)
+
+
+#: set 33: neutral replies that talk about paying without doing it (all stayed `other` on first
+#: run), and new families: amounts compared with the quote, services never ordered, payment freezes,
+#: e-invoicing formats and portals, cheques handed over, "from now on write to". First run 44/62.
+SET_33 = [
+    ("other", "What's the due date on this one?"),
+    ("other", "Which bank account should payments go to from now on? We changed banks."),
+    ("other", "We will review the invoice and revert."),
+    ("other", "Our accountant will be in touch."),
+    ("other", "Is the payment link secure?"),
+    ("other", "Sorry, I'm new here, still figuring out the system."),
+    ("other", "Please stop sending reminders on weekends."),
+    ("other", "Do you accept American Express?"),
+    ("other", "Nous revenons vers vous rapidement."),
+    ("other", "Ich leite das intern weiter."),
+    ("other", "Lo revisamos y te decimos algo."),
+    ("other", "We kijken ernaar."),
+    ("other", "Vou verificar com o financeiro."),
+    ("other", "Verifichiamo e vi facciamo sapere."),
+    ("dispute", "We're still waiting on the credit for the returned pallets, so we won't pay until then."),
+    ("dispute", "The hours billed don't match the timesheets we signed."),
+    ("dispute", "You invoiced the full year but we only signed up in March."),
+    ("dispute", "This looks like it's been billed to us by mistake — we're not a customer of yours."),
+    ("dispute", "Le montant facturé est supérieur au devis accepté."),
+    ("dispute", "Die gelieferte Menge war geringer als berechnet."),
+    ("dispute", "Nos cobraron un servicio que no contratamos."),
+    ("dispute", "Wij hebben deze dienst nooit besteld."),
+    ("dispute", "Vocês cobraram um valor maior do que o orçamento."),
+    ("dispute", "Ci avete fatturato un servizio mai richiesto."),
+    ("payment_plan", "We're waiting for our own customer to pay us; we can't give a date right now."),
+    ("payment_plan", "Could we do half now and half in January?"),
+    ("payment_plan", "We're going through a restructuring, payments to suppliers are frozen for now."),
+    ("payment_plan", "Nous sollicitons un échelonnement de la dette."),
+    ("payment_plan", "Wir befinden uns in einem Liquiditätsengpass und bitten um Geduld."),
+    ("payment_plan", "¿Sería posible fraccionar el pago?"),
+    ("payment_plan", "Kunnen we het bedrag in drie delen betalen?"),
+    ("payment_plan", "Seria possível estender o prazo por mais 30 dias?"),
+    ("payment_plan", "Sarebbe possibile dilazionare il pagamento?"),
+    ("request_copy", "The invoice you sent is blank, can you resend?"),
+    ("request_copy", "We need the invoice in our name, not our parent company's; please reissue."),
+    ("request_copy", "Could you upload the invoice to our Coupa portal?"),
+    ("request_copy", "Envoyez-nous la facture au format Chorus Pro svp."),
+    ("request_copy", "Bitte stellen Sie die Rechnung als XRechnung aus."),
+    ("request_copy", "Necesitamos la factura electrónica en formato XML."),
+    ("request_copy", "Graag de factuur via Peppol versturen."),
+    ("request_copy", "Precisamos do XML da nota fiscal."),
+    ("request_copy", "Potete inviare la fattura elettronica tramite SDI?"),
+    ("remittance_advice", "Funds were sent to the old bank account you had on file, please check."),
+    ("remittance_advice", "We paid the invoice together with 4470 in one transfer."),
+    ("remittance_advice", "Cheque was handed to your driver on Tuesday."),
+    ("remittance_advice", "Nous vous avons réglé par chèque remis à votre commercial."),
+    ("remittance_advice", "Die Zahlung ist am Montag rausgegangen."),
+    ("remittance_advice", "El pago salió el viernes pasado."),
+    ("remittance_advice", "De betaling is vorige week de deur uitgegaan."),
+    ("remittance_advice", "O pix foi feito hoje cedo."),
+    ("remittance_advice", "Il bonifico è partito lunedì scorso."),
+    ("redirect", "Hi, I'm the office manager — billing questions go to our bookkeeper Sarah at sarah@acme-corp.com."),
+    ("redirect", "Please update your records: our AP email is now payables@acme-corp.com."),
+    ("redirect", "Merci d'utiliser désormais l'adresse factures@acme-corp.com."),
+    ("redirect", "Bitte künftig nur noch an rechnungseingang@acme-corp.com senden."),
+    ("redirect", "A partir de ahora, envíen las facturas a facturas@acme-corp.com."),
+    ("redirect", "Vanaf nu graag alles naar ap@acme-corp.com."),
+    ("redirect", "Daqui para a frente usem o e-mail financeiro@acme-corp.com."),
+    ("redirect", "D'ora in poi scrivete a contabilita@acme-corp.com."),
+    ("promise_to_pay", "Our payment terms are 60 days, so it will be paid on the 30th."),
+    ("promise_to_pay", "As agreed with your colleague, we'll pay on 4 December."),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), SET_33, ids=[t[:40] for _, t in SET_33])
+def test_set_33(expected: str, text: str) -> None:
+    assert _decide(text).intent.value == expected
