@@ -26,6 +26,7 @@ from parsers.bounce import BounceReport, read_bounce
 from parsers.dates import find_return_date
 from parsers.intent import IntentDecision, build_doc, classify_doc
 from parsers.intent.doc import ReplyDoc
+from parsers.intent.model import shipped_model
 from parsers.intent.rules import Hit
 from parsers.language import detect_language
 from parsers.mime import DecodedMessage, decode
@@ -95,6 +96,8 @@ def _read(raw: bytes, context: ReadContext) -> Reading:
     reading = _human_reading(base, msg, split, doc, decision, context)
     if reading.intent is Intent.OTHER:
         reading = _forwarded_confirmation(reading, msg, split, sent, language, context)
+    if reading.intent is Intent.OTHER and not decision.hits:
+        reading = _word_model_guess(reading, doc)
     if msg.attachments and (reading.intent is Intent.OTHER or (
             reading.intent is Intent.REMITTANCE_ADVICE and (reading.amount is None or not reading.invoice_refs))):
         # Reading a PDF costs tens of milliseconds: only when the words left something to find.
@@ -237,6 +240,29 @@ def _forwarded_confirmation(reading: Reading, msg: DecodedMessage, split: ReplyS
                    currency=amounts[0].currency if amounts else None,
                    attachment_invoice_refs=reading.attachment_invoice_refs or tuple(refs),
                    evidence=evidence + reading.evidence)
+
+
+#: a guess must be this probable to be given at all; it is then reported below the daemon's action
+#: threshold, so a person reads the reply (see ``parsers.intent.model``)
+GUESS_MIN_PROBABILITY = 0.95
+GUESS_CONFIDENCE = 0.45
+
+
+def _word_model_guess(reading: Reading, doc: ReplyDoc) -> Reading:
+    """No rule fired: the word model's guess, if it is a confident one, with a low confidence."""
+    if not doc.text.strip() or len(doc.text) > 4000:
+        return reading
+    guess = shipped_model().guess(doc.text)
+    if guess is None or guess.intent is Intent.OTHER or guess.probability < GUESS_MIN_PROBABILITY:
+        return reading
+    promise_date = None
+    if guess.intent is Intent.PROMISE_TO_PAY and doc.sent is not None:
+        future = [d.date for s in doc.sentences for d in doc.dates_in(s) if d.date >= doc.sent]
+        promise_date = future[0] if future else None
+    evidence = Evidence(rule=f"{guess.intent.value}:word_model", text=" ".join(guess.words)[:160],
+                        weight=round(guess.probability, 2))
+    return replace(reading, intent=guess.intent, confidence=GUESS_CONFIDENCE, promise_date=promise_date,
+                   evidence=(evidence, *reading.evidence))
 
 
 def _ordered_hits(decision: IntentDecision) -> list[Hit]:
