@@ -183,7 +183,7 @@ _p("today", r"\b(?:today|later today|this (?:afternoon|evening|morning)|tonight|
 # ISO and numeric dates.
 _p("iso", r"(?<![\d.\-/])(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d])")
 _p("numeric", r"(?<![\d.,/\-#])(?P<a>\d{1,2})(?P<sep>[./\-])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>(?:20)?\d\d))?"
-   r"(?P<dot>\.)?(?!\d|,\d|\.\d|/\d|-\d|\s*(?:€|eur|\$|%|h\b|uhr|am\b|pm\b|:))")
+   r"(?P<dot>\.)?(?!\d|,\d|\.\d|/\d|-\d|\s*(?:€|eur|\$|%|h\b|uhr|am\b|pm\b|:\d))")
 # Named months: "15. Dezember 2026", "le 13 avril", "15 de diciembre de 2026", "31 March".
 _p("day_month", _B + r"(?P<d>\d{1,2})" + _ORD + r"\.?\s*(?:de\s+|of\s+)?(?P<mon>" + _MON + r")\.?"
    r"(?:,?\s*(?:de\s+)?(?P<y>20\d\d))?" + _E, re.IGNORECASE)

@@ -57,6 +57,7 @@ _NO_BREAK_AFTER = re.compile(
 
 
 _ORDINAL_DAY = re.compile(r"(?:^|\s)\d{1,2}\.$")
+_DAY_PREPOSITION = re.compile(r"\b(?:am|zum|bis zum|bis|ab|vom|den|dem)\s+\d{1,2}\.$", re.IGNORECASE)
 _MONTH_NEXT = re.compile(
     r"(?:januar|jänner|februar|feber|märz|april|mai|juni|juli|august|september|oktober|november|dezember|jan|feb|mär|mrz"
     r"|apr|jun|jul|aug|sep|sept|okt|nov|dez)\b", re.IGNORECASE)
@@ -75,8 +76,10 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
                                         or text[m.end():m.end() + 1].isdigit()):
             continue  # "Nr. 4471", "am 15.04. leisten": not a sentence end
         if "\n" not in m.group(0) and _ORDINAL_DAY.search(text[max(pos, m.start() - 4):m.start()]) \
-                and _MONTH_NEXT.match(text, m.end()):
-            continue  # "am 15. Dezember": an ordinal day before a month name
+                and (_MONTH_NEXT.match(text, m.end())
+                     or _DAY_PREPOSITION.search(text[max(pos, m.start() - 12):m.start()])
+                     and text[m.end():m.end() + 1].islower()):
+            continue  # "am 15. Dezember", "am 25. überwiesen": an ordinal day, not a sentence end
         chunk = text[pos:m.start()]
         if chunk.strip():
             out.append((pos, chunk))

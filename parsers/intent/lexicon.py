@@ -222,10 +222,16 @@ REMITTANCE = cues(
      r"|processed|made|did)\s+(?:\S+\s+){0,3}?(?:payments?|transfer|wire|ach|eft|bacs|check|cheque|funds|money"
      r"|remittance|the balance)\b(?!\s+(?:run|batch|cycle|proposal|schedule|plan|list|file)\b)"),
     ("went_out", 1.0, r"\b(?:went|gone)\s+(?:out|across|over|through)\b"),
+    # a one-word answer to a reminder: "Done.", "Erledigt.", "C'est fait."
+    ("terse_done_alone_any", 1.0, r"^(?:(?:all |it'?s |its )?done|all sorted|sorted|taken care of|erledigt|ist erledigt|fait|c'est fait"
+     r"|hecho|ya está|listo|gedaan|geregeld|is geregeld|feito|já está|pronto|fatto|già fatto)[.!]*$"),
     ("handed_over", 1.0, r"\b(?:cheque|check|cash|payment|money)\s+(?:was|were|has been|have been)\s+(?:\S+\s+)?(?:handed|given"
      r"|left|dropped off|delivered)\b"),
     ("money_left", 1.0, r"\b(?:money|funds|payment|transfer|wire|cheque|check|remittance)\s+left\b(?!\s+(?:to|over|for|on the table"
      r"|outstanding|owing|unpaid|to pay))"),
+    # "notre virement du 16/03/2026", "Data bonifico 24/02/2026": a transfer with a date already past
+    ("transfer_dated_any", 1.0, r"\b(?:virement|bonifico|überweisung|transferencia|overboeking|transferência|transfer|wire"
+     r"|bank transfer)s?\b(?:\s+\S+){0,6}?\s+(?:du |vom |del |van |de |of |dated |on |il )?\d{1,2}[./]\d{1,2}[./](?:20)?\d{2}\b"),
     ("card_charged", 1.0, r"\b(?:put|charged|paid|ran|processed)\s+(?:it|this|that|them|the (?:balance|invoice|amount|bill))\s+"
      r"(?:on|to|through|via)\s+(?:the|my|our|a)\s+(?:\S+\s+)?(?:card|credit card|amex|visa|mastercard|corporate card)\b"),
     ("transfer_completed", 1.0, r"\b(?:payment|transfer|wire|ach|eft|bacs|sepa|funds|remittance)\s+(?:\S+\s+){0,2}?"
@@ -580,6 +586,8 @@ PROMISE = cues(
     ("it_pago_entro", 1.0, r"\b(?:pago|paghiamo|saldo|saldiamo|verso|versiamo|bonifico|bonifichiamo)\s+entro\b"),
     ("it_giro", 1.0, r"\b(?:ti |vi |le )?(?:giro|giriamo|girerò|gireremo)\s+(?:\S+\s+)?(?:i soldi|il bonifico|l'importo|il saldo"
      r"|la somma|quanto dovuto)\b"),
+    ("it_messa_in_pagamento", 1.0, r"\b(?:mess[oaie]|inserit[oaie]|pass[oaie]) in pagamento\b|\bcon valuta\b|\bvaluta (?:il |al )?\d"
+     r"|\bcolocad[oa] em pagamento\b|\bpuest[oa] (?:al|en) pago\b"),
     ("it_me_ne_occupo", 1.0, r"\b(?:me ne occupo|ce ne occupiamo|ci penso io|provvedo)\b"),
     ("it_futuro", 1.0, r"\b(?:pagheremo|pagherò|salderemo|effettueremo|provvederemo|faremo|invieremo|verseremo"
      r"|disporremo)\b"),
@@ -738,7 +746,7 @@ DISPUTE = cues(
     ("es_no_correcto", 1.0, r"\b(?:no es correct[oa]|no son correct[oa]s|no está bien|no cuadra|demasiado alt[oa])"),
     ("es_devolucion", 1.0, r"\b(?:devolvimos|hemos devuelto|devuelto (?:la|el|los|las) (?:mercancía|material|pedido|género)"
      r"|nunca vino|no vino|no se presentó|nunca se presentó|nota de crédito|tarifa antigua|precio antiguo|precio anterior)\b"),
-    ("es_danado", 1.0, r"\b(?:dañad[oa]s?|rot[oa]s?|defectuos[oa]s?|caducad[oa]s?|en mal estado)\b"),
+    ("es_danado", 1.0, r"\b(?:dañad[oa]s?|rot[oa]s?|defectuos[oa]s?|(?<!sesión )(?<!sesion )(?<!enlace )caducad[oa]s?|en mal estado)\b"),
     ("es_abono", 1.0, r"\b(?:nota de abono|anuladla|anular la factura|anulad)\b"),
     # nl
     ("nl_klopt_niet", 1.0, r"\b(?:klopt (?:\S+\s+)?niet|kloppen (?:\S+\s+)?niet|te hoog|niet correct|niet juist|onvolledig|incompleet|niet compleet|ontbreekt|ontbreken"
@@ -885,6 +893,16 @@ DISPUTE = cues(
      r"|commissionat)[oaie]|non (?:richiest|ordinat)[oaie]|che non abbiamo (?:mai )?(?:richiesto|ordinato)|nie bestellt|nicht"
      r" (?:bestellt|beauftragt)|(?:jamais|pas) commandée?s?|nooit (?:besteld|aangevraagd)|niet besteld|never (?:requested"
      r"|contracted|signed up for|asked for))\b"),
+    # "we'll pay the line haul but not the $870 detention"
+    ("pay_but_not_any", 1.0, r"\b(?:pay|paying|settle|zahlen|bezahlen|payer|régler|pagar|pagaremos|betalen|pagare|pagheremo)\b"
+     r"[^.!?]{0,80}\b(?:but not|except(?: for)?|apart from|aber nicht|außer|mais pas|sauf|pero no|excepto|maar niet|behalve"
+     r"|mas não|exceto|ma non|tranne)\s+(?:for\s+)?(?:(?:the|le|la|les|den|die|das|el|los|las|de|het|o|a|os|as|il|i|gli)\b"
+     r"(?!\s+(?:once|whole|full|lot|todo|tudo|tutto|total|totalidad|totalité|gesamt))|[$€£]|\d)"),
+    # a charge that should not be there: "IVA indevido", "unberechtigt", "indu"
+    ("undue_charge_any", 1.0, r"\b(?:vat|tax|fee|charge|surcharge|iva|tva|mwst|btw|frais|gebühr|cargo|recargo|taxa|tassa|spese)\b"
+     r"[^.!?]{0,30}\b(?:indevid[oa]s?|indebid[oa]s?|indus?e?s?|unberechtigt|ungerechtfertigt|onterecht|non dovut[oa]|improper"
+     r"|unjustified|not due)\b|\b(?:deveria ser isent[oa]|debería estar exent[oa]|devrait être exonérée?|sollte steuerfrei"
+     r"|zou vrijgesteld|dovrebbe essere esente|should be exempt)"),
     ("not_recognised_any", 1.0, r"\b(?:no reconocemos|no reconozco|ne reconnaissons pas|ne reconnais pas|não reconhecemos"
      r"|não reconheço|non riconosciamo|non riconosco|herkennen (?:\w+\s+){0,3}?niet|erkennen (?:\w+\s+){0,3}?nicht an"
      r"|(?:don'?t|do not|can'?t|cannot) recogni[sz]e)\b"),
@@ -1076,7 +1094,8 @@ PAYMENT_PLAN = cues(
     ("more_time", 1.0, r"\b(?:(?:any |some |a bit of |a little )?flexibility (?:on|with|about|regarding) (?:the )?(?:due date|deadline|payment"
      r"|terms|timing|date)|more time|extension|push (?:this|it|that|the payment|payment|them)\s+(?:out|back)"
      r"|delay (?:the )?payment|extend (?:the|our) (?:due date|deadline|terms)|(?:give|need|allow|grant|get|have|want"
-     r"|ask for|request|take)\s+(?:\S+\s+){0,2}?(?:a few|another|a couple of|an extra|a|\d+|two|three|four|six)\s+"
+     r"|ask for|request|take)\s+(?:(?!(?:reminder|email|e-mail|letter|call|message|notice|invoice)s?\b)\S+\s+){0,2}?"
+     r"(?:a few|another|a couple of|an extra|a|\d+|two|three|four|six)\s+"
      r"(?:more\s+|extra\s+|\d+\s+)?(?:weeks?|days|months?)|grace period|(?:need|give us|give me|have|take|allow us) a (?:little|bit) longer|need (?:until|till)|can (?:it|this|that|they|payment) wait|wait (?:until|till) (?:next|the end)|some time to pay|additional time|defer|postpone)\b"),
     ("not_at_once", 1.0, r"\b(?:can'?t|cannot|unable to|not able to|won'?t be able to)\s+(?:pay |do |settle |clear )?(?:it |this |that "
      r"|the (?:full|whole) (?:amount|balance) |everything |the lot )?(?:all )?(?:at once|in one go|in one payment|in one lump)"),
@@ -1132,7 +1151,7 @@ PAYMENT_PLAN = cues(
     ("pt_nao_podemos", 1.0, r"\bnão (?:podemos|conseguimos|consigo|posso)\s+(?:\S+\s+){0,2}?pagar\b"),
     ("pt_dificuldades", 1.0, r"\b(?:dificuldades (?:financeiras|de tesouraria)|insolvência|(?:não temos|sem|falta de) liquidez)\b"),
     # it
-    ("it_rate", 1.0, r"\b(?:posticipare|rimandare il pagamento|spostare il pagamento|a rate|in rate|in (?:due|tre|quattro|sei) rate|rate mensili|rateizzare|rateizzazione|rateale|dilazione|dilazionare|più tempo|proroga"
+    ("it_rate", 1.0, r"\b(?:posticipare|rimandare il pagamento|spostare il pagamento|a rate|in rate|in (?:due|tre|quattro|cinque|sei|più|alcune)(?: o (?:tre|quattro|cinque|sei))? rate|rate mensili|rateizzare|rateizzazione|rateale|dilazione|dilazionare|più tempo|proroga"
      r"|rinviare il pagamento|piano di rientro)\b"),
     ("it_non_possiamo", 1.0, r"\bnon (?:possiamo|riusciamo a|posso|riesco a|ce la (?:facciamo|faccio|faremo) a)\s+(?:\S+\s+){0,2}?"
      r"(?:pagare|saldare)\b"),
@@ -1352,13 +1371,31 @@ QUANTITY = FoldedPattern(QUANTITY)  # type: ignore[assignment]
 #: missing", "o NIF está errado" ask for a corrected copy, they do not contest the charge.
 REFERENCE_FIELD = FoldedPattern(re.compile(
     r"\b(?:po|p\.o\.|purchase order|(?:order|po|project|reference|ref|vat|tax|company|registration|supplier|vendor"
-    r"|cost cent(?:er|re)) (?:number|no\.?|ref|id|code)|cost cent(?:er|re)|tax id|vat id|ein|tin|nif|cif|nie|cnpj|cpf|siret"
+    r"|cost cent(?:er|re)) (?:number|no\.?|ref|id|code)|iban|bic|swift|bank account|account number|cuenta bancaria"
+    r"|num[ée]ro de compte|coordonnées bancaires|kontonummer|bankverbindung|rekeningnummer|conta bancária|conto corrente|cost cent(?:er|re)|tax id|vat id|ein|tin|nif|cif|nie|cnpj|cpf|siret"
     r"|siren|cuit|cuil|rut|rfc|nit|gstin|gst(?:in)? (?:number|no)|abn|pan|tva intracom\w*|num[ée]ro de (?:tva|commande|bon de commande|siret|projet)|n° de (?:tva|commande)"
     r"|bon de commande|ust-?id\w*|umsatzsteuer-?id\w*|steuernummer|bestellnummer|bestell-nr\.?|kostenstelle"
     r"|projektnummer|auftragsnummer|n[úu]mero de (?:pedido|orden|encomenda|proyecto|projeto|contribuinte|identificaci[óo]n fiscal)"
     r"|orden de compra|ordem de compra|nota de encomenda|inkoopordernummer|inkoopnummer|ordernummer|bestelnummer"
     r"|projectnummer|btw-?nummer|kvk(?:-nummer)?|partita iva|p\.\s?iva|codice fiscale|numero d'ordine|numero (?:di )?ordine"
     r"|ordine d'acquisto|codice destinatario|cup|cig)\b", re.IGNORECASE))
+
+#: a technical fault, not a billing one: "the payment link gives me an error", "sesión caducada"
+TECH_WORDS = FoldedPattern(re.compile(
+    r"\b(?:link|enlace|lien|portal|portail|website|web ?site|site|página|pagina|app|login|log in|session|sesión|sessão"
+    r"|sessione|sitzung|password|contraseña|mot de passe|passwort|wachtwoord|senha|browser|navegador|navigateur|pdf"
+    r"|attachment|anhang|pièce jointe|adjunto|bijlage|anexo|allegato|server|servidor|serveur)\b", re.IGNORECASE))
+
+#: "luckily no harm done": damage mentioned, then waved away
+NO_HARM = FoldedPattern(re.compile(
+    r"\b(?:no harm|no damage|nothing (?:was )?damaged|luckily|fortunately|zum glück|glücklicherweise|kein schaden"
+    r"|heureusement|aucun dégât|por suerte|afortunadamente|sin daños|gelukkig|geen schade|felizmente|sem danos"
+    r"|per fortuna|fortunatamente|nessun danno)\b", re.IGNORECASE))
+
+#: "before you think we won't pay": a refusal the writer puts in the reader's mind, then denies
+REPORTED_THOUGHT = FoldedPattern(re.compile(
+    r"\b(?:think|thinking|assume|imagine|denken|glauben|meinen|pensez|pensiez|croyez|imaginez|piensen|pienses|crean"
+    r"|creáis|denk|denkt|pensem|pense|achem|pensiate|pensate|crediate)\b", re.IGNORECASE))
 
 #: what makes a contested line about money after all ("the PO price is wrong").
 AMOUNT_WORDS = FoldedPattern(re.compile(

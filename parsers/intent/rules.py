@@ -84,7 +84,9 @@ def _for_language(cue: lx.Cue, languages: tuple[str, ...]) -> bool:
 def present(doc: ReplyDoc, cues: tuple[lx.Cue, ...]) -> tuple[lx.Cue, ...]:
     """The cues that match somewhere in the text: only these are tried sentence by sentence."""
     return tuple(c for c in cues if _for_language(c, doc.languages) and c.may_match(doc.flat)
-                 and c.pattern.search(doc.flat))
+                 and (c.pattern.search(doc.flat)
+                      # a cue anchored to a whole sentence ("Done.") cannot match the joined text
+                      or c.pattern.pattern.startswith("^") and any(c.pattern.search(s.low) for s in doc.sentences)))
 
 
 def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
@@ -133,6 +135,8 @@ def remittance_reported(doc: ReplyDoc) -> list[Hit]:
     cues = present(doc, lx.REMITTANCE)
     for s in doc.sentences if cues else ():
         for cue in cues:
+            if cue.name == "transfer_dated_any" and not any(doc.sent and d.date <= doc.sent for d in doc.dates_in(s)):
+                continue  # only a date already past reports a transfer
             if cue.name in _NEEDS_PAST_TIME and not lx.PAST_TIME.search(s.text):
                 continue  # "os lo pagamos" is present or past: only past with "ayer", "ya" ...
             if lure and cue.name == "remittance_attached":
@@ -253,6 +257,32 @@ _WRONG_FIELD = {"wrong", "fr_erreur", "fr_pas_correct", "de_fehlerhaft", "es_err
                 "nl_creditnota", "pt_erro", "pt_nao_correto", "it_errore", "it_non_corretto", "mismatch_any", "incomplete"}
 
 
+_DAMAGE_CUES = {"damaged", "damaged_any", "fr_abime", "de_beschaedigt", "es_danado", "nl_beschadigd", "pt_danificado",
+                "it_danneggiato"}
+_REFUSAL_CUES = {"not_paying", "de_nicht_zahlen_wollen", "es_no_pagaremos", "nl_niet_betalen_weigeren",
+                 "pt_nao_pagaremos", "it_non_pagheremo", "fr_pas_concerne", "refuse_invoice"}
+_QUESTION_OPENING = re.compile(r"^\s*(?:is|are|was|were|do|does|did|is this|est-ce|ist das|es esta|is dit|é esta|è questa)\b",
+                               re.IGNORECASE)
+
+
+def _not_a_billing_complaint(doc: ReplyDoc, s: Sentence, cue: str, m: re.Match[str]) -> bool:
+    """Complaint words that contest nothing on the invoice.
+
+    "the link gives me an error" (a technical fault), "soaked, but luckily no harm done" (damage
+    waved away), "before you think we won't pay: the opposite" (a refusal the writer denies), "is
+    this the same invoice you rang about?" (a question, not a claim of duplication).
+    """
+    if cue in _WRONG_FIELD and lx.TECH_WORDS.search(s.text) and not lx.AMOUNT_WORDS.search(s.text):
+        return True
+    if cue in _DAMAGE_CUES | {"damaged_any"}:
+        nxt = doc.sentences[s.index + 1].text if s.index + 1 < len(doc.sentences) else ""
+        if lx.NO_HARM.search(s.text) or lx.NO_HARM.search(nxt[:80]):
+            return True
+    if cue in _REFUSAL_CUES and lx.REPORTED_THOUGHT.search(s.text[max(0, m.start() - 40):m.start()]):
+        return True
+    return cue == "duplicate" and s.text.rstrip().endswith("?") and bool(_QUESTION_OPENING.match(s.text))
+
+
 def _wrong_identifier_only(sentence: str, m: re.Match[str]) -> bool:
     """The sentence says an identifier (PO, tax ID) is wrong or missing, and names no amount."""
     window = sentence[max(0, m.start() - 80):m.end() + 80]
@@ -273,6 +303,8 @@ def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_neg
                 continue  # "let me know if it hasn't arrived" is not a complaint
             if cue.name in ("only_n_of_m_any", "only_ordered") and _PAID_BEFORE.search(s.text[max(0, m.start() - 30):m.start()]):
                 continue  # "we paid only 2 of the 3 invoices" reports a payment, it contests nothing
+            if intent is Intent.DISPUTE and _not_a_billing_complaint(doc, s, cue.name, m):
+                continue
             if cue.name in _WRONG_FIELD and _wrong_identifier_only(s.text, m):
                 continue  # "our PO number is missing / the NIF is wrong": a corrected copy, not a dispute
             if cue.name == "wrong" and not lx.BILLING_CONTEXT.search(s.text):
@@ -304,6 +336,13 @@ def _head_noun(text: str) -> str | None:
     return "goods"
 
 
+def _names_known_invoice(doc: ReplyDoc, text: str) -> bool:
+    """One of the thread's invoice numbers is written in ``text``."""
+    squashed = re.sub(r"[\s\-/_.]", "", text).lower()
+    return any(len(key) >= 4 and key in squashed
+               for key in (re.sub(r"[\s\-/_.]", "", inv).lower() for inv in doc.invoices))
+
+
 def _about_document_or_payment(doc: ReplyDoc, s: Sentence, m: re.Match[str]) -> bool:
     """A "not received / not done" that is about the invoice or the payment, not the goods.
 
@@ -311,6 +350,8 @@ def _about_document_or_payment(doc: ReplyDoc, s: Sentence, m: re.Match[str]) -> 
     only has a pronoun ("we never received it"), at the end of the sentence before.
     """
     window = s.text[max(0, m.start() - 40):m.end() + 25]
+    if _names_known_invoice(doc, s.text[max(0, m.start() - 40):m.start()]):
+        return True  # "A FT 2026A/745 não nos chegou": the invoice itself did not arrive
     head = _head_noun(s.text[max(0, m.start() - 60):m.end() + 40])
     if head is not None:
         return head == "document"
