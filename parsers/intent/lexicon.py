@@ -891,7 +891,7 @@ DISPUTE = cues(
     ("not_ordered_any", 1.0, r"\b(?:que no (?:contratamos|pedimos|solicitamos|encargamos|ordenamos)|(?:nunca|jamás) (?:contratamos"
      r"|pedimos|solicitamos|encargamos)|(?:não|nunca) (?:contratamos|solicitamos|pedimos|encomendamos)|mai (?:richiest|ordinat"
      r"|commissionat)[oaie]|non (?:richiest|ordinat)[oaie]|che non abbiamo (?:mai )?(?:richiesto|ordinato)|nie bestellt|nicht"
-     r" (?:bestellt|beauftragt)|(?:jamais|pas) commandée?s?|nooit (?:besteld|aangevraagd)|niet besteld|never (?:requested"
+     r" (?:bestellt|beauftragt)|(?:jamais|pas) commandée?s?|nooit (?:besteld|aangevraagd|opgedragen)|niet besteld|never (?:requested"
      r"|contracted|signed up for|asked for))\b"),
     # "we'll pay the line haul but not the $870 detention"
     ("pay_but_not_any", 1.0, r"\b(?:pay|paying|settle|zahlen|bezahlen|payer|régler|pagar|pagaremos|betalen|pagare|pagheremo)\b"
@@ -903,6 +903,18 @@ DISPUTE = cues(
      r"[^.!?]{0,30}\b(?:indevid[oa]s?|indebid[oa]s?|indus?e?s?|unberechtigt|ungerechtfertigt|onterecht|non dovut[oa]|improper"
      r"|unjustified|not due)\b|\b(?:deveria ser isent[oa]|debería estar exent[oa]|devrait être exonérée?|sollte steuerfrei"
      r"|zou vrijgesteld|dovrebbe essere esente|should be exempt)"),
+    # a credit note asked for outright: the writer contests part of the bill
+    ("credit_note_asked_any", 1.0, r"\b(?:(?:émettre|établir|faire|adresser) un avoir|demandons (?:donc )?(?:l'émission d')?un avoir"
+     r"|(?:bitte um|erbitten|benötigen) (?:eine )?gutschrift|gutschrift (?:erstellen|ausstellen)|emitan? (?:una )?nota de (?:crédito|abono)"
+     r"|solicitamos (?:una )?nota de (?:crédito|abono)|graag een creditnota|creditnota (?:sturen|opmaken|aanmaken)"
+     r"|emitam? (?:uma )?nota de crédito|emettere (?:una )?nota di credito|chiediamo (?:una )?nota di credito"
+     r"|(?:please )?issue (?:us )?a credit (?:note|memo)|credit note please)\b"),
+    # the item is not in the contract or order: "ne figure pas dans l'acte d'engagement", "nooit opgedragen"
+    ("not_in_contract_any", 1.0, r"\b(?:ne figure pas dans (?:l'|le |la |notre |nos )|ne peut (?:pas )?être (?:mandatée?|payée?|réglée?) en l'état"
+     r"|nooit opgedragen|niet opgedragen|nooit opdracht (?:toe )?gegeven|not (?:in|part of) the (?:scope|contract|order|po)"
+     r"|outside (?:the|our) (?:scope|contract|agreement)|nicht (?:im|teil des) (?:auftrag|vertrag|angebot)s?|no (?:figura|está incluid[oa]) en el"
+     r" (?:contrato|pedido|presupuesto)|não (?:consta|está incluíd[oa]) no (?:contrato|pedido|orçamento)|non (?:previst[oa]|inclus[oa])"
+     r" nel (?:contratto|preventivo|ordine))"),
     ("not_recognised_any", 1.0, r"\b(?:no reconocemos|no reconozco|ne reconnaissons pas|ne reconnais pas|não reconhecemos"
      r"|não reconheço|non riconosciamo|non riconosco|herkennen (?:\w+\s+){0,3}?niet|erkennen (?:\w+\s+){0,3}?nicht an"
      r"|(?:don'?t|do not|can'?t|cannot) recogni[sz]e)\b"),
@@ -921,7 +933,7 @@ DISPUTE = cues(
      r"|repaired|installed|serviced)|did(?:n'?t| not) take place|never took place)\b"),
     ("refuse_invoice", 1.0, r"\b(?:(?:don'?t|do not|cannot|can'?t|won'?t|will not) accept (?:this|the|your|these|that)"
      r" (?:invoice|charge|bill|amount|price)|reject (?:this|the|your) invoice|akzeptieren wir (?:so )?nicht|(?:so )?nicht"
-     r" akzeptieren|nicht (?:anerkennen|akzeptabel)|erkennen (?:wir )?(?:\w+\s+){0,2}?nicht an|n'acceptons pas|ne pouvons"
+     r" akzeptieren|nicht (?:anerkennen|akzeptabel)|anerkennen wir nicht|(?:war|ist) (?:nie|nicht) die rede|erkennen (?:wir )?(?:\w+\s+){0,2}?nicht an|n'acceptons pas|ne pouvons"
      r" (?:pas )?accepter|refusons (?:cette|la|votre) facture|(?:pas|guère) acceptable|no aceptamos|no podemos aceptar"
      r"|rechazamos (?:la|esta|su) factura|accepteren (?:we|wij) niet|niet accepteren|niet akkoord|não aceitamos|não podemos"
      r" aceitar|recusamos (?:a|esta) fatura|não concordamos|non accettiamo|non possiamo accettare|respingiamo (?:la|questa)"
@@ -1341,7 +1353,7 @@ BILLED_WORDS = re.compile(
     r"|invoice (?:lists|shows|states|says)|rechnung (?:weist|zeigt|nennt)|facture (?:indique|mentionne)"
     r"|factura (?:indica|refleja)|factuur (?:vermeldt|toont)|fatura (?:indica|mostra)|fattura (?:indica|riporta)"
     r"|billed|invoiced|charged|berechnet|fakturiert|abgerechnet|in rechnung gestellt"
-    r"|(?:été|est|sont|avez|avons|a|ont|nous a|nous avez) facturée?s?|comptée?s?"
+    r"|(?:été|est|sont|avez|avons|a|ont|nous a|nous avez) (?:facturée?s?|comptée?s?)"
     r"|facturad[oa]s?|cobrad[oa]s?|gefactureerd|berekend|aangerekend|gefactureerd|faturad[oa]s?|cobrad[oa]s?"
     r"|fatturat[oaie]|addebitat[oaie])\b", re.IGNORECASE)
 QUANTITY = re.compile(r"(?<![\d.,/\-])(?<![€$£] )(?<![€$£])\d{1,5}(?!\d)(?![\d.,]*\s?(?:€|eur|usd|chf|gbp|\$|£))(?![/\-]\d)|\b(?:one|two|three|four|five|six|seven"

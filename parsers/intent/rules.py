@@ -57,6 +57,10 @@ _GET_IT_PAID = re.compile(r"\b(?:get|getting|have|having|had)\s+(?:it|this|these
                           re.IGNORECASE)
 _THEY_GET_PAID = re.compile(r"\b(?:i|we|they)\s+(?:get|gets|got|am|are|'m|'re|will be|'ll be|have been|get)\s+$",
                             re.IGNORECASE)
+_NOT_OUR_PAYMENT = re.compile(
+    r"\b(?:are|get|gets) paid (?:centrally|by (?:head office|the trust|our parent|the council|the ministry)|through|monthly"
+    r"|weekly|every)|\b(?:erario|split payment|fisco|tax office|finanzamt|hacienda|belastingdienst|finanças|agenzia delle entrate)\b",
+    re.IGNORECASE)
 _UNSURE = re.compile(r"\b(?:not sure|unsure|not certain|no idea|pas sûr|pas certain|nicht sicher|keine ahnung|no estoy segur[oa]"
                      r"|no sé si|niet zeker|geen idee|não tenho certeza|não sei se|não tenho a certeza|non sono sicur[oa]"
                      r"|non so se)\b", re.IGNORECASE)
@@ -106,6 +110,8 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
         return False  # "when I get paid on the 28th": their own income, not our invoice
     # "has it been paid?", "¿Está pagada?", "A fatura já foi paga?" ask, they do not report; "We paid
     # on Monday, did you get it?" reports (the question is another clause)
+    if _NOT_OUR_PAYMENT.search(s.text[max(0, m.start() - 30):m.end() + 40]):
+        return False  # "invoices are paid centrally", "l'IVA è versata all'Erario": a habit or the tax office
     if _UNSURE.search(s.text):
         return False  # "I think it was paid but I'm not sure": a guess for a person to check, not a report
     if not s.text.rstrip().endswith("?"):
@@ -125,7 +131,8 @@ _NEEDS_PAST_TIME = {"es_pagamos", "pt_pagamos", "es_realizamos", "es_lo_pagamos_
 #: time words that only point forward: "the cheque goes in the post tomorrow" promises, it reports nothing
 _FUTURE_TIME = re.compile(r"\b(?:tomorrow|next (?:week|month|monday|tuesday|wednesday|thursday|friday)|demain|prochaine?"
                           r"|(?<!heute )morgen(?! früh)|(?<!esta )mañana|amanhã|domani|nächste[nrs]?|volgende|próxim[oa]"
-                          r"|prossim[oa]|que viene|que vem)\b", re.IGNORECASE)
+                          r"|prossim[oa]|que viene|que vem|after (?:that|this|the)|afterwards|thereafter|the following"
+                          r"|danach|anschließend|ensuite|después|daarna|depois|dopo)\b", re.IGNORECASE)
 
 
 def remittance_reported(doc: ReplyDoc) -> list[Hit]:
@@ -265,6 +272,12 @@ _QUESTION_OPENING = re.compile(r"^\s*(?:is|are|was|were|do|does|did|is this|est-
                                re.IGNORECASE)
 
 
+_WRONG_PERSON_AFTER = re.compile(
+    r"\w*\s+(?:partner|person|kolleg\w*|abteilung|mitarbeiter\w*|stelle|department|contact|colleague|desk|persoon|afdeling"
+    r"|persona|departamento|pessoa|reparto|ufficio|service|personne|interlocuteur|address|adresse|mailbox|inbox)\b",
+    re.IGNORECASE)
+
+
 def _not_a_billing_complaint(doc: ReplyDoc, s: Sentence, cue: str, m: re.Match[str]) -> bool:
     """Complaint words that contest nothing on the invoice.
 
@@ -274,6 +287,8 @@ def _not_a_billing_complaint(doc: ReplyDoc, s: Sentence, cue: str, m: re.Match[s
     """
     if cue in _WRONG_FIELD and lx.TECH_WORDS.search(s.text) and not lx.AMOUNT_WORDS.search(s.text):
         return True
+    if cue in _WRONG_FIELD and _WRONG_PERSON_AFTER.match(s.text, m.end()):
+        return True  # "die Rechnung lag beim falschen Partner": an internal hold-up, not a contested charge
     if cue in _DAMAGE_CUES | {"damaged_any"}:
         nxt = doc.sentences[s.index + 1].text if s.index + 1 < len(doc.sentences) else ""
         if lx.NO_HARM.search(s.text) or lx.NO_HARM.search(nxt[:80]):
