@@ -280,6 +280,10 @@ _PAST_AFTER_WEEKDAY = re.compile(r"\s+(?:pasad[oa]|passad[oa]|dernier|derni[eè]
 
 
 _WEEK_AFTER = re.compile(r"\s+week\b", re.IGNORECASE)
+#: "our Thursday run": the weekday names a recurring run, which is today's when the names agree
+_RUN_AFTER = re.compile(r"(?:'s)?\s+(?:payment\s+|pay\s+|cheque\s+|check\s+)?(?:run|batch|cycle)\b", re.IGNORECASE)
+#: "back on the 2nd", "already on the 5th", "since the 3rd": a day already gone
+_PAST_BEFORE_DAY = re.compile(r"\b(?:back on|back in|already on|since|as of|ago on|earlier on)\s+(?:the\s+)?\d", re.IGNORECASE)
 
 
 def _friday_of_week(day: dt.date) -> dt.date:
@@ -378,6 +382,8 @@ def _resolve(kind: str, m: re.Match[str], sent: dt.date, month_first: bool) -> t
         if _PAST_BEFORE_WEEKDAY.search(m.string[max(0, m.start() - 20):m.start()]) \
                 or _PAST_AFTER_WEEKDAY.match(m.string, m.end()):
             return _previous_weekday(sent, _WEEKDAYS[word]), "weekday"
+        if _WEEKDAYS[word] == sent.weekday() and _RUN_AFTER.match(m.string, m.end()):
+            return sent, "weekday"  # "going out today with our Thursday run", written on a Thursday
         if _WEEK_AFTER.match(m.string, m.end()):
             return _next_weekday(sent, _WEEKDAYS[word]) + dt.timedelta(days=7), "weekday"  # UK "Friday week"
         return _next_weekday(sent, _WEEKDAYS[word]), "weekday"
@@ -385,6 +391,9 @@ def _resolve(kind: str, m: re.Match[str], sent: dt.date, month_first: bool) -> t
         day = int(g["d"])
         if not 1 <= day <= 31:
             return None, ""
+        if _PAST_BEFORE_DAY.search(m.string[max(0, m.start() - 16):m.start() + 8]):
+            back = sent.replace(day=1) if day <= sent.day else _add_months(sent.replace(day=1), -1)
+            return back.replace(day=min(day, calendar.monthrange(back.year, back.month)[1])), "day_of_month"
         return _roll_day_of_month(sent, day), "day_of_month"
     return None, ""
 

@@ -196,6 +196,9 @@ def _date_in_short_follow_up(doc: ReplyDoc, s: Sentence) -> dt.date | None:
     return _promise_date(doc, nxt, 0)
 
 
+_RUN_CUES = {"payment_run_any", "payment_run", "de_zahlungslauf"}
+_THIRD_PARTY = re.compile(r"\b(?:their|his|her|customer's|client's|seinen?|leur|hun|zijn|haar|loro)\s+"
+                          r"(?:\S+\s+)?$", re.IGNORECASE)
 _THEN = re.compile(r"\b(?:then|by then|at that point|alors|à ce moment-là|dann|danach|dahin|entonces|para entonces"
                    r"|en ese momento|dan|tegen die tijd|então|nessa altura|allora|a quel punto|per allora)\b", re.IGNORECASE)
 
@@ -233,6 +236,8 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
                 continue
             if _is_request(s.text, m.start(), m.end()):
                 continue  # "can we pay half now?" asks, it does not commit
+            if cue.name in _RUN_CUES and _THIRD_PARTY.search(s.text[max(0, m.start() - 25):m.start()]):
+                continue  # "our customer moved their payment run": someone else's run, not a commitment
             date = _promise_date(doc, s, m.start()) or _date_in_short_follow_up(doc, s) or _date_by_then(doc, s)
             if date is None:
                 continue
