@@ -147,7 +147,7 @@ _p("mid_named_month", r"\b(?:mid-?|middle of |mi-|mitte |mediados de |half |mead
 _p("early_next_month", r"\b(?:(?:the )?(?:beginning|start) of next month|early next month|first week of next month"
    r"|début du mois prochain|au début du mois prochain|début (?:de )?mois prochain|anfang nächsten monats|anfang des nächsten monats"
    r"|(?:a )?principios del (?:mes que viene|próximo mes)|begin volgende maand|(?:no )?início do próximo m[eê]s"
-   r"|(?:ai )?primi del (?:mese prossimo|prossimo mese)|inizio del prossimo mese)\b")
+   r"|(?:ai )?primi del (?:mese prossimo|prossimo mese)|(?:a |ad )?inizio (?:del )?(?:prossimo mese|mese prossimo))\b")
 _p("early_named_month", r"\b(?:(?:the )?(?:beginning|start) of|early|first week of|début|au début de|anfang|principios de"
    r"|begin|início de|inizio|primi di)\s+(?P<mon>" + _MON + r")\b(?:\s+(?P<y>20\d\d))?")
 _p("mid_next_month", r"\b(?:mid[- ]next month|the middle of next month|mi-mois prochain|mitte nächsten monats"
@@ -169,7 +169,9 @@ _p("next_week", r"\b(?:(?:the )?end of next week|next week|la semaine prochaine|
 _p("this_week", r"\b(?:(?:the )?end of (?:the |this )?week|this week|later this week|eow|e\.o\.w\.?|end of wk|cette semaine"
    r"|(?:à la |en )?fin de (?:la )?semaine|(?:ende )?(?:dieser|diese|der) woche|esta semana"
    r"|(?:a )?finales de (?:la|esta) semana|deze week|(?:het )?einde? van (?:de|deze) week|(?:n)?esta semana"
-   r"|questa settimana|fine settimana)\b")
+   r"|questa settimana|fine settimana|(?:by|before) the weekend|dans la semaine|within the week|(?:innerhalb )?(?:in )?der woche"
+   r"|dentro de la semana|en la semana|binnen de week|deze week nog|durante a semana|dentro da semana|in settimana"
+   r"|entro la settimana)\b")
 _p("in_period", r"\b(?:in|within|dans|sous|d'ici|innerhalb(?: von)?|binnen|en|dentro de|over|em|daqui a"
    r"|entro|tra|fra|en un plazo de|en el plazo de|en un máximo de|no prazo de|num prazo de|no espaço de|nel giro di"
    r"|nell'arco di|dans un délai de|binnen een termijn van)\s+(?:(?:the )?next\s+)?(?P<n>\d{1,3}|" + _NUMW + r")\s+(?P<unit>" + _UNITS + r")\b")

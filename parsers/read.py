@@ -27,7 +27,7 @@ from parsers.dates import find_return_date
 from parsers.intent import IntentDecision, build_doc, classify_doc
 from parsers.intent.doc import ReplyDoc
 from parsers.intent.model import shipped_model
-from parsers.intent.rules import Hit
+from parsers.intent.rules import Hit, promise_date_in
 from parsers.language import detect_language
 from parsers.mime import DecodedMessage, decode
 from parsers.money import MoneyMention, find_amounts, find_bare_amounts
@@ -255,10 +255,7 @@ def _word_model_guess(reading: Reading, doc: ReplyDoc) -> Reading:
     guess = shipped_model().guess(doc.text)
     if guess is None or guess.intent is Intent.OTHER or guess.probability < GUESS_MIN_PROBABILITY:
         return reading
-    promise_date = None
-    if guess.intent is Intent.PROMISE_TO_PAY and doc.sent is not None:
-        future = [d.date for s in doc.sentences for d in doc.dates_in(s) if d.date >= doc.sent]
-        promise_date = future[0] if future else None
+    promise_date = promise_date_in(doc) if guess.intent is Intent.PROMISE_TO_PAY else None
     evidence = Evidence(rule=f"{guess.intent.value}:word_model", text=" ".join(guess.words)[:160],
                         weight=round(guess.probability, 2))
     return replace(reading, intent=guess.intent, confidence=GUESS_CONFIDENCE, promise_date=promise_date,

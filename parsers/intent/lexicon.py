@@ -402,7 +402,7 @@ _WEAK = (r"send|sent|process|mail|release|issue|initiate|submit|put|get|make|hav
          r"|sort|square|take care of|cover|handle|top up|drop|pop|stick|run|pay over|follow")
 #: the modal or intention before a paying verb ("will", "'ll", "going to", "aim to", "we can").
 _MODAL = (r"(?:\b(?:will|shall|going to|gonna|plan(?:ning)? to|intend(?:ing)? to|expect(?:ing)? to|aim(?:ing)? to"
-          r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can|should|ill(?=\s+(?:pay|transfer|send|wire|settle|get|do|make|have)\b))|'ll|’ll)")
+          r"|promise to|able to|hop(?:e|ing) to|(?:i|we) can|should|(?:ill|itll|thatll|theyll|well)(?=\s+(?:pay|transfer|send|wire|settle|get|do|make|have|go|be)\b))|'ll|’ll)")
 #: "I'll get back to you about the payment" promises an answer, not a payment.
 _NOT_PAYING_VERB = r"(?!\s+(?:back|in touch|round|up|to you|you know)\b)"
 
@@ -465,7 +465,7 @@ PROMISE = cues(
     ("fr_present_nu", 1.0, r"\b(?:on|nous|je)\s+(?:vous\s+)?(?:règle|réglons|paie|paye|payons|vire|virons|solde|soldons"
      r"|verse|versons)\b"),
     ("payment_planned_any", 1.0, r"\b(?:paiement|virement|règlement|zahlung|überweisung|pago|transferencia|betaling|overboeking"
-     r"|pagamento|transferência|bonifico|payment|transfer)\b(?:\s+\S+){0,3}?\s+(?:est |está |è |ist |is |staat )?"
+     r"|pagamento|transferência|bonifico|payment|transfer)\b(?:\s+\S+){0,7}?\s+(?:est |está |è |ist |is |staat )?"
      r"(?:prévue?|programmée?|planifiée?|previst[oa]|programad[oa]|agendad[oa]|programmat[oa]|pianificat[oa]|vorgesehen"
      r"|geplant|eingeplant|terminiert|gepland|ingepland|planned|scheduled)\b"),
     # approved *for* a date ("Zahlung für den 30.11. freigegeben"); "when payment has been approved" is not
@@ -574,7 +574,8 @@ PROMISE = cues(
     ("pt_pagamento_sera", 1.0, r"\b(?:pagamento|transferência)\b(?:\s+\S+){0,6}?\s+(?:será|vai ser|sairá|sai|vai|segue|está previst[oa]"
      r"|está agendad[oa])\b"),
     ("pt_presente", 1.0, r"\b(?:faço|fazemos|pago|pagamos|transfiro|transferimos|envio|enviamos|liquido|liquidamos)\s+"
-     r"(?:a|o|as|os)\s+(?:transferência|pagamento|fatura|faturas|valor|montante|pix|boleto|ted|doc|depósito)\b"),
+     r"(?:(?:a|o|as|os)\s+(?:transferência|pagamento|fatura|faturas|valor|montante|pix|boleto|ted|doc|depósito|restante|resto)"
+     r"|metade|a metade)\b"),
     ("pt_recebera", 1.0, r"\b(?:receberá|receberão|vai receber|vão receber)\s+(?:o|a|os)\s+(?:pagamento|transferência"
      r"|valor|montante)"),
     ("pt_presente_nudo", 1.0, r"\b(?:pagamos|liquidamos|pagaremos|transferimos)\b"),
@@ -588,6 +589,9 @@ PROMISE = cues(
      r"|la somma|quanto dovuto)\b"),
     ("it_messa_in_pagamento", 1.0, r"\b(?:mess[oaie]|inserit[oaie]|pass[oaie]) in pagamento\b|\bcon valuta\b|\bvaluta (?:il |al )?\d"
      r"|\bcolocad[oa] em pagamento\b|\bpuest[oa] (?:al|en) pago\b"),
+    # a value date is when the money lands: "ingepland met valutadatum 2026-12-15", "Valuta 15.12."
+    ("value_date_any", 1.0, r"\b(?:value date|valutadatum|valuta|wertstellung|date de valeur|fecha valor|fecha de valor"
+     r"|data valuta|data-valor|data de valor)\b"),
     ("it_me_ne_occupo", 1.0, r"\b(?:me ne occupo|ce ne occupiamo|ci penso io|provvedo)\b"),
     ("it_futuro", 1.0, r"\b(?:pagheremo|pagherò|salderemo|effettueremo|provvederemo|faremo|invieremo|verseremo"
      r"|disporremo)\b"),
@@ -766,7 +770,7 @@ DISPUTE = cues(
      r"|contestamos|reclamação)\b"),
     ("pt_nao_recebido", 1.0, r"\b(?:não|nunca)\s+(?:\w+\s+)?(?:recebemos|recebido|chegou|chegaram|entregue|encomendámos"
      r"|encomendamos)\b"),
-    ("pt_nao_pagaremos", 1.0, r"\bnão\s+(?:vamos pagar|pagaremos|iremos pagar)\b"),
+    ("pt_nao_pagaremos", 1.0, r"\bnão\s+(?:(?:a|o|as|os)\s+)?(?:vamos pagar|pagaremos|iremos pagar)\b"),
     ("pt_aguardamos", 1.0, r"\b(?:ainda (?:estamos à espera|aguardamos|esperamos)) (?:da|a|pela|pelo|do|o) (?:entrega"
      r"|encomenda|mercadoria)"),
     ("pt_nao_correto", 1.0, r"\b(?:não está corret[oa]|não está cert[oa]|não são corret[oa]s)"),
@@ -921,7 +925,11 @@ DISPUTE = cues(
     # "this was supposed to be credited", "should have been credited": a credit owed, not given
     ("credit_owed", 1.0, r"\b(?:supposed to|meant to|should have|was to|were to|promised to|agreed to)\s+(?:be\s+|been\s+|have been\s+)?"
      r"(?:credited|cancelled|canceled|voided|waived|written off|refunded|reversed)\b"
-     r"|\b(?:promised|agreed|owed|owe)\s+(?:us\s+)?a\s+(?:credit|refund)\b"),
+     r"|\b(?:promised|agreed|owed|owe)\s+(?:us\s+)?a\s+(?:credit|refund)\b"
+     r"|\b(?:devia|deveria|debería|debía|aurait dû|hätte|had|doveva|dovrebbe)\s+(?:ter |haber |être |)(?:sido |été |)"
+     r"(?:anulad[oa]|annulée?|storniert|geannuleerd|annullat[oa]|creditad[oa]|acreditad[oa]|gutgeschrieben|gecrediteerd"
+     r"|accreditat[oa])\b"
+     r"|\bgutschrift\b[^.!?]{0,40}\b(?:erhalten|bekommen)\b"),
     ("service_not_done", 1.0, r"\b(?:(?:nicht|nie|niemals)\s+(?:\w+\s+)?(?:stattgefunden|durchgeführt|gereinigt|repariert|installiert"
      r"|montiert|gewartet|erschienen)\b|\bpas eu lieu|n'(?:a|ont) (?:jamais |pas )?(?:eu lieu|été (?:assurée?s?|réalisée?s?"
      r"|effectuée?s?|faite?s?|installée?s?|réparée?s?))|\bno (?:ha |han |se )?(?:tuvo|tuvieron|ha tenido) lugar"
@@ -1333,7 +1341,8 @@ LINK_LURE = re.compile(
 #: "forwarded it to accounts" (done, not a redirect); "do not send invoices to this address" in
 #: an AP footer is boilerplate.
 REDIRECT_BLOCKERS = re.compile(
-    r"\b(?:forwarded|passed (?:it|this) on|transmis|weitergeleitet|doorgestuurd|reenviado|encaminhado|inoltrato"
+    r"\b(?:forwarded|passed (?:it|this|that|your e-?mail)(?: on)?(?: to)?|handed (?:it|this) (?:over )?to|transmis"
+    r"|weitergeleitet|doorgestuurd|reenviado|encaminhado|inoltrato"
     r"|je transmets|ich leite)\b", re.IGNORECASE)
 
 #: what paying is about, as a noun: a clitic commitment ("il bonifico lo facciamo lunedì") or a

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from parsers.intent import lexicon as lx
+from parsers.dates import DateMention
 from parsers.intent.doc import ReplyDoc, Sentence
 from parsers.redirect import find_redirect_address
 from parsers.types import Intent
@@ -23,6 +24,7 @@ __all__ = [
     "copy_requested",
     "dispute_raised",
     "plan_requested",
+    "promise_date_in",
     "promise_committed",
     "redirect_named",
     "remittance_reported",
@@ -57,6 +59,8 @@ _GET_IT_PAID = re.compile(r"\b(?:get|getting|have|having|had)\s+(?:it|this|these
                           re.IGNORECASE)
 _THEY_GET_PAID = re.compile(r"\b(?:i|we|they)\s+(?:get|gets|got|am|are|'m|'re|will be|'ll be|have been|get)\s+$",
                             re.IGNORECASE)
+_CREDIT_NOTE = re.compile(r"\b(?:credit note|credit memo|avoir|gutschrift|nota de (?:crédito|abono)|creditnota"
+                          r"|nota di credito)\b", re.IGNORECASE)
 _NOT_OUR_PAYMENT = re.compile(
     r"\b(?:are|get|gets) paid (?:centrally|by (?:head office|the trust|our parent|the council|the ministry)|through|monthly"
     r"|weekly|every)|\b(?:erario|split payment|fisco|tax office|finanzamt|hacienda|belastingdienst|finanças|agenzia delle entrate)\b",
@@ -110,6 +114,8 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
         return False  # "when I get paid on the 28th": their own income, not our invoice
     # "has it been paid?", "¿Está pagada?", "A fatura já foi paga?" ask, they do not report; "We paid
     # on Monday, did you get it?" reports (the question is another clause)
+    if _CREDIT_NOTE.search(s.text):
+        return False  # "settled by your credit note": nothing was paid, the credit is the customer's point
     if _NOT_OUR_PAYMENT.search(s.text[max(0, m.start() - 30):m.end() + 40]):
         return False  # "invoices are paid centrally", "l'IVA è versata all'Erario": a habit or the tax office
     if _UNSURE.search(s.text):
@@ -158,18 +164,52 @@ _PLAN_IN_SENTENCE = ("instalments", "split", "every_period", "now_and_rest", "fr
                      "es_plazos", "nl_termijnen", "pt_prestacoes", "it_rate", "now_rest_any", "part_each_period", "split_any")
 
 
+_REST = re.compile(r"\b(?:the rest|the remainder|the balance|rest of it|le solde|le reste|le restant|den rest|der rest"
+                   r"|restbetrag|el resto|el saldo|lo restante|het restant|de rest|het resterende|o restante|o resto|o saldo"
+                   r"|il resto|il saldo|la differenza|la rimanenza)\b", re.IGNORECASE)
+
+
+def promise_date_in(doc: ReplyDoc) -> dt.date | None:
+    """The promise date of a reply no rule read: the first sentence with a date on or after the
+    message date, by the same choice as :func:`promise_committed` (the rest's date when a part is
+    paid first)."""
+    for s in doc.sentences:
+        date = _promise_date(doc, s, 0)
+        if date is not None:
+            return date
+    return None
+
+
 def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int) -> dt.date | None:
     if doc.sent is None:
         return None
     future = [d for d in doc.dates_in(s) if d.date >= doc.sent]
     if not future:
         return None
-    after = [d for d in future if d.start >= cue_start - 40] or future
+    rest = _REST.search(s.text)
+    firm_rest = [d for d in future if rest and d.start >= rest.start() and _firm(d)
+                 and not lx.HEDGE.search(s.text[rest.start():d.start])]
+    if firm_rest:
+        # "half on Monday and the rest next Friday": the promise is complete on the later date; a
+        # vague or hedged rest ("the rest mid-January", "prob end of June") leaves the first date
+        return max(d.date for d in firm_rest)
+    window = [d for d in future if d.start >= cue_start - 40] or future
     for kinds in (("explicit",), ("weekday", "day_of_month")):
-        specific = [d for d in after if d.kind in kinds]
+        specific = [d for d in window if d.kind in kinds]
         if specific:
-            return specific[0].date
-    return after[0].date
+            # the one after the commitment ("closed Thursday, so I'll send it Friday"), else the
+            # closest before it ("on Friday we'll pay")
+            after = [d for d in specific if d.start >= cue_start]
+            return after[0].date if after else specific[-1].date
+    return window[0].date
+
+
+_WEEK_WORDS = re.compile(r"week|semaine|woche|semana|settimana|wk\b", re.IGNORECASE)
+
+
+def _firm(d: DateMention) -> bool:
+    """A day, or a week: not a part of a month ("mid-January", "Anfang Januar", "end of June")."""
+    return d.kind in ("explicit", "weekday", "day_of_month", "relative") or bool(_WEEK_WORDS.search(d.text))
 
 
 def _is_request(sentence: str, start: int, end: int) -> bool:
@@ -415,13 +455,18 @@ def plan_requested(doc: ReplyDoc) -> list[Hit]:
     return _cue_hits(doc, lx.PAYMENT_PLAN, Intent.PAYMENT_PLAN, check_negation=False)
 
 
+_FUTURE_CONTACT = re.compile(r"\b(?:for future|in future|from now on|going forward|their (?:e-?mail )?address is"
+                             r"|please (?:use|write to|contact)|à l'avenir|désormais|künftig|zukünftig|en adelante|a partir de ahora"
+                             r"|voortaan|in de toekomst|daqui para a frente|no futuro|d'ora in poi|in futuro)\b", re.IGNORECASE)
+
+
 def redirect_named(doc: ReplyDoc) -> list[Hit]:
     """The customer is the wrong contact, or names the address to write to instead."""
     hits: list[Hit] = []
     cues = present(doc, lx.REDIRECT)
     for s in doc.sentences if cues else ():
-        if lx.REDIRECT_BLOCKERS.search(s.text):
-            continue
+        if lx.REDIRECT_BLOCKERS.search(s.text) and not _FUTURE_CONTACT.search(s.text):
+            continue  # "I've passed this to our bookkeeper": handled inside, nobody new to write to
         for cue in cues:
             m = cue.pattern.search(s.low)
             if not m:
