@@ -20,10 +20,13 @@ server may have the message from now on". Crash recovery relies on it: a dead wo
 is the time of the 250 reply. Count sent mail with ``status = 'sent'``, never with
 ``sent_at IS NOT NULL``; use :func:`handed_over` to read the mark.
 
-(Why a placeholder rather than NULL: on SQLite an update that keeps the row's size is
-done in place, touching one page; one that changes it rewrites the whole row, ``raw``
-included, about 20 KB. The mark is committed inside each SMTP transaction, so it must be
-cheap.)
+The serialised message is not in the ``outbox`` row: it is in ``outbox_bodies``
+(:class:`~bot.models.OutboxBody`), inserted with the row and never updated, so the
+several state updates of a send touch a row of a few hundred bytes. (On SQLite an update
+that changes a row's size rewrites the whole record, overflow pages included; a body of
+~20 KB in the row made each claim and mark cost tens of KB of WAL.) The placeholder
+rather than NULL keeps the hand-over mark, committed inside each SMTP transaction, an
+in-place update of a fixed-size value.
 
 All functions take ``now`` (aware UTC); none reads the clock.
 """
@@ -35,12 +38,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db import Database
-from bot.models import OutboxMessage
+from bot.models import OutboxBody, OutboxMessage
 from bot.owed import claimable_outbox_clause
 
 PENDING = "pending"
@@ -95,6 +98,7 @@ def enqueue(
     exists (whatever its status), so a re-run tick never queues a step twice. Works on
     SQLite and PostgreSQL (``INSERT ... ON CONFLICT (idempotency_key) DO NOTHING``).
     A clash on ``message_id`` or ``reply_token`` (which must be unique) still raises.
+    The body goes to ``outbox_bodies`` in the same transaction.
 
     ``raw`` is the complete RFC 5322 message (CRLF line endings) as it goes on the
     wire: the sender never parses or rewrites it, so Message-ID, Date and
@@ -118,7 +122,6 @@ def enqueue(
         "rcpt_to": list(rcpt_to),
         "subject": subject,
         "invoice_numbers": list(invoice_numbers),
-        "raw": bytes(raw),
         "status": PENDING,
         "attempts": 0,
         "next_attempt_at": now,
@@ -135,7 +138,14 @@ def enqueue(
     new_id = session.execute(stmt).scalar_one_or_none()
     if new_id is None:
         return None
+    session.execute(insert(OutboxBody).values(outbox_id=new_id, raw=bytes(raw)))
     return session.get(OutboxMessage, new_id)
+
+
+def body_rows(rows: Sequence[dict[str, Any]], ids: Sequence[int]) -> list[dict[str, Any]]:
+    """``outbox_bodies`` rows for outbox rows given as dicts with a ``raw`` key (set-based
+    producers insert the outbox rows without it, ``RETURNING`` their ids in order)."""
+    return [{"outbox_id": i, "raw": r["raw"]} for r, i in zip(rows, ids, strict=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +198,7 @@ def _claim_stmt(dialect: str, worker_id: str, limit: int, now: dt.datetime) -> A
         .returning(
             OutboxMessage.id, OutboxMessage.kind, OutboxMessage.customer_id,
             OutboxMessage.campaign, OutboxMessage.step, OutboxMessage.message_id,
-            OutboxMessage.mail_from, OutboxMessage.rcpt_to, OutboxMessage.raw,
+            OutboxMessage.mail_from, OutboxMessage.rcpt_to,
             OutboxMessage.attempts, OutboxMessage.created_at,
         )
         .execution_options(synchronize_session=False)
@@ -201,13 +211,23 @@ def claim_in(session: Session, worker_id: str, limit: int, now: dt.datetime) -> 
         return []
     dialect = session.get_bind().dialect.name
     rows = session.execute(_claim_stmt(dialect, worker_id, limit, now)).all()
+    if not rows:
+        return []
+    # The bodies in one read (never written here: the claim updated small rows only).
+    bodies: dict[int, bytes] = {i: raw for i, raw in session.execute(
+        select(OutboxBody.outbox_id, OutboxBody.raw)
+        .where(OutboxBody.outbox_id.in_(bindparam("ids", expanding=True))),
+        {"ids": [r.id for r in rows]})}
+    for r in rows:
+        if r.id not in bodies:    # only by hand-made damage: never send an empty message
+            mark_failed(session, r.id, "the message body is missing from outbox_bodies", worker_id)
     out = [
         ClaimedMessage(
             id=r.id, kind=r.kind, customer_id=r.customer_id, campaign=r.campaign, step=r.step,
             message_id=r.message_id, mail_from=r.mail_from, rcpt_to=tuple(r.rcpt_to or ()),
-            raw=bytes(r.raw), attempts=r.attempts, created_at=r.created_at, claimed_at=now,
+            raw=bytes(bodies[r.id]), attempts=r.attempts, created_at=r.created_at, claimed_at=now,
         )
-        for r in rows
+        for r in rows if r.id in bodies
     ]
     out.sort(key=lambda m: m.id)
     return out
