@@ -34,11 +34,12 @@ All functions take ``now`` (aware UTC); none reads the clock.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import Integer, Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -166,14 +167,23 @@ class ClaimedMessage:
     claimed_at: dt.datetime
 
 
-def _claim_stmt(dialect: str, worker_id: str, limit: int, now: dt.datetime) -> Any:
+#: the tables, for the sender's hot statements: Core, built once (below), so a claim or a
+#: mark costs one cached compiled statement rather than an ORM statement built per call
+_o: Table = OutboxMessage.__table__  # type: ignore[assignment]
+_b: Table = OutboxBody.__table__  # type: ignore[assignment]
+
+
+@functools.cache
+def _claim_stmt(dialect: str) -> Any:
+    """``UPDATE outbox ... RETURNING`` for parameters ``worker``, ``now`` and ``lim``."""
+    now = bindparam("now", type_=_o.c.claimed_at.type)
     due = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,
+        select(_o.c.id)
+        .where(_o.c.status == PENDING, _o.c.next_attempt_at <= now,
                # a dunning email whose customer paid meanwhile is never claimed (docs/payments.md)
-               claimable_outbox_clause())
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
+               claimable_outbox_clause(_o))
+        .order_by(_o.c.next_attempt_at, _o.c.id)
+        .limit(bindparam("lim", type_=Integer()))
     )
     if dialect == "postgresql":
         # Concurrent claimers skip each other's locked rows instead of queueing on them.
@@ -186,38 +196,36 @@ def _claim_stmt(dialect: str, worker_id: str, limit: int, now: dt.datetime) -> A
     else:
         ids = due.scalar_subquery()
     return (
-        update(OutboxMessage)
-        .where(and_(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING))
+        update(_o)
+        .where(and_(_o.c.id.in_(ids), _o.c.status == PENDING))
         .values(
             status=SENDING,
-            claimed_by=worker_id,
+            claimed_by=bindparam("worker", type_=_o.c.claimed_by.type),
             claimed_at=now,
-            attempts=OutboxMessage.attempts + 1,
+            attempts=_o.c.attempts + 1,
             sent_at=NOT_HANDED_OVER,
         )
         .returning(
-            OutboxMessage.id, OutboxMessage.kind, OutboxMessage.customer_id,
-            OutboxMessage.campaign, OutboxMessage.step, OutboxMessage.message_id,
-            OutboxMessage.mail_from, OutboxMessage.rcpt_to,
-            OutboxMessage.attempts, OutboxMessage.created_at,
+            _o.c.id, _o.c.kind, _o.c.customer_id, _o.c.campaign, _o.c.step, _o.c.message_id,
+            _o.c.mail_from, _o.c.rcpt_to, _o.c.attempts, _o.c.created_at,
         )
-        .execution_options(synchronize_session=False)
     )
+
+
+_BODIES = select(_b.c.outbox_id, _b.c.raw).where(_b.c.outbox_id.in_(bindparam("ids", expanding=True)))
 
 
 def claim_in(session: Session, worker_id: str, limit: int, now: dt.datetime) -> list[ClaimedMessage]:
     """:func:`claim` inside the caller's transaction (the claim holds once it commits)."""
     if limit <= 0:
         return []
-    dialect = session.get_bind().dialect.name
-    rows = session.execute(_claim_stmt(dialect, worker_id, limit, now)).all()
+    conn = session.connection()
+    rows = conn.execute(_claim_stmt(conn.dialect.name),
+                        {"worker": worker_id, "now": now, "lim": limit}).all()
     if not rows:
         return []
     # The bodies in one read (never written here: the claim updated small rows only).
-    bodies: dict[int, bytes] = {i: raw for i, raw in session.execute(
-        select(OutboxBody.outbox_id, OutboxBody.raw)
-        .where(OutboxBody.outbox_id.in_(bindparam("ids", expanding=True))),
-        {"ids": [r.id for r in rows]})}
+    bodies: dict[int, bytes] = {i: raw for i, raw in conn.execute(_BODIES, {"ids": [r.id for r in rows]})}
     for r in rows:
         if r.id not in bodies:    # only by hand-made damage: never send an empty message
             mark_failed(session, r.id, "the message body is missing from outbox_bodies", worker_id)
@@ -261,6 +269,25 @@ def _guarded(ids: Iterable[int], worker_id: str | None) -> Any:
     return cond
 
 
+@functools.cache
+def _guarded_update(worker: bool, returning: bool, **values: Any) -> Any:
+    """``UPDATE outbox SET values WHERE id IN :ids AND status = 'sending' [AND claimed_by =
+    :worker] [RETURNING id]``, built once per shape (``values`` may name bind parameters)."""
+    cond = and_(_o.c.id.in_(bindparam("ids", expanding=True)), _o.c.status == SENDING)
+    if worker:
+        cond = and_(cond, _o.c.claimed_by == bindparam("worker", type_=_o.c.claimed_by.type))
+    stmt = update(_o).where(cond).values(
+        **{k: bindparam(v[1:], type_=_o.c[k].type) if isinstance(v, str) and v.startswith(":") else v
+           for k, v in values.items()})
+    return stmt.returning(_o.c.id) if returning else stmt
+
+
+def _run_guarded(session: Session, ids: Sequence[int], worker_id: str | None, returning: bool,
+                 params: dict[str, Any], **values: Any) -> Any:
+    stmt = _guarded_update(worker_id is not None, returning, **values)
+    return session.connection().execute(stmt, {"ids": list(ids), "worker": worker_id, **params})
+
+
 def mark_handed_over(session: Session, ids: Sequence[int], now: dt.datetime,
                      worker_id: str | None = None) -> list[int]:
     """Set the hand-over mark (``sent_at``) on ``sending`` rows: DATA is about to be sent.
@@ -271,9 +298,7 @@ def mark_handed_over(session: Session, ids: Sequence[int], now: dt.datetime,
     """
     if not ids:
         return []
-    res = session.execute(
-        update(OutboxMessage).where(_guarded(ids, worker_id)).values(sent_at=now)
-        .returning(OutboxMessage.id).execution_options(synchronize_session=False))
+    res = _run_guarded(session, ids, worker_id, True, {"at": now}, sent_at=":at")
     return [r[0] for r in res]
 
 
@@ -282,11 +307,8 @@ def mark_sent(session: Session, ids: Sequence[int], now: dt.datetime,
     """``sending`` -> ``sent`` (after the server's 250 for the final dot). Returns rows changed."""
     if not ids:
         return 0
-    res = session.execute(
-        update(OutboxMessage).where(_guarded(ids, worker_id))
-        .values(status=SENT, sent_at=now, last_error=None)
-        .execution_options(synchronize_session=False))
-    return _count(res)
+    return _count(_run_guarded(session, ids, worker_id, False, {"at": now},
+                               status=SENT, sent_at=":at", last_error=None))
 
 
 def mark_sent_returning(session: Session, ids: Sequence[int], now: dt.datetime,
@@ -294,10 +316,8 @@ def mark_sent_returning(session: Session, ids: Sequence[int], now: dt.datetime,
     """:func:`mark_sent` returning the ids actually changed (one statement)."""
     if not ids:
         return []
-    res = session.execute(
-        update(OutboxMessage).where(_guarded(ids, worker_id))
-        .values(status=SENT, sent_at=now, last_error=None).returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False))
+    res = _run_guarded(session, ids, worker_id, True, {"at": now},
+                       status=SENT, sent_at=":at", last_error=None)
     return [r[0] for r in res]
 
 
