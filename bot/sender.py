@@ -43,7 +43,7 @@ from typing import Any
 
 import aiosmtplib
 from aiosmtplib.protocol import normalize_message_line_endings
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -895,7 +895,8 @@ def _event(s: Session, now: dt.datetime, customer_id: int | None, kind: str, rul
 
 
 #: timeline rows written by the journal: a Core insert (executemany), not the ORM's bulk path
-_EVENTS_INSERT = Event.__table__.insert()
+_EVENTS_TABLE: Table = Event.__table__  # type: ignore[assignment]
+_EVENTS_INSERT = insert(_EVENTS_TABLE)
 
 
 def _step_sent_event(msg: ClaimedMessage, now: dt.datetime) -> dict[str, Any]:
