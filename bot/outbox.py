@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, Table, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Integer, Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -282,13 +282,14 @@ def _guarded_update(worker: bool, returning: bool, **values: Any) -> Any:
     return stmt.returning(_o.c.id) if returning else stmt
 
 
-def _run_guarded(session: Session, ids: Sequence[int], worker_id: str | None, returning: bool,
-                 params: dict[str, Any], **values: Any) -> Any:
+def _run_guarded(session: Session | Connection, ids: Sequence[int], worker_id: str | None,
+                 returning: bool, params: dict[str, Any], **values: Any) -> Any:
     stmt = _guarded_update(worker_id is not None, returning, **values)
-    return session.connection().execute(stmt, {"ids": list(ids), "worker": worker_id, **params})
+    conn = session if isinstance(session, Connection) else session.connection()
+    return conn.execute(stmt, {"ids": list(ids), "worker": worker_id, **params})
 
 
-def mark_handed_over(session: Session, ids: Sequence[int], now: dt.datetime,
+def mark_handed_over(session: Session | Connection, ids: Sequence[int], now: dt.datetime,
                      worker_id: str | None = None) -> list[int]:
     """Set the hand-over mark (``sent_at``) on ``sending`` rows: DATA is about to be sent.
 
@@ -302,7 +303,7 @@ def mark_handed_over(session: Session, ids: Sequence[int], now: dt.datetime,
     return [r[0] for r in res]
 
 
-def mark_sent(session: Session, ids: Sequence[int], now: dt.datetime,
+def mark_sent(session: Session | Connection, ids: Sequence[int], now: dt.datetime,
               worker_id: str | None = None) -> int:
     """``sending`` -> ``sent`` (after the server's 250 for the final dot). Returns rows changed."""
     if not ids:
@@ -311,7 +312,7 @@ def mark_sent(session: Session, ids: Sequence[int], now: dt.datetime,
                                status=SENT, sent_at=":at", last_error=None))
 
 
-def mark_sent_returning(session: Session, ids: Sequence[int], now: dt.datetime,
+def mark_sent_returning(session: Session | Connection, ids: Sequence[int], now: dt.datetime,
                         worker_id: str | None = None) -> list[int]:
     """:func:`mark_sent` returning the ids actually changed (one statement)."""
     if not ids:

@@ -222,7 +222,7 @@ def worker_is_dead(worker_id: str) -> bool:
 
 
 _Op = Callable[[Session], Any]
-_BatchOp = Callable[[Session, list[Any]], list[Any]]
+_BatchOp = Callable[[Connection, list[Any]], list[Any]]
 
 
 class Journal:
@@ -230,18 +230,20 @@ class Journal:
 
     Operations arriving while a transaction runs go into the next one (group commit).
     ``submit(op)`` queues ``op(session)``; ``submit_batched(fn, item)`` queues an item for a
-    set-based ``fn(session, items) -> results`` run once per transaction for all items
+    set-based ``fn(connection, items) -> results`` run once per transaction for all items
     queued with that ``fn`` (one UPDATE for hundreds of rows). Either returns a future
     resolved after the commit holding the operation (or failed with its error).
 
     ``urgent`` work (someone waits on it: a hand-over mark mid-SMTP-transaction, a claim)
-    is committed at once, on its own. The rest (outcomes) is held to be grouped larger:
-    committed once :attr:`GROUP_LIMIT` items wait or the oldest has waited
-    :attr:`GROUP_MAX_WAIT`, so a transaction records many outcomes.
+    is committed at once, on its own. The rest (outcomes) is held to be grouped larger,
+    while ``more_coming(n_held)`` says more is on its way: committed once
+    :attr:`GROUP_LIMIT` items wait, the oldest has waited :attr:`GROUP_MAX_WAIT`, or
+    nothing more is coming (a lone message's outcome is not delayed).
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, more_coming: Callable[[int], bool] | None = None) -> None:
         self.db = db
+        self._more_coming = more_coming or (lambda _held: False)
         self._ops: list[tuple[_Op, asyncio.Future[Any]]] = []
         self._urgent_ops: list[tuple[_Op, asyncio.Future[Any]]] = []
         self._batched: dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]] = {}
@@ -284,7 +286,7 @@ class Journal:
             self._rest += 1
             if self._rest_since is None:
                 self._rest_since = asyncio.get_running_loop().time()
-            if self._holding and self._rest < self.GROUP_LIMIT:
+            if self._holding and self._rest < self.GROUP_LIMIT and self._more_coming(self._rest):
                 return      # the held loop wakes on its timer; no wake-up per outcome
         self._wake.set()
 
@@ -298,10 +300,16 @@ class Journal:
         if self._conn is None or self._conn.closed or self._conn.invalidated:
             self._conn = self.db.engine.connect()
         try:
-            with Session(bind=self._conn, expire_on_commit=False) as s, s.begin():
-                results = [op(s) for op, _ in ops]
+            with self._conn.begin():
+                results: list[Any] = []
+                if ops:
+                    # A Session only when some operation wants one (it joins the connection's
+                    # transaction); the batched hot path runs on the connection.
+                    with Session(bind=self._conn, expire_on_commit=False) as s:
+                        results = [op(s) for op, _ in ops]
+                        s.flush()
                 for fn, items in batched.items():
-                    results.extend(fn(s, [item for item, _ in items]))
+                    results.extend(fn(self._conn, [item for item, _ in items]))
                 return results
         except Exception:
             self._conn.close()
@@ -355,7 +363,8 @@ class Journal:
         """The work for the next transaction, or how long to hold the rest (seconds)."""
         waited = (asyncio.get_running_loop().time() - self._rest_since
                   if self._rest_since is not None else 0.0)
-        if self._rest >= self.GROUP_LIMIT or waited >= self.GROUP_MAX_WAIT or self._closing:
+        if (self._rest >= self.GROUP_LIMIT or waited >= self.GROUP_MAX_WAIT or self._closing
+                or not self._more_coming(self._rest)):
             ops, self._ops, self._urgent_ops = self._urgent_ops + self._ops, [], []
             batched, self._batched = self._batched, {}
             self._rest, self._rest_since = 0, None
@@ -533,7 +542,8 @@ class Sender:
         waited for). Connections stay open for the next call; :meth:`aclose` closes them.
         """
         async with self._drain_lock:
-            journal = Journal(self.db)
+            # Outcomes are worth holding while more rows are in flight than outcomes held.
+            journal = Journal(self.db, more_coming=lambda held: len(self._in_flight) > held)
             journal.start()
             try:
                 drain = _Drain(now=now)
@@ -831,19 +841,19 @@ class Sender:
         st.uncertain += 1
         return journal.submit(lambda s: self._apply_uncertain(s, msg, outcome, now))
 
-    def _hand_over_batch(self, s: Session, items: list[tuple[int, dt.datetime]]) -> list[Any]:
-        kept = set(outbox.mark_handed_over(s, [i for i, _ in items], min(t for _, t in items),
+    def _hand_over_batch(self, conn: Connection, items: list[tuple[int, dt.datetime]]) -> list[Any]:
+        kept = set(outbox.mark_handed_over(conn, [i for i, _ in items], min(t for _, t in items),
                                            self.worker_id))
         return [i in kept for i, _ in items]
 
-    def _sent_batch(self, s: Session, items: list[tuple[ClaimedMessage, dt.datetime]]) -> list[Any]:
+    def _sent_batch(self, conn: Connection, items: list[tuple[ClaimedMessage, dt.datetime]]) -> list[Any]:
         """Mark many rows sent in one statement; their ``step_sent`` events in one insert."""
         now = max(t for _, t in items)
-        done = set(outbox.mark_sent_returning(s, [m.id for m, _ in items], now, self.worker_id))
+        done = set(outbox.mark_sent_returning(conn, [m.id for m, _ in items], now, self.worker_id))
         evs = [_step_sent_event(m, t) for m, t in items
                if m.id in done and m.kind in outbox.DUNNING_KINDS and m.customer_id is not None]
         if evs:
-            s.connection().execute(_EVENTS_INSERT, evs)
+            conn.execute(_EVENTS_INSERT, evs)
         return [m.id in done for m, _ in items]
 
     def _apply_sent(self, s: Session, msg: ClaimedMessage, outcome: Outcome,
