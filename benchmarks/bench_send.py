@@ -44,7 +44,7 @@ from sqlalchemy import select, update
 
 from bot.config import SmtpConfig
 from bot.db import Database
-from bot.models import OutboxMessage
+from bot.models import OutboxBody, OutboxMessage
 from bot.sender import Sender
 from tests.outbox_factory import NOW, seed
 from tests.smtp_server import Recorder, start_sink
@@ -126,7 +126,8 @@ def measure(db: Database, mode: str, conns: int, n: int, rounds: int) -> dict[st
     with db.session() as s:
         jobs = [(r.mail_from, list(r.rcpt_to), bytes(r.raw))
                 for r in s.execute(select(OutboxMessage.mail_from, OutboxMessage.rcpt_to,
-                                          OutboxMessage.raw))]
+                                          OutboxBody.raw)
+                                   .join(OutboxBody, OutboxBody.outbox_id == OutboxMessage.id))]
     sink = Sink(mode)
     bares: list[float] = []
     arbots: list[float] = []

@@ -22,7 +22,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from bot import system_mail
 from bot.config import Config
@@ -119,7 +119,8 @@ def collect(s: Session, config: Config, now: dt.datetime, since: dt.datetime | N
             summary = f"could not be processed ({(m.last_error or '')[:120]}): `arbot inbox retry {m.id}`"
         add("review", m.customer_id, m.received_at, summary, str(reading.get("reply_text", "")))
     _payments(s, d, add, start, now)
-    for o in s.scalars(select(OutboxMessage).where(OutboxMessage.status == "uncertain")):
+    for o in s.scalars(select(OutboxMessage).where(OutboxMessage.status == "uncertain")
+                       .options(lazyload(OutboxMessage.body))):
         add("uncertain", o.customer_id, o.created_at, f"{o.subject} to {', '.join(o.rcpt_to)}: "
             f"`arbot outbox release {o.id} --sent|--resend`")
     _aging(s, config, d)

@@ -33,6 +33,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -241,7 +242,6 @@ class OutboxMessage(Base):
     rcpt_to: Mapped[list[Any]] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(Text, default="")
     invoice_numbers: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     # pending | sending | sent | failed | uncertain | cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -251,6 +251,27 @@ class OutboxMessage(Base):
     claimed_at: Mapped[dt.datetime | None] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column()
     sent_at: Mapped[dt.datetime | None] = mapped_column()
+    # The serialised message lives in its own table (see OutboxBody); ``row.raw`` reads
+    # and writes it through the relationship, loaded with the row ("selectin").
+    body: Mapped[OutboxBody] = relationship(lazy="selectin", cascade="all, delete-orphan",
+                                            single_parent=True)
+    raw: AssociationProxy[bytes] = association_proxy("body", "raw", creator=lambda raw: OutboxBody(raw=raw))
+
+
+class OutboxBody(Base):
+    """The complete serialised email of one outbox row: written once when the row is
+    queued, read when it is claimed, never updated.
+
+    Kept out of ``outbox`` so that the state changes made several times per send
+    (claim, hand-over mark, outcome) touch a row of a few hundred bytes: SQLite rewrites
+    the whole record, overflow pages included, when an update changes its size, and
+    PostgreSQL copies the row (its TOAST pointer aside) on every update.
+    """
+
+    __tablename__ = "outbox_bodies"
+
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), primary_key=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class InboundMessage(Base):

@@ -20,10 +20,13 @@ server may have the message from now on". Crash recovery relies on it: a dead wo
 is the time of the 250 reply. Count sent mail with ``status = 'sent'``, never with
 ``sent_at IS NOT NULL``; use :func:`handed_over` to read the mark.
 
-(Why a placeholder rather than NULL: on SQLite an update that keeps the row's size is
-done in place, touching one page; one that changes it rewrites the whole row, ``raw``
-included, about 20 KB. The mark is committed inside each SMTP transaction, so it must be
-cheap.)
+The serialised message is not in the ``outbox`` row: it is in ``outbox_bodies``
+(:class:`~bot.models.OutboxBody`), inserted with the row and never updated, so the
+several state updates of a send touch a row of a few hundred bytes. (On SQLite an update
+that changes a row's size rewrites the whole record, overflow pages included; a body of
+~20 KB in the row made each claim and mark cost tens of KB of WAL.) The placeholder
+rather than NULL keeps the hand-over mark, committed inside each SMTP transaction, an
+in-place update of a fixed-size value.
 
 All functions take ``now`` (aware UTC); none reads the clock.
 """
@@ -31,16 +34,17 @@ All functions take ``now`` (aware UTC); none reads the clock.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Connection, Integer, Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db import Database
-from bot.models import OutboxMessage
+from bot.models import OutboxBody, OutboxMessage
 from bot.owed import claimable_outbox_clause
 
 PENDING = "pending"
@@ -95,6 +99,7 @@ def enqueue(
     exists (whatever its status), so a re-run tick never queues a step twice. Works on
     SQLite and PostgreSQL (``INSERT ... ON CONFLICT (idempotency_key) DO NOTHING``).
     A clash on ``message_id`` or ``reply_token`` (which must be unique) still raises.
+    The body goes to ``outbox_bodies`` in the same transaction.
 
     ``raw`` is the complete RFC 5322 message (CRLF line endings) as it goes on the
     wire: the sender never parses or rewrites it, so Message-ID, Date and
@@ -118,7 +123,6 @@ def enqueue(
         "rcpt_to": list(rcpt_to),
         "subject": subject,
         "invoice_numbers": list(invoice_numbers),
-        "raw": bytes(raw),
         "status": PENDING,
         "attempts": 0,
         "next_attempt_at": now,
@@ -135,7 +139,14 @@ def enqueue(
     new_id = session.execute(stmt).scalar_one_or_none()
     if new_id is None:
         return None
+    session.execute(insert(OutboxBody).values(outbox_id=new_id, raw=bytes(raw)))
     return session.get(OutboxMessage, new_id)
+
+
+def body_rows(rows: Sequence[dict[str, Any]], ids: Sequence[int]) -> list[dict[str, Any]]:
+    """``outbox_bodies`` rows for outbox rows given as dicts with a ``raw`` key (set-based
+    producers insert the outbox rows without it, ``RETURNING`` their ids in order)."""
+    return [{"outbox_id": i, "raw": r["raw"]} for r, i in zip(rows, ids, strict=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,14 +167,23 @@ class ClaimedMessage:
     claimed_at: dt.datetime
 
 
-def _claim_stmt(dialect: str, worker_id: str, limit: int, now: dt.datetime) -> Any:
+#: the tables, for the sender's hot statements: Core, built once (below), so a claim or a
+#: mark costs one cached compiled statement rather than an ORM statement built per call
+_o: Table = OutboxMessage.__table__  # type: ignore[assignment]
+_b: Table = OutboxBody.__table__  # type: ignore[assignment]
+
+
+@functools.cache
+def _claim_stmt(dialect: str) -> Any:
+    """``UPDATE outbox ... RETURNING`` for parameters ``worker``, ``now`` and ``lim``."""
+    now = bindparam("now", type_=_o.c.claimed_at.type)
     due = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,
+        select(_o.c.id)
+        .where(_o.c.status == PENDING, _o.c.next_attempt_at <= now,
                # a dunning email whose customer paid meanwhile is never claimed (docs/payments.md)
-               claimable_outbox_clause())
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
+               claimable_outbox_clause(_o))
+        .order_by(_o.c.next_attempt_at, _o.c.id)
+        .limit(bindparam("lim", type_=Integer()))
     )
     if dialect == "postgresql":
         # Concurrent claimers skip each other's locked rows instead of queueing on them.
@@ -176,38 +196,46 @@ def _claim_stmt(dialect: str, worker_id: str, limit: int, now: dt.datetime) -> A
     else:
         ids = due.scalar_subquery()
     return (
-        update(OutboxMessage)
-        .where(and_(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING))
+        update(_o)
+        .where(and_(_o.c.id.in_(ids), _o.c.status == PENDING))
         .values(
             status=SENDING,
-            claimed_by=worker_id,
+            claimed_by=bindparam("worker", type_=_o.c.claimed_by.type),
             claimed_at=now,
-            attempts=OutboxMessage.attempts + 1,
+            attempts=_o.c.attempts + 1,
             sent_at=NOT_HANDED_OVER,
         )
         .returning(
-            OutboxMessage.id, OutboxMessage.kind, OutboxMessage.customer_id,
-            OutboxMessage.campaign, OutboxMessage.step, OutboxMessage.message_id,
-            OutboxMessage.mail_from, OutboxMessage.rcpt_to, OutboxMessage.raw,
-            OutboxMessage.attempts, OutboxMessage.created_at,
+            _o.c.id, _o.c.kind, _o.c.customer_id, _o.c.campaign, _o.c.step, _o.c.message_id,
+            _o.c.mail_from, _o.c.rcpt_to, _o.c.attempts, _o.c.created_at,
         )
-        .execution_options(synchronize_session=False)
     )
+
+
+_BODIES = select(_b.c.outbox_id, _b.c.raw).where(_b.c.outbox_id.in_(bindparam("ids", expanding=True)))
 
 
 def claim_in(session: Session, worker_id: str, limit: int, now: dt.datetime) -> list[ClaimedMessage]:
     """:func:`claim` inside the caller's transaction (the claim holds once it commits)."""
     if limit <= 0:
         return []
-    dialect = session.get_bind().dialect.name
-    rows = session.execute(_claim_stmt(dialect, worker_id, limit, now)).all()
+    conn = session.connection()
+    rows = conn.execute(_claim_stmt(conn.dialect.name),
+                        {"worker": worker_id, "now": now, "lim": limit}).all()
+    if not rows:
+        return []
+    # The bodies in one read (never written here: the claim updated small rows only).
+    bodies: dict[int, bytes] = {i: raw for i, raw in conn.execute(_BODIES, {"ids": [r.id for r in rows]})}
+    for r in rows:
+        if r.id not in bodies:    # only by hand-made damage: never send an empty message
+            mark_failed(session, r.id, "the message body is missing from outbox_bodies", worker_id)
     out = [
         ClaimedMessage(
             id=r.id, kind=r.kind, customer_id=r.customer_id, campaign=r.campaign, step=r.step,
             message_id=r.message_id, mail_from=r.mail_from, rcpt_to=tuple(r.rcpt_to or ()),
-            raw=bytes(r.raw), attempts=r.attempts, created_at=r.created_at, claimed_at=now,
+            raw=bytes(bodies[r.id]), attempts=r.attempts, created_at=r.created_at, claimed_at=now,
         )
-        for r in rows
+        for r in rows if r.id in bodies
     ]
     out.sort(key=lambda m: m.id)
     return out
@@ -241,7 +269,27 @@ def _guarded(ids: Iterable[int], worker_id: str | None) -> Any:
     return cond
 
 
-def mark_handed_over(session: Session, ids: Sequence[int], now: dt.datetime,
+@functools.cache
+def _guarded_update(worker: bool, returning: bool, **values: Any) -> Any:
+    """``UPDATE outbox SET values WHERE id IN :ids AND status = 'sending' [AND claimed_by =
+    :worker] [RETURNING id]``, built once per shape (``values`` may name bind parameters)."""
+    cond = and_(_o.c.id.in_(bindparam("ids", expanding=True)), _o.c.status == SENDING)
+    if worker:
+        cond = and_(cond, _o.c.claimed_by == bindparam("worker", type_=_o.c.claimed_by.type))
+    stmt = update(_o).where(cond).values(
+        **{k: bindparam(v[1:], type_=_o.c[k].type) if isinstance(v, str) and v.startswith(":") else v
+           for k, v in values.items()})
+    return stmt.returning(_o.c.id) if returning else stmt
+
+
+def _run_guarded(session: Session | Connection, ids: Sequence[int], worker_id: str | None,
+                 returning: bool, params: dict[str, Any], **values: Any) -> Any:
+    stmt = _guarded_update(worker_id is not None, returning, **values)
+    conn = session if isinstance(session, Connection) else session.connection()
+    return conn.execute(stmt, {"ids": list(ids), "worker": worker_id, **params})
+
+
+def mark_handed_over(session: Session | Connection, ids: Sequence[int], now: dt.datetime,
                      worker_id: str | None = None) -> list[int]:
     """Set the hand-over mark (``sent_at``) on ``sending`` rows: DATA is about to be sent.
 
@@ -251,33 +299,26 @@ def mark_handed_over(session: Session, ids: Sequence[int], now: dt.datetime,
     """
     if not ids:
         return []
-    res = session.execute(
-        update(OutboxMessage).where(_guarded(ids, worker_id)).values(sent_at=now)
-        .returning(OutboxMessage.id).execution_options(synchronize_session=False))
+    res = _run_guarded(session, ids, worker_id, True, {"at": now}, sent_at=":at")
     return [r[0] for r in res]
 
 
-def mark_sent(session: Session, ids: Sequence[int], now: dt.datetime,
+def mark_sent(session: Session | Connection, ids: Sequence[int], now: dt.datetime,
               worker_id: str | None = None) -> int:
     """``sending`` -> ``sent`` (after the server's 250 for the final dot). Returns rows changed."""
     if not ids:
         return 0
-    res = session.execute(
-        update(OutboxMessage).where(_guarded(ids, worker_id))
-        .values(status=SENT, sent_at=now, last_error=None)
-        .execution_options(synchronize_session=False))
-    return _count(res)
+    return _count(_run_guarded(session, ids, worker_id, False, {"at": now},
+                               status=SENT, sent_at=":at", last_error=None))
 
 
-def mark_sent_returning(session: Session, ids: Sequence[int], now: dt.datetime,
+def mark_sent_returning(session: Session | Connection, ids: Sequence[int], now: dt.datetime,
                         worker_id: str | None = None) -> list[int]:
     """:func:`mark_sent` returning the ids actually changed (one statement)."""
     if not ids:
         return []
-    res = session.execute(
-        update(OutboxMessage).where(_guarded(ids, worker_id))
-        .values(status=SENT, sent_at=now, last_error=None).returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False))
+    res = _run_guarded(session, ids, worker_id, True, {"at": now},
+                       status=SENT, sent_at=":at", last_error=None)
     return [r[0] for r in res]
 
 

@@ -43,8 +43,9 @@ from sqlalchemy.orm import Session
 
 from bot.config import Config, StepConfig
 from bot.db import Database
-from bot.models import Contact, Customer, Event, Invoice, OutboxMessage
+from bot.models import Contact, Customer, Event, Invoice, OutboxBody, OutboxMessage
 from bot.money import to_str
+from bot.outbox import body_rows
 from bot.render_api import (
     HEADER_TOKEN,
     ContactInfo,
@@ -76,6 +77,7 @@ c_tbl: Table = Customer.__table__  # type: ignore[assignment]
 i_tbl: Table = Invoice.__table__  # type: ignore[assignment]
 k_tbl: Table = Contact.__table__  # type: ignore[assignment]
 o_tbl: Table = OutboxMessage.__table__  # type: ignore[assignment]
+b_tbl: Table = OutboxBody.__table__  # type: ignore[assignment]
 
 
 # --------------------------------------------------------------------------- config -> specs
@@ -739,7 +741,11 @@ def _write_chunk(session: Session, writes: Sequence[_AccountWrites], now: dt.dat
             result.alerts -= sum(1 for r in outbox if r["idempotency_key"] in existing and r["kind"] == "alert")
             outbox = [r for r in outbox if r["idempotency_key"] not in existing]
         if outbox:
-            session.execute(o_tbl.insert(), outbox)
+            # The rows without their bodies, then the bodies keyed by the returned ids.
+            ids = session.execute(
+                o_tbl.insert().returning(o_tbl.c.id, sort_by_parameter_order=True),
+                [{k: v for k, v in r.items() if k != "raw"} for r in outbox]).scalars().all()
+            session.execute(b_tbl.insert(), body_rows(outbox, ids))
     if fresh:
         session.execute(
             update(c_tbl).where(c_tbl.c.id == bindparam("b_id")).values(

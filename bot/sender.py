@@ -43,7 +43,7 @@ from typing import Any
 
 import aiosmtplib
 from aiosmtplib.protocol import normalize_message_line_endings
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -222,7 +222,7 @@ def worker_is_dead(worker_id: str) -> bool:
 
 
 _Op = Callable[[Session], Any]
-_BatchOp = Callable[[Session, list[Any]], list[Any]]
+_BatchOp = Callable[[Connection, list[Any]], list[Any]]
 
 
 class Journal:
@@ -230,17 +230,27 @@ class Journal:
 
     Operations arriving while a transaction runs go into the next one (group commit).
     ``submit(op)`` queues ``op(session)``; ``submit_batched(fn, item)`` queues an item for a
-    set-based ``fn(session, items) -> results`` run once per transaction for all items
+    set-based ``fn(connection, items) -> results`` run once per transaction for all items
     queued with that ``fn`` (one UPDATE for hundreds of rows). Either returns a future
     resolved after the commit holding the operation (or failed with its error).
+
+    ``urgent`` work (someone waits on it: a hand-over mark mid-SMTP-transaction, a claim)
+    is committed at once, on its own. The rest (outcomes) is held to be grouped larger,
+    while ``more_coming(n_held)`` says more is on its way: committed once
+    :attr:`GROUP_LIMIT` items wait, the oldest has waited :attr:`GROUP_MAX_WAIT`, or
+    nothing more is coming (a lone message's outcome is not delayed).
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, more_coming: Callable[[int], bool] | None = None) -> None:
         self.db = db
+        self._more_coming = more_coming or (lambda _held: False)
         self._ops: list[tuple[_Op, asyncio.Future[Any]]] = []
+        self._urgent_ops: list[tuple[_Op, asyncio.Future[Any]]] = []
         self._batched: dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]] = {}
         self._urgent: set[_BatchOp] = set()
-        self._rest_since: float | None = None     # loop time the oldest non-urgent op queued
+        self._rest = 0                            # non-urgent items queued
+        self._rest_since: float | None = None     # loop time the oldest non-urgent item queued
+        self._holding = False                     # the loop waits for the rest to grow or age
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
@@ -251,24 +261,37 @@ class Journal:
         if self._task is None:
             self._task = asyncio.create_task(self._loop(), name="outbox-journal")
 
-    def submit(self, op: _Op) -> asyncio.Future[Any]:
+    def submit(self, op: _Op, *, urgent: bool = False) -> asyncio.Future[Any]:
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._ops.append((op, fut))
-        self._wake.set()
+        if urgent:
+            self._urgent_ops.append((op, fut))
+        else:
+            self._ops.append((op, fut))
+        self._queued(urgent)
         return fut
 
     def submit_batched(self, fn: _BatchOp, item: Any, *, urgent: bool = False) -> asyncio.Future[Any]:
         """``urgent``: someone waits on it mid-SMTP-transaction; such batches are committed
-        on their own, ahead of the rest, which waits (within bounds) to be grouped larger."""
+        on their own, ahead of the rest, which waits (within bounds) to be grouped larger.
+        (A function is urgent or not for the journal's whole life.)"""
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._batched.setdefault(fn, []).append((item, fut))
         if urgent:
             self._urgent.add(fn)
-        self._wake.set()
+        self._queued(urgent or fn in self._urgent)
         return fut
 
-    async def run(self, op: _Op) -> Any:
-        return await self.submit(op)
+    def _queued(self, urgent: bool) -> None:
+        if not urgent:
+            self._rest += 1
+            if self._rest_since is None:
+                self._rest_since = asyncio.get_running_loop().time()
+            if self._holding and self._rest < self.GROUP_LIMIT and self._more_coming(self._rest):
+                return      # the held loop wakes on its timer; no wake-up per outcome
+        self._wake.set()
+
+    async def run(self, op: _Op, *, urgent: bool = False) -> Any:
+        return await self.submit(op, urgent=urgent)
 
     def _commit(self, ops: list[tuple[_Op, asyncio.Future[Any]]],
                 batched: dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]]) -> list[Any]:
@@ -277,10 +300,16 @@ class Journal:
         if self._conn is None or self._conn.closed or self._conn.invalidated:
             self._conn = self.db.engine.connect()
         try:
-            with Session(bind=self._conn, expire_on_commit=False) as s, s.begin():
-                results = [op(s) for op, _ in ops]
+            with self._conn.begin():
+                results: list[Any] = []
+                if ops:
+                    # A Session only when some operation wants one (it joins the connection's
+                    # transaction); the batched hot path runs on the connection.
+                    with Session(bind=self._conn, expire_on_commit=False) as s:
+                        results = [op(s) for op, _ in ops]
+                        s.flush()
                 for fn, items in batched.items():
-                    results.extend(fn(s, [item for item, _ in items]))
+                    results.extend(fn(self._conn, [item for item, _ in items]))
                 return results
         except Exception:
             self._conn.close()
@@ -289,13 +318,26 @@ class Journal:
 
     async def _loop(self) -> None:
         while True:
-            if not self._ops and not self._batched:
+            if not self._ops and not self._urgent_ops and not self._batched:
                 if self._closing:
                     return
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            ops, batched = self._take()
+            taken = self._take()
+            if isinstance(taken, float):
+                # Only young outcomes queued: let them group (woken early by urgent work,
+                # by the group filling up, or by close()).
+                self._wake.clear()
+                self._holding = True
+                try:
+                    await asyncio.wait_for(self._wake.wait(), taken)
+                except TimeoutError:
+                    pass
+                finally:
+                    self._holding = False
+                continue
+            ops, batched = taken
             futs = [f for _, f in ops] + [f for items in batched.values() for _, f in items]
             try:
                 results = await asyncio.to_thread(self._commit, ops, batched)
@@ -310,29 +352,30 @@ class Journal:
                 if not fut.done():
                     fut.set_result(res)
 
-    #: non-urgent work waiting behind urgent batches is still committed once this large ...
+    #: non-urgent work is committed once this many items wait ...
     GROUP_LIMIT = 128
     #: ... or once its oldest item has waited this long (seconds). Bounds how many 250-
     #: acknowledged messages a crash can leave unrecorded (and so ``uncertain``).
     GROUP_MAX_WAIT = 0.05
 
-    def _take(self) -> tuple[list[tuple[_Op, asyncio.Future[Any]]],
-                             dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]]]:
+    def _take(self) -> float | tuple[list[tuple[_Op, asyncio.Future[Any]]],
+                                     dict[_BatchOp, list[tuple[Any, asyncio.Future[Any]]]]]:
+        """The work for the next transaction, or how long to hold the rest (seconds)."""
+        waited = (asyncio.get_running_loop().time() - self._rest_since
+                  if self._rest_since is not None else 0.0)
+        if (self._rest >= self.GROUP_LIMIT or waited >= self.GROUP_MAX_WAIT or self._closing
+                or not self._more_coming(self._rest)):
+            ops, self._ops, self._urgent_ops = self._urgent_ops + self._ops, [], []
+            batched, self._batched = self._batched, {}
+            self._rest, self._rest_since = 0, None
+            return ops, batched
         urgent = {fn: items for fn, items in self._batched.items() if fn in self._urgent}
-        rest = len(self._ops) + sum(len(v) for f, v in self._batched.items() if f not in urgent)
-        now = asyncio.get_running_loop().time()
-        if rest and self._rest_since is None:
-            self._rest_since = now
-        waited = now - self._rest_since if self._rest_since is not None else 0.0
-        if (urgent and rest < self.GROUP_LIMIT and waited < self.GROUP_MAX_WAIT
-                and not self._closing):
-            for fn in urgent:
-                del self._batched[fn]
-            return [], urgent
-        ops, self._ops = self._ops, []
-        batched, self._batched = self._batched, {}
-        self._rest_since = None
-        return ops, batched
+        if not urgent and not self._urgent_ops:
+            return max(0.001, self.GROUP_MAX_WAIT - waited)
+        for fn in urgent:
+            del self._batched[fn]
+        ops, self._urgent_ops = self._urgent_ops, []
+        return ops, urgent
 
     async def close(self) -> None:
         self._closing = True
@@ -499,7 +542,8 @@ class Sender:
         waited for). Connections stay open for the next call; :meth:`aclose` closes them.
         """
         async with self._drain_lock:
-            journal = Journal(self.db)
+            # Outcomes are worth holding while more rows are in flight than outcomes held.
+            journal = Journal(self.db, more_coming=lambda held: len(self._in_flight) > held)
             journal.start()
             try:
                 drain = _Drain(now=now)
@@ -564,7 +608,7 @@ class Sender:
 
     async def _recover(self, journal: Journal, drain: _Drain) -> None:
         now = drain.now or self.clock()
-        moved = await journal.run(lambda s: self._recover_in(s, now))
+        moved = await journal.run(lambda s: self._recover_in(s, now), urgent=True)
         drain.stats.recovered_pending += moved[0]
         drain.stats.recovered_uncertain += moved[1]
 
@@ -629,7 +673,7 @@ class Sender:
                 continue
             now = drain.now or self.clock()
             claimed: list[ClaimedMessage] = await journal.run(
-                partial(_claim_op, worker_id=self.worker_id, limit=room, now=now))
+                partial(_claim_op, worker_id=self.worker_id, limit=room, now=now), urgent=True)
             if not claimed:
                 return
             drain.stats.claimed += len(claimed)
@@ -797,19 +841,19 @@ class Sender:
         st.uncertain += 1
         return journal.submit(lambda s: self._apply_uncertain(s, msg, outcome, now))
 
-    def _hand_over_batch(self, s: Session, items: list[tuple[int, dt.datetime]]) -> list[Any]:
-        kept = set(outbox.mark_handed_over(s, [i for i, _ in items], min(t for _, t in items),
+    def _hand_over_batch(self, conn: Connection, items: list[tuple[int, dt.datetime]]) -> list[Any]:
+        kept = set(outbox.mark_handed_over(conn, [i for i, _ in items], min(t for _, t in items),
                                            self.worker_id))
         return [i in kept for i, _ in items]
 
-    def _sent_batch(self, s: Session, items: list[tuple[ClaimedMessage, dt.datetime]]) -> list[Any]:
+    def _sent_batch(self, conn: Connection, items: list[tuple[ClaimedMessage, dt.datetime]]) -> list[Any]:
         """Mark many rows sent in one statement; their ``step_sent`` events in one insert."""
         now = max(t for _, t in items)
-        done = set(outbox.mark_sent_returning(s, [m.id for m, _ in items], now, self.worker_id))
+        done = set(outbox.mark_sent_returning(conn, [m.id for m, _ in items], now, self.worker_id))
         evs = [_step_sent_event(m, t) for m, t in items
                if m.id in done and m.kind in outbox.DUNNING_KINDS and m.customer_id is not None]
         if evs:
-            s.execute(insert(Event), evs)
+            conn.execute(_EVENTS_INSERT, evs)
         return [m.id in done for m, _ in items]
 
     def _apply_sent(self, s: Session, msg: ClaimedMessage, outcome: Outcome,
@@ -817,7 +861,7 @@ class Sender:
         if not outbox.mark_sent(s, [msg.id], now, self.worker_id):
             return
         if msg.kind in outbox.DUNNING_KINDS and msg.customer_id is not None:
-            s.execute(insert(Event), [_step_sent_event(msg, now)])
+            s.connection().execute(_EVENTS_INSERT, [_step_sent_event(msg, now)])
         if outcome.refused or outcome.soft_refused:
             _flag_contacts(s, msg, outcome.refused, now)
             _event(s, now, msg.customer_id, "escalation", "smtp_partial_refusal",
@@ -855,8 +899,14 @@ def _give_back_op(s: Session, *, msg_id: int, at: dt.datetime, why: str, worker_
 def _event(s: Session, now: dt.datetime, customer_id: int | None, kind: str, rule: str,
            summary: str, evidence: dict[str, Any]) -> None:
     # Core insert: the journal may apply hundreds of outcomes per transaction.
-    s.execute(insert(Event).values(customer_id=customer_id, invoice_id=None, at=now, kind=kind,
-                                   actor="bot", rule=rule, summary=summary, evidence=evidence))
+    s.connection().execute(_EVENTS_INSERT, [{
+        "customer_id": customer_id, "invoice_id": None, "at": now, "kind": kind, "actor": "bot",
+        "rule": rule, "summary": summary, "evidence": evidence}])
+
+
+#: timeline rows written by the journal: a Core insert (executemany), not the ORM's bulk path
+_EVENTS_TABLE: Table = Event.__table__  # type: ignore[assignment]
+_EVENTS_INSERT = insert(_EVENTS_TABLE)
 
 
 def _step_sent_event(msg: ClaimedMessage, now: dt.datetime) -> dict[str, Any]:

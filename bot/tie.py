@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from bot.models import Contact, Customer, Invoice, OutboxMessage
 from parsers.types import Reading
@@ -100,7 +100,7 @@ def _by_outbox(session: Session, column: Any, values: list[str]) -> OutboxMessag
         return None
     return session.scalars(
         select(OutboxMessage).where(column.in_(values), OutboxMessage.customer_id.is_not(None))
-        .order_by(OutboxMessage.id.desc()).limit(1)
+        .order_by(OutboxMessage.id.desc()).limit(1).options(lazyload(OutboxMessage.body))   # not the ~20 KB body
     ).first()
 
 

@@ -384,3 +384,37 @@ def test_dot_stuffing_is_exactly_aiosmtplibs(parts: list[bytes]) -> None:
 
     raw = b"".join(parts)
     assert _dot_stuffed(raw) == PERIOD_REGEX.sub(b"..", normalize_message_line_endings(raw)) + b".\r\n"
+
+
+def test_journal_groups_outcomes_while_more_are_in_flight_and_never_delays_a_lone_one(
+        sqlite_url: str) -> None:
+    """Outcomes wait (bounded) to share a transaction only while more are on their way;
+    urgent work (claims, hand-over marks) never waits for them."""
+    from bot.sender import Journal
+
+    db = Database(sqlite_url)
+
+    class SlowJournal(Journal):
+        GROUP_MAX_WAIT = 1.0          # long enough that "at once" is unmistakable on a busy machine
+
+    async def scenario(in_flight: int, n: int) -> tuple[int, float]:
+        journal = SlowJournal(db, more_coming=lambda held: in_flight > held)
+        journal.start()
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        futs = [journal.submit(lambda s: None) for _ in range(n)]
+        await asyncio.gather(*futs)
+        waited = loop.time() - t0
+        urgent_t0 = loop.time()
+        await journal.run(lambda s: None, urgent=True)
+        assert loop.time() - urgent_t0 < SlowJournal.GROUP_MAX_WAIT
+        await journal.close()
+        return journal.transactions, waited
+
+    # 3 outcomes with 10 rows in flight: held together, committed once the oldest aged
+    txs, waited = asyncio.run(scenario(10, 3))
+    assert txs == 2 and waited >= SlowJournal.GROUP_MAX_WAIT * 0.9
+    # the lone message's outcome (nothing else in flight) goes at once
+    txs, waited = asyncio.run(scenario(1, 1))
+    assert txs == 2 and waited < SlowJournal.GROUP_MAX_WAIT
+    db.close()
