@@ -194,8 +194,8 @@ _p("month_day", _B + r"(?P<mon>" + _MON + r")\.?\s+(?:the\s+)?(?P<d>\d{1,2})" + 
    + r"(?:,?\s*(?P<y>20\d\d))?" + _E, re.IGNORECASE)
 _p("weekday", r"\b(?P<wd>" + _WD + r")(?:'s)?\b\.?")
 _p("day_of_month", r"\b(?:the|on the|by the|le|am|zum|bis zum|el próximo día|el proximo dia|el próximo|o próximo dia|il prossimo"
-   r"|le prochain|el|el día|el dia|del día|del dia|del|op de|de|dia|il|entro il)\s+"
-   r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|e|ème|º|\.)?(?![.,]?\d|\s+\d|\s*(?:[./:\-]\d|%|€|\$|" + _UNITS + r"|h\b|uhr|hrs?\b|pm\b|am\b"
+   r"|le prochain|el|el día|el dia|del día|del dia|del|op de|tegen de|tegen den|den|de|dia|il|entro il)\s+"
+   r"(?P<d>\d{1,2})(?:st|nd|rd|th|er|ste|de|e|ème|º|\.)?(?![.,]?\d|\s+\d|\s*(?:[./:\-]\d|%|€|\$|" + _UNITS + r"|h\b|uhr|hrs?\b|pm\b|am\b"
    r"|x\b|boxes|cases|units|pieces|stück|guests|hours))\b")
 
 _p("ordinal", r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)\b")

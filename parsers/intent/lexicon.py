@@ -714,7 +714,7 @@ DISPUTE = cues(
      r"\s+(?:a|ont) été (?:retourné|renvoyé)e?s?|jamais venue?s?|n'est (?:jamais |pas )venue?|ne sont (?:jamais |pas )venus"
      r"|déjà fait l'objet d'un avoir|avoir (?:a déjà été|a été|déjà) émis|déjà été créditée?|ancien (?:tarif|prix)"
      r"|mauvais (?:tarif|prix)|tarif erroné)\b"),
-    ("fr_abime", 1.0, r"\b(?:incomplète?s?|manquante?s?|endommagée?s?|abîmée?s?|cassée?s?|défectueux|défectueuse|périmée?s?|détériorée?s?"
+    ("fr_abime", 1.0, r"\b(?:incomplète?s?|manquante?s?|endommagée?s?|abîmée?s?|cassée?s?(?!-)|défectueux|défectueuse|périmée?s?|détériorée?s?"
      r"|non conforme)\b"),
     ("fr_avoir", 0.8, r"\b(?:un avoir|d'avoir|l'avoir|note de crédit|annuler la facture|annulation de la facture)\b"),
     # de
@@ -794,7 +794,8 @@ DISPUTE = cues(
     ("it_danneggiato", 1.0, r"\b(?:incomplet[oaie]|mancano|danneggiat[oaie]|rott[oaie]|difettos[oaie]"
      r"|(?:merce|prodott[oi]|articol[oi]|alimenti|lotto) (?:\w+ )?scadut[oaie])\b"),
     ("it_nota_credito", 0.8, r"\b(?:nota di credito|annullare la fattura|stornare)\b"),
-    ("short_any", 1.0, r"\b(?:short by|(?:was|were|came|came up|is|are|arrived) short|shortage|short[- ]?(?:shipped|delivered|changed)"
+    ("short_any", 1.0, r"\b(?:short by|(?:was|were|came|came up|is|are|arrived) short(?!\s+(?:till|until|of|on|this|right|at|for now|financially"
+     r"|ourselves|at the moment))|shortage|short[- ]?(?:shipped|delivered|changed)"
      r"|il manque|manquent|es fehlen(?![^!?]{0,30}\b(?:rechnung\w*|\w*kopien?|unterlagen|belege|angaben|daten)\b)|fehlen (?:noch )?\d|faltan|faltam|mancano|manca(?:no)? \d|er ontbreken|ontbreken (?:er )?\d)\b"),
     ("partial_any", 1.0, r"\b(?:only partially|partially|nur teilweise|teilweise|partiellement|en partie|parcialmente|solo en parte"
      r"|gedeeltelijk|slechts deels|maar deels|só em parte|parzialmente|solo in parte)\s+(?:\S+\s+)?(?:delivered|done|completed"

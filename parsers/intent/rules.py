@@ -59,6 +59,8 @@ _GET_IT_PAID = re.compile(r"\b(?:get|getting|have|having|had)\s+(?:it|this|these
                           re.IGNORECASE)
 _THEY_GET_PAID = re.compile(r"\b(?:i|we|they)\s+(?:get|gets|got|am|are|'m|'re|will be|'ll be|have been|get)\s+$",
                             re.IGNORECASE)
+_BY_A_DAY = re.compile(r"\b(?:by|before|tegen|uiterlijk|voor|bis|bis zum|avant le|antes del?|entro il|até (?:ao|o) dia|spätestens)"
+                       r"\s+(?:den |de |the |le |el |il |o |am )?\d{1,2}", re.IGNORECASE)
 _CREDIT_NOTE = re.compile(r"\b(?:credit note|credit memo|avoir|gutschrift|nota de (?:crédito|abono)|creditnota"
                           r"|nota di credito)\b", re.IGNORECASE)
 _NOT_OUR_PAYMENT = re.compile(
@@ -114,6 +116,8 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
         return False  # "when I get paid on the 28th": their own income, not our invoice
     # "has it been paid?", "¿Está pagada?", "A fatura já foi paga?" ask, they do not report; "We paid
     # on Monday, did you get it?" reports (the question is another clause)
+    if _BY_A_DAY.search(before + m.group(0)):
+        return False  # "tegen den 20ste is 't betaald", "by the 20th it'll be paid": a deadline, not a report
     if _CREDIT_NOTE.search(s.text):
         return False  # "settled by your credit note": nothing was paid, the credit is the customer's point
     if _NOT_OUR_PAYMENT.search(s.text[max(0, m.start() - 30):m.end() + 40]):
@@ -164,7 +168,8 @@ _PLAN_IN_SENTENCE = ("instalments", "split", "every_period", "now_and_rest", "fr
                      "es_plazos", "nl_termijnen", "pt_prestacoes", "it_rate", "now_rest_any", "part_each_period", "split_any")
 
 
-_REST = re.compile(r"\b(?:the rest|the remainder|the balance|rest of it|le solde|le reste|le restant|den rest|der rest"
+_REST = re.compile(r"\b(?:the rest|the remainder|the balance|rest of it|the other half|l'autre moitié|die andere hälfte"
+                   r"|la otra mitad|de andere helft|a outra metade|l'altra metà|le solde|le reste|le restant|den rest|der rest"
                    r"|restbetrag|el resto|el saldo|lo restante|het restant|de rest|het resterende|o restante|o resto|o saldo"
                    r"|il resto|il saldo|la differenza|la rimanenza)\b", re.IGNORECASE)
 
@@ -180,7 +185,7 @@ def promise_date_in(doc: ReplyDoc) -> dt.date | None:
     return None
 
 
-def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int) -> dt.date | None:
+def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int, cue_end: int = -1) -> dt.date | None:
     if doc.sent is None:
         return None
     future = [d for d in doc.dates_in(s) if d.date >= doc.sent]
@@ -193,6 +198,16 @@ def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int) -> dt.date | None:
         # "half on Monday and the rest next Friday": the promise is complete on the later date; a
         # vague or hedged rest ("the rest mid-January", "prob end of June") leaves the first date
         return max(d.date for d in firm_rest)
+    # a date inside the commitment's words or right after them, same clause ("Zahlung geht nächste
+    # Woche raus, der Steuerberater hat am Montag Zeit"): the date the commitment is built around
+    deadline = _deadline(s.text, future)
+    if deadline is not None:
+        return deadline  # "Anfang nächsten Monats, spätestens am 3.": the deadline is the promise
+    inside = [d for d in future if cue_start <= d.start <= cue_end + 40 and d.date != doc.sent
+              and not re.search(r"[,;:.]", s.text[max(cue_end, cue_start):d.start])]
+    if inside:
+        specific = [d for d in inside if d.kind in ("explicit", "weekday", "day_of_month")]
+        return (specific or inside)[0].date
     window = [d for d in future if d.start >= cue_start - 40] or future
     for kinds in (("explicit",), ("weekday", "day_of_month")):
         specific = [d for d in window if d.kind in kinds]
@@ -202,6 +217,21 @@ def _promise_date(doc: ReplyDoc, s: Sentence, cue_start: int) -> dt.date | None:
             after = [d for d in specific if d.start >= cue_start]
             return after[0].date if after else specific[-1].date
     return window[0].date
+
+
+_AT_THE_LATEST = re.compile(r"\b(?:at the latest|latest by|no later than|spätestens|au plus tard|a más tardar|como muy tarde"
+                            r"|uiterlijk|o mais tardar|no máximo|al più tardi|entro e non oltre)\b", re.IGNORECASE)
+def _deadline(text: str, dates: list[DateMention]) -> dt.date | None:
+    """The date an "at the latest" marker belongs to: right after it ("spätestens am 3."), else
+    right before it ("le 3 au plus tard")."""
+    for marker in _AT_THE_LATEST.finditer(text):
+        after = [d for d in dates if 0 <= d.start - marker.end() <= 8]
+        if after:
+            return after[0].date
+        before = [d for d in dates if 0 <= marker.start() - d.end <= 3]
+        if before:
+            return before[-1].date
+    return None
 
 
 _WEEK_WORDS = re.compile(r"week|semaine|woche|semana|settimana|wk\b", re.IGNORECASE)
@@ -278,7 +308,8 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
                 continue  # "can we pay half now?" asks, it does not commit
             if cue.name in _RUN_CUES and _THIRD_PARTY.search(s.text[max(0, m.start() - 25):m.start()]):
                 continue  # "our customer moved their payment run": someone else's run, not a commitment
-            date = _promise_date(doc, s, m.start()) or _date_in_short_follow_up(doc, s) or _date_by_then(doc, s)
+            date = _promise_date(doc, s, m.start(), m.end()) or _date_in_short_follow_up(doc, s) \
+                or _date_by_then(doc, s)
             if date is None:
                 continue
             hedged = bool(lx.HEDGE.search(s.text))  # "should be able to", "hopefully": still a promise, less sure
@@ -311,6 +342,9 @@ _WRONG_FIELD = {"wrong", "fr_erreur", "fr_pas_correct", "de_fehlerhaft", "es_err
 
 _DAMAGE_CUES = {"damaged", "damaged_any", "fr_abime", "de_beschaedigt", "es_danado", "nl_beschadigd", "pt_danificado",
                 "it_danneggiato"}
+_ARRIVED = re.compile(r"\b(?:arrived|came|turned up|arriv\w+|angekommen|eingetroffen|geliefert|llegó|llegaron|lleg\w+"
+                      r"|aangekomen|geleverd|chegou|chegaram|cheg\w+|arrivat[oaie]|consegnat[oaie]|recebid[oa]s?|ricevut[oaie]"
+                      r"|received|reçue?s?|erhalten|recibid[oa]s?|ontvangen)\b", re.IGNORECASE)
 _REFUSAL_CUES = {"not_paying", "de_nicht_zahlen_wollen", "es_no_pagaremos", "nl_niet_betalen_weigeren",
                  "pt_nao_pagaremos", "it_non_pagheremo", "fr_pas_concerne", "refuse_invoice"}
 _QUESTION_OPENING = re.compile(r"^\s*(?:is|are|was|were|do|does|did|is this|est-ce|ist das|es esta|is dit|é esta|è questa)\b",
@@ -338,6 +372,10 @@ def _not_a_billing_complaint(doc: ReplyDoc, s: Sentence, cue: str, m: re.Match[s
         nxt = doc.sentences[s.index + 1].text if s.index + 1 < len(doc.sentences) else ""
         if lx.NO_HARM.search(s.text) or lx.NO_HARM.search(nxt[:80]):
             return True
+        prev = doc.sentences[s.index - 1].text if s.index else ""
+        if not (lx.GOODS_WORDS.search(s.text) or lx.DELIVERED_WORDS.search(s.text) or _ARRIVED.search(s.text)
+                or _names_known_invoice(doc, s.text) or lx.GOODS_WORDS.search(prev[-120:])):
+            return True  # "sorry, the fryer was broken": their own equipment, an excuse, not our goods
     if cue in _REFUSAL_CUES and lx.REPORTED_THOUGHT.search(s.text[max(0, m.start() - 40):m.start()]):
         return True
     return cue == "duplicate" and s.text.rstrip().endswith("?") and bool(_QUESTION_OPENING.match(s.text))
@@ -431,6 +469,8 @@ def quantity_mismatch(doc: ReplyDoc) -> list[Hit]:
         billed = lx.BILLED_WORDS.search(s.text) if delivered else None
         if not delivered or not billed or abs(delivered.start() - billed.start()) > 90:
             continue
+        if lx.PAYMENT_NOUN.search(s.text[max(0, delivered.start() - 40):delivered.start()]):
+            continue  # "le paiement a été effectué le 2 mars": a payment made, not goods delivered
         quantities = {q.group(0).lower() for q in lx.QUANTITY.finditer(s.text)}
         if len(quantities) < 2 or _HYPOTHETICAL.search(s.text[:min(delivered.start(), billed.start())]):
             continue
