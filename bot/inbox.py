@@ -150,7 +150,7 @@ def process_message(
 ) -> Outcome:
     """Read, tie, decide and apply one stored message in one transaction (see module doc).
 
-    ``pool``: when given and already running (a backlog started it), the reading is done
+    ``pool``: when given and active (a backlog started it), the reading is done
     in a worker process, so a reader that hangs or crashes costs this message only
     (:class:`~bot.readpool.ReadFailed`, the message is set aside) and never the daemon.
     """
@@ -158,7 +158,7 @@ def process_message(
         msg = s.get(InboundMessage, inbound_id, with_for_update=True)
         if msg is None:
             raise LookupError(f"no inbound message {inbound_id}")
-        use_pool = pool if pool is not None and pool.started and reader is None else None
+        use_pool = pool if pool is not None and pool.active and reader is None else None
         return _process(s, config, msg, now, reader or default_reader(), answer, alert, staff, use_pool)
 
 

@@ -27,6 +27,7 @@ import logging
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -67,15 +68,22 @@ def _read(raw: bytes, context: ReadContext) -> Reading:
 class ReadPool:
     """A lazily started, bounded pool of reader processes (see the module docstring)."""
 
-    def __init__(self, workers: int | None = None, timeout: float = READ_TIMEOUT_SECONDS) -> None:
+    def __init__(self, workers: int | None = None, timeout: float = READ_TIMEOUT_SECONDS,
+                 read: Callable[[bytes, ReadContext], Reading] = _read) -> None:
+        """``read`` must be a module-level function (it is pickled to the workers)."""
         self.workers = workers or default_workers()
         self.timeout = timeout
+        self.read = read
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._active = False
 
     @property
-    def started(self) -> bool:
-        return self._executor is not None
+    def active(self) -> bool:
+        """In use since a backlog started it (and not closed since): single messages are
+        then read here too, so a reader that hangs or crashes on a message that failed
+        in a batch fails that message again instead of the daemon."""
+        return self._active
 
     def _ensure(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -87,11 +95,12 @@ class ReadPool:
             return self._executor
 
     def submit(self, raw: bytes, context: ReadContext) -> Future[Reading]:
+        self._active = True
         try:
-            return self._ensure().submit(_read, raw, context)
+            return self._ensure().submit(self.read, raw, context)
         except (BrokenProcessPool, RuntimeError):
             self._discard(kill=True)          # a dead pool: start a fresh one once
-            return self._ensure().submit(_read, raw, context)
+            return self._ensure().submit(self.read, raw, context)
 
     def result(self, future: Future[Reading]) -> Reading:
         """The reading, or :class:`ReadFailed` (reader error, dead worker, timeout)."""
@@ -122,4 +131,5 @@ class ReadPool:
 
     def close(self) -> None:
         """Stop the workers (pending reads are cancelled); the pool may start again later."""
+        self._active = False
         self._discard(kill=False)
