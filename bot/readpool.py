@@ -59,6 +59,10 @@ def _warm_up() -> None:
     read_reply(b"From: a@b.test\r\nSubject: Re: invoice 1\r\n\r\nWe will pay on Friday.\r\n", ReadContext())
 
 
+def _noop() -> None:
+    pass
+
+
 def _read(raw: bytes, context: ReadContext) -> Reading:
     from parsers.read import read_reply
 
@@ -93,6 +97,16 @@ class ReadPool:
                 self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_warm_up)
                 log.info("read pool: %d worker process(es) started", self.workers)
             return self._executor
+
+    def warm_up(self, _backlog: int = 0) -> None:
+        """Start the workers now (they import the reader), ahead of the first batch."""
+        self._active = True
+        try:
+            ex = self._ensure()
+            for _ in range(self.workers):    # workers are spawned on demand, one per task
+                ex.submit(_noop)
+        except (BrokenProcessPool, RuntimeError):
+            self._discard(kill=True)
 
     def submit(self, raw: bytes, context: ReadContext) -> Future[Reading]:
         self._active = True

@@ -79,6 +79,12 @@ class Runtime:
                          alert=alert_queuer(self.config), staff=staff.handler(self.config),
                          pool=self.read_pool)
 
+    def backlog_ahead(self, count: int) -> None:
+        """The watcher found ``count`` new messages: start the reader processes now (only
+        with the default reader; an injected reader is called in this process)."""
+        if self.reader is None:
+            self.read_pool.warm_up(count)
+
     def close(self) -> None:
         """Stop the reader processes, if any were started (graceful stop)."""
         self.read_pool.close()
@@ -139,7 +145,7 @@ class Runtime:
         from bot.mailbox import MailboxWatcher
 
         watcher = MailboxWatcher(self.db, self.config, process=self.process, process_batch=self.process_batch,
-                                 clock=self.clock, alert=self.mailbox_alert)
+                                 clock=self.clock, alert=self.mailbox_alert, backlog=self.backlog_ahead)
         self.tasks_built["mailbox"] = watcher
 
         async def once(now: dt.datetime) -> str:
