@@ -26,7 +26,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -52,11 +54,24 @@ def default_workers() -> int:
     return max(1, min(MAX_WORKERS, (os.cpu_count() or 2) - 1))
 
 
-def _warm_up() -> None:
-    """Worker initializer: import the reader and compile its patterns once, up front."""
+def _warm_up(parent: int) -> None:
+    """Worker initializer: import the reader and compile its patterns once, up front.
+
+    Ctrl-C in a terminal reaches the whole process group: the daemon decides when its
+    workers stop (``close``), so they ignore SIGINT. A worker whose daemon died (kill -9)
+    exits by itself instead of lingering.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     from parsers.read import read_reply
 
     read_reply(b"From: a@b.test\r\nSubject: Re: invoice 1\r\n\r\nWe will pay on Friday.\r\n", ReadContext())
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _noop() -> None:
@@ -94,7 +109,8 @@ class ReadPool:
             if self._executor is None:
                 # spawn, not fork: the daemon has threads and open database connections.
                 ctx = multiprocessing.get_context("spawn")
-                self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_warm_up)
+                self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_warm_up,
+                                                     initargs=(os.getpid(),))
                 log.info("read pool: %d worker process(es) started", self.workers)
             return self._executor
 
