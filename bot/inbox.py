@@ -91,16 +91,24 @@ def _policy(session: Session, config: Config, customer_id: int, now: dt.datetime
     r = config.reactions
     sent_today = 0
     if intent is Intent.REQUEST_COPY:    # the daily limit only matters for copy requests
-        sent_today = session.scalar(
-            select(func.count()).select_from(OutboxMessage)
-            .where(OutboxMessage.customer_id == customer_id, OutboxMessage.kind == "copy",
-                   OutboxMessage.created_at >= now - dt.timedelta(days=1))
-        ) or 0
+        since = now - dt.timedelta(days=1)
+        with session.no_autoflush:      # the copies queued in this transaction are counted below
+            sent_today = session.scalar(
+                select(func.count()).select_from(OutboxMessage)
+                .where(OutboxMessage.customer_id == customer_id, OutboxMessage.kind == "copy",
+                       OutboxMessage.created_at >= since)
+            ) or 0
+        sent_today += sum(1 for o in session.new if isinstance(o, OutboxMessage) and o.customer_id == customer_id
+                          and o.kind == "copy" and o.created_at is not None and _utc(o.created_at) >= since)
     return ReactionPolicy(
         promise_grace_days=r.promise_grace_days, max_promise_days=r.max_promise_days,
         reconciliation_business_days=r.reconciliation_business_days, min_confidence=r.min_confidence,
         auto_answer_copies=r.auto_answer_copies, copies_left_today=max(0, r.copy_answers_per_day - sent_today),
     )
+
+
+def _utc(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
 
 
 def _next_send_at(cust: Customer) -> dt.datetime | None:
