@@ -214,11 +214,16 @@ def process_messages(
         if pool is not None and reader is None and len(plan.to_read) >= MIN_BATCH:
             futures = {mid: pool.submit(plan.raw[mid], ctx) for mid, ctx in plan.to_read.items()}
         out = []
-        for i in inbound_ids:
-            fut = futures.get(i)
-            ready = None if fut is None or pool is None else pool.result(fut)
-            out.append(_process(s, config, by_id[i], now, read, answer, alert, staff, None,
-                                plan=plan, reading=ready))
+        try:
+            for i in inbound_ids:
+                fut = futures.get(i)
+                ready = None if fut is None or pool is None else pool.result(fut)
+                out.append(_process(s, config, by_id[i], now, read, answer, alert, staff, None,
+                                    plan=plan, reading=ready))
+        except BaseException:
+            for f in futures.values():      # the batch is rolled back: its reads are not needed
+                f.cancel()
+            raise
         return out
 
 
