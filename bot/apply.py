@@ -19,6 +19,7 @@ from bot import timeline
 from bot.config import Config
 from bot.models import Contact, Customer, Invoice, Note, Promise
 from bot.money import MoneyError, to_minor
+from bot.tie import forget_contact
 from campaigns.actions import (
     Action,
     AddNote,
@@ -72,13 +73,46 @@ def _invoices(s: Session, customer_id: int, numbers: Iterable[str]) -> list[Invo
     nums = list(numbers)
     if not nums:
         return []
-    return list(s.scalars(select(Invoice).where(Invoice.customer_id == customer_id, Invoice.number.in_(nums))))
+    # A batch of replies loaded the accounts' open invoices at once (bot.inbox); the
+    # numbers all among them need no query.
+    cached: dict[str, Invoice] | None = s.info.get("arbot_open_invoices", {}).get(customer_id)
+    if cached is not None and all(n in cached for n in nums):
+        return [cached[n] for n in dict.fromkeys(nums)]
+    with s.no_autoflush:    # applying replies never adds invoices; changes to loaded ones are kept
+        return list(s.scalars(select(Invoice).where(Invoice.customer_id == customer_id,
+                                                    Invoice.number.in_(nums))))
+
+
+def _locked_customer(s: Session, customer_id: int) -> Customer | None:
+    """The account row, locked for this transaction (SELECT ... FOR UPDATE).
+
+    Without an autoflush: the lock needs no pending change written first, and changes
+    already made to the loaded object in this transaction are kept as they are.
+    """
+    bind = s.get_bind()
+    if bind.dialect.name == "sqlite":
+        # SQLite has no row locks: the write transaction (BEGIN IMMEDIATE) already holds
+        # the whole database, so the account loaded earlier in it is used as is.
+        return s.get(Customer, customer_id)
+    with s.no_autoflush:
+        return s.get(Customer, customer_id, with_for_update=True)
+
+
+def _supersede_promises(s: Session, customer_id: int, now: dt.datetime) -> None:
+    """Mark the account's open promises superseded, those written and those still pending
+    in this transaction (a batch of replies), without flushing the pending ones first."""
+    with s.no_autoflush:
+        s.execute(update(Promise).where(Promise.customer_id == customer_id, Promise.status == "open")
+                  .values(status="superseded", resolved_at=now))
+    for obj in s.new:
+        if isinstance(obj, Promise) and obj.customer_id == customer_id and obj.status == "open":
+            obj.status, obj.resolved_at = "superseded", now
 
 
 def change_state(s: Session, ctx: ApplyContext, customer_id: int, event: AccountEvent,
                  until: dt.datetime | None, why: Why) -> str:
     """Run the account's state machine; an unexpected event lands in needs_staff, recorded."""
-    cust = s.get(Customer, customer_id, with_for_update=True)
+    cust = _locked_customer(s, customer_id)
     if cust is None:
         return "missing"
     try:
@@ -105,8 +139,7 @@ def _apply_one(s: Session, ctx: ApplyContext, action: Action) -> None:
         case Resume(customer_id=cid, why=why):
             change_state(s, ctx, cid, AccountEvent.STAFF_RESUME, None, why)
         case RecordPromise(customer_id=cid, date=date, amount=amount, currency=cur, invoices=invs, why=why):
-            s.execute(update(Promise).where(Promise.customer_id == cid, Promise.status == "open")
-                      .values(status="superseded", resolved_at=ctx.now))
+            _supersede_promises(s, cid, ctx.now)
             minor = None
             if amount is not None and cur:
                 try:
@@ -147,10 +180,10 @@ def _apply_one(s: Session, ctx: ApplyContext, action: Action) -> None:
             exists = s.scalar(select(Contact).where(Contact.customer_id == cid, Contact.email == address))
             if exists is None:
                 s.add(Contact(customer_id=cid, email=address, proposed=True, source="reply", created_at=ctx.now))
-                s.info.get("arbot_contact_emails", {}).pop(cid, None)
+                forget_contact(s, cid, address)
             _record(s, ctx, cid, "contact_proposed", why)
         case Postpone(customer_id=cid, until=until, why=why):
-            cust = s.get(Customer, cid, with_for_update=True)
+            cust = _locked_customer(s, cid)
             if cust is not None:
                 if cust.next_action_at is None or cust.next_action_at < until:
                     cust.next_action_at = until

@@ -68,6 +68,7 @@ TO_PROCESSED = ("processed", "ignored", "own")
 TO_REVIEW = ("review", "failed")
 MOVE_BATCH = 500
 PROCESS_CHUNK = 100
+BACKLOG_WARM_UP = 32
 IDLE_CHECK_SECONDS = 0.5           # short, so a stop request is seen promptly
 
 # Backoff policy per error class: (first wait, cap) in seconds.
@@ -145,7 +146,10 @@ class MailboxWatcher:
     message through ``process`` so one poison message costs only itself. ``alert`` is called with ``(kind, summary)`` for
     problems staff must fix (bad credentials, bad configuration); a timeline event is
     recorded as well. ``connect`` builds an unconnected :class:`ImapConnection`
-    (tests inject TLS contexts or timeouts through it).
+    (tests inject TLS contexts or timeouts through it). ``backlog``, optional, is told the
+    number of new messages when a pass finds at least :data:`BACKLOG_WARM_UP` of them,
+    before fetching (the runtime starts its reader processes then, so their start-up
+    overlaps the fetch and store).
     """
 
     def __init__(
@@ -160,6 +164,7 @@ class MailboxWatcher:
         connect: Callable[[], ImapConnection] | None = None,
         name: str = "mailbox",
         fetch_batch: int = 200,
+        backlog: Callable[[int], None] | None = None,
     ) -> None:
         self.db = db
         self.config = config
@@ -174,6 +179,7 @@ class MailboxWatcher:
         self._connect = connect or (lambda: ImapConnection(config.imap))
         self.name = name
         self.fetch_batch = fetch_batch
+        self.backlog = backlog
         self.lock = WatcherLock(db, f"arbot-mailbox:{self.folder}")
         self.conn: ImapConnection | None = None
         self._idle_conn: ImapConnection | None = None
@@ -278,6 +284,8 @@ class MailboxWatcher:
             known = state is not None and state.uidvalidity == uidvalidity
             last_uid = state.last_uid if state is not None and known else 0
         uids = conn.uids_after(last_uid)
+        if self.backlog is not None and len(uids) >= BACKLOG_WARM_UP and self.process_batch is not None:
+            self.backlog(len(uids))     # e.g. start the reader processes while we fetch and store
         with self.db.session() as s:
             state = s.get(MailboxState, self.folder)
             if state is None:

@@ -25,6 +25,7 @@ from bot.config import Config
 from bot.daemon import AsyncTask, Clock, PeriodicTask, Task
 from bot.db import Database, utcnow
 from bot.inbox import Reader, process_message, process_messages
+from bot.readpool import ReadPool
 from bot.render_api import CustomerInfo, InvoiceInfo, PaymentLinkFn
 
 log = logging.getLogger("arbot.runtime")
@@ -45,6 +46,8 @@ class Runtime:
     reader: Reader | None = None
     answer: AnswerQueuer | None = None
     tasks_built: dict[str, object] = field(default_factory=dict)
+    #: Reader processes for a backlog (started on the first big batch; see bot.readpool).
+    read_pool: ReadPool = field(default_factory=ReadPool, repr=False)
     # The running sender's loop (continuous mode): producers in worker threads wake it.
     _send_loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
 
@@ -65,14 +68,26 @@ class Runtime:
         """The mailbox watcher's hook: one stored message, one transaction."""
         process_message(self.db, self.config, inbound_id, self.clock(), reader=self.reader,
                         answer=self.answer or default_answerer(self.config),
-                        alert=alert_queuer(self.config), staff=staff.handler(self.config))
+                        alert=alert_queuer(self.config), staff=staff.handler(self.config),
+                        pool=self.read_pool)
         self.wake_sender()     # an answer, alert or staff confirmation may have been queued
 
     def process_batch(self, inbound_ids: Sequence[int]) -> None:
         """Several stored messages in one transaction (a backlog); all or nothing."""
         process_messages(self.db, self.config, inbound_ids, self.clock(), reader=self.reader,
                          answer=self.answer or default_answerer(self.config),
-                         alert=alert_queuer(self.config), staff=staff.handler(self.config))
+                         alert=alert_queuer(self.config), staff=staff.handler(self.config),
+                         pool=self.read_pool)
+
+    def backlog_ahead(self, count: int) -> None:
+        """The watcher found ``count`` new messages: start the reader processes now (only
+        with the default reader; an injected reader is called in this process)."""
+        if self.reader is None:
+            self.read_pool.warm_up(count)
+
+    def close(self) -> None:
+        """Stop the reader processes, if any were started (graceful stop)."""
+        self.read_pool.close()
 
     def mailbox_alert(self, kind: str, summary: str) -> None:
         """Problems staff must fix (bad IMAP password, missing folder): mail them once."""
@@ -130,7 +145,7 @@ class Runtime:
         from bot.mailbox import MailboxWatcher
 
         watcher = MailboxWatcher(self.db, self.config, process=self.process, process_batch=self.process_batch,
-                                 clock=self.clock, alert=self.mailbox_alert)
+                                 clock=self.clock, alert=self.mailbox_alert, backlog=self.backlog_ahead)
         self.tasks_built["mailbox"] = watcher
 
         async def once(now: dt.datetime) -> str:
@@ -138,7 +153,10 @@ class Runtime:
             return _fmt(r, ("stored", "own", "processed", "failed", "moved", "standby"))
 
         async def loop(stop: asyncio.Event) -> None:
-            await watcher.run(stop)
+            try:
+                await watcher.run(stop)
+            finally:
+                await asyncio.to_thread(self.close)
 
         return AsyncTask("mailbox", once, loop)
 

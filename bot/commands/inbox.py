@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.cli_common import fail, print_json, state
 from bot.imap_client import ImapError
-from bot.mailbox import MailboxWatcher, default_batch_hook, default_process_hook, header_facts
+from bot.mailbox import MailboxWatcher, default_process_hook, header_facts
 from bot.models import InboundMessage
 
 STATUSES = ("new", "processed", "review", "failed", "ignored", "own")
@@ -114,9 +114,13 @@ def register(app: typer.Typer) -> None:
         """Read the AR mailbox: store new mail, process it, move it. Without --once, watch."""
         st = state(ctx)
         db, cfg = st.db(), st.config()
-        hook = default_process_hook(db, cfg)
-        watcher = MailboxWatcher(db, cfg, process=hook,
-                                 process_batch=default_batch_hook(db, cfg) if hook else None)
+        from bot.runtime import Runtime
+
+        # One runtime for both steps, as the daemon has: a batch's reader processes also
+        # read the retries of a failed batch (see bot.readpool).
+        rt = Runtime(db, cfg)
+        watcher = MailboxWatcher(db, cfg, process=rt.process, process_batch=rt.process_batch,
+                                 backlog=rt.backlog_ahead)
         if once:
             try:
                 rep = watcher.run_once()
@@ -124,13 +128,17 @@ def register(app: typer.Typer) -> None:
                 fail(f"{type(exc).__name__}: {exc}")
             finally:
                 watcher.close()
+                rt.close()
             if rep.standby:
                 typer.echo("another mailbox watcher holds the lock; nothing done")
                 return
             typer.echo(f"stored {rep.stored} (own {rep.own}, re-adopted {rep.readopted}), "
                        f"processed {rep.processed}, failed {rep.failed}, moved {rep.moved}")
             return
-        asyncio.run(_watch(watcher))
+        try:
+            asyncio.run(_watch(watcher))
+        finally:
+            rt.close()
 
     @inbox.command("baseline")
     def baseline_cmd(ctx: typer.Context) -> None:

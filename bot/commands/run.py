@@ -34,8 +34,11 @@ def register(app: typer.Typer) -> None:
         if once:
             at = parse_now(now, cfg.company.tz)
             rt = Runtime(db, cfg, clock=lambda: at)
-            for line in asyncio.run(run_cycle(rt.tasks(), at)):
-                typer.echo(line)
+            try:
+                for line in asyncio.run(run_cycle(rt.tasks(), at)):
+                    typer.echo(line)
+            finally:
+                rt.close()
             return
         if now:
             typer.echo("error: --now only makes sense with --once", err=True)
@@ -47,5 +50,8 @@ def register(app: typer.Typer) -> None:
             sup.install_signal_handlers()
             await sup.run()
 
-        asyncio.run(main())
+        try:
+            asyncio.run(main())
+        finally:
+            rt.close()
         typer.echo("arbot stopped")

@@ -365,7 +365,10 @@ def run_demo(out: Path, *, days: int = 60, start: dt.date = dt.date(2026, 11, 23
                   f"{days} simulated days from {start:%d %b %Y}; SMTP :{smtp.port}, IMAP :{imap.port}, "
                   f"Stripe {stripe.url}", highlight=False)
         rt = Runtime(db, cfg, clock=demo.clock)
-        asyncio.run(demo.simulate(db, rt, smtp, imap, stripe))
+        try:
+            asyncio.run(demo.simulate(db, rt, smtp, imap, stripe))
+        finally:
+            rt.close()
         demo.summary(db)
         db.close()
     con.print(f"  finished in {time.monotonic() - t0:.1f} s")
