@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -69,6 +70,7 @@ poll_seconds = {poll_seconds}
         db.close()
     finally:
         server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)  # the bench database is only for this run
 
 
 def passthrough_batch(db: Database) -> Callable[[list[int]], None]:
