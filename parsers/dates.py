@@ -180,7 +180,8 @@ _p("fixed_period", r"\b(?:sous (?P<fr>huitaine|quinzaine)|(?:in|within) a (?P<en
 _p("day_after_tomorrow", r"\b(?:(?:the )?day after tomorrow|après-demain|apres-demain|übermorgen"
    r"|pasado mañana|overmorgen|depois de amanhã|dopodomani)\b")
 _p("tomorrow", r"(?<!guten )(?<!gute )(?<!goede )\b(?:tomorrow|tmrw|demain|morgen|mañana|amanhã|amanha|domani)\b(?!\s*(?:morning )?(?:meeting))")
-_p("today", r"\b(?:today|later today|this (?:afternoon|evening|morning)|tonight|aujourd'hui|ce jour"
+_p("today", r"\b(?:today|later today|this (?:afternoon|evening|morning)|tonight|aujourd'hui|ce jour|ce soir|heute abend"
+   r"|esta noche|esta tarde|vanavond|vanmiddag|hoje à noite|esta noite|stasera|oggi pomeriggio"
    r"|heute|hoy|vandaag|hoje|oggi|end of (?:the )?day|EOD|COB|close of business)\b")
 # ISO and numeric dates.
 _p("iso", r"(?<![\d.\-/])(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d])")
@@ -281,6 +282,7 @@ _PAST_AFTER_WEEKDAY = re.compile(r"\s+(?:pasad[oa]|passad[oa]|dernier|derni[eè]
                                  re.IGNORECASE)
 
 
+_DATE_PREPOSITION = re.compile(r"\b(?:on|by|voor|op|tegen|per|le|am|bis|zum|el|para|il|entro|até|em|no|vóór)\s+$", re.IGNORECASE)
 _WEEK_AFTER = re.compile(r"\s+week\b", re.IGNORECASE)
 #: "our Thursday run": the weekday names a recurring run, which is today's when the names agree
 _RUN_AFTER = re.compile(r"(?:'s)?\s+(?:payment\s+|pay\s+|cheque\s+|check\s+)?(?:run|batch|cycle)\b", re.IGNORECASE)
@@ -412,8 +414,8 @@ def _resolve_numeric(m: re.Match[str], sent: dt.date, month_first: bool) -> dt.d
     a, b, sep = int(m["a"]), int(m["b"]), m["sep"]
     if sep == "." and not m["y"] and not m["dot"]:
         return None  # "12.40" is a price or a time, "15.04." is a German date
-    if sep == "-" and not m["y"]:
-        return None  # "3-4" is a range
+    if sep == "-" and not m["y"] and not _DATE_PREPOSITION.search(m.string[max(0, m.start() - 12):m.start()]):
+        return None  # "3-4" is a range; "voor 31-03", "on 15-12" is a date
     year, explicit = _year(m["y"], sent)
     candidates: list[dt.date | None]
     if sep == ".":
@@ -508,7 +510,8 @@ def _merge_weekday_and_date(found: list[DateMention]) -> list[DateMention]:
     out: list[DateMention] = []
     for mention in found:
         if out and out[-1].kind == "relative" and out[-1].text.lower() in _DAY_END_WORDS \
-                and mention.kind in ("weekday", "explicit", "day_of_month") and 0 <= mention.start - out[-1].end <= 4:
+                and (mention.kind in ("weekday", "explicit", "day_of_month") or mention.date > out[-1].date) \
+                and 0 <= mention.start - out[-1].end <= 4:
             out[-1] = DateMention(mention.date, out[-1].start, mention.end, out[-1].text + " " + mention.text,
                                   mention.kind)  # "COB Friday" is Friday, not today
             continue
