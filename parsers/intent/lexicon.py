@@ -1158,7 +1158,7 @@ PAYMENT_PLAN = cues(
     ("fr_difficultes", 1.0, r"\b(?:difficultés (?:financières|de trésorerie)|trésorerie (?:tendue|difficile)"
      r"|redressement judiciaire|liquidation judiciaire|procédure collective|sauvegarde)\b"),
     # de
-    ("de_raten", 1.0, r"\b(?:verschieben|aufschieben|später (?:zahlen|bezahlen)|ratenzahlung|raten|monatsraten|teilzahlung(?:en)?|zahlungsaufschub|stundung|aufschub"
+    ("de_raten", 1.0, r"\b(?:verschieben|aufschieben|später (?:zahlen|bezahlen)|ratenzahlung|raten|monatsraten|teilzahlungen|zahlungsaufschub|stundung|aufschub"
      r"|mehr zeit|zahlungsziel (?:verlängern|verlängerung)|zahlungsplan|ratenplan)\b"),
     ("de_nicht_zahlen", 1.0, r"\b(?:können|kann|könnten)\s+(?:\S+\s+){0,5}?nicht\s+(?:\S+\s+){0,2}?(?:zahlen|bezahlen"
      r"|begleichen)\b"),

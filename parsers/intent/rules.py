@@ -64,6 +64,7 @@ _BY_A_DAY = re.compile(r"\b(?:by|before|tegen|uiterlijk|voor|bis|bis zum|avant l
 _CREDIT_NOTE = re.compile(r"\b(?:credit note|credit memo|avoir|gutschrift|nota de (?:crédito|abono)|creditnota"
                           r"|nota di credito)\b", re.IGNORECASE)
 _NOT_OUR_PAYMENT = re.compile(
+    r"\b(?:pays|zahlt|paie|paga|betaalt) (?:us|uns|unsere|nous|notre|nos|ons|onze|ci|a nossa|la nostra)\b|"
     r"\b(?:are|get|gets) paid (?:centrally|by (?:head office|the trust|our parent|the council|the ministry)|through|monthly"
     r"|weekly|every)|\b(?:erario|split payment|fisco|tax office|finanzamt|hacienda|belastingdienst|finanças|agenzia delle entrate)\b",
     re.IGNORECASE)
@@ -120,7 +121,7 @@ def _past_payment_ok(s: Sentence, m: re.Match[str]) -> bool:
         return False  # "tegen den 20ste is 't betaald", "by the 20th it'll be paid": a deadline, not a report
     if _CREDIT_NOTE.search(s.text):
         return False  # "settled by your credit note": nothing was paid, the credit is the customer's point
-    if _NOT_OUR_PAYMENT.search(s.text[max(0, m.start() - 30):m.end() + 40]):
+    if _NOT_OUR_PAYMENT.search(s.text[max(0, m.start() - 50):m.end() + 40]):
         return False  # "invoices are paid centrally", "l'IVA è versata all'Erario": a habit or the tax office
     if _UNSURE.search(s.text):
         return False  # "I think it was paid but I'm not sure": a guess for a person to check, not a report
@@ -273,6 +274,19 @@ _THEN = re.compile(r"\b(?:then|by then|at that point|alors|à ce moment-là|dann
                    r"|en ese momento|dan|tegen die tijd|então|nessa altura|allora|a quel punto|per allora)\b", re.IGNORECASE)
 
 
+def _rest_in_next_sentence(doc: ReplyDoc, s: Sentence) -> dt.date | None:
+    """"6.400 EUR this week as a part payment. The rest with our run on 30.11.": the promise is
+    complete on the firm date given for the rest right after."""
+    if doc.sent is None or s.index + 1 >= len(doc.sentences):
+        return None
+    nxt = doc.sentences[s.index + 1]
+    rest = _REST.search(nxt.text[:40])
+    if rest is None:
+        return None
+    firm = [d for d in doc.dates_in(nxt) if d.date >= doc.sent and _firm(d)]
+    return max((d.date for d in firm), default=None)
+
+
 def _date_by_then(doc: ReplyDoc, s: Sentence) -> dt.date | None:
     """"We get paid after the 20th. I'll send both then": "then" points at the sentence before."""
     if s.index == 0 or not _THEN.search(s.text):
@@ -310,6 +324,7 @@ def promise_committed(doc: ReplyDoc) -> list[Hit]:
                 continue  # "our customer moved their payment run": someone else's run, not a commitment
             date = _promise_date(doc, s, m.start(), m.end()) or _date_in_short_follow_up(doc, s) \
                 or _date_by_then(doc, s)
+            date = _rest_in_next_sentence(doc, s) or date
             if date is None:
                 continue
             hedged = bool(lx.HEDGE.search(s.text))  # "should be able to", "hopefully": still a promise, less sure
@@ -326,6 +341,18 @@ _SELF_NEGATING = {"not_paying", "fr_pas_concerne", "es_no_pagaremos", "de_nicht_
 
 _NOT_RECEIVED = {"service_not_done", "no_show_any", "short_any", "not_received_goods", "never_arrived", "not_working", "fr_non_recu", "de_nicht_geliefert", "es_no_recibido",
                  "nl_niet_ontvangen", "pt_nao_recebido", "it_non_ricevuto"}
+
+_RESOLVED = re.compile(r"\b(?:came in|turned up|have (?:now )?arrived|has (?:now )?arrived|arrived (?:since|now|last|yesterday)"
+                       r"|were delivered since|got them (?:now|since)|(?:is|was|all|been) (?:now )?(?:resolved|sorted)"
+                       r"|approved now|now approved|all good now|inzwischen (?:angekommen|geliefert|da)|sont arrivée?s depuis"
+                       r"|ya llegaron|zijn inmiddels (?:binnen|geleverd)|já chegaram|sono arrivat[ie])\b", re.IGNORECASE)
+
+
+def _resolved_since(doc: ReplyDoc, s: Sentence) -> bool:
+    """A shortfall told as history: the same or the next sentence says it has since been put right."""
+    nxt = doc.sentences[s.index + 1].text if s.index + 1 < len(doc.sentences) else ""
+    return bool(_RESOLVED.search(s.text) or _RESOLVED.search(nxt[:200]))
+
 
 _HYPOTHETICAL = re.compile(r"\b(?:if|in case|should it|falls|wenn|si|s'il|als|indien|se|caso|qualora|whether|ob)\b",
                            re.IGNORECASE)
@@ -407,6 +434,8 @@ def _cue_hits(doc: ReplyDoc, cues: tuple[lx.Cue, ...], intent: Intent, check_neg
                 continue  # "our PO number is missing / the NIF is wrong": a corrected copy, not a dispute
             if cue.name == "wrong" and not lx.BILLING_CONTEXT.search(s.text):
                 continue  # "wrong" about something else than the bill
+            if cue.name in _NOT_RECEIVED and _resolved_since(doc, s):
+                continue  # "the delivery was short two boxes ... they came in last Tuesday": settled
             if cue.name in _NOT_RECEIVED and _about_document_or_payment(doc, s, m):
                 continue  # the invoice (a copy request) or the payment, not the goods, is meant
             hits.append(Hit(cue.name, intent, cue.weight, s.text[m.start():m.end()], s.index))
