@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.models import Contact, Customer, Invoice
+from bot.models import Contact, Customer, Invoice, OutboxMessage
 from bot.money import to_minor
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
@@ -49,3 +49,19 @@ class LedgerBuilder:
         self.session.add(inv)
         self.session.flush()
         return inv
+
+
+def seed_acme_and_globex(session: Session, now: dt.datetime) -> None:
+    """The inbox tests' ledger: Acme (INV-1, INV-2) and Globex (G-1), and one dunning email sent
+    to Acme with a known Message-ID and reply token, so replies can be tied by either."""
+    b = LedgerBuilder(session)
+    acme = b.customer("C001", "Acme Ltd", email="ap@acme.example")
+    b.invoice(acme, "INV-1", due=dt.date(2026, 11, 1), amount="100.00")
+    b.invoice(acme, "INV-2", due=dt.date(2026, 11, 5), amount="200.00")
+    other = b.customer("C002", "Globex", email="ap@globex.example")
+    b.invoice(other, "G-1", due=dt.date(2026, 11, 1), amount="50.00")
+    session.add(OutboxMessage(idempotency_key="dunning:1", customer_id=acme.id, kind="dunning", campaign="default",
+                              step="polite", cycle=0, message_id="<arbot.abc123@northwind.test>",
+                              reply_token="tok_acme_12345", mail_from="ar@northwind.test",
+                              rcpt_to=["ap@acme.example"], subject="Overdue", invoice_numbers=["INV-1"],
+                              raw=b"x", status="sent", created_at=now))

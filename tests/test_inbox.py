@@ -15,9 +15,9 @@ import pytest
 from bot.config import Config
 from bot.db import Database
 from bot.inbox import process_message
-from bot.models import Contact, Customer, Event, InboundMessage, Invoice, Note, OutboxMessage, Promise
+from bot.models import Contact, Customer, Event, InboundMessage, Invoice, Note, Promise
 from parsers.types import Intent, ReadContext, Reading
-from tests.factories import LedgerBuilder
+from tests.factories import seed_acme_and_globex
 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 D = dt.date
@@ -54,17 +54,7 @@ def world(db_url: str, config_factory: Callable[..., Config]) -> tuple[Config, D
     cfg = config_factory(db_url)
     db = Database(cfg.database_url)
     with db.session() as s:
-        b = LedgerBuilder(s)
-        acme = b.customer("C001", "Acme Ltd", email="ap@acme.example")
-        b.invoice(acme, "INV-1", due=D(2026, 11, 1), amount="100.00")
-        b.invoice(acme, "INV-2", due=D(2026, 11, 5), amount="200.00")
-        other = b.customer("C002", "Globex", email="ap@globex.example")
-        b.invoice(other, "G-1", due=D(2026, 11, 1), amount="50.00")
-        s.add(OutboxMessage(idempotency_key="dunning:1", customer_id=acme.id, kind="dunning", campaign="default",
-                            step="polite", cycle=0, message_id="<arbot.abc123@northwind.test>",
-                            reply_token="tok_acme_12345", mail_from="ar@northwind.test",
-                            rcpt_to=["ap@acme.example"], subject="Overdue", invoice_numbers=["INV-1"],
-                            raw=b"x", status="sent", created_at=NOW))
+        seed_acme_and_globex(s, NOW)
     return cfg, db
 
 

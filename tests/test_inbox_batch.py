@@ -19,13 +19,12 @@ from bot.mailbox import MAX_ATTEMPTS, MailboxWatcher
 from bot.models import Contact, Event, InboundMessage, Invoice, Note, OutboxMessage, Promise
 from bot.readpool import ReadFailed, ReadPool
 from bot.runtime import Runtime
-from tests.factories import LedgerBuilder
+from tests.factories import seed_acme_and_globex
 from tests.imap_fixtures import ImapServer, new_folder
 from tests.mailbox_helpers import reply, status_counts
 from tests.readpool_helpers import hostile_read
 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
-D = dt.date
 
 
 def _mail(n: int, frm: str, body: str, *, to: str = "ar@northwind.test", subject: str = "Re: your invoices",
@@ -59,17 +58,7 @@ def _world(url: str, cfg_factory: Callable[..., Config]) -> tuple[Config, Databa
     cfg = cfg_factory(url)
     db = Database(cfg.database_url)
     with db.session() as s:
-        b = LedgerBuilder(s)
-        acme = b.customer("C001", "Acme Ltd", email="ap@acme.example")
-        b.invoice(acme, "INV-1", due=D(2026, 11, 1), amount="100.00")
-        b.invoice(acme, "INV-2", due=D(2026, 11, 5), amount="200.00")
-        other = b.customer("C002", "Globex", email="ap@globex.example")
-        b.invoice(other, "G-1", due=D(2026, 11, 1), amount="50.00")
-        s.add(OutboxMessage(idempotency_key="dunning:1", customer_id=acme.id, kind="dunning", campaign="default",
-                            step="polite", cycle=0, message_id="<arbot.abc123@northwind.test>",
-                            reply_token="tok_acme_12345", mail_from="ar@northwind.test",
-                            rcpt_to=["ap@acme.example"], subject="Overdue", invoice_numbers=["INV-1"],
-                            raw=b"x", status="sent", created_at=NOW))
+        seed_acme_and_globex(s, NOW)
         ids = []
         for uid, raw in enumerate(BACKLOG, 1):
             m = InboundMessage(folder="INBOX", uidvalidity=1, uid=uid, raw=raw, received_at=NOW, status="new")
