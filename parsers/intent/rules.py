@@ -369,9 +369,9 @@ _WRONG_FIELD = {"wrong", "fr_erreur", "fr_pas_correct", "de_fehlerhaft", "es_err
 
 _DAMAGE_CUES = {"damaged", "damaged_any", "fr_abime", "de_beschaedigt", "es_danado", "nl_beschadigd", "pt_danificado",
                 "it_danneggiato"}
-_ARRIVED = re.compile(r"\b(?:arrived|came|turned up|arriv\w+|angekommen|eingetroffen|geliefert|llegó|llegaron|lleg\w+"
-                      r"|aangekomen|geleverd|chegou|chegaram|cheg\w+|arrivat[oaie]|consegnat[oaie]|recebid[oa]s?|ricevut[oaie]"
-                      r"|received|reçue?s?|erhalten|recibid[oa]s?|ontvangen)\b", re.IGNORECASE)
+#: arrival words (delivery and receipt words are lexicon.DELIVERED_WORDS)
+_ARRIVED = re.compile(r"\b(?:arrived|came|turned up|arriv\w+|angekommen|eingetroffen|llegó|llegaron|lleg\w+"
+                      r"|aangekomen|chegou|chegaram|cheg\w+|arrivat[oaie])\b", re.IGNORECASE)
 _REFUSAL_CUES = {"not_paying", "de_nicht_zahlen_wollen", "es_no_pagaremos", "nl_niet_betalen_weigeren",
                  "pt_nao_pagaremos", "it_non_pagheremo", "fr_pas_concerne", "refuse_invoice"}
 _QUESTION_OPENING = re.compile(r"^\s*(?:is|are|was|were|do|does|did|is this|est-ce|ist das|es esta|is dit|é esta|è questa)\b",
